@@ -1,0 +1,17 @@
+# The two commands of the README: `make run` and `make test`.
+.PHONY: run test lint format bench screenshots
+
+run:
+	bash scripts/setup.sh
+	.venv/bin/streamlit run streamlit_app.py
+
+test:
+	bash scripts/setup.sh --test
+	.venv/bin/ruff check .
+	.venv/bin/python -m pytest
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff format . && .venv/bin/ruff check --fix .

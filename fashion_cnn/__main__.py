@@ -1,0 +1,3 @@
+from fashion_cnn.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""`python -m fashion_cnn evaluate|predict`: the package's command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from fashion_cnn import config
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m fashion_cnn")
+    sub = p.add_subparsers(dest="command", required=True)
+    ev = sub.add_parser("evaluate", help="accuracy, per-class metrics and confusion matrix")
+    ev.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    pr = sub.add_parser("predict", help="classify image files")
+    pr.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    pr.add_argument("--kind", choices=["auto", "photo", "drawing"], default="auto")
+    pr.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
+    pr.add_argument("--top", type=int, default=3, help="how many classes to list")
+    pr.add_argument("--json", action="store_true", help="one JSON object per line per file")
+    return p.parse_args(argv)
+
+
+def load_predictor(model_path: Path | None):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from fashion_cnn.evaluation import make_predictor
+    from fashion_cnn.model import load_model
+
+    return make_predictor(load_model(model_path))
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    from fashion_cnn.data import load_fashion_mnist
+    from fashion_cnn.evaluation import evaluate_probabilities, predict_in_batches
+
+    data = load_fashion_mnist()
+    metrics = evaluate_probabilities(
+        predict_in_batches(load_predictor(args.model), data.x_test), data.y_test
+    )
+    if args.json:
+        print(json.dumps(metrics))
+        return 0
+    print(f"Test accuracy: {metrics['accuracy']:.2%} on {metrics['count']} images\n")
+    print(f"{'class':<12} {'precision':>9} {'recall':>7} {'F1':>6}")
+    pc = metrics["per_class"]
+    for i, name in enumerate(config.CLASS_NAMES):
+        print(f"{name:<12} {pc['precision'][i]:>9.3f} {pc['recall'][i]:>7.3f} {pc['f1'][i]:>6.3f}")
+    print("\nConfusion matrix (rows: true, columns: predicted)")
+    for name, row in zip(config.CLASS_NAMES, metrics["confusion_matrix"], strict=True):
+        print(f"{name:<12}" + "".join(f"{n:>6}" for n in row))
+    return 0
+
+
+def predict(args: argparse.Namespace) -> int:
+    from fashion_cnn.predict import classify
+    from fashion_cnn.preprocess import ImageInputError, open_image, preprocess
+
+    predict_fn = load_predictor(args.model)
+    failures = 0
+    for path in args.files:
+        try:
+            result = classify(
+                predict_fn, preprocess(open_image(path.read_bytes()), args.kind).image
+            )[0]
+        except (ImageInputError, OSError) as exc:
+            failures += 1
+            message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            line = {"file": str(path), "error": message}
+            print(json.dumps(line) if args.json else f"{path}: error: {message}")
+            continue
+        if args.json:
+            print(json.dumps({"file": str(path), **result.as_dict(args.top)}))
+        else:
+            ranked = ", ".join(f"{n} {p:.1%}" for n, p in result.top(args.top))
+            print(f"{path}: {result.label} ({result.confidence:.1%}); top: {ranked}")
+    return 2 if failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from fashion_cnn.data import DatasetError
+    from fashion_cnn.model import ModelFileError
+
+    args = parse_args(argv)
+    try:
+        return evaluate(args) if args.command == "evaluate" else predict(args)
+    except (DatasetError, ModelFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,203 @@
+"""Turn any photo or drawing into the 28x28 image the CNN expects, step by step.
+
+Fashion-MNIST was made from product photos on white (Xiao, Rasul & Vollgraf 2017): trim the
+borders, resize the longest edge to 28, sharpen, pad the short edge to centre the item,
+negate, 8-bit grayscale. The same is done here to every input, and each step is kept so
+the app can show it.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
+
+from fashion_cnn import config
+
+Kind = Literal["auto", "photo", "drawing"]
+MAX_PIXELS = 40_000_000  # well under Pillow's own bomb guard, which stays on
+MAX_BYTES = 20 * 1024 * 1024
+BLANK_LEVEL = 40  # a foreground that never rises this far above the background is blank
+WORK_SIZE = 56  # drawings are filled at this resolution: fast, and fine enough
+
+
+class ImageInputError(ValueError):
+    """The input cannot be classified; the message is one line meant for people."""
+
+
+@dataclass
+class Preprocessed:
+    """The model's 28x28 input (uint8, light garment on black) and how it was made."""
+
+    image: np.ndarray
+    kind: Literal["photo", "drawing"]
+    steps: list[tuple[str, np.ndarray]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def open_image(data: bytes) -> Image.Image:
+    """Decode image bytes safely: first frame only, EXIF orientation applied."""
+    if not data:
+        raise ImageInputError("the file is empty")
+    if len(data) > MAX_BYTES:
+        raise ImageInputError(f"the file is larger than {MAX_BYTES // 2**20} MB")
+    if data.lstrip()[:5].lower() in (b"<?xml", b"<svg ") or b"<svg" in data[:512].lower():
+        raise ImageInputError("SVG drawings are not supported; export it as PNG first")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > MAX_PIXELS:
+                raise ImageInputError(
+                    f"the image is too large ({image.width}x{image.height} pixels)"
+                )
+            image.seek(0)  # animated GIF/WebP: the first frame
+            image.load()
+            image = ImageOps.exif_transpose(image)
+    except ImageInputError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageInputError("the image is too large (decompression bomb guard)") from None
+    except UnidentifiedImageError:
+        raise ImageInputError("this is not an image file Pillow can read") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ImageInputError(f"the image is damaged or truncated ({exc})") from None
+    return image
+
+
+def to_gray_on_contrast(image: Image.Image) -> np.ndarray:
+    """Float grayscale 0-255, with any transparency composited onto a contrasting ground.
+
+    A canvas export may carry the drawing in the alpha channel only (white or even black
+    strokes on a transparent ground), so transparent areas take the opposite shade of
+    what is drawn.
+    """
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        arr = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if arr.max() > 255 else 255.0
+        return np.clip(arr / top * 255.0, 0, 255).astype(np.float32)
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
+        alpha = rgba[..., 3:] / 255.0
+        gray = rgba[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32)
+        visible = alpha[..., 0] > 0.5
+        drawn_is_light = visible.any() and gray[visible].mean() > 127
+        ground = 0.0 if drawn_is_light else 255.0
+        return gray * alpha[..., 0] + ground * (1 - alpha[..., 0])
+    return np.asarray(image.convert("L"), dtype=np.float32)
+
+
+def border_level(gray: np.ndarray) -> float:
+    """Median of the outer ring of pixels: the background's shade."""
+    h, w = gray.shape
+    ring = max(1, min(h, w) // 25)
+    edges = np.concatenate(
+        [gray[:ring].ravel(), gray[-ring:].ravel(), gray[:, :ring].ravel(), gray[:, -ring:].ravel()]
+    )
+    return float(np.median(edges))
+
+
+def foreground(gray: np.ndarray) -> np.ndarray:
+    """Light garment on black: inverted if the ground is light, ground level subtracted."""
+    if border_level(gray) > 127:
+        gray = 255.0 - gray
+    return np.clip(gray - border_level(gray), 0, 255)
+
+
+def looks_like_drawing(fg: np.ndarray) -> bool:
+    """Mostly empty, with nearly all ink at one level: strokes rather than a photo."""
+    ink = fg > BLANK_LEVEL
+    if not ink.any():
+        return False
+    levels = fg[ink]
+    return ink.mean() < 0.6 and (np.abs(levels - np.median(levels)) < 30).mean() > 0.9
+
+
+def fill_enclosed(mask: np.ndarray) -> np.ndarray:
+    """Fill every region of background not reachable from the border (closed outlines)."""
+    outside = np.zeros_like(mask)
+    outside[0, :], outside[-1, :], outside[:, 0], outside[:, -1] = (
+        ~mask[0, :],
+        ~mask[-1, :],
+        ~mask[:, 0],
+        ~mask[:, -1],
+    )
+    while True:
+        grown = outside.copy()
+        grown[1:] |= outside[:-1]
+        grown[:-1] |= outside[1:]
+        grown[:, 1:] |= outside[:, :-1]
+        grown[:, :-1] |= outside[:, 1:]
+        grown &= ~mask
+        if (grown == outside).all():
+            return ~outside
+        outside = grown
+
+
+def trim(fg: np.ndarray) -> np.ndarray:
+    """Crop to the bounding box of the pixels clearly above the ground."""
+    ys, xs = np.nonzero(fg > max(BLANK_LEVEL / 2, 0.1 * fg.max()))
+    return fg[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+
+
+def fit_and_centre(item: np.ndarray, sharpen: bool) -> np.ndarray:
+    """Longest edge to 28 keeping the aspect ratio, then centred on a 28x28 black square."""
+    size = config.IMAGE_SIZE
+    h, w = item.shape
+    scale = size / max(h, w)
+    new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
+    small = Image.fromarray(np.clip(item, 0, 255).astype(np.uint8)).resize(
+        (new_w, new_h), Image.Resampling.LANCZOS, reducing_gap=3.0
+    )
+    if sharpen:
+        small = small.filter(ImageFilter.UnsharpMask(radius=1, percent=60, threshold=2))
+    canvas = np.zeros((size, size), np.uint8)
+    top, left = (size - new_h) // 2, (size - new_w) // 2
+    canvas[top : top + new_h, left : left + new_w] = np.asarray(small)
+    return canvas
+
+
+def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preprocessed:
+    """The whole pipeline; ImageInputError when there is nothing to classify."""
+    if isinstance(source, np.ndarray):
+        source = Image.fromarray(np.ascontiguousarray(source).copy())
+    steps: list[tuple[str, np.ndarray]] = [("Input", np.asarray(source.convert("RGBA")))]
+    gray = to_gray_on_contrast(source)
+    steps.append(("Grayscale", gray.astype(np.uint8)))
+    fg = foreground(gray)
+    steps.append(("Light on black, ground removed", fg.astype(np.uint8)))
+    if fg.max() < BLANK_LEVEL:
+        raise ImageInputError("nothing to classify: the image is blank")
+    item = trim(fg)
+    # Stretch contrast so a pale or dim garment spans the full range, as in the dataset.
+    item = item * (255.0 / max(float(np.percentile(item, 99.5)), 1.0))
+    steps.append(("Trimmed to the item", np.clip(item, 0, 255).astype(np.uint8)))
+    resolved = kind if kind != "auto" else ("drawing" if looks_like_drawing(fg) else "photo")
+    notes = []
+    if resolved == "drawing":
+        item, filled = fill_drawing(item)
+        if filled:
+            notes.append("closed outlines were filled, as the model knows garments as shapes")
+            steps.append(("Outlines filled", item.astype(np.uint8)))
+    image = fit_and_centre(item, sharpen=resolved == "photo")
+    steps.append(("28x28 model input", image))
+    return Preprocessed(image, resolved, steps, notes)
+
+
+def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Strokes and the areas they enclose at full brightness; True if anything was filled."""
+    h, w = item.shape
+    scale = WORK_SIZE / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    small = np.asarray(Image.fromarray(np.clip(item, 0, 255).astype(np.uint8)).resize(size))
+    ink = np.pad(small > BLANK_LEVEL, 1)  # a ring of ground so the border is outside
+    filled = fill_enclosed(ink)[1:-1, 1:-1]
+    if filled.sum() <= (small > BLANK_LEVEL).sum() * 1.05:
+        return item, False
+    return filled.astype(np.float32) * 255.0, True

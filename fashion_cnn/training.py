@@ -1,0 +1,234 @@
+"""Train a CNN on Fashion-MNIST and save it with its model card, atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from fashion_cnn import config
+from fashion_cnn.augment import AugmentSettings, augment
+from fashion_cnn.data import FashionMNIST
+from fashion_cnn.evaluation import evaluate_probabilities, make_predictor, predict_in_batches
+from fashion_cnn.model import ARCHITECTURES, build_model, model_card_path
+
+OPTIMIZERS = ("sgd", "adam")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every setting of one training run; defaults are those of the bundled model."""
+
+    architecture: str = "studio"
+    epochs: int = 35
+    batch_size: int = 128
+    learning_rate: float = 0.05
+    optimizer: str = "sgd"  # SGD with Nesterov momentum
+    weight_decay: float = 5e-4
+    dropout: float = 0.2
+    label_smoothing: float = 0.1
+    warmup_epochs: int = 2
+    augment: bool = True
+    train_subset: int = 0  # 0: all 60,000 images
+    validation_split: float = 0.0
+    early_stopping: int = 0  # patience in epochs; 0: off
+    seed: int = 42
+    augment_settings: AugmentSettings = field(default_factory=AugmentSettings)
+
+
+@dataclass
+class TrainResult:
+    model: keras.Model  # uncompiled, ready for inference and saving
+    history: dict[str, list[float]]
+    seconds: float
+    epochs_completed: int
+
+
+class AugmentedBatches(keras.utils.PyDataset):
+    """Shuffled, freshly augmented one-hot batches every epoch."""
+
+    def __init__(self, images, labels, cfg: TrainConfig, rng: np.random.Generator):
+        super().__init__(workers=1, use_multiprocessing=False)
+        self.images, self.labels, self.cfg, self.rng = images, labels, cfg, rng
+        self.on_epoch_end()
+
+    def __len__(self) -> int:
+        return int(np.ceil(len(self.images) / self.cfg.batch_size))
+
+    def __getitem__(self, i: int):
+        s = slice(i * self.cfg.batch_size, (i + 1) * self.cfg.batch_size)
+        return self.x[s], self.y[s]
+
+    def on_epoch_end(self) -> None:
+        order = self.rng.permutation(len(self.images))
+        images = self.images[order]
+        if self.cfg.augment:
+            images = augment(images, self.rng, self.cfg.augment_settings)
+        self.x = images[..., None].astype(np.float32)
+        self.y = keras.utils.to_categorical(self.labels[order], config.NUM_CLASSES)
+
+
+def split_training_data(data: FashionMNIST, cfg: TrainConfig, rng: np.random.Generator):
+    """A seeded subset of the training images, and the validation slice if asked for."""
+    order = rng.permutation(len(data.x_train))
+    if cfg.train_subset:
+        order = order[: cfg.train_subset]
+    n_val = int(len(order) * cfg.validation_split)
+    train_idx, val_idx = order[n_val:], order[:n_val]
+    return (data.x_train[train_idx], data.y_train[train_idx]), (
+        data.x_train[val_idx],
+        data.y_train[val_idx],
+    )
+
+
+def build_optimizer(cfg: TrainConfig, steps_per_epoch: int) -> keras.optimizers.Optimizer:
+    """Linear warm-up to the learning rate, then cosine decay to zero."""
+    total = max(1, cfg.epochs * steps_per_epoch)
+    warmup = min(cfg.warmup_epochs * steps_per_epoch, total // 2)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=cfg.learning_rate / 10 if warmup else cfg.learning_rate,
+        decay_steps=total - warmup,
+        warmup_target=cfg.learning_rate if warmup else None,
+        warmup_steps=warmup,
+    )
+    if cfg.optimizer == "sgd":
+        return keras.optimizers.SGD(
+            schedule, momentum=0.9, nesterov=True, weight_decay=cfg.weight_decay or None
+        )
+    if cfg.optimizer == "adam":
+        return keras.optimizers.Adam(schedule, weight_decay=cfg.weight_decay or None)
+    raise ValueError(f"unknown optimizer {cfg.optimizer!r}; choose one of {OPTIMIZERS}")
+
+
+def train(
+    cfg: TrainConfig, data: FashionMNIST, callbacks: list | None = None, verbose: int = 0
+) -> TrainResult:
+    """Fit a fresh model; returns an uncompiled copy holding the final weights."""
+    if cfg.architecture not in ARCHITECTURES:
+        raise ValueError(
+            f"unknown architecture {cfg.architecture!r}; choose one of {list(ARCHITECTURES)}"
+        )
+    keras.utils.set_random_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    (x_train, y_train), (x_val, y_val) = split_training_data(data, cfg, rng)
+    batches = AugmentedBatches(x_train, y_train, cfg, rng)
+
+    model = build_model(cfg.architecture, cfg.dropout)
+    model.compile(
+        optimizer=build_optimizer(cfg, len(batches)),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=cfg.label_smoothing),
+        metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
+    )
+    validation = None
+    if len(x_val):
+        validation = (x_val[..., None].astype(np.float32), keras.utils.to_categorical(y_val, 10))
+    callbacks = list(callbacks or [])
+    if cfg.early_stopping and validation is not None:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(patience=cfg.early_stopping, restore_best_weights=True)
+        )
+
+    start = time.perf_counter()
+    history = model.fit(
+        batches, epochs=cfg.epochs, validation_data=validation, callbacks=callbacks, verbose=verbose
+    )
+    seconds = time.perf_counter() - start
+    # A fresh, uncompiled twin drops optimizer state, so the saved file stays small.
+    inference = build_model(cfg.architecture, cfg.dropout)
+    inference.set_weights(model.get_weights())
+    epochs_done = len(history.history.get("loss", []))
+    return TrainResult(inference, history.history, seconds, epochs_done)
+
+
+def evaluate_on_test(model, data: FashionMNIST, limit: int = 0) -> dict:
+    """Test-set metrics, on the first `limit` images when limit > 0."""
+    x, y = (data.x_test[:limit], data.y_test[:limit]) if limit else (data.x_test, data.y_test)
+    probs = predict_in_batches(make_predictor(model), x)
+    return evaluate_probabilities(probs, y)
+
+
+def save_model_atomic(model: keras.Model, path: Path) -> None:
+    """Write to a hidden temporary folder beside `path`, then rename into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_dir = Path(tempfile.mkdtemp(prefix=".saving-", dir=path.parent))
+    try:
+        tmp_path = tmp_dir / path.name
+        model.save(tmp_path)
+        os.replace(tmp_path, path)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def write_json_atomic(data: dict, path: Path) -> None:
+    """Write JSON to a temporary file beside `path`, then rename into place."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".saving-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(data, f, indent=1)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build_model_card(
+    result: TrainResult,
+    cfg: TrainConfig,
+    metrics: dict,
+    data: FashionMNIST,
+    model_path: Path,
+    command: str = "",
+) -> dict:
+    """Everything a reader needs to trust and reproduce the model."""
+    import tensorflow as tf
+
+    return {
+        "model_file": Path(model_path).name,
+        "file_bytes": Path(model_path).stat().st_size,
+        "architecture": cfg.architecture,
+        "architecture_description": ARCHITECTURES[cfg.architecture].description,
+        "parameters": int(result.model.count_params()),
+        "class_names": list(config.CLASS_NAMES),
+        "test_accuracy": metrics["accuracy"],
+        "test_count": metrics["count"],
+        "per_class": metrics["per_class"],
+        "confusion_matrix": metrics["confusion_matrix"],
+        "history": {k: [round(float(v), 5) for v in vals] for k, vals in result.history.items()},
+        "epochs_completed": result.epochs_completed,
+        "training_settings": asdict(cfg),
+        "training_seconds": round(result.seconds, 1),
+        "seed": cfg.seed,
+        "command": command,
+        "versions": {
+            "tensorflow": tf.__version__,
+            "keras": keras.__version__,
+            "python": platform.python_version(),
+        },
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+        "dataset_sha256": data.sha256,
+    }
+
+
+def save_model_and_card(
+    result: TrainResult,
+    cfg: TrainConfig,
+    metrics: dict,
+    data: FashionMNIST,
+    model_path: Path,
+    command: str = "",
+) -> dict:
+    """Save the model, then its card, each atomically; returns the card."""
+    save_model_atomic(result.model, model_path)
+    card = build_model_card(result, cfg, metrics, data, model_path, command)
+    write_json_atomic(card, model_card_path(model_path))
+    return card
