@@ -8,7 +8,7 @@ for_tests=false
 
 # System packages: the dataset (same list Streamlit Cloud reads), plus Chromium for browser tests.
 apt_packages=$(grep -v '^#' packages.txt | xargs)
-$for_tests && apt_packages="$apt_packages chromium chromium-driver"
+$for_tests && apt_packages="$apt_packages chromium chromium-driver fonts-noto-color-emoji"
 if command -v apt-get >/dev/null && command -v dpkg >/dev/null; then
     missing=$(for p in $apt_packages; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done | xargs)
     if [ -n "$missing" ]; then

@@ -1,0 +1,57 @@
+"""Home: what the app does, the dataset at a glance, and the bundled model's card."""
+
+import numpy as np
+import streamlit as st
+
+from fashion_cnn import config
+from fashion_cnn.charts import image_strip
+from pages.views.shared import bundled_card, dataset_or_stop
+
+st.title("👕 Fashion-MNIST CNN Studio")
+st.markdown(
+    "Watch a convolutional neural network learn to tell garments apart, explore the mistakes "
+    "it makes, and draw or upload your own clothes for it to classify. "
+    "Everything runs on 70,000 grayscale 28×28 images of 10 kinds of garment."
+)
+
+c1, c2, c3 = st.columns(3)
+c1.page_link("pages/views/train.py", label="**Train** a CNN and watch it learn", icon="🏋️")
+c2.page_link("pages/views/explore.py", label="**Explore** its errors", icon="🔍")
+c3.page_link("pages/views/classify.py", label="**Classify** your drawings and photos", icon="🎨")
+
+st.subheader("The dataset")
+data = dataset_or_stop()
+rng = np.random.default_rng(0)
+left, right = st.columns(2)
+for index, name in enumerate(config.CLASS_NAMES):
+    samples = rng.choice(np.flatnonzero(data.y_test == index), 8, replace=False)
+    with left if index < 5 else right:
+        st.markdown(f"**{index} · {name}**")
+        st.image(image_strip(data.x_test[samples]), clamp=True)
+
+st.subheader("The bundled CNN")
+card = bundled_card()
+if not card:
+    st.info("No bundled model card found in `model/`. Run `python train_model.py` to make one.")
+    st.stop()
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Test accuracy", f"{card['test_accuracy']:.2%}")
+m2.metric("Parameters", f"{card['parameters']:,}")
+m3.metric("File size", f"{card['file_bytes'] / 1e6:.2f} MB")
+m4.metric("Training time", f"{card['training_seconds'] / 60:.0f} min")
+st.caption(
+    f"{card['architecture_description']}. Trained for {card['epochs_completed']} epochs on "
+    f"{card['machine']} with TensorFlow {card['versions']['tensorflow']}: `{card['command']}`"
+)
+with st.expander("Per-class precision, recall and F1 on the 10,000 test images"):
+    per_class = card["per_class"]
+    st.dataframe(
+        {
+            "class": card["class_names"],
+            "precision": per_class["precision"],
+            "recall": per_class["recall"],
+            "F1": per_class["f1"],
+        },
+        hide_index=True,
+        key="home_metrics",
+    )

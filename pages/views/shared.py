@@ -1,0 +1,105 @@
+"""Streamlit glue shared by the pages: cached data and models, the model picker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from fashion_cnn.data import DatasetError, FashionMNIST, load_fashion_mnist
+from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
+
+BUNDLED = "Bundled CNN"
+TRAINED_KEY = "trained_model"  # session_state: the ModelHandle of this session's last run
+
+
+@dataclass
+class ModelHandle:
+    """A loaded model with its traced predictor and Grad-CAM, ready for the pages."""
+
+    name: str
+    model: object
+    predict: object
+    gradcam: object
+    key: str  # identifies the weights, for caching predictions
+
+
+@st.cache_resource(show_spinner="Loading Fashion-MNIST…")
+def _dataset() -> FashionMNIST:
+    return load_fashion_mnist()
+
+
+def dataset_or_stop() -> FashionMNIST:
+    """The dataset, or a one-line error and a stopped page."""
+    try:
+        return _dataset()
+    except DatasetError as exc:
+        st.error(f"Dataset unavailable: {exc}")
+        st.stop()
+
+
+def make_handle(name: str, model, key: str) -> ModelHandle:
+    from fashion_cnn.evaluation import make_predictor
+    from fashion_cnn.explain import make_gradcam
+
+    return ModelHandle(name, model, make_predictor(model), make_gradcam(model), key)
+
+
+@st.cache_resource(show_spinner="Loading the bundled CNN…")
+def _bundled(path: str, mtime: float) -> ModelHandle:
+    from fashion_cnn.model import load_model
+
+    return make_handle(BUNDLED, load_model(Path(path)), f"bundled:{path}:{mtime}")
+
+
+def bundled_or_none() -> tuple[ModelHandle | None, str | None]:
+    """The bundled model, or None and a one-line reason."""
+    try:
+        path = bundled_model_path()
+        return _bundled(str(path), path.stat().st_mtime), None
+    except ModelFileError as exc:
+        return None, str(exc)
+
+
+def bundled_card() -> dict:
+    try:
+        return read_model_card(bundled_model_path())
+    except ModelFileError:
+        return {}
+
+
+def pick_model(key: str) -> ModelHandle:
+    """A radio between the bundled model and this session's trained one; stops if neither."""
+    trained: ModelHandle | None = st.session_state.get(TRAINED_KEY)
+    bundled, problem = bundled_or_none()
+    options = ([BUNDLED] if bundled else []) + ([trained.name] if trained else [])
+    if not options:
+        st.error(f"No model to use: {problem}. Train one on the Train page.")
+        st.stop()
+    choice = options[0]
+    if len(options) > 1:
+        choice = st.radio(
+            "Model",
+            options,
+            horizontal=True,
+            key=key,
+            help="The CNN shipped with the app, or the one you trained this session",
+        )
+    return bundled if choice == BUNDLED else trained
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def thumbnail_png(image: np.ndarray, scale: int = 3) -> bytes:
+    """A small PNG of a 28x28 image, enlarged without blurring."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    size = (image.shape[1] * scale, image.shape[0] * scale)
+    Image.fromarray(np.asarray(image, np.uint8)).resize(size, Image.Resampling.NEAREST).save(
+        buf, "PNG"
+    )
+    return buf.getvalue()

@@ -1,0 +1,139 @@
+"""Shared fixtures: tiny IDX datasets, the real dataset when present, a live app + browser."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fashion_cnn import config
+from fashion_cnn.data import IMAGES_MAGIC, LABELS_MAGIC, DatasetError, load_fashion_mnist
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def write_idx(path: Path, array: np.ndarray, magic: int) -> None:
+    """Write a gzipped IDX file the way the original dataset is stored."""
+    header = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape)
+    with gzip.open(path, "wb") as f:
+        f.write(header + np.asarray(array, np.uint8).tobytes())
+
+
+def write_fake_dataset(folder: Path, train: int, test: int, seed: int = 0) -> Path:
+    """Four valid IDX files of random images with the given counts."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for split, n in (("train", train), ("t10k", test)):
+        images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
+        labels = np.arange(n, dtype=np.uint8) % 10
+        write_idx(folder / f"{split}-images-idx3-ubyte.gz", images, IMAGES_MAGIC)
+        write_idx(folder / f"{split}-labels-idx1-ubyte.gz", labels, LABELS_MAGIC)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def real_data():
+    """The real dataset, or a skip where it is not installed."""
+    try:
+        return load_fashion_mnist(allow_download=False)
+    except DatasetError as exc:
+        pytest.skip(f"real Fashion-MNIST not available: {exc}")
+
+
+@pytest.fixture
+def small_counts(monkeypatch):
+    """Let the loader accept tiny fake datasets."""
+    monkeypatch.setattr(config, "TRAIN_COUNT", 60)
+    monkeypatch.setattr(config, "TEST_COUNT", 20)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """A real Streamlit server on loopback for the browser tests."""
+    port = free_port()
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "FASHION_CNN_MAX_RUNS": "1"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail("the Streamlit server did not start within 60 s")
+    yield url
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+def screenshot(pg, name: str) -> Path:
+    """Save a full-page PNG under test-artifacts/ (the README's come from here)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,81 @@
+"""The app in headless Chromium: the canvas only draws in a real browser."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+# A T-shirt outline in canvas pixels (280x280): sleeves, body, neckline.
+TSHIRT = [
+    (90, 50),
+    (120, 40),
+    (160, 40),
+    (190, 50),
+    (240, 90),
+    (215, 125),
+    (195, 105),
+    (195, 240),
+    (85, 240),
+    (85, 105),
+    (65, 125),
+    (40, 90),
+    (90, 50),
+]
+
+
+def draw_path(pg, points, steps: int = 6) -> None:
+    """Press, drag through `points` in small moves, release: one stroke."""
+    box = pg.locator("canvas.upper-canvas").first.bounding_box()
+    pg.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+    pg.mouse.down()
+    for x, y in points[1:]:
+        pg.mouse.move(box["x"] + x, box["y"] + y, steps=steps)
+    pg.mouse.up()
+
+
+def wait_for_app(pg) -> None:
+    pg.wait_for_selector("[data-testid='stAppViewContainer']")
+    pg.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000
+    )
+
+
+def test_draw_on_canvas_gets_prediction(page, app_url):
+    page.goto(f"{app_url}/classify")
+    page.wait_for_selector("canvas.upper-canvas", timeout=90_000)
+    wait_for_app(page)  # the canvas remounts once the cold first run ends
+    draw_path(page, TSHIRT)
+    prediction = page.get_by_test_id("stMetric").filter(has_text="Prediction")
+    prediction.wait_for(timeout=60_000)
+    assert "confident" in prediction.inner_text()
+    wait_for_app(page)
+    screenshot(page, "classify-draw")
+
+
+def test_upload_file_gets_prediction(page, app_url, real_data):
+    # A trouser from the test set, shown the way a product photo is: dark on white, larger.
+    index = int(np.flatnonzero(real_data.y_test == 1)[0])
+    photo = Image.fromarray(255 - real_data.x_test[index]).resize((200, 200))
+    buf = io.BytesIO()
+    photo.save(buf, "PNG")
+    page.goto(f"{app_url}/classify")
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("input[type='file']").set_input_files(
+        [
+            {"name": "trouser.png", "mimeType": "image/png", "buffer": buf.getvalue()},
+            {"name": "broken.png", "mimeType": "image/png", "buffer": b"not an image"},
+        ]
+    )
+    page.get_by_text("this is not an image file").wait_for(timeout=60_000)
+    details = page.get_by_test_id("stMetric").filter(has_text="Prediction")
+    details.wait_for(timeout=60_000)
+    assert "Trouser" in details.inner_text()
+    wait_for_app(page)
+    screenshot(page, "classify-upload")
