@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from fashion_cnn import config
 
 ACCENT = "#e4572e"
 MUTED = "#9aa5b1"
+DIAGONAL = "#e8ecf0"
 
 
 def image_strip(images: np.ndarray, scale: int = 2, gap: int = 2) -> np.ndarray:
@@ -56,3 +58,81 @@ def heatmap_overlay(image: np.ndarray, heat: np.ndarray) -> np.ndarray:
 def enlarge(image: np.ndarray, scale: int) -> np.ndarray:
     """Nearest-neighbour enlargement of an (H, W) or (H, W, C) image."""
     return np.asarray(image).repeat(scale, axis=0).repeat(scale, axis=1)
+
+
+def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Figure:
+    """The confusion matrix as square markers, clickable (heatmaps send no selections).
+
+    Off-diagonal cells are coloured by how many errors they hold; the diagonal is grey so
+    the mistakes stand out. Point i is the cell (true, predicted) = divmod(i, 10).
+    """
+    from fashion_cnn.errors import row_normalise
+
+    names = list(config.CLASS_NAMES)
+    rates = row_normalise(cm)
+    values = rates if normalise else cm.astype(float)
+    k = len(names)
+    t, p = np.divmod(np.arange(k * k), k)
+    off = t != p
+    scale = values[t[off], p[off]].max() or 1.0
+    hover = [
+        f"true {names[a]} → predicted {names[b]}<br>{cm[a, b]} images ({rates[a, b]:.1%} of "
+        f"{names[a]})"
+        for a, b in zip(t, p, strict=True)
+    ]
+    text = [
+        f"{values[a, b]:.0%}" if normalise else str(cm[a, b]) for a, b in zip(t, p, strict=True)
+    ]
+    shade = [0.0 if a == b else float(values[a, b] / scale) for a, b in zip(t, p, strict=True)]
+    colours = [
+        DIAGONAL if a == b else sample_colorscale("OrRd", [0.04 + 0.96 * s])[0]
+        for a, b, s in zip(t, p, shade, strict=True)
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            x=[names[i] for i in p],
+            y=[names[i] for i in t],
+            mode="markers+text",
+            marker=dict(symbol="square", size=size / (k + 2), color=colours, line=dict(width=0)),
+            text=text,
+            textfont=dict(size=10, color=["white" if s > 0.6 else "#333" for s in shade]),
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    fig.update_layout(
+        height=size,
+        width=size + 120,
+        margin=dict(l=0, r=0, t=10, b=0),
+        xaxis=dict(title="predicted", side="top", showgrid=False, tickangle=-40),
+        yaxis=dict(title="true", autorange="reversed", showgrid=False),
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def confidence_histogram(probs: np.ndarray, y_true: np.ndarray) -> go.Figure:
+    """How confident the model is when it is right versus wrong."""
+    conf = probs.max(axis=1) * 100
+    right = probs.argmax(axis=1) == y_true
+    fig = go.Figure()
+    for mask, name, colour in ((right, "right", MUTED), (~right, "wrong", ACCENT)):
+        fig.add_trace(
+            go.Histogram(
+                x=conf[mask],
+                name=f"{name} ({mask.sum():,})",
+                marker_color=colour,
+                xbins=dict(start=0, end=100, size=5),
+                histnorm="percent",
+                opacity=0.8,
+            )
+        )
+    fig.update_layout(
+        barmode="overlay",
+        height=260,
+        margin=dict(l=0, r=0, t=10, b=0),
+        xaxis_title="confidence (%)",
+        yaxis_title="% of answers",
+        legend=dict(x=0.02, y=0.98),
+    )
+    return fig

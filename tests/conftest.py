@@ -124,7 +124,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 2200})
     pg = context.new_page()
     pg.set_default_timeout(60_000)
     yield pg

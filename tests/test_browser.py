@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import screenshot
 
@@ -40,6 +41,22 @@ def draw_path(pg, points, steps: int = 6) -> None:
     pg.mouse.up()
 
 
+def until(action, locator, attempts: int = 5, timeout: int = 10_000) -> None:
+    """Do `action` until `locator` shows: widgets ignore input for a moment after a cold run."""
+    for _ in range(attempts):
+        action()
+        try:
+            locator.wait_for(timeout=timeout)
+            return
+        except PlaywrightTimeout:
+            continue
+    locator.wait_for(timeout=timeout)
+
+
+def visible_prediction(pg):
+    return pg.locator("[data-testid='stMetric']:visible").filter(has_text="Prediction")
+
+
 def wait_for_app(pg) -> None:
     pg.wait_for_selector("[data-testid='stAppViewContainer']")
     pg.wait_for_function(
@@ -50,10 +67,9 @@ def wait_for_app(pg) -> None:
 def test_draw_on_canvas_gets_prediction(page, app_url):
     page.goto(f"{app_url}/classify")
     page.wait_for_selector("canvas.upper-canvas", timeout=90_000)
-    wait_for_app(page)  # the canvas remounts once the cold first run ends
-    draw_path(page, TSHIRT)
-    prediction = page.get_by_test_id("stMetric").filter(has_text="Prediction")
-    prediction.wait_for(timeout=60_000)
+    wait_for_app(page)
+    prediction = visible_prediction(page)
+    until(lambda: draw_path(page, TSHIRT), prediction)
     assert "confident" in prediction.inner_text()
     wait_for_app(page)
     screenshot(page, "classify-draw")
@@ -74,8 +90,27 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
         ]
     )
     page.get_by_text("this is not an image file").wait_for(timeout=60_000)
-    details = page.get_by_test_id("stMetric").filter(has_text="Prediction")
+    details = visible_prediction(page)
     details.wait_for(timeout=60_000)
     assert "Trouser" in details.inner_text()
     wait_for_app(page)
     screenshot(page, "classify-upload")
+
+
+def test_click_on_matrix_cell_filters_gallery(page, app_url):
+    page.goto(f"{app_url}/explore")
+    page.get_by_text("mistakes match").wait_for(timeout=120_000)
+    wait_for_app(page)
+    # Points are in row-major order: true Shirt (6) -> predicted T-shirt/top (0).
+    # Plotly's points ignore pointer events (its drag layer takes them): click at the spot.
+    cell = page.locator(".js-plotly-plot .scatterlayer path.point").nth(6 * 10 + 0)
+
+    def click_cell():
+        box = cell.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+    until(click_cell, page.get_by_text("a Shirt seen as T-shirt/top"))
+    wait_for_app(page)
+    captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()
+    assert captions and all(c.startswith("Shirt → T-shirt/top") for c in captions)
+    screenshot(page, "explore")

@@ -1,4 +1,163 @@
+"""Explore errors: a clickable confusion matrix and a gallery of the model's mistakes."""
+
+import numpy as np
 import streamlit as st
 
+from fashion_cnn import config
+from fashion_cnn.charts import (
+    confidence_histogram,
+    confusion_scatter,
+    enlarge,
+    heatmap_overlay,
+    image_strip,
+    probability_bars,
+)
+from fashion_cnn.errors import find_mistakes, page_count, page_of
+from fashion_cnn.evaluation import evaluate_probabilities, predict_in_batches
+from pages.views.shared import ModelHandle, dataset_or_stop, pick_model, thumbnail_png
+
+ALL = "All classes"
+PER_PAGE = 24
+CLASS_OPTIONS = [ALL, *config.CLASS_NAMES]
+
+
+@st.cache_resource(show_spinner="Classifying the 10,000 test images…", max_entries=4)
+def test_probabilities(model_key: str, _model: ModelHandle) -> np.ndarray:
+    """Probabilities for the whole test set, computed once per model."""
+    return predict_in_batches(_model.predict, dataset_or_stop().x_test)
+
+
+def apply_matrix_click() -> None:
+    """Copy a newly clicked matrix cell into the class filters, before they are drawn."""
+    selection = st.session_state.get("explore_matrix", {}).get("selection", {})
+    indices = selection.get("point_indices", [])
+    if not indices:
+        return
+    true_idx, pred_idx = divmod(int(indices[0]), config.NUM_CLASSES)  # points are row-major
+    if (true_idx, pred_idx) != st.session_state.get("explore_applied_click"):
+        st.session_state["explore_applied_click"] = (true_idx, pred_idx)
+        st.session_state["explore_true"] = config.CLASS_NAMES[true_idx]
+        st.session_state["explore_pred"] = config.CLASS_NAMES[pred_idx]
+        st.session_state["explore_page"] = 1
+
+
 st.title("🔍 Explore errors")
-st.info("The error explorer lands soon. Meanwhile, the bundled CNN powers the other pages.")
+st.caption(
+    "Which garments does the CNN confuse, and why? Click a cell of the matrix to see "
+    "the images behind it."
+)
+model = pick_model("explore_model")
+data = dataset_or_stop()
+probs = test_probabilities(model.key, model)
+metrics = evaluate_probabilities(probs, data.y_test)
+cm = np.array(metrics["confusion_matrix"])
+
+# Summary
+a, b, c = st.columns(3)
+a.metric("Test accuracy", f"{metrics['accuracy']:.2%}")
+b.metric("Mistakes", f"{int(len(data.y_test) - np.trace(cm)):,} of {len(data.y_test):,}")
+worst = int(np.argmin(metrics["per_class"]["f1"]))
+c.metric(
+    "Hardest class",
+    config.CLASS_NAMES[worst],
+    f"F1 {metrics['per_class']['f1'][worst]:.2f}",
+    delta_color="off",
+    delta_arrow="off",
+)
+
+matrix_col, side_col = st.columns([3, 2])
+with matrix_col:
+    st.subheader("Confusion matrix")
+    normalise = st.toggle(
+        "Show row percentages",
+        key="explore_normalise",
+        help="Share of each true class that went to each prediction",
+    )
+    st.plotly_chart(
+        confusion_scatter(cm, normalise),
+        key="explore_matrix",
+        on_select="rerun",
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )
+with side_col:
+    st.subheader("Confidence, right vs wrong")
+    st.plotly_chart(
+        confidence_histogram(probs, data.y_test),
+        key="explore_hist",
+        config={"displayModeBar": False},
+    )
+    with st.expander("Per-class precision, recall and F1"):
+        pc = metrics["per_class"]
+        st.dataframe(
+            {
+                "class": config.CLASS_NAMES,
+                "precision": pc["precision"],
+                "recall": pc["recall"],
+                "F1": pc["f1"],
+                "images": pc["support"],
+            },
+            hide_index=True,
+            key="explore_table",
+        )
+
+# Filters (a matrix click fills the first two)
+apply_matrix_click()
+st.subheader("Mistakes")
+f1, f2, f3, f4 = st.columns([2, 2, 2, 1])
+true_name = f1.selectbox("True class", CLASS_OPTIONS, key="explore_true")
+pred_name = f2.selectbox("Predicted class", CLASS_OPTIONS, key="explore_pred")
+low, high = f3.slider("Confidence", 0.0, 1.0, (0.0, 1.0), 0.05, key="explore_conf")
+order = f4.radio("Sort", ["Most confident", "Least confident"], key="explore_sort")
+mistakes = find_mistakes(
+    probs,
+    data.y_test,
+    true_class=None if true_name == ALL else config.CLASS_NAMES.index(true_name),
+    predicted_class=None if pred_name == ALL else config.CLASS_NAMES.index(pred_name),
+    confidence=(low, high),
+    most_confident_first=order == "Most confident",
+)
+if not len(mistakes):
+    st.info("No mistakes match these filters. Widen the confidence range or pick other classes.")
+    st.stop()
+
+pages = page_count(len(mistakes), PER_PAGE)
+page = st.number_input(f"Page (of {pages})", 1, pages, key="explore_page") if pages > 1 else 1
+st.caption(f"{len(mistakes):,} mistakes match. Click **Inspect** under an image to see why.")
+shown = page_of(mistakes, page, PER_PAGE)
+grid = st.columns(8)
+for i, idx in enumerate(shown):
+    with grid[i % 8]:
+        true_label, pred_label = (
+            config.CLASS_NAMES[data.y_test[idx]],
+            config.CLASS_NAMES[probs[idx].argmax()],
+        )
+        st.image(thumbnail_png(data.x_test[idx]), width=84)
+        st.caption(f"{true_label} → **{pred_label}** {probs[idx].max():.0%}")
+        if st.button("Inspect", key=f"inspect_{idx}"):
+            st.session_state["explore_selected"] = int(idx)
+
+# One mistake, large
+selected = st.session_state.get("explore_selected")
+if selected is None or selected not in mistakes:
+    selected = int(shown[0])
+true_idx, pred_idx = int(data.y_test[selected]), int(probs[selected].argmax())
+st.subheader(
+    f"Test image #{selected}: a {config.CLASS_NAMES[true_idx]} seen as "
+    f"{config.CLASS_NAMES[pred_idx]}"
+)
+left, mid, right = st.columns([1, 1, 2])
+left.image(enlarge(data.x_test[selected], 7), caption="The image", clamp=True)
+heat = model.gradcam(data.x_test[selected], pred_idx)
+mid.image(
+    enlarge(heatmap_overlay(data.x_test[selected], heat), 7),
+    caption=f"Where it saw a {config.CLASS_NAMES[pred_idx]}",
+)
+right.plotly_chart(
+    probability_bars(probs[selected]), key="explore_probs", config={"displayModeBar": False}
+)
+rng = np.random.default_rng(selected)
+for label, cls in (("predicted", pred_idx), ("true", true_idx)):
+    examples = rng.choice(np.flatnonzero(data.y_train == cls), 8, replace=False)
+    st.markdown(f"Training images of the {label} class, **{config.CLASS_NAMES[cls]}**:")
+    st.image(image_strip(data.x_train[examples], scale=3), clamp=True)
