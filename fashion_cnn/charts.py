@@ -136,3 +136,55 @@ def confidence_histogram(probs: np.ndarray, y_true: np.ndarray) -> go.Figure:
         legend=dict(x=0.02, y=0.98),
     )
     return fig
+
+
+def training_curves(
+    batch_points: list[tuple[float, float, float]], epoch_logs: list[dict[str, float]]
+) -> go.Figure:
+    """Loss and accuracy side by side: running batch averages as lines, epochs as markers."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss", "Accuracy"))
+    if batch_points:
+        x, loss, acc = (list(v) for v in zip(*batch_points, strict=True))
+        for col, values in ((1, loss), (2, acc)):
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=values,
+                    mode="lines",
+                    line=dict(color=MUTED, width=1.5),
+                    name="train (running, per batch)",
+                    showlegend=col == 1,
+                    legendgroup="batch",
+                ),
+                row=1,
+                col=col,
+            )
+    series = (("", "train (epoch)", ACCENT), ("val_", "validation (epoch)", "#2e86ab"))
+    for prefix, name, colour in series:
+        epochs = [e["epoch"] for e in epoch_logs if f"{prefix}loss" in e]
+        for col, metric in ((1, "loss"), (2, "accuracy")):
+            values = [e[f"{prefix}{metric}"] for e in epoch_logs if f"{prefix}{metric}" in e]
+            if values:
+                fig.add_trace(
+                    go.Scatter(
+                        x=epochs,
+                        y=values,
+                        mode="lines+markers",
+                        name=name,
+                        line=dict(color=colour),
+                        showlegend=col == 1,
+                        legendgroup=name,
+                    ),
+                    row=1,
+                    col=col,
+                )
+    fig.update_xaxes(title_text="epoch", rangemode="tozero")
+    fig.update_layout(
+        height=330,
+        margin=dict(l=0, r=0, t=30, b=0),
+        legend=dict(orientation="h", y=-0.25),
+        uirevision="keep",
+    )
+    return fig

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 import pytest
@@ -58,10 +59,13 @@ def visible_prediction(pg):
 
 
 def wait_for_app(pg) -> None:
+    """Wait until the script run ends, then fail on any exception the page shows."""
     pg.wait_for_selector("[data-testid='stAppViewContainer']")
     pg.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000
     )
+    errors = pg.get_by_test_id("stException").all_inner_texts()
+    assert not errors, errors
 
 
 def test_draw_on_canvas_gets_prediction(page, app_url):
@@ -114,3 +118,37 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()
     assert captions and all(c.startswith("Shirt → T-shirt/top") for c in captions)
     screenshot(page, "explore")
+
+
+def chart_points(pg) -> int:
+    """Number of per-batch points in the live training chart (0 before it appears)."""
+    return pg.evaluate(
+        "() => { const p = document.querySelector('.js-plotly-plot');"
+        " return p && p.data && p.data[0] ? p.data[0].x.length : 0; }"
+    )
+
+
+def test_train_streams_charts_and_stops(page, app_url):
+    page.goto(f"{app_url}/train")
+    page.get_by_role("button", name="Start training").wait_for(timeout=90_000)
+    wait_for_app(page)
+    epochs = page.get_by_role("spinbutton", name="Epochs")
+    epochs.fill("40")
+    subset = page.get_by_role("slider", name="Training images")
+    subset.focus()
+    subset.press("Home")  # the smallest subset: 2,000 images, epochs of seconds
+    page.get_by_role("button", name="Start training").click()
+    page.get_by_text("images/s").wait_for(timeout=60_000)
+    seen = []
+    deadline = time.time() + 60
+    while len({n for n in seen if n}) < 3 and time.time() < deadline:  # 2 updates after the first
+        seen.append(chart_points(page))
+        page.wait_for_timeout(700)
+    assert len({n for n in seen if n}) >= 3, seen
+    page.get_by_text("Epoch 2/40").wait_for(timeout=60_000)  # one epoch finished
+    screenshot(page, "train-live")
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("Stopped; kept the weights of epoch").wait_for(timeout=60_000)
+    page.get_by_text("Test accuracy").wait_for(timeout=60_000)
+    wait_for_app(page)
+    screenshot(page, "train-stopped")
