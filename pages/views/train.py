@@ -134,14 +134,14 @@ def live_view() -> None:
             "as soon as one ends."
         )
     else:
-        st.progress(
-            p.fraction_done,
-            text=(
-                f"Epoch {min(p.epoch + 1, p.epochs)}/{p.epochs} · batch {p.batch}/{p.batches} · "
-                f"{format_seconds(p.elapsed)} elapsed · ETA {format_seconds(p.eta_seconds)} · "
-                f"{p.images_per_second:,.0f} images/s"
-            ),
+        text = (
+            f"Epoch {min(p.epoch + 1, p.epochs)}/{p.epochs} · batch {p.batch}/{p.batches} · "
+            f"{format_seconds(p.elapsed)} elapsed · ETA {format_seconds(p.eta_seconds)} · "
+            f"{p.images_per_second:,.0f} images/s"
         )
+        if run.done:
+            text = f"{p.epoch} epochs in {format_seconds(p.elapsed)}"
+        st.progress(1.0 if run.done else p.fraction_done, text=text)
         st.plotly_chart(
             training_curves(p.batch_points, p.epoch_logs),
             key="train_curves",
