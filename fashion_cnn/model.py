@@ -77,9 +77,10 @@ def build_model(architecture: str = DEFAULT_ARCHITECTURE, dropout: float = 0.2, 
     return keras.Model(inputs, outputs, name=f"fashion_cnn_{architecture}")
 
 
-def bundled_model_path(model_dir: Path = config.MODEL_DIR) -> Path:
-    """The one `.keras` file in `model_dir`."""
-    files = sorted(Path(model_dir).glob("*.keras"))
+def bundled_model_path(model_dir: Path | None = None) -> Path:
+    """The one `.keras` file in `model_dir` (default: the project's model/ folder)."""
+    model_dir = Path(model_dir or config.MODEL_DIR)
+    files = sorted(model_dir.glob("*.keras"))
     if len(files) != 1:
         found = "none" if not files else ", ".join(f.name for f in files)
         raise ModelFileError(f"expected exactly one .keras file in {model_dir}, found {found}")

@@ -1,0 +1,110 @@
+"""Accuracy on synthetic product photos and canvas drawings made from the test split.
+
+    python benchmarks/input_accuracy.py [--count 1000] [--seed 0]
+
+Photos: each test image negated (dark garment on a white backdrop), enlarged to a random
+size, tinted, placed off-centre on a canvas of random aspect, some EXIF-rotated, saved as
+JPEG, PNG or WebP. Drawings: each garment's silhouette, filled or as an outline, drawn in
+white strokes at a random size and place on a 280x280 black or transparent canvas.
+Both go through the app's own preprocessing and the bundled model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from fashion_cnn.data import load_fashion_mnist
+from fashion_cnn.evaluation import make_predictor
+from fashion_cnn.model import load_model
+from fashion_cnn.preprocess import ImageInputError, open_image, preprocess
+
+
+def make_photo(image: np.ndarray, rng: np.random.Generator) -> bytes:
+    side = int(rng.integers(80, 400))
+    garment = Image.fromarray(255 - image).resize((side, side), Image.Resampling.BICUBIC)
+    # A coloured garment: each channel keeps its share of the darkness; white stays white.
+    darkness = 255.0 - np.asarray(garment, np.float32)[..., None]
+    rgb = (255.0 - darkness * rng.uniform(0.6, 1.0, 3)[None, None, :]).astype(np.uint8)
+    w, h = int(side * rng.uniform(1.1, 2.5)), int(side * rng.uniform(1.1, 2.5))
+    canvas = np.full((h, w, 3), rng.integers(235, 256), np.uint8)
+    top, left = int(rng.integers(0, h - side + 1)), int(rng.integers(0, w - side + 1))
+    canvas[top : top + side, left : left + side] = np.minimum(
+        canvas[top : top + side, left : left + side], rgb
+    )
+    photo = Image.fromarray(canvas)
+    fmt = str(rng.choice(["JPEG", "PNG", "WEBP"]))
+    buf = io.BytesIO()
+    if fmt == "JPEG" and rng.random() < 0.3:  # stored sideways, upright through EXIF
+        exif = Image.Exif()
+        exif[0x0112] = 8
+        photo.transpose(Image.Transpose.ROTATE_270).save(
+            buf, "JPEG", quality=85, exif=exif.tobytes()
+        )
+    else:
+        photo.save(buf, fmt, quality=85)
+    return buf.getvalue()
+
+
+def make_drawing(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    side = int(rng.integers(120, 250))
+    silhouette = np.pad((image > 20) * 255, 2).astype(np.uint8)  # room for a closed outline
+    mask = Image.fromarray(silhouette).resize((side, side), Image.Resampling.BILINEAR)
+    mask = mask.point(lambda v: 255 if v > 127 else 0)
+    if rng.random() < 0.5:  # an outline, as people draw
+        width = int(rng.integers(3, 7)) * 2 + 1
+        mask = Image.fromarray(
+            np.asarray(mask.filter(ImageFilter.MaxFilter(width)))
+            - np.asarray(mask.filter(ImageFilter.MinFilter(width)))
+        )
+    canvas = np.zeros((280, 280), np.uint8)
+    top, left = (int(v) for v in rng.integers(0, 280 - side + 1, 2))
+    canvas[top : top + side, left : left + side] = np.asarray(mask)
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    if rng.random() < 0.5:  # transparent ground, as a canvas export can be
+        rgba[..., :3], rgba[..., 3] = 255, canvas
+    else:
+        rgba[..., :3], rgba[..., 3] = canvas[..., None], 255
+    return rgba
+
+
+def accuracy(predict, inputs, labels, kind) -> tuple[float, int]:
+    images, keep = [], []
+    for i, item in enumerate(inputs):
+        try:
+            source = open_image(item) if isinstance(item, bytes) else item
+            images.append(preprocess(source, kind).image)
+            keep.append(i)
+        except ImageInputError:
+            pass
+    preds = predict(np.stack(images)).argmax(axis=1)
+    right = (preds == labels[keep]).sum()
+    return right / len(labels), len(labels) - len(keep)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    data = load_fashion_mnist()
+    idx = rng.choice(len(data.x_test), args.count, replace=False)
+    x, y = data.x_test[idx], data.y_test[idx]
+    predict = make_predictor(load_model())
+    base = (predict(x).argmax(axis=1) == y).mean()
+    photo_acc, photo_fail = accuracy(predict, [make_photo(im, rng) for im in x], y, "auto")
+    draw_acc, draw_fail = accuracy(predict, [make_drawing(im, rng) for im in x], y, "drawing")
+    print(f"test images as they are     {base:.2%}  ({args.count} images, seed {args.seed})")
+    print(f"synthetic product photos    {photo_acc:.2%}  ({photo_fail} refused)")
+    print(f"synthetic canvas drawings   {draw_acc:.2%}  ({draw_fail} refused)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Cost of streaming progress to the page: the same fit with and without LiveProgress.
+
+    python benchmarks/streaming_overhead.py [--architecture tiny] [--images 20000] [--rounds 3]
+
+Runs alternate in one process (plain, live, plain, live, ...) so drift hits both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np
+
+from fashion_cnn.data import load_fashion_mnist
+from fashion_cnn.training import TrainConfig, train
+from fashion_cnn.worker import LiveProgress, TrainingRun
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--architecture", default="tiny")
+    parser.add_argument("--images", type=int, default=20000)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    data = load_fashion_mnist()
+    cfg = TrainConfig(
+        architecture=args.architecture,
+        epochs=args.epochs,
+        optimizer="adam",
+        learning_rate=3e-3,
+        train_subset=args.images,
+        warmup_epochs=0,
+    )
+    train(TrainConfig(**{**cfg.__dict__, "epochs": 1, "train_subset": 2000}), data)  # warm-up
+    plain, live = [], []
+    for _ in range(args.rounds):
+        plain.append(train(cfg, data).seconds)
+        run = TrainingRun(cfg, data)
+        live.append(train(cfg, data, callbacks=[LiveProgress(run)]).seconds)
+    p, q = np.median(plain), np.median(live)
+    images = args.images * args.epochs
+    print(f"{args.architecture}: {args.epochs} epochs x {args.images} images, {args.rounds} rounds")
+    print(f"fit, no callbacks       median {p:6.2f} s  ({images / p:,.0f} images/s)  {plain}")
+    print(f"fit, live streaming     median {q:6.2f} s  ({images / q:,.0f} images/s)  {live}")
+    print(f"overhead                {100 * (q / p - 1):+.2f} %")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""train_model.py --dry-run and `python -m fashion_cnn evaluate|predict`, end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from fashion_cnn import config
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
+
+
+def run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def dry_run_model(tmp_path_factory) -> Path:
+    """A model from a real dry run of train_model.py (seconds)."""
+    if not config.DEBIAN_DATASET_DIR.exists() and not os.environ.get(config.DATASET_ENV_VAR):
+        pytest.skip("dataset not installed")
+    result = run("train_model.py", "--dry-run", "--architecture", "tiny")
+    assert result.returncode == 0, result.stderr[-2000:]
+    path = Path(result.stdout.strip().splitlines()[-1].split("-> ")[-1])
+    assert path.is_file() and path.with_suffix(".json").is_file()
+    return path
+
+
+def test_dry_run_writes_model_and_card(dry_run_model):
+    card = json.loads(dry_run_model.with_suffix(".json").read_text())
+    assert card["class_names"] == list(config.CLASS_NAMES)
+    assert card["test_count"] == 1000 and 0 <= card["test_accuracy"] <= 1
+    assert card["training_settings"]["train_subset"] == 512
+    assert len(card["history"]["loss"]) == card["epochs_completed"] == 1
+    assert len(card["dataset_sha256"]) == 4 and card["versions"]["keras"]
+    assert not list(dry_run_model.parent.glob(".saving-*"))  # no temporary leftovers
+
+
+def test_train_model_reports_missing_dataset(tmp_path):
+    env = {**ENV, config.DATASET_ENV_VAR: str(tmp_path)}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import fashion_cnn.config as c, pathlib, sys; "
+            f"c.DEBIAN_DATASET_DIR = c.KERAS_CACHE_DIR = pathlib.Path({str(tmp_path)!r}); "
+            "import fashion_cnn.data as d; d._download_with_keras = lambda: False; "
+            "import train_model; sys.exit(train_model.main(['--dry-run']))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "dataset-fashion-mnist" in result.stderr.strip().splitlines()[-1]
+
+
+def test_evaluate_json(dry_run_model):
+    result = run("-m", "fashion_cnn", "evaluate", "--model", str(dry_run_model), "--json")
+    assert result.returncode == 0, result.stderr[-2000:]
+    metrics = json.loads(result.stdout)
+    assert metrics["count"] == 10_000
+    cm = np.array(metrics["confusion_matrix"])
+    assert cm.sum() == 10_000 and cm.sum(axis=1).tolist() == [1000] * 10
+    assert metrics["accuracy"] == pytest.approx(np.trace(cm) / 10_000, abs=1e-4)
+
+
+def test_predict_json_and_exit_codes(dry_run_model, tmp_path):
+    good = tmp_path / "shirt.png"
+    img = Image.new("L", (60, 80), 255)
+    img.paste(30, (10, 10, 50, 70))
+    img.save(good)
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not an image")
+    missing = tmp_path / "missing.png"
+
+    ok = run(
+        "-m",
+        "fashion_cnn",
+        "predict",
+        "--json",
+        "--top",
+        "2",
+        "--model",
+        str(dry_run_model),
+        str(good),
+    )
+    assert ok.returncode == 0, ok.stderr[-2000:]
+    line = json.loads(ok.stdout)
+    assert line["file"] == str(good) and line["label"] in config.CLASS_NAMES
+    assert len(line["top"]) == 2 and 0 <= line["confidence"] <= 1
+
+    mixed = run(
+        "-m",
+        "fashion_cnn",
+        "predict",
+        "--json",
+        "--model",
+        str(dry_run_model),
+        str(good),
+        str(bad),
+        str(missing),
+    )
+    assert mixed.returncode == 2 and "Traceback" not in mixed.stderr
+    lines = [json.loads(x) for x in mixed.stdout.splitlines()]
+    assert [set(x) >= {"file"} for x in lines] == [True] * 3
+    assert "label" in lines[0] and "error" in lines[1] and "error" in lines[2]
+
+
+def test_missing_model_is_one_line(tmp_path):
+    result = run(
+        "-m",
+        "fashion_cnn",
+        "predict",
+        "--model",
+        str(tmp_path / "none.keras"),
+        str(tmp_path / "x.png"),
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "not found" in result.stderr

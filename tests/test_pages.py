@@ -1,0 +1,96 @@
+"""Every page through Streamlit's AppTest (the canvas and clicks are in test_browser.py)."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from fashion_cnn import config
+
+TIMEOUT = 180
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(f"../pages/views/{name}.py", default_timeout=TIMEOUT)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_home_shows_dataset_and_model_card(real_data):
+    at = AppTest.from_file("../streamlit_app.py", default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value.endswith("Fashion-MNIST CNN Studio")
+    assert len(at.get("imgs")) >= 10 or len(at.markdown) >= 10
+    accuracy = next(m for m in at.metric if m.label == "Test accuracy")
+    assert accuracy.value.endswith("%")
+
+
+def test_home_without_dataset_says_how_to_fix(monkeypatch, tmp_path):
+    monkeypatch.setenv(config.DATASET_ENV_VAR, str(tmp_path))
+    monkeypatch.setattr(config, "DEBIAN_DATASET_DIR", tmp_path / "a")
+    monkeypatch.setattr(config, "KERAS_CACHE_DIR", tmp_path / "b")
+    monkeypatch.setattr("fashion_cnn.data._download_with_keras", lambda: False)
+    at = AppTest.from_file("../streamlit_app.py", default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "apt-get install dataset-fashion-mnist" in at.error[0].value
+
+
+def test_classify_test_image_tab(real_data):
+    at = page("classify").run()
+    assert not at.exception
+    prediction = next(m for m in at.metric if m.label == "Prediction")
+    assert prediction.value in config.CLASS_NAMES
+    assert any("True label" in m.value for m in at.markdown)
+    first = at.caption[-1].value
+    at.button(key="test_pick").click().run()
+    assert not at.exception and at.caption[-1].value.startswith("Test image #")
+    assert first.startswith("Test image #0 ")
+
+
+def test_classify_without_model_explains(monkeypatch, tmp_path, real_data):
+    monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
+    at = page("classify").run()
+    assert not at.exception
+    assert "No model to use" in at.error[0].value and "Train page" in at.error[0].value
+
+
+def test_explore_filters_the_gallery(real_data):
+    at = page("explore").run()
+    assert not at.exception
+    assert next(m for m in at.metric if m.label == "Test accuracy").value.endswith("%")
+    at.selectbox(key="explore_true").set_value("Shirt").run()
+    at.selectbox(key="explore_pred").set_value("T-shirt/top").run()
+    gallery = [c.value for c in at.caption if "→" in c.value]
+    assert gallery and all(c.startswith("Shirt → **T-shirt/top**") for c in gallery)
+    at.radio(key="explore_sort").set_value("Least confident").run()
+    assert not at.exception
+
+
+def test_explore_empty_filter_has_next_step(real_data):
+    at = page("explore").run()
+    at.slider(key="explore_conf").set_value((0.99, 1.0)).run()
+    at.selectbox(key="explore_true").set_value("Trouser").run()
+    at.selectbox(key="explore_pred").set_value("Bag").run()
+    assert not at.exception
+    assert any("No mistakes match" in i.value for i in at.info)
+
+
+def test_train_page_starts_and_stops_a_run(real_data):
+    at = page("train").run()
+    assert not at.exception
+    assert any("Start training" in i.value for i in at.info)
+    at.number_input(key="train_epochs").set_value(50)
+    at.button[0].click().run()  # the form's submit button
+    run = at.session_state["training_run"]
+    try:
+        assert not at.exception
+        assert any("in progress" in i.value for i in at.info)
+    finally:
+        run.stop()
+        run.join(120)
+    assert run.done

@@ -1,0 +1,188 @@
+"""Preprocessing on synthetic photos and drawings, and every kind of bad input."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from fashion_cnn.preprocess import ImageInputError, open_image, preprocess
+
+
+def encode(image: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, fmt, **kwargs)
+    return buf.getvalue()
+
+
+def product_photo(size=(300, 200), box=(120, 40, 220, 170)) -> Image.Image:
+    """A textured dark 'garment' off-centre on a white backdrop, like a product shot."""
+    rng = np.random.default_rng(0)
+    pixels = np.full((size[1], size[0], 3), 248, np.uint8)
+    left, top, right, bottom = box
+    texture = rng.integers(20, 140, (bottom - top, right - left, 1)).repeat(3, axis=2)
+    pixels[top:bottom, left:right] = texture * np.array([0.6, 0.8, 1.0])
+    return Image.fromarray(pixels)
+
+
+def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
+    ys, xs = np.indices(image.shape)
+    total = image.sum()
+    return float((ys * image).sum() / total), float((xs * image).sum() / total)
+
+
+def test_photo_on_white_is_inverted_trimmed_and_centred():
+    pre = preprocess(product_photo())
+    img = pre.image
+    assert img.shape == (28, 28) and img.dtype == np.uint8
+    assert pre.kind == "photo"
+    assert img[0, 0] == 0 and img.max() > 200  # light garment on black
+    cy, cx = centre_of_mass(img.astype(float))
+    assert abs(cy - 13.5) < 1.5 and abs(cx - 13.5) < 1.5
+    # The item's longest edge (height 131 px) fills the 28 px frame.
+    rows = np.flatnonzero(img.max(axis=1) > 60)
+    assert rows[-1] - rows[0] >= 25
+    assert [name for name, _ in pre.steps][-1] == "28x28 model input"
+
+
+def test_dark_background_is_not_inverted():
+    image = Image.new("L", (100, 100), 0)
+    ImageDraw.Draw(image).ellipse((20, 30, 80, 70), fill=200)
+    img = preprocess(image).image
+    assert img[14, 14] > 150 and img[0, 0] == 0
+
+
+def test_exif_rotation_is_applied():
+    tall = Image.new("RGB", (100, 200), "white")
+    ImageDraw.Draw(tall).rectangle((40, 20, 60, 180), fill="black")  # a tall bar
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored rotated: viewers turn it 90 degrees
+    opened = open_image(encode(tall, "JPEG", exif=exif.tobytes()))
+    assert opened.size == (200, 100)
+    img = preprocess(opened).image
+    cols = np.flatnonzero(img.max(axis=0) > 100)
+    rows = np.flatnonzero(img.max(axis=1) > 100)
+    assert len(cols) > len(rows)  # the bar now lies flat
+
+
+def test_rgba_drawing_carried_in_alpha_only():
+    # A canvas export: transparent ground, strokes opaque; the RGB is white everywhere.
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    rgba[..., :3] = 255
+    rgba[60:220, 100:180, 3] = 255
+    img = preprocess(rgba).image
+    assert img[14, 14] > 200 and img[0, 0] == 0
+
+
+def test_black_strokes_on_transparent_ground():
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    rgba[60:220, 100:180, 3] = 255  # black, opaque strokes
+    img = preprocess(rgba).image
+    assert img[14, 14] > 200 and img[0, 0] == 0
+
+
+def outline(width: int = 10) -> np.ndarray:
+    canvas = Image.new("L", (280, 280), 0)
+    ImageDraw.Draw(canvas).rectangle((80, 60, 200, 230), outline=255, width=width)
+    return np.asarray(canvas)
+
+
+def test_closed_outline_is_filled_like_a_silhouette():
+    pre = preprocess(outline(), "auto")
+    assert pre.kind == "drawing"
+    assert "Outlines filled" in [name for name, _ in pre.steps]
+    assert pre.image[14, 14] > 200  # the inside is now solid
+
+
+def test_filled_shape_and_its_outline_end_up_alike():
+    canvas = Image.new("L", (280, 280), 0)
+    ImageDraw.Draw(canvas).rectangle((80, 60, 200, 230), fill=255)
+    a = preprocess(np.asarray(canvas), "drawing").image.astype(float)
+    b = preprocess(outline(), "drawing").image.astype(float)
+    assert np.abs(a - b).mean() < 20
+
+
+def test_photo_kind_keeps_an_outline_open():
+    img = preprocess(outline(), "photo").image
+    assert img[14, 14] < 50
+
+
+@pytest.mark.parametrize("mode", ["I;16", "CMYK", "P", "LA", "1"])
+def test_unusual_modes_are_converted(mode):
+    base = product_photo()
+    if mode == "I;16":
+        arr = (np.asarray(base.convert("L"), np.uint16) * 257).astype(np.uint16)
+        image = Image.fromarray(arr)
+        assert image.mode == "I;16"
+    else:
+        image = base.convert(mode)
+    reopened = open_image(encode(image, "TIFF" if mode in ("I;16", "CMYK") else "PNG"))
+    img = preprocess(reopened).image
+    assert img.shape == (28, 28) and img.max() > 150 and img[0, 0] < 30
+
+
+def test_animated_gif_uses_first_frame():
+    frames = [product_photo(), Image.new("RGB", (300, 200), "white")]
+    data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:])
+    assert preprocess(open_image(data)).image.max() > 150
+
+
+@pytest.mark.parametrize("size", [(2000, 20), (20, 2000), (1, 1)])
+def test_extreme_aspect_ratios(size):
+    image = Image.new("L", size, 0)
+    ImageDraw.Draw(image).rectangle((0, 0, size[0], size[1]), fill=255)
+    image.putpixel((0, 0), 0)
+    try:
+        img = preprocess(image).image
+    except ImageInputError as exc:
+        assert "blank" in str(exc)
+    else:
+        assert img.shape == (28, 28)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"hello, not an image", "not an image file"),
+        (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>', "SVG"),
+        (b"<svg width='10' height='10'></svg>", "SVG"),
+    ],
+)
+def test_bad_files_give_one_line(data, message):
+    with pytest.raises(ImageInputError, match=message) as exc:
+        open_image(data)
+    assert "\n" not in str(exc.value)
+
+
+def test_truncated_image():
+    data = encode(product_photo(), "JPEG")
+    with pytest.raises(ImageInputError, match="damaged or truncated"):
+        open_image(data[: len(data) // 2])
+
+
+def test_decompression_bomb_is_refused():
+    # A tiny PNG that claims 30000x30000 pixels.
+    data = encode(Image.new("1", (30000, 30000)))
+    with pytest.raises(ImageInputError, match="too large"):
+        open_image(data)
+
+
+@pytest.mark.parametrize("shade", [0, 255, 128])
+def test_blank_canvas_or_photo_has_nothing_to_classify(shade):
+    with pytest.raises(ImageInputError, match="nothing to classify"):
+        preprocess(Image.new("L", (280, 280), shade))
+
+
+def test_blank_transparent_canvas():
+    with pytest.raises(ImageInputError, match="nothing to classify"):
+        preprocess(np.zeros((280, 280, 4), np.uint8))
+
+
+def test_input_array_is_not_modified():
+    arr = outline()
+    before = arr.copy()
+    preprocess(arr, "drawing")
+    assert np.array_equal(arr, before)
