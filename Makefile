@@ -15,3 +15,12 @@ lint:
 
 format:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
+
+bench:
+	.venv/bin/python -m benchmarks.classify_latency
+	.venv/bin/python -m benchmarks.evaluate_time
+	.venv/bin/python -m benchmarks.streaming_overhead
+	.venv/bin/python -m benchmarks.input_accuracy
+
+screenshots:
+	bash scripts/update_screenshots.sh

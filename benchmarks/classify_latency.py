@@ -1,6 +1,6 @@
 """Latency of one 280x280 canvas drawing: preprocessing plus prediction.
 
-    python benchmarks/classify_latency.py [--runs 300]
+    python -m benchmarks.classify_latency [--runs 300]
 
 Prints p50/p95 for the warmed tf.function path the app uses, and for model.predict.
 """

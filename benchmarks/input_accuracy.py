@@ -1,6 +1,6 @@
 """Accuracy on synthetic product photos and canvas drawings made from the test split.
 
-    python benchmarks/input_accuracy.py [--count 1000] [--seed 0]
+    python -m benchmarks.input_accuracy [--count 1000] [--seed 0]
 
 Photos: each test image negated (dark garment on a white backdrop), enlarged to a random
 size, tinted, placed off-centre on a canvas of random aspect, some EXIF-rotated, saved as

@@ -1,6 +1,6 @@
 """Cost of streaming progress to the page: the same fit with and without LiveProgress.
 
-    python benchmarks/streaming_overhead.py [--architecture tiny] [--images 20000] [--rounds 3]
+    python -m benchmarks.streaming_overhead [--architecture tiny] [--images 20000] [--rounds 3]
 
 Runs alternate in one process (plain, live, plain, live, ...) so drift hits both alike.
 """

@@ -152,3 +152,11 @@ def test_train_streams_charts_and_stops(page, app_url):
     page.get_by_text("Test accuracy").wait_for(timeout=60_000)
     wait_for_app(page)
     screenshot(page, "train-stopped")
+
+
+def test_home_page(page, app_url):
+    page.goto(app_url)
+    page.get_by_text("The bundled CNN").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert page.get_by_test_id("stImage").count() >= 10  # a strip of samples per class
+    screenshot(page, "home")

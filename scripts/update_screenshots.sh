@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Refresh the README's screenshots: the browser tests take them, this copies them over.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/python -m pytest tests/test_browser.py -q
+mkdir -p docs/screenshots
+for name in home train-stopped explore classify-draw classify-upload; do
+    .venv/bin/python - "$name" <<'PY'
+import sys
+from PIL import Image
+
+name = sys.argv[1]
+image = Image.open(f"test-artifacts/{name}.png").convert("RGB")
+# Crop the empty space below the content and keep the README light.
+bbox = Image.eval(image, lambda v: 255 - v).getbbox()
+image = image.crop((0, 0, image.width, min(image.height, bbox[3] + 40)))
+image.thumbnail((1100, 2000))
+image.save(f"docs/screenshots/{name}.png", optimize=True)
+PY
+done
+echo "Screenshots updated in docs/screenshots/"
