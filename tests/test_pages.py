@@ -94,3 +94,22 @@ def test_train_page_starts_and_stops_a_run(real_data):
         run.stop()
         run.join(120)
     assert run.done
+
+
+def test_home_page_imports_no_tensorflow():
+    """The home page must appear fast: its imports stay clear of TensorFlow and Keras."""
+    import subprocess
+    import sys
+
+    code = (
+        "import ast, pathlib, sys\n"
+        "tree = ast.parse(pathlib.Path('pages/views/home.py').read_text())\n"
+        "for node in ast.walk(tree):\n"
+        "    if isinstance(node, ast.ImportFrom): __import__(node.module)\n"
+        "    if isinstance(node, ast.Import): [__import__(a.name) for a in node.names]\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=config.PROJECT_ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
