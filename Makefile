@@ -21,6 +21,7 @@ bench:
 	.venv/bin/python -m benchmarks.evaluate_time
 	.venv/bin/python -m benchmarks.streaming_overhead
 	.venv/bin/python -m benchmarks.input_accuracy
+	.venv/bin/python -m benchmarks.page_rerun
 
 screenshots:
 	bash scripts/update_screenshots.sh

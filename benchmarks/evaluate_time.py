@@ -1,6 +1,6 @@
 """Time to classify all 10,000 test images, cold (fresh process) and warm.
 
-    python -m benchmarks.evaluate_time
+python -m benchmarks.evaluate_time
 """
 
 from __future__ import annotations

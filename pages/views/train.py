@@ -121,12 +121,9 @@ def format_seconds(seconds: float | None) -> str:
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
-@st.fragment(run_every=1.0)
 def live_view() -> None:
-    """Redrawn every second from the run's buffer; triggers a full rerun when it ends."""
-    run: TrainingRun | None = st.session_state.get(RUN_KEY)
-    if run is None:
-        return
+    """Progress and charts from the run's buffer; triggers a full rerun when the run ends."""
+    run: TrainingRun = st.session_state[RUN_KEY]
     p = run.snapshot()
     if p.state == "queued":
         st.warning(
@@ -219,6 +216,7 @@ if run is None:
         "minute on two CPU cores."
     )
     st.stop()
-live_view()
+# Poll once a second while the run is live; a finished run is drawn once.
+st.fragment(live_view, run_every=None if run.done else 1.0)()
 if run.done:
     show_outcome(run)

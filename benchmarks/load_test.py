@@ -1,0 +1,154 @@
+"""Concurrent visitors on the Classify page, over Streamlit's own websocket protocol.
+
+    python -m benchmarks.load_test [--clients 10] [--rounds 5] [--page classify]
+
+Starts the app on a free loopback port, warms it up, then lets each client open the page
+`rounds` times (each run classifies a test image and draws its Grad-CAM and charts).
+Prints errors, response-time percentiles and the server's resident memory. Loopback only,
+bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.sync.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            return server, f"ws://127.0.0.1:{port}/_stcore/stream"
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def open_page(ws, page: str, timeout: float) -> tuple[float, str | None]:
+    """Ask for one run of `page`; (seconds until it finished, error or None)."""
+    msg = BackMsg()
+    msg.rerun_script.page_name = page
+    msg.rerun_script.query_string = ""
+    start = time.perf_counter()
+    ws.send(msg.SerializeToString())
+    error, predicted = None, False
+    while True:
+        forward = ForwardMsg()
+        forward.ParseFromString(ws.recv(timeout=timeout))
+        kind = forward.WhichOneof("type")
+        if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+            element = forward.delta.new_element
+            if element.WhichOneof("type") == "exception":
+                error = element.exception.message.splitlines()[0]
+            predicted |= element.WhichOneof("type") == "metric" and (
+                element.metric.label == "Prediction"
+            )
+        elif kind == "page_not_found":
+            error = "page not found"
+        elif kind == "script_finished":
+            if not predicted and page == "classify" and error is None:
+                error = "the page showed no prediction"
+            return time.perf_counter() - start, error
+
+
+def client(url: str, page: str, rounds: int, timeout: float, times: list, errors: list) -> None:
+    try:
+        with connect(url, subprotocols=["streamlit"], open_timeout=timeout) as ws:
+            for _ in range(rounds):
+                seconds, error = open_page(ws, page, timeout)
+                times.append(seconds)
+                if error:
+                    errors.append(error)
+    except Exception as exc:  # a refused or dropped connection counts as an error
+        errors.append(f"{type(exc).__name__}: {exc}")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of the server and its children, in MB."""
+    total = 0
+    for p in [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--page", default="classify")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    args = parser.parse_args()
+    server, url = start_server()
+    try:
+        for page in ("", args.page):  # warm up: navigation, TensorFlow, model, dataset
+            warm_times, warm_errors = [], []
+            client(url, page, 1, args.timeout, warm_times, warm_errors)
+        print(f"cold first run of /{args.page}: {warm_times[0]:.1f} s; errors {warm_errors}")
+        print(f"server memory, model loaded: {rss_mb(server.pid):.0f} MB")
+        times, errors = [], []
+        threads = [
+            threading.Thread(
+                target=client, args=(url, args.page, args.rounds, args.timeout, times, errors)
+            )
+            for _ in range(args.clients)
+        ]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(args.timeout * args.rounds)
+        wall = time.perf_counter() - start
+        ms = np.array(times) * 1000
+        print(
+            f"{args.clients} clients x {args.rounds} runs of /{args.page} in {wall:.1f} s: "
+            f"{len(times)} done, {len(errors)} errors"
+        )
+        print(
+            f"response time p50 {np.percentile(ms, 50):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms"
+        )
+        print(f"server memory after the load: {rss_mb(server.pid):.0f} MB")
+        for error in sorted(set(errors))[:5]:
+            print(f"  error: {error}")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Server-side rerun time of the Classify and Explore pages after an interaction.
+
+    python -m benchmarks.page_rerun [--repeats 15]
+
+Uses Streamlit's AppTest, which runs the page script in this process as the server would
+(no network, no browser). The canvas sends no pixels under AppTest, so the Classify figure
+is the rerun after picking a test image: the same prediction, Grad-CAM and charts a stroke
+causes; benchmarks.classify_latency gives the drawing's own preprocessing cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from fashion_cnn import config
+
+PAGES = config.PROJECT_ROOT / "pages" / "views"
+
+
+def timed(action, repeats: int) -> str:
+    samples = []
+    for i in range(repeats):
+        start = time.perf_counter()
+        action(i)
+        samples.append((time.perf_counter() - start) * 1000)
+    return f"p50 {np.percentile(samples, 50):6.1f} ms   p95 {np.percentile(samples, 95):6.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+
+    classify = AppTest.from_file(str(PAGES / "classify.py"), default_timeout=300).run()
+    print(
+        "Classify, new test image   ",
+        timed(lambda i: classify.button(key="test_pick").click().run(), args.repeats),
+    )
+
+    explore = AppTest.from_file(str(PAGES / "explore.py"), default_timeout=300).run()
+    names = list(config.CLASS_NAMES)
+    print(
+        "Explore, true-class filter ",
+        timed(
+            lambda i: explore.selectbox(key="explore_true").set_value(names[i % 10]).run(),
+            args.repeats,
+        ),
+    )
+    explore.selectbox(key="explore_true").set_value("All classes").run()
+    print(
+        "Explore, next gallery page ",
+        timed(
+            lambda i: explore.number_input(key="explore_page").set_value(2 + i % 20).run(),
+            args.repeats,
+        ),
+    )
+
+
+if __name__ == "__main__":
+    main()
