@@ -196,8 +196,31 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
     scale = WORK_SIZE / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     small = np.asarray(Image.fromarray(np.clip(item, 0, 255).astype(np.uint8)).resize(size))
-    ink = np.pad(small > BLANK_LEVEL, 1)  # a ring of ground so the border is outside
-    filled = fill_enclosed(ink)[1:-1, 1:-1]
-    if filled.sum() <= (small > BLANK_LEVEL).sum() * 1.05:
+    ink = np.pad(small > BLANK_LEVEL, 2)  # a ring of ground so the border is outside
+    enough = ink.sum() * 1.05  # filling must add more than stray specks
+    filled = fill_enclosed(ink)
+    if filled.sum() <= enough:
+        # Perhaps a quick hand left a small gap: close it, fill, then undo the thickening.
+        # Kept only if that fills an outline's interior (much more than the strokes), not
+        # a real gap of a filled shape, such as between trouser legs.
+        closed = erode(fill_enclosed(dilate(ink)), keep=ink)
+        filled = closed if closed.sum() > ink.sum() * 1.5 else filled
+    if filled.sum() <= enough:
         return item, False
-    return filled.astype(np.float32) * 255.0, True
+    return filled[2:-2, 2:-2].astype(np.float32) * 255.0, True
+
+
+def dilate(mask: np.ndarray) -> np.ndarray:
+    """Grow a mask by one pixel in the four directions."""
+    out = mask.copy()
+    out[1:] |= mask[:-1]
+    out[:-1] |= mask[1:]
+    out[:, 1:] |= mask[:, :-1]
+    out[:, :-1] |= mask[:, 1:]
+    return out
+
+
+def erode(mask: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Shrink a mask by one pixel, never removing pixels of `keep`."""
+    inner = ~dilate(~mask)
+    return inner | keep

@@ -109,7 +109,12 @@ def test_home_page_imports_no_tensorflow():
         "    if isinstance(node, ast.Import): [__import__(a.name) for a in node.names]\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=config.PROJECT_ROOT, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=config.PROJECT_ROOT,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

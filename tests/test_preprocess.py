@@ -186,3 +186,13 @@ def test_input_array_is_not_modified():
     before = arr.copy()
     preprocess(arr, "drawing")
     assert np.array_equal(arr, before)
+
+
+def test_outline_with_a_small_gap_is_still_filled():
+    canvas = Image.new("L", (280, 280), 0)
+    draw = ImageDraw.Draw(canvas)
+    draw.rectangle((80, 60, 200, 230), outline=255, width=8)
+    draw.rectangle((136, 226, 139, 232), fill=0)  # a 4-px gap in the bottom edge
+    pre = preprocess(np.asarray(canvas), "drawing")
+    assert "Outlines filled" in [name for name, _ in pre.steps]
+    assert pre.image[14, 14] > 200
