@@ -177,8 +177,9 @@ class TrainingRun:
 
     def _train(self) -> None:
         cfg = self.cfg
-        n_train = (cfg.train_subset or len(self.data.x_train)) * (1 - cfg.validation_split)
-        self._update(state="running", batches=-(-int(n_train) // cfg.batch_size))
+        n_images = cfg.train_subset or len(self.data.x_train)
+        n_train = n_images - int(n_images * cfg.validation_split)  # as split_training_data
+        self._update(state="running", batches=-(-n_train // cfg.batch_size))
         self._started = time.perf_counter()
         live = LiveProgress(self)
         result = train(cfg, self.data, callbacks=[live])

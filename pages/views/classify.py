@@ -27,7 +27,7 @@ def show_steps(pre: Preprocessed) -> None:
     cols = st.columns(len(pre.steps))
     for col, (name, image) in zip(cols, pre.steps, strict=True):
         shown = enlarge(image, 4) if image.shape[0] == config.IMAGE_SIZE else image
-        col.image(shown, caption=name, use_container_width=True, clamp=True)
+        col.image(shown, caption=name, width="stretch", clamp=True)
     for note in pre.notes:
         st.caption(f"Note: {note}.")
 
@@ -133,21 +133,24 @@ with upload_tab:
         st.info("Upload one or more images (PNG, JPEG, WebP, GIF or BMP) to classify them.")
     else:
         processed = [(f.name, *preprocess_upload(f.getvalue(), kind)) for f in files]
-        good = [(name, pre) for name, pre, _ in processed if pre is not None]
-        results = classify(model.predict, np.stack([p.image for _, p in good])) if good else []
-        labels = {name: r for (name, _), r in zip(good, results, strict=True)}
+        good = [i for i, (_, pre, _) in enumerate(processed) if pre is not None]
+        images = [processed[i][1].image for i in good]
+        results = (
+            dict(zip(good, classify(model.predict, np.stack(images)), strict=True)) if good else {}
+        )
         grid = st.columns(4)
         for i, (name, pre, error) in enumerate(processed):
             with grid[i % 4]:
                 if error:
                     st.error(f"**{name}**: {error}")
                     continue
-                r = labels[name]
                 st.image(enlarge(pre.image, 4), clamp=True)
-                st.markdown(f"**{r.label}** · {r.confidence:.0%}  \n`{name}`")
+                st.markdown(f"**{results[i].label}** · {results[i].confidence:.0%}  \n`{name}`")
         if good:
-            chosen = st.selectbox("Details for", [n for n, _ in good], key="upload_detail")
-            pre = dict(good)[chosen]
+            chosen = st.selectbox(
+                "Details for", good, format_func=lambda i: processed[i][0], key="upload_detail"
+            )
+            pre = processed[chosen][1]
             show_result(model, pre.image, "upload")
             with st.expander("Preprocessing steps", expanded=True):
                 show_steps(pre)

@@ -9,6 +9,8 @@ import numpy as np
 import streamlit as st
 
 from fashion_cnn.data import DatasetError, FashionMNIST, load_fashion_mnist
+from fashion_cnn.evaluation import Predictor
+from fashion_cnn.explain import HeatmapFn
 from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
 
 BUNDLED = "Bundled CNN"
@@ -20,9 +22,9 @@ class ModelHandle:
     """A loaded model with its traced predictor and Grad-CAM, ready for the pages."""
 
     name: str
-    model: object
-    predict: object
-    gradcam: object
+    model: object  # a keras.Model; Keras is imported only where a model is loaded
+    predict: Predictor
+    gradcam: HeatmapFn
     key: str  # identifies the weights, for caching predictions
 
 

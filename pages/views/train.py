@@ -94,9 +94,7 @@ def settings_form() -> TrainConfig | None:
             key="train_patience",
             help="Stop after this many epochs without a better validation loss; 0 turns it off",
         )
-        started = c4.form_submit_button(
-            "▶ Start training", type="primary", use_container_width=True
-        )
+        started = c4.form_submit_button("▶ Start training", type="primary", width="stretch")
     if not started:
         return None
     return TrainConfig(
