@@ -18,19 +18,32 @@ class Architecture:
     blocks: tuple[tuple[int, ...], ...]
     dense_units: int = 0  # 0: global average pooling straight into the classifier
 
+    def summary(self) -> str:
+        """The layer stack in one line, for people."""
+        stages = []
+        for b, widths in enumerate(self.blocks, start=1):
+            stages.append(" → ".join(f"conv {w}" for w in widths))
+            if b < len(self.blocks) or self.dense_units:
+                stages.append("max-pool")
+        head = f"flatten → dense {self.dense_units}" if self.dense_units else "global average pool"
+        return (
+            f"28×28×1 → {' → '.join(stages)} → {head} → dropout → dense 10 (softmax); "
+            "each conv is 3×3 with batch norm and ReLU"
+        )
+
 
 ARCHITECTURES: dict[str, Architecture] = {
     arch.name: arch
     for arch in (
         Architecture(
             "tiny",
-            "2 conv layers, about 20k parameters: trains in seconds, about 88-90% accuracy",
+            "2 conv layers and a small dense layer, 106k parameters: trains in seconds",
             blocks=((16,), (32,)),
             dense_units=64,
         ),
         Architecture(
             "studio",
-            "6 conv layers with batch norm, about 290k parameters: the bundled model",
+            "6 conv layers with batch norm, 289k parameters: the bundled model",
             blocks=((32, 32), (64, 64), (128, 128)),
         ),
     )

@@ -5,6 +5,7 @@ import streamlit as st
 
 from fashion_cnn import config
 from fashion_cnn.charts import image_strip
+from fashion_cnn.model import ARCHITECTURES
 from pages.views.shared import bundled_card, dataset_or_stop
 
 st.title("👕 Fashion-MNIST CNN Studio")
@@ -39,9 +40,11 @@ m1.metric("Test accuracy", f"{card['test_accuracy']:.2%}")
 m2.metric("Parameters", f"{card['parameters']:,}")
 m3.metric("File size", f"{card['file_bytes'] / 1e6:.2f} MB")
 m4.metric("Training time", f"{card['training_seconds'] / 60:.0f} min")
+arch = ARCHITECTURES.get(card["architecture"])
 st.caption(
-    f"{card['architecture_description']}. Trained for {card['epochs_completed']} epochs on "
-    f"{card['machine']} with TensorFlow {card['versions']['tensorflow']}: `{card['command']}`"
+    f"{arch.summary() if arch else card['architecture_description']}. Trained for "
+    f"{card['epochs_completed']} epochs on {card['machine']} with TensorFlow "
+    f"{card['versions']['tensorflow']}: `{card['command']}`"
 )
 with st.expander("Per-class precision, recall and F1 on the 10,000 test images"):
     per_class = card["per_class"]
