@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -36,7 +38,7 @@ def test_failed_save_keeps_the_good_file(tmp_path, monkeypatch, real_data):
     good = path.read_bytes()
 
     def broken_save(self, filepath, *args, **kwargs):
-        open(filepath, "wb").write(b"half a model")
+        Path(filepath).write_bytes(b"half a model")
         raise KeyboardInterrupt  # as if the run were stopped mid-write
 
     monkeypatch.setattr(type(model), "save", broken_save)
