@@ -22,6 +22,8 @@ bench:
 	.venv/bin/python -m benchmarks.streaming_overhead
 	.venv/bin/python -m benchmarks.input_accuracy
 	.venv/bin/python -m benchmarks.page_rerun
+	.venv/bin/python -m benchmarks.load_test
+	.venv/bin/python -m benchmarks.home_visible
 
 screenshots:
 	bash scripts/update_screenshots.sh

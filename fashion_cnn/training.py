@@ -129,7 +129,10 @@ def train(
     )
     validation = None
     if len(x_val):
-        validation = (x_val[..., None].astype(np.float32), keras.utils.to_categorical(y_val, 10))
+        validation = (
+            x_val[..., None].astype(np.float32),
+            keras.utils.to_categorical(y_val, config.NUM_CLASSES),
+        )
     callbacks = list(callbacks or [])
     if cfg.early_stopping and validation is not None:
         callbacks.append(
