@@ -175,6 +175,7 @@ def write_json_atomic(data: dict, path: Path) -> None:
     """Write JSON to a temporary file beside `path`, then rename into place."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=".saving-", suffix=".json", dir=path.parent)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; the card is for everyone
     try:
         with os.fdopen(fd, "w") as f:
             json.dump(data, f, indent=1)

@@ -27,7 +27,6 @@ def test_exactly_one_small_keras_file_with_card(bundled):
     card = json.loads(model_card_path(path).read_text())
     assert card["class_names"] == list(config.CLASS_NAMES)
     assert card["parameters"] == model.count_params()
-    assert card["test_accuracy"] >= 0.945
     for key in (
         "per_class",
         "confusion_matrix",
