@@ -19,27 +19,13 @@ from PIL import Image, ImageDraw
 from fashion_cnn.evaluation import make_predictor
 from fashion_cnn.model import load_model
 from fashion_cnn.preprocess import preprocess
+from tests.test_browser import TSHIRT  # the outline the browser test draws
 
 
 def tshirt_drawing() -> np.ndarray:
     """An RGBA canvas export: a T-shirt outline in white strokes on transparent ground."""
     canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
-    points = [
-        (90, 50),
-        (120, 40),
-        (160, 40),
-        (190, 50),
-        (240, 90),
-        (215, 125),
-        (195, 105),
-        (195, 240),
-        (85, 240),
-        (85, 105),
-        (65, 125),
-        (40, 90),
-        (90, 50),
-    ]
-    ImageDraw.Draw(canvas).line(points, fill=(255, 255, 255, 255), width=14, joint="curve")
+    ImageDraw.Draw(canvas).line(TSHIRT, fill=(255, 255, 255, 255), width=14, joint="curve")
     return np.asarray(canvas)
 
 
