@@ -42,6 +42,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-augment", action="store_true", help="train on the images as they are")
     p.add_argument("--train-subset", type=int, default=0, help="use only this many training images")
     p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--no-xla", action="store_true", help="skip XLA compilation of the train step")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the .keras file goes")
     p.add_argument(
         "--dry-run",
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         train_subset=512 if args.dry_run else args.train_subset,
         warmup_epochs=0 if args.dry_run else TrainConfig.warmup_epochs,
         seed=args.seed,
+        jit_compile=not (args.no_xla or args.dry_run),
     )
     out = Path(tempfile.mkdtemp()) / DEFAULT_OUT.name if args.dry_run else args.out
 

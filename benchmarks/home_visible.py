@@ -14,8 +14,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks.load_test import start_server
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
 
 
 def main() -> None:
@@ -25,20 +24,15 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(args.repeats):
-            server, ws_url = start_server()
-            url = ws_url.replace("ws://", "http://").replace("/_stcore/stream", "/")
-            try:
+            with running_app() as app:
                 page = browser.new_context().new_page()
                 start = time.perf_counter()
-                page.goto(url)
+                page.goto(app.url)
                 page.get_by_text("Fashion-MNIST CNN Studio").first.wait_for(timeout=30_000)
                 title = time.perf_counter() - start
                 page.get_by_text("9 · Ankle boot").wait_for(timeout=30_000)
                 grid = time.perf_counter() - start
                 print(f"title visible {title:.2f} s, dataset grid visible {grid:.2f} s")
-            finally:
-                server.terminate()
-                server.wait(10)
         browser.close()
 
 

@@ -11,13 +11,8 @@ bounded in count and time.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -25,37 +20,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return server, f"ws://127.0.0.1:{port}/_stcore/stream"
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("the server did not start")
+from tests.live_app import running_app
 
 
 def open_page(ws, page: str, timeout: float) -> tuple[float, str | None]:
@@ -114,13 +79,13 @@ def main() -> None:
     parser.add_argument("--page", default="classify")
     parser.add_argument("--timeout", type=float, default=120.0)
     args = parser.parse_args()
-    server, url = start_server()
-    try:
+    with running_app() as app:
+        url = app.websocket_url
         for page in ("", args.page):  # warm up: navigation, TensorFlow, model, dataset
             warm_times, warm_errors = [], []
             client(url, page, 1, args.timeout, warm_times, warm_errors)
         print(f"cold first run of /{args.page}: {warm_times[0]:.1f} s; errors {warm_errors}")
-        print(f"server memory, model loaded: {rss_mb(server.pid):.0f} MB")
+        print(f"server memory, model loaded: {rss_mb(app.pid):.0f} MB")
         times, errors = [], []
         threads = [
             threading.Thread(
@@ -142,12 +107,9 @@ def main() -> None:
         print(
             f"response time p50 {np.percentile(ms, 50):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms"
         )
-        print(f"server memory after the load: {rss_mb(server.pid):.0f} MB")
+        print(f"server memory after the load: {rss_mb(app.pid):.0f} MB")
         for error in sorted(set(errors))[:5]:
             print(f"  error: {error}")
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 if __name__ == "__main__":

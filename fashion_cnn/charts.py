@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -58,6 +60,15 @@ def heatmap_overlay(image: np.ndarray, heat: np.ndarray) -> np.ndarray:
 def enlarge(image: np.ndarray, scale: int) -> np.ndarray:
     """Nearest-neighbour enlargement of an (H, W) or (H, W, C) image."""
     return np.asarray(image).repeat(scale, axis=0).repeat(scale, axis=1)
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    """A uint8 (H, W) or (H, W, 3) image encoded as PNG."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(image, np.uint8)).save(buf, "PNG")
+    return buf.getvalue()
 
 
 def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Figure:

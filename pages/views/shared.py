@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from fashion_cnn.charts import enlarge, png_bytes
 from fashion_cnn.data import DatasetError, FashionMNIST, load_fashion_mnist
 from fashion_cnn.evaluation import Predictor
 from fashion_cnn.explain import HeatmapFn
@@ -94,14 +95,5 @@ def pick_model(key: str) -> ModelHandle:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def thumbnail_png(image: np.ndarray, scale: int = 3) -> bytes:
-    """A small PNG of a 28x28 image, enlarged without blurring."""
-    import io
-
-    from PIL import Image
-
-    buf = io.BytesIO()
-    size = (image.shape[1] * scale, image.shape[0] * scale)
-    Image.fromarray(np.asarray(image, np.uint8)).resize(size, Image.Resampling.NEAREST).save(
-        buf, "PNG"
-    )
-    return buf.getvalue()
+    """A small PNG of a 28x28 image, enlarged without blurring (st.image would send JPEG)."""
+    return png_bytes(enlarge(np.asarray(image, np.uint8), scale))

@@ -1,0 +1,48 @@
+"""The figures and images the pages send: what a click maps to, and pixel-exact thumbnails."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from fashion_cnn import config
+from fashion_cnn.charts import confusion_scatter, enlarge, png_bytes, probability_bars
+
+
+def test_thumbnail_png_is_a_pixel_exact_enlargement():
+    image = np.arange(28 * 28, dtype=np.uint8).reshape(28, 28)
+    decoded = np.asarray(Image.open(io.BytesIO(png_bytes(enlarge(image, 3)))))
+    assert decoded.shape == (84, 84)
+    assert np.array_equal(decoded[::3, ::3], image)
+    assert np.array_equal(decoded[2::3, 2::3], image)
+
+
+def test_confusion_scatter_point_i_is_the_cell_divmod_i_10():
+    cm = np.arange(100).reshape(10, 10)
+    trace = confusion_scatter(cm, normalise=False).data[0]
+    for i in (0, 13, 57, 99):
+        t, p = divmod(i, 10)
+        assert trace.y[i] == config.CLASS_NAMES[t]
+        assert trace.x[i] == config.CLASS_NAMES[p]
+        assert trace.text[i] == str(cm[t, p])
+
+
+def test_confusion_scatter_greys_the_diagonal_and_shades_errors_by_count():
+    cm = np.eye(10, dtype=int) * 900
+    cm[6, 0] = 120  # shirt taken for T-shirt: the worst error
+    cm[4, 2] = 10
+    colours = confusion_scatter(cm, normalise=True).data[0].marker.color
+    diagonal = {colours[i * 11] for i in range(10)}
+    assert len(diagonal) == 1
+    assert colours[60] not in diagonal and colours[60] != colours[42] != colours[1]
+
+
+def test_probability_bars_show_all_ten_classes_in_label_order_top_one_highlighted():
+    probs = np.linspace(1, 10, 10) / 55
+    bars = probability_bars(probs).data[0]
+    assert list(bars.y) == list(config.CLASS_NAMES)
+    assert np.allclose(bars.x, probs * 100)
+    colours = list(bars.marker.color)
+    assert colours.count(colours[9]) == 1  # only the most likely class, Ankle boot, stands out
