@@ -14,7 +14,13 @@ from fashion_cnn.charts import (
 )
 from fashion_cnn.errors import find_mistakes, page_count, page_of
 from fashion_cnn.evaluation import evaluate_probabilities, predict_in_batches
-from pages.views.shared import ModelHandle, dataset_or_stop, pick_model, thumbnail_png
+from pages.views.shared import (
+    ModelHandle,
+    dataset_or_stop,
+    per_class_table,
+    pick_model,
+    thumbnail_png,
+)
 
 ALL = "All classes"
 PER_PAGE = 24
@@ -88,18 +94,7 @@ with side_col:
         config={"displayModeBar": False},
     )
     with st.expander("Per-class precision, recall and F1"):
-        pc = metrics["per_class"]
-        st.dataframe(
-            {
-                "class": config.CLASS_NAMES,
-                "precision": pc["precision"],
-                "recall": pc["recall"],
-                "F1": pc["f1"],
-                "images": pc["support"],
-            },
-            hide_index=True,
-            key="explore_table",
-        )
+        per_class_table(metrics["per_class"], key="explore_table")
 
 # Filters (a matrix click fills the first two)
 apply_matrix_click()

@@ -6,7 +6,7 @@ import streamlit as st
 from fashion_cnn import config
 from fashion_cnn.charts import image_strip
 from fashion_cnn.model import ARCHITECTURES
-from pages.views.shared import bundled_card, dataset_or_stop
+from pages.views.shared import bundled_card, dataset_or_stop, per_class_table
 
 st.title("👕 Fashion-MNIST CNN Studio")
 st.markdown(
@@ -47,14 +47,4 @@ st.caption(
     f"{card['versions']['tensorflow']}: `{card['command']}`"
 )
 with st.expander("Per-class precision, recall and F1 on the 10,000 test images"):
-    per_class = card["per_class"]
-    st.dataframe(
-        {
-            "class": card["class_names"],
-            "precision": per_class["precision"],
-            "recall": per_class["recall"],
-            "F1": per_class["f1"],
-        },
-        hide_index=True,
-        key="home_metrics",
-    )
+    per_class_table(card["per_class"], key="home_metrics")
