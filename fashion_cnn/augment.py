@@ -13,7 +13,7 @@ class AugmentSettings:
     flip_prob: float = 0.5  # horizontal flip; garments are roughly mirror-symmetric
     erase_prob: float = 0.5  # random erasing (Zhong et al. 2017)
     erase_area: tuple[float, float] = (0.02, 0.25)
-    silhouette_prob: float = 0.05  # flat shapes, so filled canvas drawings look familiar
+    silhouette_prob: float = 0.12  # flat shapes, so filled canvas drawings look familiar
 
 
 def random_shift(images: np.ndarray, rng: np.random.Generator, max_shift: int) -> np.ndarray:

