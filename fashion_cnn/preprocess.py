@@ -217,7 +217,10 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
         return item, False
     # A stroke is centred on the edge it traces, so half of it lies outside the garment.
     for _ in range(round(stroke_width(ink) / 2)):
-        filled = ~dilate(~filled)
+        thinner = ~dilate(~filled)
+        if not thinner.any():  # a scribble of tiny loops: keep what there is
+            break
+        filled = thinner
     return trim(filled.astype(np.float32) * 255.0), True
 
 
