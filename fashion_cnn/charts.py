@@ -95,10 +95,8 @@ def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Fi
         f"{values[a, b]:.0%}" if normalise else str(cm[a, b]) for a, b in zip(t, p, strict=True)
     ]
     shade = [0.0 if a == b else float(values[a, b] / scale) for a, b in zip(t, p, strict=True)]
-    colours = [
-        DIAGONAL if a == b else sample_colorscale("OrRd", [0.04 + 0.96 * s])[0]
-        for a, b, s in zip(t, p, shade, strict=True)
-    ]
+    reds = sample_colorscale("OrRd", [0.04 + 0.96 * s for s in shade])  # one call: it is slow
+    colours = [DIAGONAL if a == b else red for a, b, red in zip(t, p, reds, strict=True)]
     fig = go.Figure(
         go.Scatter(
             x=[names[i] for i in p],

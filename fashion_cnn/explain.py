@@ -35,14 +35,13 @@ def make_gradcam(model) -> HeatmapFn:
             score = probs[0, class_index]
         grads = tape.gradient(score, maps)
         weights = tf.reduce_mean(grads, axis=(1, 2))  # one weight per channel
-        heat = tf.nn.relu(tf.reduce_sum(maps * weights[:, None, None, :], axis=-1))[0]
-        return heat / (tf.reduce_max(heat) + 1e-8)
+        heat = tf.nn.relu(tf.reduce_sum(maps * weights[:, None, None, :], axis=-1, keepdims=True))
+        heat = tf.image.resize(heat, (config.IMAGE_SIZE,) * 2, "bilinear")[0, ..., 0]
+        return tf.clip_by_value(heat / (tf.reduce_max(heat) + 1e-8), 0.0, 1.0)
 
     def heatmap(image: np.ndarray, class_index: int) -> np.ndarray:
         x = np.asarray(image, np.float32).reshape(1, config.IMAGE_SIZE, config.IMAGE_SIZE, 1)
-        heat = cam(tf.constant(x), tf.constant(class_index, tf.int32)).numpy()
-        upsampled = tf.image.resize(heat[..., None], (config.IMAGE_SIZE,) * 2, "bilinear")
-        return np.clip(upsampled.numpy()[..., 0], 0, 1)
+        return cam(x, np.int32(class_index)).numpy()  # one call into the traced graph
 
     heatmap(np.zeros((config.IMAGE_SIZE, config.IMAGE_SIZE)), 0)  # trace once now
     return heatmap

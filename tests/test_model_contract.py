@@ -56,3 +56,18 @@ def test_accuracy_on_first_2000_test_images(bundled, real_data):
     probs = np.asarray(model(x, training=False))
     accuracy = (probs.argmax(axis=1) == real_data.y_test[:2000]).mean()
     assert accuracy >= 0.93, accuracy
+
+
+def test_gradcam_looks_at_the_garment(bundled, real_data):
+    from fashion_cnn.evaluation import make_predictor
+    from fashion_cnn.explain import make_gradcam
+
+    _, model = bundled
+    predict, gradcam = make_predictor(model), make_gradcam(model)
+    inside_minus_outside = []
+    for image in real_data.x_test[:20]:
+        heat = gradcam(image, int(predict(image).argmax()))
+        assert heat.shape == (28, 28) and heat.min() >= 0 and np.isclose(heat.max(), 1.0)
+        garment = image > 20
+        inside_minus_outside.append(heat[garment].mean() - heat[~garment].mean())
+    assert np.median(inside_minus_outside) > 0.1

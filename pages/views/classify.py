@@ -7,7 +7,7 @@ from fashion_cnn import config
 from fashion_cnn.charts import enlarge, heatmap_overlay, probability_bars
 from fashion_cnn.predict import classify, hint
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
-from pages.views.shared import ModelHandle, dataset_or_stop, pick_model
+from pages.views.shared import ModelHandle, analyse, dataset_or_stop, pick_model
 
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp"]
 CANVAS_SIZE = 280
@@ -34,10 +34,9 @@ def show_steps(pre: Preprocessed) -> None:
 
 def show_result(model: ModelHandle, image: np.ndarray, key: str, truth: int | None = None) -> None:
     """Prediction, confidence, hint, probabilities, model input and Grad-CAM for one image."""
-    result = classify(model.predict, image)[0]
+    result, heat = analyse(model, model.key, image)
     left, right = st.columns([1, 2])
     with left:
-        heat = model.gradcam(image, result.index)
         st.image(enlarge(image, 6), caption="What the model saw (28×28)", clamp=True)
         st.image(enlarge(heatmap_overlay(image, heat), 6), caption="Where it looked (Grad-CAM)")
     with right:

@@ -16,6 +16,7 @@ from fashion_cnn.errors import find_mistakes, page_count, page_of
 from fashion_cnn.evaluation import evaluate_probabilities, predict_in_batches
 from pages.views.shared import (
     ModelHandle,
+    analyse,
     dataset_or_stop,
     per_class_table,
     pick_model,
@@ -143,7 +144,7 @@ st.subheader(
 )
 left, mid, right = st.columns([1, 1, 2])
 left.image(enlarge(data.x_test[selected], 7), caption="The image", clamp=True)
-heat = model.gradcam(data.x_test[selected], pred_idx)
+_, heat = analyse(model, model.key, data.x_test[selected])  # Grad-CAM of the predicted class
 mid.image(
     enlarge(heatmap_overlay(data.x_test[selected], heat), 7),
     caption=f"Where it saw a {config.CLASS_NAMES[pred_idx]}",

@@ -14,6 +14,7 @@ from fashion_cnn.data import DatasetError, FashionMNIST, load_fashion_mnist
 from fashion_cnn.evaluation import Predictor
 from fashion_cnn.explain import HeatmapFn
 from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
+from fashion_cnn.predict import Classification, classify
 
 BUNDLED = "Bundled CNN"
 TRAINED_KEY = "trained_model"  # session_state: the ModelHandle of this session's last run
@@ -92,6 +93,16 @@ def pick_model(key: str) -> ModelHandle:
             help="The CNN shipped with the app, or the one you trained this session",
         )
     return bundled if choice == BUNDLED else trained
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def analyse(
+    _model: ModelHandle, model_key: str, image: np.ndarray
+) -> tuple[Classification, np.ndarray]:
+    """Prediction and Grad-CAM of one 28x28 image, cached per model: a rerun redoes only
+    the images that changed (a stroke on the canvas, not the test image beside it)."""
+    result = classify(_model.predict, image)[0]
+    return result, _model.gradcam(image, result.index)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
