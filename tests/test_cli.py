@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +68,29 @@ def test_train_model_reports_missing_dataset(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "dataset-fashion-mnist" in result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
+def test_training_stopped_halfway_leaves_the_good_model(dry_run_model, tmp_path, sig):
+    good = tmp_path / "fashion_cnn.keras"
+    shutil.copy(dry_run_model, good)
+    before = good.read_bytes()
+    args = ["train_model.py", "--architecture", "tiny", "--epochs", "50", "--out", str(good)]
+    proc = subprocess.Popen(
+        [sys.executable, *args], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    for line in proc.stdout:  # wait until it is training
+        if line.startswith(b"Epoch 1/"):
+            break
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert good.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fashion_cnn.keras"]
+    if sig == signal.SIGKILL:
+        assert proc.returncode == -signal.SIGKILL  # killed mid-run, not finished
+    else:
+        assert proc.returncode == 130
+        assert b"Traceback" not in stderr and b"unchanged" in stderr
 
 
 def test_evaluate_json(dry_run_model):
