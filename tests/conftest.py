@@ -96,5 +96,10 @@ def screenshot(pg, name: str) -> Path:
     """Save a full-page PNG under test-artifacts/ (the README's come from here)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    # A rerun swaps image sources; the browser shows the old picture until the new loads.
+    pg.wait_for_function(
+        "Array.from(document.images).every(img => img.complete && img.naturalWidth > 0)",
+        timeout=10_000,
+    )
     pg.screenshot(path=str(path), full_page=True)
     return path

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import signal
+import subprocess
 import time
 
 import numpy as np
@@ -10,7 +14,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from fashion_cnn.config import MODEL_DIR
 from tests.conftest import screenshot
+from tests.live_app import ROOT, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -174,3 +180,42 @@ def test_home_page(page, app_url):
     wait_for_app(page)
     page.get_by_test_id("stImage").nth(9).wait_for(timeout=60_000)  # a strip per class
     screenshot(page, "home")
+
+
+def project_files() -> tuple[str, dict[str, str]]:
+    """What git sees as changed or new, and the bundled model's bytes, hashed."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    model = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in MODEL_DIR.iterdir()}
+    return status, model
+
+
+def test_server_killed_mid_training_leaves_no_file_behind(browser):
+    before = project_files()
+    context = browser.new_context(viewport={"width": 1400, "height": 2200})
+    page = context.new_page()
+    with running_app() as app:
+        page.goto(app.url)  # the home page first: a cold deep link shows "Page not found"
+        page.get_by_text("Fashion-MNIST CNN Studio").first.wait_for(timeout=90_000)
+        page.goto(f"{app.url}/train")
+        start = page.get_by_role("button", name="Start training")
+        start.wait_for(timeout=90_000)
+        wait_for_app(page)
+        page.get_by_role("spinbutton", name="Epochs").fill("40")
+        start.click()
+        page.get_by_text("images/s").wait_for(timeout=60_000)
+        os.kill(app.pid, signal.SIGKILL)  # no shutdown hooks, as in a crash or an OOM kill
+    assert project_files() == before
+    # A fresh server starts clean: the page offers a new run.
+    with running_app() as app:
+        page.goto(app.url)
+        page.get_by_text("Fashion-MNIST CNN Studio").first.wait_for(timeout=90_000)
+        page.goto(f"{app.url}/train")
+        page.get_by_role("button", name="Start training").wait_for(timeout=90_000)
+        wait_for_app(page)
+    context.close()
