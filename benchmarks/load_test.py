@@ -2,8 +2,9 @@
 
     python -m benchmarks.load_test [--clients 10] [--rounds 5] [--page classify]
 
-Starts the app on a free loopback port, warms it up, then lets each client open the page
-`rounds` times (each run classifies a test image and draws its Grad-CAM and charts).
+Starts the app on a free loopback port, warms it up, then lets each client visit the page
+`rounds` times, each visit a new session with a link to a random test image (so each run
+classifies an image the caches most likely have not seen, with its Grad-CAM and charts).
 Prints errors, response-time percentiles and the server's resident memory. Loopback only,
 bounded in count and time.
 """
@@ -23,11 +24,11 @@ from websockets.sync.client import connect
 from tests.live_app import running_app
 
 
-def open_page(ws, page: str, timeout: float) -> tuple[float, str | None]:
+def open_page(ws, page: str, timeout: float, query: str = "") -> tuple[float, str | None]:
     """Ask for one run of `page`; (seconds until it finished, error or None)."""
     msg = BackMsg()
     msg.rerun_script.page_name = page
-    msg.rerun_script.query_string = ""
+    msg.rerun_script.query_string = query
     start = time.perf_counter()
     ws.send(msg.SerializeToString())
     error, predicted = None, False
@@ -51,15 +52,18 @@ def open_page(ws, page: str, timeout: float) -> tuple[float, str | None]:
 
 
 def client(url: str, page: str, rounds: int, timeout: float, times: list, errors: list) -> None:
-    try:
-        with connect(url, subprotocols=["streamlit"], open_timeout=timeout) as ws:
-            for _ in range(rounds):
-                seconds, error = open_page(ws, page, timeout)
+    """`rounds` visits, each a new session opening a random test image by its link."""
+    rng = np.random.default_rng()
+    for _ in range(rounds):
+        try:
+            with connect(url, subprotocols=["streamlit"], open_timeout=timeout) as ws:
+                query = f"image={rng.integers(10_000)}"
+                seconds, error = open_page(ws, page, timeout, query)
                 times.append(seconds)
                 if error:
                     errors.append(error)
-    except Exception as exc:  # a refused or dropped connection counts as an error
-        errors.append(f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # a refused or dropped connection counts as an error
+            errors.append(f"{type(exc).__name__}: {exc}")
 
 
 def rss_mb(pid: int) -> float:

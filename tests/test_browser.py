@@ -107,6 +107,15 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     screenshot(page, "classify-upload")
 
 
+def test_link_to_a_test_image_opens_its_tab(page, app_url):
+    page.goto(f"{app_url}/classify?image=123")
+    page.get_by_text("Test image #123 of").wait_for(state="visible", timeout=120_000)
+    visible_prediction(page).wait_for(timeout=60_000)  # on the tab the link opened
+    wait_for_app(page)
+    page.get_by_role("button", name="Pick a random test image").click()
+    page.wait_for_url(lambda url: "image=123" not in url)  # the address links to the new one
+
+
 def test_click_on_matrix_cell_filters_gallery(page, app_url):
     page.goto(f"{app_url}/explore")
     page.get_by_text("mistakes match").wait_for(timeout=120_000)

@@ -52,6 +52,18 @@ def test_classify_test_image_tab(real_data):
     assert first.startswith("Test image #0 ")
 
 
+@pytest.mark.parametrize(("link", "shown"), [("123", 123), ("99999", 0), ("shirt", 0)])
+def test_classify_link_opens_its_test_image(real_data, link, shown):
+    at = page("classify")
+    at.query_params["image"] = link
+    at.run()
+    assert not at.exception
+    assert at.caption[-1].value.startswith(f"Test image #{shown} ")
+    assert [w.value.startswith("The link names test image") for w in at.warning] == (
+        [] if str(shown) == link else [True]
+    )
+
+
 def test_classify_without_model_explains(monkeypatch, tmp_path, real_data):
     monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
     at = page("classify").run()

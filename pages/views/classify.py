@@ -22,6 +22,14 @@ def preprocess_upload(data: bytes, kind: str) -> tuple[Preprocessed | None, str 
         return None, str(exc)
 
 
+def linked_test_index(text: str, count: int) -> int:
+    """The test image a link's `?image=N` names; image 0, with a warning, if it names none."""
+    if text.isdigit() and int(text) < count:
+        return int(text)
+    st.warning(f"The link names test image {text[:20]!r}; there are 0 to {count - 1:,}.")
+    return 0
+
+
 def show_steps(pre: Preprocessed) -> None:
     """Each preprocessing step as a small captioned image."""
     cols = st.columns(len(pre.steps))
@@ -65,7 +73,11 @@ st.caption(
     "Fashion-MNIST itself was made, and each step is shown."
 )
 model = pick_model("classify_model")
-draw_tab, upload_tab, test_tab = st.tabs(["✏️ Draw", "📤 Upload", "🎲 Test image"])
+TABS = ["✏️ Draw", "📤 Upload", "🎲 Test image"]
+# A link with ?image=N opens on its test image. Fixed per session: a tab bar whose
+# settings change is redrawn, and the drawing on the canvas would go with it.
+st.session_state.setdefault("classify_first_tab", TABS[2] if "image" in st.query_params else None)
+draw_tab, upload_tab, test_tab = st.tabs(TABS, default=st.session_state["classify_first_tab"])
 
 with draw_tab:
     from streamlit_drawable_canvas import st_canvas
@@ -158,6 +170,11 @@ with test_tab:
     data = dataset_or_stop()
     if st.button("🎲 Pick a random test image", key="test_pick"):
         st.session_state["test_index"] = int(np.random.default_rng().integers(len(data.x_test)))
+        st.query_params["image"] = str(st.session_state["test_index"])  # a link to share
+    elif "test_index" not in st.session_state and "image" in st.query_params:  # a shared link
+        st.session_state["test_index"] = linked_test_index(
+            st.query_params["image"], len(data.x_test)
+        )
     index = st.session_state.get("test_index", 0)
     st.caption(f"Test image #{index} of {len(data.x_test):,}, never seen in training.")
     show_result(model, data.x_test[index], "test", truth=int(data.y_test[index]))
