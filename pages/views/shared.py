@@ -57,8 +57,8 @@ def freeze_long_lived_objects() -> None:
     """Exempt everything alive now (TensorFlow, Keras, the model) from garbage collection.
 
     After every rerun Streamlit runs a full collection, and a second one through Keras'
-    clear_session; with TensorFlow's millions of objects tracked they took about 170 ms,
-    most of a canvas stroke's rerun. Frozen objects are skipped by those collections."""
+    clear_session; with TensorFlow's objects tracked they cost about 170 ms a rerun, most
+    of a canvas stroke's. Frozen objects are skipped by those collections."""
     gc.collect()
     gc.freeze()
 
