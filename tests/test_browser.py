@@ -204,27 +204,24 @@ def project_files() -> tuple[str, dict[str, str]]:
     return status, model
 
 
-def test_server_killed_mid_training_leaves_no_file_behind(browser):
+def open_train_page(pg, url: str) -> None:
+    """The Train page of a fresh server, via the home page (a cold deep link shows
+    "Page not found", see the warm_app fixture)."""
+    pg.goto(url)
+    pg.get_by_text("Fashion-MNIST CNN Studio").first.wait_for(timeout=90_000)
+    pg.goto(f"{url}/train")
+    pg.get_by_role("button", name="Start training").wait_for(timeout=90_000)
+    wait_for_app(pg)
+
+
+def test_server_killed_mid_training_leaves_no_file_behind(page):
     before = project_files()
-    context = browser.new_context(viewport={"width": 1400, "height": 2200})
-    page = context.new_page()
     with running_app() as app:
-        page.goto(app.url)  # the home page first: a cold deep link shows "Page not found"
-        page.get_by_text("Fashion-MNIST CNN Studio").first.wait_for(timeout=90_000)
-        page.goto(f"{app.url}/train")
-        start = page.get_by_role("button", name="Start training")
-        start.wait_for(timeout=90_000)
-        wait_for_app(page)
+        open_train_page(page, app.url)
         page.get_by_role("spinbutton", name="Epochs").fill("40")
-        start.click()
+        page.get_by_role("button", name="Start training").click()
         page.get_by_text("images/s").wait_for(timeout=60_000)
         os.kill(app.pid, signal.SIGKILL)  # no shutdown hooks, as in a crash or an OOM kill
     assert project_files() == before
-    # A fresh server starts clean: the page offers a new run.
-    with running_app() as app:
-        page.goto(app.url)
-        page.get_by_text("Fashion-MNIST CNN Studio").first.wait_for(timeout=90_000)
-        page.goto(f"{app.url}/train")
-        page.get_by_role("button", name="Start training").wait_for(timeout=90_000)
-        wait_for_app(page)
-    context.close()
+    with running_app() as app:  # a fresh server starts clean: the page offers a new run
+        open_train_page(page, app.url)

@@ -52,7 +52,10 @@ def test_classify_test_image_tab(real_data):
     assert first.startswith("Test image #0 ")
 
 
-@pytest.mark.parametrize(("link", "shown"), [("123", 123), ("99999", 0), ("shirt", 0)])
+@pytest.mark.parametrize(
+    ("link", "shown"),
+    [("123", 123), ("99999", 0), ("-1", 0), ("shirt", 0), ("²", 0), ("9" * 5000, 0)],
+)
 def test_classify_link_opens_its_test_image(real_data, link, shown):
     at = page("classify")
     at.query_params["image"] = link

@@ -24,8 +24,12 @@ def preprocess_upload(data: bytes, kind: str) -> tuple[Preprocessed | None, str 
 
 def linked_test_index(text: str, count: int) -> int:
     """The test image a link's `?image=N` names; image 0, with a warning, if it names none."""
-    if text.isdigit() and int(text) < count:
-        return int(text)
+    try:
+        index = int(text)
+    except ValueError:  # not a number, or one too long to parse
+        index = -1
+    if 0 <= index < count:
+        return index
     st.warning(f"The link names test image {text[:20]!r}; there are 0 to {count - 1:,}.")
     return 0
 
