@@ -105,10 +105,16 @@ def test_train_page_starts_and_stops_a_run(real_data):
     try:
         assert not at.exception
         assert any("in progress" in i.value for i in at.info)
+        assert at.number_input(key="train_epochs").disabled  # shown, not editable
     finally:
         run.stop()
         run.join(120)
     assert run.done
+    at.run()
+    # Once the run ends the form is editable again and still holds the run's settings.
+    epochs = at.number_input(key="train_epochs")
+    assert not epochs.disabled
+    assert epochs.value == 50
 
 
 def test_home_page_imports_no_tensorflow():

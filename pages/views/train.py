@@ -4,113 +4,174 @@ import streamlit as st
 
 from fashion_cnn import config
 from fashion_cnn.charts import training_curves
+from fashion_cnn.data import FashionMNIST
 from fashion_cnn.model import ARCHITECTURES
 from fashion_cnn.training import OPTIMIZERS, TrainConfig
 from fashion_cnn.worker import SLOTS, TrainingRun
 from pages.views.shared import TRAINED_KEY, dataset_or_stop, make_handle
 
 RUN_KEY = "training_run"
+FORM_KEYS = (
+    "train_arch",
+    "train_epochs",
+    "train_batch",
+    "train_subset",
+    "train_optimizer",
+    "train_lr",
+    "train_dropout",
+    "train_wd",
+    "train_augment",
+    "train_val",
+    "train_patience",
+)
+# What the form shows on a first visit: settings that finish in about a minute.
+FORM_DEFAULTS = TrainConfig(
+    architecture="tiny",
+    epochs=5,
+    optimizer="adam",
+    learning_rate=3e-3,
+    dropout=0.2,
+    weight_decay=1e-4,
+    train_subset=20000,
+    validation_split=0.1,
+)
 
 
-def settings_form() -> TrainConfig | None:
-    """The controls; returns a config when Start is pressed."""
+def settings_form(data: FashionMNIST, disabled: bool) -> None:
+    """The controls; Start launches a run from its callback, before the page redraws."""
+    d = FORM_DEFAULTS
     with st.form("train_settings", border=True):
         c1, c2, c3, c4 = st.columns(4)
-        arch = c1.selectbox(
+        c1.selectbox(
             "Architecture",
             list(ARCHITECTURES),
+            list(ARCHITECTURES).index(d.architecture),
             key="train_arch",
+            disabled=disabled,
             help="tiny trains in seconds; studio is the bundled model's design",
         )
-        epochs = c2.number_input(
-            "Epochs", 1, 50, 5, key="train_epochs", help="Passes over the training images"
+        c2.number_input(
+            "Epochs",
+            1,
+            50,
+            d.epochs,
+            key="train_epochs",
+            disabled=disabled,
+            help="Passes over the training images",
         )
-        batch = c3.select_slider(
+        c3.select_slider(
             "Batch size",
             [32, 64, 128, 256, 512],
-            128,
+            d.batch_size,
             key="train_batch",
+            disabled=disabled,
             help="Images per weight update",
         )
-        subset = c4.select_slider(
+        c4.select_slider(
             "Training images",
             [2000, 5000, 10000, 20000, 60000],
-            20000,
+            d.train_subset,
             key="train_subset",
+            disabled=disabled,
             help="Fewer images train faster",
         )
         c1, c2, c3, c4 = st.columns(4)
-        optimizer = c1.selectbox(
+        c1.selectbox(
             "Optimizer",
             OPTIMIZERS,
-            index=1,
+            OPTIMIZERS.index(d.optimizer),
             key="train_optimizer",
+            disabled=disabled,
             help="adam adapts step sizes; sgd uses Nesterov momentum",
         )
-        lr = c2.select_slider(
+        c2.select_slider(
             "Learning rate",
             [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1],
-            3e-3,
+            d.learning_rate,
             key="train_lr",
+            disabled=disabled,
             help="Peak step size, after a warm-up",
         )
-        dropout = c3.slider(
+        c3.slider(
             "Dropout",
             0.0,
             0.6,
-            0.2,
+            d.dropout,
             0.05,
             key="train_dropout",
+            disabled=disabled,
             help="Share of features dropped before the classifier",
         )
-        weight_decay = c4.select_slider(
+        c4.select_slider(
             "L2 weight decay",
             [0.0, 1e-5, 1e-4, 5e-4, 1e-3],
-            1e-4,
+            d.weight_decay,
             key="train_wd",
+            disabled=disabled,
             help="Pulls weights towards zero",
         )
         c1, c2, c3, c4 = st.columns(4)
-        augment = c1.toggle(
+        c1.toggle(
             "Augmentation",
-            True,
+            d.augment,
             key="train_augment",
+            disabled=disabled,
             help="Random shifts, flips and erased patches each epoch",
         )
-        val_split = c2.slider(
+        c2.slider(
             "Validation share",
             0.0,
             0.3,
-            0.1,
+            d.validation_split,
             0.05,
             key="train_val",
+            disabled=disabled,
             help="Held out from training to watch for overfitting",
         )
-        patience = c3.number_input(
+        c3.number_input(
             "Early stopping patience",
             0,
             10,
-            0,
+            d.early_stopping,
             key="train_patience",
+            disabled=disabled,
             help="Stop after this many epochs without a better validation loss; 0 turns it off",
         )
-        started = c4.form_submit_button("▶ Start training", type="primary", width="stretch")
-    if not started:
-        return None
-    return TrainConfig(
-        architecture=arch,
-        epochs=int(epochs),
-        batch_size=batch,
-        learning_rate=lr,
-        optimizer=optimizer,
-        dropout=dropout,
-        weight_decay=weight_decay,
-        augment=augment,
-        train_subset=subset,
-        validation_split=val_split,
-        early_stopping=int(patience),
-        warmup_epochs=1 if epochs > 2 else 0,
+        c4.form_submit_button(
+            "▶ Start training",
+            type="primary",
+            width="stretch",
+            disabled=disabled,
+            on_click=start_run,
+            args=(data,),
+        )
+
+
+def start_run(data: FashionMNIST) -> None:
+    """The Start button's callback: a run with the form's settings, in the background."""
+    state = st.session_state
+    if state.get(RUN_KEY) is not None and not state[RUN_KEY].done:
+        return  # a second click from a page drawn before the first run began
+    cfg = TrainConfig(
+        architecture=state.train_arch,
+        epochs=int(state.train_epochs),
+        batch_size=state.train_batch,
+        learning_rate=state.train_lr,
+        optimizer=state.train_optimizer,
+        dropout=state.train_dropout,
+        weight_decay=state.train_wd,
+        augment=state.train_augment,
+        train_subset=state.train_subset,
+        validation_split=state.train_val,
+        early_stopping=int(state.train_patience),
+        warmup_epochs=1 if state.train_epochs > 2 else 0,
     )
+    state[RUN_KEY] = TrainingRun(cfg, data).start()
+    state["train_shown_done"] = False
+    # The form is redrawn disabled now, and Streamlit ignores a value that arrives for a
+    # disabled widget; set programmatically, the submitted values win and stay on show.
+    for key in FORM_KEYS:
+        state[key] = state[key]
 
 
 def format_seconds(seconds: float | None) -> str:
@@ -202,12 +263,8 @@ run: TrainingRun | None = st.session_state.get(RUN_KEY)
 busy = run is not None and not run.done
 if busy:
     st.info("A run is in progress. Stop it to change the settings.")
-else:
-    cfg = settings_form()
-    if cfg is not None:
-        run = st.session_state[RUN_KEY] = TrainingRun(cfg, data).start()
-        st.session_state["train_shown_done"] = False
-        st.rerun()
+# While a run is live its settings stay on screen, disabled.
+settings_form(data, disabled=busy)
 if run is None:
     st.info(
         "Pick settings and press **Start training**. The defaults finish in about a "
