@@ -139,3 +139,31 @@ def test_home_page_imports_no_tensorflow():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_new_bundled_model_file_frees_the_old_model(tmp_path, monkeypatch):
+    """A server that outlives a retrain holds one bundled model, not each one it loaded."""
+    import gc
+    import os
+    import weakref
+
+    from fashion_cnn.model import build_model
+    from pages.views import shared
+
+    monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
+    monkeypatch.setattr(shared, "_bundled_file", None)
+    path = tmp_path / "fashion_cnn.keras"
+    try:
+        build_model("tiny").save(path)
+        os.utime(path, (1_000_000, 1_000_000))
+        first, problem = shared.bundled_or_none()
+        assert problem is None
+        old_model = weakref.ref(first.model)
+        del first
+        build_model("tiny").save(path)  # a retrain replaces the file
+        second, problem = shared.bundled_or_none()
+        assert problem is None and second.model is not None
+        assert old_model() is None
+    finally:
+        shared._bundled.clear()
+        gc.unfreeze()

@@ -72,11 +72,26 @@ def _bundled(path: str, mtime: float) -> ModelHandle:
     return handle
 
 
+_bundled_file: tuple[str, float] | None = None  # the file behind _bundled's cached model
+
+
 def bundled_or_none() -> tuple[ModelHandle | None, str | None]:
-    """The bundled model, or None and a one-line reason."""
+    """The bundled model, or None and a one-line reason.
+
+    When model/ holds a new file, the old model is dropped and unfrozen first, so a
+    server that outlives a retrain keeps one model in memory, not every one it loaded."""
+    global _bundled_file
     try:
         path = bundled_model_path()
-        return _bundled(str(path), path.stat().st_mtime), None
+        file = (str(path), path.stat().st_mtime)
+    except (ModelFileError, OSError) as exc:
+        return None, str(exc)
+    if _bundled_file not in (None, file):
+        _bundled.clear()
+        gc.unfreeze()
+    _bundled_file = file
+    try:
+        return _bundled(*file), None
     except ModelFileError as exc:
         return None, str(exc)
 
