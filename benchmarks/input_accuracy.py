@@ -1,12 +1,12 @@
 """Accuracy on synthetic product photos and canvas drawings made from the test split.
 
-    python -m benchmarks.input_accuracy [--count 1000] [--seed 0]
+    python -m benchmarks.input_accuracy [--count 1000] [--seed 0] [--model PATH]
 
 Photos: each test image negated (dark garment on a white backdrop), enlarged to a random
 size, tinted, placed off-centre on a canvas of random aspect, some EXIF-rotated, saved as
 JPEG, PNG or WebP. Drawings: each garment's silhouette, filled or as an outline, drawn in
 white strokes at a random size and place on a 280x280 black or transparent canvas.
-Both go through the app's own preprocessing and the bundled model.
+Both go through the app's own preprocessing and the bundled model (or --model).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -92,12 +93,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", type=Path, default=None, help="default: the bundled model")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     data = load_fashion_mnist()
     idx = rng.choice(len(data.x_test), args.count, replace=False)
     x, y = data.x_test[idx], data.y_test[idx]
-    predict = make_predictor(load_model())
+    predict = make_predictor(load_model(args.model))
     base = (predict(x).argmax(axis=1) == y).mean()
     photo_acc, photo_fail = accuracy(predict, [make_photo(im, rng) for im in x], y, "auto")
     draw_acc, draw_fail = accuracy(predict, [make_drawing(im, rng) for im in x], y, "drawing")
