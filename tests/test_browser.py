@@ -154,6 +154,7 @@ def test_train_streams_charts_and_stops(page, app_url):
     subset.press("Home")  # the smallest subset: 2,000 images, epochs of seconds
     page.get_by_role("button", name="Start training").click()
     page.get_by_text("images/s").wait_for(timeout=60_000)
+    assert epochs.is_disabled() and epochs.input_value() == "40"  # the run's settings on show
     seen = []
     deadline = time.time() + 60
     while len({n for n in seen if n}) < 3 and time.time() < deadline:  # 2 updates after the first
@@ -172,7 +173,7 @@ def test_train_streams_charts_and_stops(page, app_url):
     stopped = page.get_by_text("Stopped; kept the weights of epoch")
     for _ in range(5):
         try:
-            page.get_by_role("button", name="Stop").click(timeout=5_000)
+            page.get_by_role("button", name="⏹ Stop", exact=True).click(timeout=5_000)
             stopped.wait_for(timeout=15_000)
             break
         except PlaywrightTimeout:
@@ -180,6 +181,7 @@ def test_train_streams_charts_and_stops(page, app_url):
     stopped.wait_for(timeout=30_000)
     page.get_by_text("Test accuracy").wait_for(timeout=60_000)
     wait_for_app(page)
+    assert epochs.is_enabled() and epochs.input_value() == "40"  # ready for a rerun as it was
     screenshot(page, "train-stopped")
 
 
