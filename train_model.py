@@ -70,21 +70,15 @@ def stop_on_ctrl_c() -> threading.Event:
     return event
 
 
-def stop_when(event: threading.Event):
-    """A Keras callback that ends training after the batch in which `event` was set."""
-    import keras
-
-    class _StopWhen(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            if event.is_set():
-                self.model.stop_training = True
-
-    return _StopWhen()
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from fashion_cnn.training import TrainConfig, evaluate_on_test, save_model_and_card, train
+    from fashion_cnn.training import (
+        StopWhenSet,
+        TrainConfig,
+        evaluate_on_test,
+        save_model_and_card,
+        train,
+    )
 
     # Settings: a dry run shrinks everything so it finishes in seconds.
     cfg = TrainConfig(
@@ -115,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     previous_handler = signal.getsignal(signal.SIGINT)
     interrupted = stop_on_ctrl_c()
     try:
-        result = train(cfg, data, [stop_when(interrupted)], verbose=1 if sys.stdout.isatty() else 2)
+        verbose = 1 if sys.stdout.isatty() else 2
+        result = train(cfg, data, [StopWhenSet(interrupted)], verbose=verbose)
     except KeyboardInterrupt:
         interrupted.set()
     finally:

@@ -58,6 +58,18 @@ class TrainResult:
     epochs_completed: int
 
 
+class StopWhenSet(keras.callbacks.Callback):
+    """Ends training after the current batch once `event` is set (Stop, Ctrl-C)."""
+
+    def __init__(self, event):
+        super().__init__()
+        self.event = event
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.event.is_set():
+            self.model.stop_training = True
+
+
 class AugmentedBatches(keras.utils.PyDataset):
     """Shuffled, freshly augmented one-hot batches every epoch."""
 

@@ -16,7 +16,13 @@ from pathlib import Path
 import keras
 
 from fashion_cnn.data import FashionMNIST
-from fashion_cnn.training import TrainConfig, TrainResult, evaluate_on_test, train
+from fashion_cnn.training import (
+    StopWhenSet,
+    TrainConfig,
+    TrainResult,
+    evaluate_on_test,
+    train,
+)
 
 MAX_POINTS = 400  # per-batch points kept per series; older ones are thinned
 
@@ -85,7 +91,7 @@ class Progress:
 
 
 class LiveProgress(keras.callbacks.Callback):
-    """Feeds a TrainingRun's buffer; stops after the current batch when asked."""
+    """Feeds a TrainingRun's buffer, and keeps the weights of each finished epoch."""
 
     def __init__(self, run: TrainingRun):
         super().__init__()
@@ -97,8 +103,6 @@ class LiveProgress(keras.callbacks.Callback):
         self.run._record_batch(
             batch + 1, float(logs.get("loss", 0)), float(logs.get("accuracy", 0))
         )
-        if self.run.stop_requested.is_set():
-            self.model.stop_training = True
 
     def on_epoch_end(self, epoch, logs=None):
         if self.run.stop_requested.is_set():
@@ -182,7 +186,7 @@ class TrainingRun:
         self._update(state="running", batches=-(-n_train // cfg.batch_size))
         self._started = time.perf_counter()
         live = LiveProgress(self)
-        result = train(cfg, self.data, callbacks=[live])
+        result = train(cfg, self.data, callbacks=[live, StopWhenSet(self.stop_requested)])
         if self.stop_requested.is_set():
             if live.last_epoch_weights is None:
                 self._update(state="stopped", message="Stopped before the first epoch ended.")

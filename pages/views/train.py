@@ -11,19 +11,20 @@ from fashion_cnn.worker import SLOTS, TrainingRun
 from pages.views.shared import TRAINED_KEY, dataset_or_stop, make_handle
 
 RUN_KEY = "training_run"
-FORM_KEYS = (
-    "train_arch",
-    "train_epochs",
-    "train_batch",
-    "train_subset",
-    "train_optimizer",
-    "train_lr",
-    "train_dropout",
-    "train_wd",
-    "train_augment",
-    "train_val",
-    "train_patience",
-)
+# Each form widget's key and the TrainConfig field it sets.
+FORM_FIELDS = {
+    "train_arch": "architecture",
+    "train_epochs": "epochs",
+    "train_batch": "batch_size",
+    "train_subset": "train_subset",
+    "train_optimizer": "optimizer",
+    "train_lr": "learning_rate",
+    "train_dropout": "dropout",
+    "train_wd": "weight_decay",
+    "train_augment": "augment",
+    "train_val": "validation_split",
+    "train_patience": "early_stopping",
+}
 # What the form shows on a first visit: settings that finish in about a minute.
 FORM_DEFAULTS = TrainConfig(
     architecture="tiny",
@@ -152,25 +153,13 @@ def start_run(data: FashionMNIST) -> None:
     state = st.session_state
     if state.get(RUN_KEY) is not None and not state[RUN_KEY].done:
         return  # a second click from a page drawn before the first run began
-    cfg = TrainConfig(
-        architecture=state.train_arch,
-        epochs=int(state.train_epochs),
-        batch_size=state.train_batch,
-        learning_rate=state.train_lr,
-        optimizer=state.train_optimizer,
-        dropout=state.train_dropout,
-        weight_decay=state.train_wd,
-        augment=state.train_augment,
-        train_subset=state.train_subset,
-        validation_split=state.train_val,
-        early_stopping=int(state.train_patience),
-        warmup_epochs=1 if state.train_epochs > 2 else 0,
-    )
+    settings = {field: state[key] for key, field in FORM_FIELDS.items()}
+    cfg = TrainConfig(**settings, warmup_epochs=1 if settings["epochs"] > 2 else 0)
     state[RUN_KEY] = TrainingRun(cfg, data).start()
     state["train_shown_done"] = False
     # The form is redrawn disabled now, and Streamlit ignores a value that arrives for a
     # disabled widget; set programmatically, the submitted values win and stay on show.
-    for key in FORM_KEYS:
+    for key in FORM_FIELDS:
         state[key] = state[key]
 
 
