@@ -26,7 +26,7 @@ DEFAULT_OUT = config.MODEL_DIR / "fashion_cnn.keras"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    from fashion_cnn.training import OPTIMIZERS, TrainConfig
+    from fashion_cnn.config import OPTIMIZERS, TrainConfig
 
     d = TrainConfig()
     p = argparse.ArgumentParser(
@@ -72,9 +72,10 @@ def stop_on_ctrl_c() -> threading.Event:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from fashion_cnn.config import TrainConfig
+    from fashion_cnn.export import onnx_bytes
     from fashion_cnn.training import (
         StopWhenSet,
-        TrainConfig,
         evaluate_on_test,
         save_model_and_card,
         train,
@@ -123,9 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
     # Evaluate on the test set, then save model and card atomically.
-    metrics = evaluate_on_test(result.model, data, limit=1000 if args.dry_run else 0)
+    onnx = onnx_bytes(result.model)  # the twin the app serves is the one evaluated
+    metrics = evaluate_on_test(onnx, data, limit=1000 if args.dry_run else 0)
     command = "python train_model.py " + shlex.join(argv if argv is not None else sys.argv[1:])
-    card = save_model_and_card(result, cfg, metrics, data, out, command.strip())
+    card = save_model_and_card(result, cfg, metrics, data, out, command.strip(), onnx)
     print(
         f"Test accuracy {metrics['accuracy']:.2%} on {metrics['count']} images; "
         f"{card['parameters']:,} parameters; {card['file_bytes'] / 1e6:.2f} MB; "

@@ -1,4 +1,8 @@
-"""`python -m fashion_cnn evaluate|predict`: the package's command line."""
+"""`python -m fashion_cnn evaluate|predict|export`: the package's command line.
+
+evaluate and predict run the exported model with ONNX Runtime and import no TensorFlow,
+unless --model names a `.keras` file without its exported twin. export needs Keras.
+"""
 
 from __future__ import annotations
 
@@ -10,38 +14,40 @@ from pathlib import Path
 
 from fashion_cnn import config
 
+MODEL_HELP = "a .onnx or .keras file (default: the bundled model's exported twin)"
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m fashion_cnn")
     sub = p.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="accuracy, per-class metrics and confusion matrix")
-    ev.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
+    ev.add_argument("--model", type=Path, help=MODEL_HELP)
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     pr = sub.add_parser("predict", help="classify image files")
     pr.add_argument("files", nargs="+", type=Path, metavar="FILE")
     pr.add_argument("--kind", choices=["auto", "photo", "drawing"], default="auto")
-    pr.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
+    pr.add_argument("--model", type=Path, help=MODEL_HELP)
     pr.add_argument("--top", type=int, default=3, help="how many classes to list")
     pr.add_argument("--json", action="store_true", help="one JSON object per line per file")
+    ex = sub.add_parser("export", help="write the ONNX twin beside a .keras file")
+    ex.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
     return p.parse_args(argv)
 
 
 def load_predictor(model_path: Path | None):
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from fashion_cnn.evaluation import make_predictor
-    from fashion_cnn.model import load_model
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # only a bare .keras file needs it
+    from fashion_cnn.predict import Predictor
 
-    return make_predictor(load_model(model_path))
+    return Predictor.load(model_path)
 
 
 def evaluate(args: argparse.Namespace) -> int:
     from fashion_cnn.data import load_fashion_mnist
-    from fashion_cnn.evaluation import evaluate_probabilities, predict_in_batches
+    from fashion_cnn.evaluation import evaluate_probabilities
 
     data = load_fashion_mnist()
-    metrics = evaluate_probabilities(
-        predict_in_batches(load_predictor(args.model), data.x_test), data.y_test
-    )
+    probs = load_predictor(args.model).probabilities(data.x_test)
+    metrics = evaluate_probabilities(probs, data.y_test)
     if args.json:
         print(json.dumps(metrics))
         return 0
@@ -57,16 +63,15 @@ def evaluate(args: argparse.Namespace) -> int:
 
 
 def predict(args: argparse.Namespace) -> int:
-    from fashion_cnn.predict import classify
     from fashion_cnn.preprocess import ImageInputError, open_image, preprocess
 
-    predict_fn = load_predictor(args.model)
+    predictor = load_predictor(args.model)
     failures = 0
     for path in args.files:
         try:
-            result = classify(
-                predict_fn, preprocess(open_image(path.read_bytes()), args.kind).image
-            )[0]
+            result = predictor.classify(preprocess(open_image(path.read_bytes()), args.kind).image)[
+                0
+            ]
         except (ImageInputError, OSError) as exc:
             failures += 1
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -81,13 +86,29 @@ def predict(args: argparse.Namespace) -> int:
     return 2 if failures else 0
 
 
+def export(args: argparse.Namespace) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from fashion_cnn.export import export_onnx, onnx_path, write_bytes_atomic
+    from fashion_cnn.model import bundled_model_path, load_model, model_card_path, read_model_card
+
+    source = args.model or bundled_model_path()
+    target = export_onnx(load_model(source), onnx_path(source))
+    card = read_model_card(source)
+    if card:  # the card names the twin it describes
+        card.update(onnx_file=target.name, onnx_bytes=target.stat().st_size)
+        write_bytes_atomic(json.dumps(card, indent=1).encode(), model_card_path(source))
+    print(f"{source} -> {target} ({target.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from fashion_cnn.data import DatasetError
     from fashion_cnn.model import ModelFileError
 
     args = parse_args(argv)
+    commands = {"evaluate": evaluate, "predict": predict, "export": export}
     try:
-        return evaluate(args) if args.command == "evaluate" else predict(args)
+        return commands[args.command](args)
     except (DatasetError, ModelFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,42 +1,10 @@
-"""Batched prediction and the metrics shown on every page (pure NumPy)."""
+"""The metrics shown on every page, from predictions (pure NumPy)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import numpy as np
 
 from fashion_cnn import config
-
-Predictor = Callable[[np.ndarray], np.ndarray]
-
-
-def make_predictor(model) -> Predictor:
-    """A warmed tf.function: uint8 or float images (N, 28, 28[, 1]) in, probabilities out.
-
-    `model.predict` costs tens of ms per call; a traced function a few.
-    """
-    import tensorflow as tf
-
-    spec = tf.TensorSpec([None, config.IMAGE_SIZE, config.IMAGE_SIZE, 1], tf.float32)
-    forward = tf.function(lambda x: model(x, training=False), input_signature=[spec])
-
-    def predict(images: np.ndarray) -> np.ndarray:
-        x = np.asarray(images, dtype=np.float32).reshape(
-            -1, config.IMAGE_SIZE, config.IMAGE_SIZE, 1
-        )
-        return forward(tf.constant(x)).numpy()
-
-    predict(np.zeros((1, config.IMAGE_SIZE, config.IMAGE_SIZE), np.float32))  # trace once now
-    return predict
-
-
-def predict_in_batches(
-    predict: Predictor, images: np.ndarray, batch_size: int = 1000
-) -> np.ndarray:
-    """Probabilities for many images, `batch_size` at a time to bound memory."""
-    parts = [predict(images[i : i + batch_size]) for i in range(0, len(images), batch_size)]
-    return np.concatenate(parts) if parts else np.zeros((0, config.NUM_CLASSES), np.float32)
 
 
 def confusion_matrix(

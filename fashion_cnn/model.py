@@ -11,24 +11,22 @@ from fashion_cnn import config
 
 @dataclass(frozen=True)
 class Architecture:
-    """A VGG-style stack: one tuple of conv widths per block, each block ending in a pool."""
+    """A VGG-style stack: one tuple of conv widths per block, a max-pool between blocks,
+    then global average pooling into one dense layer.
+
+    That head is what lets the app explain any preset in closed form: class activation
+    maps and each channel's share of a class score need only the dense layer's weights."""
 
     name: str
     description: str
     blocks: tuple[tuple[int, ...], ...]
-    dense_units: int = 0  # 0: global average pooling straight into the classifier
 
     def summary(self) -> str:
         """The layer stack in one line, for people."""
-        stages = []
-        for b, widths in enumerate(self.blocks, start=1):
-            stages.append(" → ".join(f"conv {w}" for w in widths))
-            if b < len(self.blocks) or self.dense_units:
-                stages.append("max-pool")
-        head = f"flatten → dense {self.dense_units}" if self.dense_units else "global average pool"
+        stages = [" → ".join(f"conv {w}" for w in widths) for widths in self.blocks]
         return (
-            f"28×28×1 → {' → '.join(stages)} → {head} → dropout → dense 10 (softmax); "
-            "each conv is 3×3 with batch norm and ReLU"
+            f"28×28×1 → {' → max-pool → '.join(stages)} → global average pool → dropout → "
+            "dense 10 (softmax); each conv is 3×3 with batch norm and ReLU"
         )
 
 
@@ -37,9 +35,8 @@ ARCHITECTURES: dict[str, Architecture] = {
     for arch in (
         Architecture(
             "tiny",
-            "2 conv layers and a small dense layer, 106k parameters: trains in seconds",
-            blocks=((16,), (32,)),
-            dense_units=64,
+            "3 conv layers with batch norm, 24k parameters: trains in seconds",
+            blocks=((16,), (32,), (64,)),
         ),
         Architecture(
             "studio",
@@ -76,13 +73,9 @@ def build_model(architecture: str = DEFAULT_ARCHITECTURE, dropout: float = 0.2, 
             )(x)
             x = layers.BatchNormalization(momentum=0.9, name=f"block{b}_bn{c}")(x)
             x = layers.ReLU(name=f"block{b}_relu{c}")(x)
-        if b < len(arch.blocks) or arch.dense_units:
+        if b < len(arch.blocks):
             x = layers.MaxPooling2D(name=f"block{b}_pool")(x)
-    if arch.dense_units:
-        x = layers.Flatten(name="flatten")(x)
-        x = layers.Dense(arch.dense_units, activation="relu", name="dense")(x)
-    else:
-        x = layers.GlobalAveragePooling2D(name="gap")(x)
+    x = layers.GlobalAveragePooling2D(name="gap")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
     outputs = layers.Dense(
         config.NUM_CLASSES, activation="softmax", kernel_regularizer=regularizer, name="probs"

@@ -1,14 +1,39 @@
-"""Classify preprocessed images and phrase what the result means."""
+"""Run an exported CNN with ONNX Runtime: the one place that runs a model for the app.
+
+Pages, the command line and the benchmarks load a `Predictor` and ask it for
+probabilities, classifications, heatmaps, features or activations. No TensorFlow here:
+only a `.keras` file without its exported twin is converted, through Keras, on demand.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import json
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 
 import numpy as np
+import onnxruntime as ort
+from PIL import Image
 
 from fashion_cnn import config
-from fashion_cnn.evaluation import Predictor
+from fashion_cnn.export import (
+    FEATURE_MAPS,
+    FEATURES,
+    INPUT,
+    METADATA_KEY,
+    PROBABILITIES,
+    onnx_path,
+    write_bytes_atomic,
+)
+from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
 
+BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
 UNSURE_BELOW = 0.5  # top probability under this: say the model is unsure
 SPARSE_INK = 0.04  # under 4% of the 28x28 lit: too little shape to be a garment
 
@@ -19,6 +44,11 @@ class Classification:
     label: str
     confidence: float
     probabilities: np.ndarray
+
+    @classmethod
+    def from_probabilities(cls, probs: np.ndarray) -> Classification:
+        index = int(np.argmax(probs))
+        return cls(index, config.CLASS_NAMES[index], float(probs[index]), probs)
 
     def top(self, k: int = 3) -> list[tuple[str, float]]:
         order = np.argsort(self.probabilities)[::-1][:k]
@@ -33,15 +63,6 @@ class Classification:
         }
 
 
-def classify(predict: Predictor, images: np.ndarray) -> list[Classification]:
-    """One Classification per 28x28 image, in a single model call."""
-    probs = predict(np.asarray(images, np.float32).reshape(-1, 28, 28))
-    return [
-        Classification(int(p.argmax()), config.CLASS_NAMES[int(p.argmax())], float(p.max()), p)
-        for p in probs
-    ]
-
-
 def hint(result: Classification, image: np.ndarray) -> str | None:
     """A warning when the answer deserves little trust, else None."""
     if (np.asarray(image) > 40).mean() < SPARSE_INK:
@@ -50,3 +71,156 @@ def hint(result: Classification, image: np.ndarray) -> str | None:
         (first, p1), (second, p2) = result.top(2)
         return f"The model is unsure: {first} ({p1:.0%}) or {second} ({p2:.0%})."
     return None
+
+
+def as_batch(images: np.ndarray) -> np.ndarray:
+    """uint8 or float images (N, 28, 28[, 1]) or one (28, 28) as the graph's float input."""
+    size = config.IMAGE_SIZE
+    return np.asarray(images, np.float32).reshape(-1, size, size, 1)
+
+
+class Predictor:
+    """One exported CNN, loaded once and shared by every session (runs are thread-safe)."""
+
+    def __init__(self, onnx: bytes, name: str, card: dict | None = None):
+        options = ort.SessionOptions()
+        # The arena would keep the largest batch's buffers for the process's lifetime.
+        options.enable_cpu_mem_arena = False
+        options.log_severity_level = 3
+        try:
+            self.session = ort.InferenceSession(onnx, options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # ONNX Runtime raises its own types for a bad file
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise ModelFileError(f"could not load the exported model: {reason}") from None
+        meta = self.session.get_modelmeta().custom_metadata_map
+        if METADATA_KEY not in meta:
+            raise ModelFileError("the ONNX file was not exported by this app (no metadata)")
+        self.metadata: dict = json.loads(meta[METADATA_KEY])
+        self.name = name
+        self.card = card or {}
+        self.key = hashlib.sha256(onnx).hexdigest()[:16]  # identifies the weights
+        self.outputs = [o.name for o in self.session.get_outputs()]
+
+    @classmethod
+    def load(cls, path: Path | None = None, name: str | None = None) -> Predictor:
+        """A `.onnx` file, or a `.keras` file through its exported twin (default: bundled).
+
+        A `.keras` file without an up-to-date twin is exported in memory, which needs Keras
+        and TensorFlow; the app's own models always have their twin."""
+        path = Path(path) if path is not None else onnx_path(bundled_model_path())
+        card = read_model_card(path)
+        if path.suffix == ".keras":
+            twin = onnx_path(path)
+            if twin.is_file() and twin.stat().st_mtime >= path.stat().st_mtime:
+                path = twin
+            else:
+                return cls.from_keras_file(path, name)
+        if not path.is_file():
+            raise ModelFileError(
+                f"model file {path} not found; run `python -m fashion_cnn export` or "
+                "`python train_model.py` to make it"
+            )
+        return cls(path.read_bytes(), name or path.stem, card)
+
+    @classmethod
+    def from_keras_file(cls, path: Path, name: str | None = None) -> Predictor:
+        from fashion_cnn.export import onnx_bytes
+        from fashion_cnn.model import load_model
+
+        try:
+            onnx = onnx_bytes(load_model(path))
+        except ValueError as exc:  # an architecture the runtime cannot explain
+            raise ModelFileError(f"cannot export {Path(path).name}: {exc}") from None
+        return cls(onnx, name or Path(path).stem, read_model_card(path))
+
+    def run(self, images: np.ndarray, outputs: Sequence[str]) -> dict[str, np.ndarray]:
+        """The named outputs for a batch of images, `BATCH_SIZE` at a time."""
+        x = as_batch(images)
+        parts = [
+            self.session.run(list(outputs), {INPUT: x[i : i + BATCH_SIZE]})
+            for i in range(0, len(x), BATCH_SIZE)
+        ]
+        if not parts:
+            parts = [self.session.run(list(outputs), {INPUT: x})]
+        return {name: np.concatenate([p[i] for p in parts]) for i, name in enumerate(outputs)}
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        """(N, 10) class probabilities."""
+        return self.run(images, [PROBABILITIES])[PROBABILITIES]
+
+    def classify(self, images: np.ndarray) -> list[Classification]:
+        """One Classification per 28x28 image, in a single model call."""
+        return [Classification.from_probabilities(p) for p in self.probabilities(images)]
+
+    def features(self, images: np.ndarray) -> np.ndarray:
+        """(N, C) penultimate feature vectors (after global average pooling)."""
+        return self.run(images, [FEATURES])[FEATURES]
+
+    def activations(self, image: np.ndarray) -> dict[str, np.ndarray]:
+        """Each convolution's maps (C, H, W) for one image, input to output."""
+        names = self.metadata["conv_outputs"]
+        return {name: maps[0] for name, maps in self.run(image, names).items()}
+
+    @cached_property
+    def classifier(self) -> tuple[np.ndarray, np.ndarray]:
+        """The dense layer's weights (C, 10) and bias (10,)."""
+        m = self.metadata
+        return (
+            np.asarray(m["classifier_weights"], np.float32),
+            np.asarray(m["classifier_bias"], np.float32),
+        )
+
+    def analyse(self, image: np.ndarray) -> tuple[Classification, np.ndarray]:
+        """The classification of one image and a heatmap of its top class, in one call."""
+        out = self.run(image, [PROBABILITIES, FEATURE_MAPS])
+        result = Classification.from_probabilities(out[PROBABILITIES][0])
+        return result, self.class_map(out[FEATURE_MAPS][0], result.probabilities, result.index)
+
+    def heatmap(self, image: np.ndarray, class_index: int) -> np.ndarray:
+        """28x28, scaled 0-1: where the image pushed the CNN towards `class_index`."""
+        out = self.run(image, [PROBABILITIES, FEATURE_MAPS])
+        return self.class_map(out[FEATURE_MAPS][0], out[PROBABILITIES][0], class_index)
+
+    def class_map(self, maps: np.ndarray, probs: np.ndarray, class_index: int) -> np.ndarray:
+        """Grad-CAM (Selvaraju et al. 2017) of a class's probability, in closed form.
+
+        With global average pooling into one dense layer, the gradient of p_c with respect
+        to channel k's maps is the same at every position: p_c (W[k, c] - sum_j p_j W[k, j])
+        / (H W). The positive factor cancels in the scaling to 0-1, so the heatmap is the
+        ReLU of the maps weighted by W[:, c] - W p, bilinearly resized to 28x28."""
+        weights = self.classifier[0]
+        channel_weights = weights[:, class_index] - weights @ probs
+        heat = np.maximum(np.tensordot(channel_weights, maps, axes=1), 0).astype(np.float32)
+        size = (config.IMAGE_SIZE, config.IMAGE_SIZE)
+        heat = np.asarray(Image.fromarray(heat, "F").resize(size, Image.Resampling.BILINEAR))
+        return np.clip(heat / (heat.max() + 1e-8), 0.0, 1.0)
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get(config.CACHE_ENV_VAR) or config.DEFAULT_CACHE_DIR)
+
+
+def cached_probabilities(predictor: Predictor, images: np.ndarray) -> np.ndarray:
+    """Probabilities for a fixed image set, computed once per model file and kept on disk
+    (keyed by the model's and the images' hashes), so a restarted server need not redo them.
+    """
+    images_key = hashlib.sha256(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
+    path = cache_dir() / f"probabilities-{predictor.key}-{images_key}.npy"
+    try:
+        probs = np.load(path, allow_pickle=False)
+        if probs.shape == (len(images), config.NUM_CLASSES):
+            return probs
+    except (OSError, ValueError):
+        pass  # not there yet, or unreadable: compute it again
+    probs = predictor.probabilities(images)
+    buffer = io.BytesIO()
+    np.save(buffer, probs)
+    with contextlib.suppress(OSError):  # a read-only disk costs the next start this work
+        write_bytes_atomic(buffer.getvalue(), path)
+    return probs
+
+
+def load_bundled() -> Predictor:
+    """The CNN shipped in model/, through its exported twin."""
+    keras_file = bundled_model_path()
+    return Predictor.load(onnx_path(keras_file), name="Bundled CNN")

@@ -8,46 +8,19 @@ import platform
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import keras
 import numpy as np
 
 from fashion_cnn import config
-from fashion_cnn.augment import AugmentSettings, augment
+from fashion_cnn.augment import augment
+from fashion_cnn.config import OPTIMIZERS, TrainConfig
 from fashion_cnn.data import FashionMNIST
-from fashion_cnn.evaluation import evaluate_probabilities, make_predictor, predict_in_batches
+from fashion_cnn.evaluation import evaluate_probabilities
+from fashion_cnn.export import onnx_bytes, onnx_path, write_bytes_atomic
 from fashion_cnn.model import ARCHITECTURES, build_model, model_card_path
-
-OPTIMIZERS = ("sgd", "adam")
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Every setting of one training run; defaults are those of the bundled model.
-
-    The learning rate, dropout and erasing share were picked by benchmarks.sweep: the
-    README's model section lists the settings tried and their test accuracy."""
-
-    architecture: str = "studio"
-    epochs: int = 55
-    batch_size: int = 128
-    learning_rate: float = 0.1
-    optimizer: str = "sgd"  # SGD with Nesterov momentum
-    weight_decay: float = 5e-4
-    dropout: float = 0.0  # with erasing and weight decay, dropout only cost accuracy
-    label_smoothing: float = 0.1
-    warmup_epochs: int = 2
-    augment: bool = True
-    train_subset: int = 0  # 0: all 60,000 images
-    validation_split: float = 0.0
-    early_stopping: int = 0  # patience in epochs; 0: off
-    seed: int = 42
-    # XLA: about 20% faster per epoch on 2 CPU cores, but seconds of compiling up front,
-    # so only train_model.py's long runs turn it on.
-    jit_compile: bool = False
-    augment_settings: AugmentSettings = field(default_factory=AugmentSettings)
 
 
 @dataclass
@@ -170,11 +143,13 @@ def train(
     return TrainResult(inference, history.history, seconds, epochs_done)
 
 
-def evaluate_on_test(model, data: FashionMNIST, limit: int = 0) -> dict:
-    """Test-set metrics, on the first `limit` images when limit > 0."""
+def evaluate_on_test(onnx: bytes, data: FashionMNIST, limit: int = 0) -> dict:
+    """Test-set metrics of an exported model, as the app runs it; `limit` > 0: the first
+    `limit` images."""
+    from fashion_cnn.predict import Predictor
+
     x, y = (data.x_test[:limit], data.y_test[:limit]) if limit else (data.x_test, data.y_test)
-    probs = predict_in_batches(make_predictor(model), x)
-    return evaluate_probabilities(probs, y)
+    return evaluate_probabilities(Predictor(onnx, "evaluated").probabilities(x), y)
 
 
 def save_model_atomic(model: keras.Model, path: Path) -> None:
@@ -190,20 +165,6 @@ def save_model_atomic(model: keras.Model, path: Path) -> None:
         shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
-def write_json_atomic(data: dict, path: Path) -> None:
-    """Write JSON to a temporary file beside `path`, then rename into place."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".saving-", suffix=".json", dir=path.parent)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; the card is for everyone
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f, indent=1)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def build_model_card(
     result: TrainResult,
     cfg: TrainConfig,
@@ -213,11 +174,14 @@ def build_model_card(
     command: str = "",
 ) -> dict:
     """Everything a reader needs to trust and reproduce the model."""
+    import onnxruntime
     import tensorflow as tf
 
     return {
         "model_file": Path(model_path).name,
         "file_bytes": Path(model_path).stat().st_size,
+        "onnx_file": onnx_path(model_path).name,
+        "onnx_bytes": onnx_path(model_path).stat().st_size,
         "architecture": cfg.architecture,
         "architecture_description": ARCHITECTURES[cfg.architecture].description,
         "parameters": int(result.model.count_params()),
@@ -235,6 +199,7 @@ def build_model_card(
         "versions": {
             "tensorflow": tf.__version__,
             "keras": keras.__version__,
+            "onnxruntime": onnxruntime.__version__,
             "python": platform.python_version(),
         },
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
@@ -249,9 +214,12 @@ def save_model_and_card(
     data: FashionMNIST,
     model_path: Path,
     command: str = "",
+    onnx: bytes | None = None,
 ) -> dict:
-    """Save the model, then its card, each atomically; returns the card."""
+    """Save the model, its ONNX twin (`onnx`, or exported now), then its card, each
+    atomically; returns the card."""
     save_model_atomic(result.model, model_path)
+    write_bytes_atomic(onnx or onnx_bytes(result.model), onnx_path(model_path))
     card = build_model_card(result, cfg, metrics, data, model_path, command)
-    write_json_atomic(card, model_card_path(model_path))
+    write_bytes_atomic(json.dumps(card, indent=1).encode(), model_card_path(model_path))
     return card

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import keras
 
+from fashion_cnn.config import TrainConfig
 from fashion_cnn.data import FashionMNIST
+from fashion_cnn.export import onnx_bytes
 from fashion_cnn.training import (
     StopWhenSet,
-    TrainConfig,
     TrainResult,
     evaluate_on_test,
     train,
@@ -124,6 +125,7 @@ class TrainingRun:
         self.result: TrainResult | None = None
         self.test_metrics: dict | None = None
         self.model_file: bytes | None = None  # the .keras file, for downloading
+        self.onnx_file: bytes | None = None  # its exported twin, for the pages and download
 
     def start(self) -> TrainingRun:
         self._thread.start()
@@ -196,7 +198,8 @@ class TrainingRun:
             result.history = {k: v[:kept] for k, v in result.history.items()}
             result.epochs_completed = kept
         self._update(state="evaluating")
-        self.test_metrics = evaluate_on_test(result.model, self.data)
+        self.onnx_file = onnx_bytes(result.model)
+        self.test_metrics = evaluate_on_test(self.onnx_file, self.data)
         self.model_file = model_bytes(result.model)
         self.result = result
         stopped = self.stop_requested.is_set()

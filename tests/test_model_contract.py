@@ -1,4 +1,5 @@
-"""The bundled model file honours its contract, loaded with plain Keras."""
+"""The bundled model honours its contract: the `.keras` file with plain Keras, and its
+exported ONNX twin, which must answer as Keras does."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ import numpy as np
 import pytest
 
 from fashion_cnn import config
+from fashion_cnn.export import (
+    FEATURE_MAPS,
+    FEATURES,
+    PROBABILITIES,
+    conv_layers,
+    conv_output_layer,
+    onnx_path,
+)
 from fashion_cnn.model import bundled_model_path, model_card_path
+from fashion_cnn.predict import Predictor, load_bundled
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +68,81 @@ def test_accuracy_on_first_2000_test_images(bundled, real_data):
     assert accuracy >= 0.93, accuracy
 
 
-def test_gradcam_looks_at_the_garment(bundled, real_data):
-    from fashion_cnn.evaluation import make_predictor
-    from fashion_cnn.explain import make_gradcam
+def test_onnx_twin_sits_beside_the_keras_file(bundled):
+    path, _ = bundled
+    twin = onnx_path(path)
+    assert twin.is_file() and twin.stat().st_size <= 3 * 1024 * 1024
+    predictor = Predictor.load(twin)
+    assert {PROBABILITIES, FEATURES, FEATURE_MAPS} <= set(predictor.outputs)
+    convs = [layer.name for layer in conv_layers(bundled[1])]
+    assert predictor.metadata["conv_outputs"] == convs and set(convs) <= set(predictor.outputs)
+
+
+def test_exported_twin_matches_keras_on_the_test_set(bundled, real_data):
+    _, model = bundled
+    keras_probs = np.concatenate(
+        [
+            np.asarray(model(real_data.x_test[i : i + 1000, ..., None].astype("float32")))
+            for i in range(0, len(real_data.x_test), 1000)
+        ]
+    )
+    onnx_probs = Predictor.load(onnx_path(bundled[0])).probabilities(real_data.x_test)
+    assert (onnx_probs.argmax(axis=1) == keras_probs.argmax(axis=1)).all()
+    assert np.abs(onnx_probs - keras_probs).max() <= 1e-4
+
+
+def test_named_outputs_match_keras_layers(bundled, real_data):
+    import keras
 
     _, model = bundled
-    predict, gradcam = make_predictor(model), make_gradcam(model)
+    predictor = Predictor.load(onnx_path(bundled[0]))
+    image = real_data.x_test[7]
+    activations = predictor.activations(image)
+    for conv in conv_layers(model):
+        layer = conv_output_layer(model, conv)
+        probe = keras.Model(model.inputs, layer.output)
+        expected = np.asarray(probe(image[None, ..., None].astype("f4")))[0].transpose(2, 0, 1)
+        got = activations[conv.name]  # channels first
+        assert got.shape == expected.shape and np.abs(got - expected).max() <= 1e-3
+    gap = keras.Model(model.inputs, model.get_layer("gap").output)
+    expected = np.asarray(gap(real_data.x_test[:50, ..., None].astype("f4")))
+    assert np.abs(predictor.features(real_data.x_test[:50]) - expected).max() <= 1e-4
+
+
+def tf_gradcam(model, image: np.ndarray, class_index: int) -> np.ndarray:
+    """The app's Grad-CAM before the light runtime: gradient of the class probability
+    through TensorFlow, channel weights averaged, ReLU, bilinear resize, scaled 0-1."""
+    import keras
+    import tensorflow as tf
+
+    probe = keras.Model(model.inputs, [model.get_layer("block3_relu2").output, model.output])
+    x = tf.constant(image[None, ..., None].astype("float32"))
+    with tf.GradientTape() as tape:
+        maps, probs = probe(x, training=False)
+        score = probs[0, class_index]
+    weights = tf.reduce_mean(tape.gradient(score, maps), axis=(1, 2))
+    heat = tf.nn.relu(tf.reduce_sum(maps * weights[:, None, None, :], axis=-1, keepdims=True))
+    heat = tf.image.resize(heat, (28, 28), "bilinear")[0, ..., 0]
+    return np.clip((heat / (tf.reduce_max(heat) + 1e-8)).numpy(), 0, 1)
+
+
+def test_heatmaps_match_tensorflow_gradcam(bundled, real_data):
+    _, model = bundled
+    predictor = Predictor.load(onnx_path(bundled[0]))
+    for index in range(0, 10_000, 500):  # 20 images of all classes
+        image = real_data.x_test[index]
+        result, heat = predictor.analyse(image)
+        assert np.abs(heat - tf_gradcam(model, image, result.index)).max() <= 1e-3
+        runner_up = int(np.argsort(result.probabilities)[-2])  # not only the top class
+        expected = tf_gradcam(model, image, runner_up)
+        assert np.abs(predictor.heatmap(image, runner_up) - expected).max() <= 1e-3
+
+
+def test_gradcam_looks_at_the_garment(real_data):
+    predictor = load_bundled()
     inside_minus_outside = []
     for image in real_data.x_test[:20]:
-        heat = gradcam(image, int(predict(image).argmax()))
+        _, heat = predictor.analyse(image)
         assert heat.shape == (28, 28) and heat.min() >= 0 and np.isclose(heat.max(), 1.0)
         garment = image > 20
         inside_minus_outside.append(heat[garment].mean() - heat[~garment].mean())

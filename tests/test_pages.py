@@ -147,23 +147,33 @@ def test_a_new_bundled_model_file_frees_the_old_model(tmp_path, monkeypatch):
     import os
     import weakref
 
+    from fashion_cnn.export import export_onnx, onnx_path
     from fashion_cnn.model import build_model
     from pages.views import shared
 
     monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
-    monkeypatch.setattr(shared, "_bundled_file", None)
     path = tmp_path / "fashion_cnn.keras"
+
+    def retrain(seed: int) -> None:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+        model = build_model("tiny")
+        model.save(path)
+        export_onnx(model, onnx_path(path))
+
     try:
-        build_model("tiny").save(path)
-        os.utime(path, (1_000_000, 1_000_000))
+        retrain(1)
+        os.utime(onnx_path(path), (1_000_000, 1_000_000))
         first, problem = shared.bundled_or_none()
         assert problem is None
-        old_model = weakref.ref(first.model)
+        old = weakref.ref(first)
+        old_key = first.key
         del first
-        build_model("tiny").save(path)  # a retrain replaces the file
+        retrain(2)  # a retrain replaces the files
         second, problem = shared.bundled_or_none()
-        assert problem is None and second.model is not None
-        assert old_model() is None
+        assert problem is None and second.key != old_key
+        gc.collect()
+        assert old() is None
     finally:
         shared._bundled.clear()
-        gc.unfreeze()

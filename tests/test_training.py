@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from fashion_cnn.augment import AugmentSettings, augment
-from fashion_cnn.training import TrainConfig, evaluate_on_test, save_model_atomic, train
+from fashion_cnn.config import TrainConfig
+from fashion_cnn.export import onnx_bytes
+from fashion_cnn.training import evaluate_on_test, save_model_atomic, train
 
 
 def small_config(seed: int) -> TrainConfig:
@@ -25,7 +27,7 @@ def small_config(seed: int) -> TrainConfig:
 
 def test_seeded_runs_reproduce(real_data):
     scores = [
-        evaluate_on_test(train(small_config(7), real_data).model, real_data, limit=2000)
+        evaluate_on_test(onnx_bytes(train(small_config(7), real_data).model), real_data, 2000)
         for _ in range(2)
     ]
     assert abs(scores[0]["accuracy"] - scores[1]["accuracy"]) <= 0.003

@@ -5,9 +5,9 @@ import streamlit as st
 
 from fashion_cnn import config
 from fashion_cnn.charts import enlarge, heatmap_overlay, probability_bars
-from fashion_cnn.predict import classify, hint
+from fashion_cnn.predict import Predictor, hint
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
-from pages.views.shared import ModelHandle, analyse, dataset_or_stop, pick_model
+from pages.views.shared import analyse, dataset_or_stop, pick_model
 
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp"]
 CANVAS_SIZE = 280
@@ -44,7 +44,7 @@ def show_steps(pre: Preprocessed) -> None:
         st.caption(f"Note: {note}.")
 
 
-def show_result(model: ModelHandle, image: np.ndarray, key: str, truth: int | None = None) -> None:
+def show_result(model: Predictor, image: np.ndarray, key: str, truth: int | None = None) -> None:
     """Prediction, confidence, hint, probabilities, model input and Grad-CAM for one image."""
     result, heat = analyse(model, model.key, image)
     left, right = st.columns([1, 2])
@@ -150,9 +150,7 @@ with upload_tab:
         processed = [(f.name, *preprocess_upload(f.getvalue(), kind)) for f in files]
         good = [i for i, (_, pre, _) in enumerate(processed) if pre is not None]
         images = [processed[i][1].image for i in good]
-        results = (
-            dict(zip(good, classify(model.predict, np.stack(images)), strict=True)) if good else {}
-        )
+        results = dict(zip(good, model.classify(np.stack(images)), strict=True)) if good else {}
         grid = st.columns(4)
         for i, (name, pre, error) in enumerate(processed):
             with grid[i % 4]:

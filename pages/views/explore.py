@@ -13,9 +13,9 @@ from fashion_cnn.charts import (
     probability_bars,
 )
 from fashion_cnn.errors import find_mistakes, page_count, page_of
-from fashion_cnn.evaluation import evaluate_probabilities, predict_in_batches
+from fashion_cnn.evaluation import evaluate_probabilities
+from fashion_cnn.predict import Predictor, cached_probabilities
 from pages.views.shared import (
-    ModelHandle,
     analyse,
     dataset_or_stop,
     per_class_table,
@@ -29,9 +29,9 @@ CLASS_OPTIONS = [ALL, *config.CLASS_NAMES]
 
 
 @st.cache_resource(show_spinner="Classifying the 10,000 test images…", max_entries=4)
-def test_probabilities(model_key: str, _model: ModelHandle) -> np.ndarray:
-    """Probabilities for the whole test set, computed once per model."""
-    return predict_in_batches(_model.predict, dataset_or_stop().x_test)
+def test_probabilities(model_key: str, _model: Predictor) -> np.ndarray:
+    """Probabilities for the whole test set, computed once per model file (kept on disk)."""
+    return cached_probabilities(_model, dataset_or_stop().x_test)
 
 
 def apply_matrix_click() -> None:

@@ -1,9 +1,9 @@
-"""Streamlit glue shared by the pages: cached data and models, the model picker."""
+"""Streamlit glue shared by the pages: cached data and models, the model picker.
+
+Models run through fashion_cnn.predict on ONNX Runtime: no page imports TensorFlow."""
 
 from __future__ import annotations
 
-import gc
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -12,24 +12,12 @@ import streamlit as st
 from fashion_cnn import config
 from fashion_cnn.charts import enlarge, png_bytes
 from fashion_cnn.data import DatasetError, FashionMNIST, load_fashion_mnist
-from fashion_cnn.evaluation import Predictor
-from fashion_cnn.explain import HeatmapFn
+from fashion_cnn.export import onnx_path
 from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
-from fashion_cnn.predict import Classification, classify
+from fashion_cnn.predict import Classification, Predictor
 
 BUNDLED = "Bundled CNN"
-TRAINED_KEY = "trained_model"  # session_state: the ModelHandle of this session's last run
-
-
-@dataclass
-class ModelHandle:
-    """A loaded model with its traced predictor and Grad-CAM, ready for the pages."""
-
-    name: str
-    model: object  # a keras.Model; Keras is imported only where a model is loaded
-    predict: Predictor
-    gradcam: HeatmapFn
-    key: str  # identifies the weights, for caching predictions
+TRAINED_KEY = "trained_model"  # session_state: the Predictor of this session's last run
 
 
 @st.cache_resource(show_spinner="Loading Fashion-MNIST…")
@@ -46,53 +34,20 @@ def dataset_or_stop() -> FashionMNIST:
         st.stop()
 
 
-def make_handle(name: str, model, key: str) -> ModelHandle:
-    from fashion_cnn.evaluation import make_predictor
-    from fashion_cnn.explain import make_gradcam
-
-    return ModelHandle(name, model, make_predictor(model), make_gradcam(model), key)
-
-
-def freeze_long_lived_objects() -> None:
-    """Exempt everything alive now (TensorFlow, Keras, the model) from garbage collection.
-
-    After every rerun Streamlit runs a full collection, and a second one through Keras'
-    clear_session; with TensorFlow's objects tracked they cost about 170 ms a rerun, most
-    of a canvas stroke's. Frozen objects are skipped by those collections."""
-    gc.collect()
-    gc.freeze()
+@st.cache_resource(show_spinner="Loading the bundled CNN…", max_entries=1)
+def _bundled(path: str, mtime: float) -> Predictor:
+    """One Predictor per model file; a new file (a retrain) evicts the old one."""
+    return Predictor.load(Path(path), name=BUNDLED)
 
 
-@st.cache_resource(show_spinner="Loading the bundled CNN…")
-def _bundled(path: str, mtime: float) -> ModelHandle:
-    from fashion_cnn.model import load_model
-
-    handle = make_handle(BUNDLED, load_model(Path(path)), f"bundled:{path}:{mtime}")
-    freeze_long_lived_objects()
-    return handle
-
-
-_bundled_file: tuple[str, float] | None = None  # the file behind _bundled's cached model
-
-
-def bundled_or_none() -> tuple[ModelHandle | None, str | None]:
-    """The bundled model, or None and a one-line reason.
-
-    When model/ holds a new file, the old model is dropped and unfrozen first, so a
-    server that outlives a retrain keeps one model in memory, not every one it loaded."""
-    global _bundled_file
+def bundled_or_none() -> tuple[Predictor | None, str | None]:
+    """The bundled model's exported twin, or None and a one-line reason."""
     try:
-        path = bundled_model_path()
-        file = (str(path), path.stat().st_mtime)
+        path = onnx_path(bundled_model_path())
+        return _bundled(str(path), path.stat().st_mtime), None
+    except FileNotFoundError:
+        return None, f"{path.name} is missing; run `python -m fashion_cnn export` to make it"
     except (ModelFileError, OSError) as exc:
-        return None, str(exc)
-    if _bundled_file not in (None, file):
-        _bundled.clear()
-        gc.unfreeze()
-    _bundled_file = file
-    try:
-        return _bundled(*file), None
-    except ModelFileError as exc:
         return None, str(exc)
 
 
@@ -103,9 +58,9 @@ def bundled_card() -> dict:
         return {}
 
 
-def pick_model(key: str) -> ModelHandle:
+def pick_model(key: str) -> Predictor:
     """A radio between the bundled model and this session's trained one; stops if neither."""
-    trained: ModelHandle | None = st.session_state.get(TRAINED_KEY)
+    trained: Predictor | None = st.session_state.get(TRAINED_KEY)
     bundled, problem = bundled_or_none()
     options = ([BUNDLED] if bundled else []) + ([trained.name] if trained else [])
     if not options:
@@ -125,12 +80,11 @@ def pick_model(key: str) -> ModelHandle:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def analyse(
-    _model: ModelHandle, model_key: str, image: np.ndarray
+    _model: Predictor, model_key: str, image: np.ndarray
 ) -> tuple[Classification, np.ndarray]:
     """Prediction and Grad-CAM of one 28x28 image, cached per model: a rerun redoes only
     the images that changed (a stroke on the canvas, not the test image beside it)."""
-    result = classify(_model.predict, image)[0]
-    return result, _model.gradcam(image, result.index)
+    return _model.analyse(image)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

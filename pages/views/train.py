@@ -1,14 +1,23 @@
-"""Train: a CNN learns in the background while its charts stream live."""
+"""Train: a CNN learns in the background while its charts stream live.
+
+TensorFlow is imported when a run starts (fashion_cnn.worker), never to draw the page."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from fashion_cnn import config
 from fashion_cnn.charts import training_curves
+from fashion_cnn.config import OPTIMIZERS, TrainConfig
 from fashion_cnn.data import FashionMNIST
 from fashion_cnn.model import ARCHITECTURES
-from fashion_cnn.training import OPTIMIZERS, TrainConfig
-from fashion_cnn.worker import SLOTS, TrainingRun
-from pages.views.shared import TRAINED_KEY, dataset_or_stop, make_handle
+from fashion_cnn.predict import Predictor
+from pages.views.shared import TRAINED_KEY, dataset_or_stop
+
+if TYPE_CHECKING:
+    from fashion_cnn.worker import TrainingRun
 
 RUN_KEY = "training_run"
 # Each form widget's key and the TrainConfig field it sets.
@@ -150,6 +159,8 @@ def settings_form(data: FashionMNIST, disabled: bool) -> None:
 
 def start_run(data: FashionMNIST) -> None:
     """The Start button's callback: a run with the form's settings, in the background."""
+    from fashion_cnn.worker import TrainingRun
+
     state = st.session_state
     if state.get(RUN_KEY) is not None and not state[RUN_KEY].done:
         return  # a second click from a page drawn before the first run began
@@ -175,7 +186,7 @@ def live_view() -> None:
     p = run.snapshot()
     if p.state == "queued":
         st.warning(
-            f"⏳ The server is busy with {SLOTS.limit} training run(s); yours starts "
+            f"⏳ The server is busy with {run.slots.limit} training run(s); yours starts "
             "as soon as one ends."
         )
     else:
@@ -228,17 +239,18 @@ def show_outcome(run: TrainingRun) -> None:
             f"- {config.CLASS_NAMES[t]} → {config.CLASS_NAMES[q]}: {n}" for n, t, q in pairs
         )
     )
-    c1, c2 = st.columns(2)
-    c1.download_button(
-        "⬇ Download model (.keras)",
-        run.model_file,
-        file_name=f"fashion_cnn_{run.cfg.architecture}.keras",
-        mime="application/octet-stream",
-        key="train_download",
-    )
-    if c2.button("Use this model on Explore errors and Classify", key="train_use"):
+    c1, c2, c3 = st.columns(3)
+    for column, suffix, data in ((c1, "keras", run.model_file), (c2, "onnx", run.onnx_file)):
+        column.download_button(
+            f"⬇ Download model (.{suffix})",
+            data,
+            file_name=f"fashion_cnn_{run.cfg.architecture}.{suffix}",
+            mime="application/octet-stream",
+            key=f"train_download_{suffix}",
+        )
+    if c3.button("Use this model on Explore errors and Classify", key="train_use"):
         name = f"Trained here ({metrics['accuracy']:.1%})"
-        st.session_state[TRAINED_KEY] = make_handle(name, run.result.model, f"session:{id(run)}")
+        st.session_state[TRAINED_KEY] = Predictor(run.onnx_file, name)
         st.toast("Your model is now available on the other pages.")
 
 
