@@ -1,8 +1,10 @@
 """Latency of one 280x280 canvas drawing: preprocessing plus prediction.
 
-    python -m benchmarks.classify_latency [--runs 300]
+    python -m benchmarks.classify_latency [--runs 300] [--keras]
 
-Prints p50/p95 for the warmed tf.function path the app uses, and for model.predict.
+Prints p50/p95 of the app's path (preprocessing, then the exported model on ONNX Runtime
+with its Grad-CAM) and of preprocessing alone. With --keras, also the same through the
+`.keras` file with the traced Keras function the app used before, and the ratio.
 """
 
 from __future__ import annotations
@@ -11,13 +13,10 @@ import argparse
 import os
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
 import numpy as np
 from PIL import Image, ImageDraw
 
-from fashion_cnn.evaluation import make_predictor
-from fashion_cnn.model import load_model
+from fashion_cnn.predict import load_bundled
 from fashion_cnn.preprocess import preprocess
 from tests.test_browser import TSHIRT  # the outline the browser test draws
 
@@ -48,23 +47,35 @@ def time_it(fn, runs: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--keras", action="store_true", help="also time the old Keras path")
     args = parser.parse_args()
-    model = load_model()
-    predict = make_predictor(model)
+    predictor = load_bundled()
     drawing = tshirt_drawing()
 
     pre_only = time_it(lambda: preprocess(drawing, "drawing"), args.runs)
-    fast = time_it(lambda: predict(preprocess(drawing, "drawing").image), args.runs)
-    slow = time_it(
-        lambda: model.predict(
-            preprocess(drawing, "drawing").image[None, ..., None].astype("float32"), verbose=0
-        ),
-        max(50, args.runs // 5),
-    )
-    print(f"preprocessing only           {percentiles(pre_only)}")
-    print(f"preprocess + tf.function     {percentiles(fast)}")
-    print(f"preprocess + model.predict   {percentiles(slow)}")
-    print(f"model.predict / tf.function  p50 ratio {np.median(slow) / np.median(fast):.1f}x")
+    predict = time_it(lambda: predictor.classify(preprocess(drawing, "drawing").image), args.runs)
+    analyse = time_it(lambda: predictor.analyse(preprocess(drawing, "drawing").image), args.runs)
+    print(f"preprocessing only                   {percentiles(pre_only)}")
+    print(f"preprocess + prediction (ONNX)       {percentiles(predict)}")
+    print(f"preprocess + prediction + Grad-CAM   {percentiles(analyse)}")
+    if args.keras:  # the serving path before the light runtime, on today's preprocessing
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import tensorflow as tf
+
+        from fashion_cnn.model import load_model
+
+        model = load_model()
+        spec = tf.TensorSpec([None, 28, 28, 1], tf.float32)
+        traced = tf.function(lambda x: model(x, training=False), input_signature=[spec])
+
+        def keras_path():
+            image = preprocess(drawing, "drawing").image
+            return traced(tf.constant(image[None, ..., None].astype("float32"))).numpy()
+
+        old = time_it(keras_path, args.runs)
+        ratio = np.median(old) / np.median(predict)
+        print(f"preprocess + Keras tf.function       {percentiles(old)}")
+        print(f"Keras tf.function / ONNX Runtime     p50 ratio {ratio:.1f}x")
 
 
 if __name__ == "__main__":

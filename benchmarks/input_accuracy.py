@@ -16,14 +16,13 @@ import io
 import os
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # only a bare .keras --model needs it
 
 import numpy as np
 from PIL import Image, ImageFilter
 
 from fashion_cnn.data import load_fashion_mnist
-from fashion_cnn.evaluation import make_predictor
-from fashion_cnn.model import load_model
+from fashion_cnn.predict import Predictor
 from fashion_cnn.preprocess import ImageInputError, open_image, preprocess
 
 
@@ -99,7 +98,7 @@ def main() -> None:
     data = load_fashion_mnist()
     idx = rng.choice(len(data.x_test), args.count, replace=False)
     x, y = data.x_test[idx], data.y_test[idx]
-    predict = make_predictor(load_model(args.model))
+    predict = Predictor.load(args.model).probabilities
     base = (predict(x).argmax(axis=1) == y).mean()
     photo_acc, photo_fail = accuracy(predict, [make_photo(im, rng) for im in x], y, "auto")
     draw_acc, draw_fail = accuracy(predict, [make_drawing(im, rng) for im in x], y, "drawing")

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
+from scipy import ndimage
 
 from fashion_cnn import config
 
@@ -77,7 +78,7 @@ def to_gray_on_contrast(image: Image.Image) -> np.ndarray:
 
     A canvas export may carry the drawing in the alpha channel only (white or even black
     strokes on a transparent ground), so transparent areas take the opposite shade of
-    what is drawn.
+    what is drawn. Pillow's C routines do the work: this runs on every canvas stroke.
     """
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         arr = np.asarray(image, dtype=np.float64)
@@ -85,15 +86,16 @@ def to_gray_on_contrast(image: Image.Image) -> np.ndarray:
         return np.clip(arr / top * 255.0, 0, 255).astype(np.float32)
     if image.mode == "P" and "transparency" in image.info:
         image = image.convert("RGBA")
-    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
-        alpha = rgba[..., 3:] / 255.0
-        gray = rgba[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32)
-        visible = alpha[..., 0] > 0.5
-        drawn_is_light = visible.any() and gray[visible].mean() > 127
-        ground = 0.0 if drawn_is_light else 255.0
-        return gray * alpha[..., 0] + ground * (1 - alpha[..., 0])
-    return np.asarray(image.convert("L"), dtype=np.float32)
+    if image.mode not in ("RGBA", "LA", "PA", "RGBa", "La"):
+        return np.asarray(image.convert("L"), dtype=np.float32)
+    rgba = image.convert("RGBA")
+    gray, alpha = rgba.convert("L"), rgba.getchannel("A")
+    visible = alpha.point(lambda a: 255 if a > 127 else 0)
+    drawn_is_light = visible.getbbox() is not None and (
+        ImageStat.Stat(gray, mask=visible).mean[0] > 127
+    )
+    ground = Image.new("L", image.size, 0 if drawn_is_light else 255)
+    return np.asarray(Image.composite(gray, ground, alpha), dtype=np.float32)
 
 
 def border_level(gray: np.ndarray) -> float:
@@ -108,9 +110,10 @@ def border_level(gray: np.ndarray) -> float:
 
 def foreground(gray: np.ndarray) -> np.ndarray:
     """Light garment on black: inverted if the ground is light, ground level subtracted."""
-    if border_level(gray) > 127:
-        gray = 255.0 - gray
-    return np.clip(gray - border_level(gray), 0, 255)
+    level = border_level(gray)
+    if level > 127:
+        gray, level = 255.0 - gray, 255.0 - level  # the ring's median, mirrored
+    return np.clip(gray - level, 0, 255)
 
 
 def looks_like_drawing(fg: np.ndarray) -> bool:
@@ -124,29 +127,14 @@ def looks_like_drawing(fg: np.ndarray) -> bool:
 
 def fill_enclosed(mask: np.ndarray) -> np.ndarray:
     """Fill every region of background not reachable from the border (closed outlines)."""
-    outside = np.zeros_like(mask)
-    outside[0, :], outside[-1, :], outside[:, 0], outside[:, -1] = (
-        ~mask[0, :],
-        ~mask[-1, :],
-        ~mask[:, 0],
-        ~mask[:, -1],
-    )
-    while True:
-        grown = outside.copy()
-        grown[1:] |= outside[:-1]
-        grown[:-1] |= outside[1:]
-        grown[:, 1:] |= outside[:, :-1]
-        grown[:, :-1] |= outside[:, 1:]
-        grown &= ~mask
-        if (grown == outside).all():
-            return ~outside
-        outside = grown
+    return ndimage.binary_fill_holes(mask)
 
 
 def trim(fg: np.ndarray) -> np.ndarray:
     """Crop to the bounding box of the pixels clearly above the ground."""
-    ys, xs = np.nonzero(fg > max(BLANK_LEVEL / 2, 0.1 * fg.max()))
-    return fg[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    lit = fg > max(BLANK_LEVEL / 2, 0.1 * fg.max())
+    rows, cols = np.flatnonzero(lit.any(axis=1)), np.flatnonzero(lit.any(axis=0))
+    return fg[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
 def fit_and_centre(item: np.ndarray, kind: Literal["photo", "drawing"]) -> np.ndarray:
@@ -217,7 +205,7 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
         return item, False
     # A stroke is centred on the edge it traces, so half of it lies outside the garment.
     for _ in range(round(stroke_width(ink) / 2)):
-        thinner = ~dilate(~filled)
+        thinner = erode(filled)
         if not thinner.any():  # a scribble of tiny loops: keep what there is
             break
         filled = thinner
@@ -226,21 +214,20 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
 
 def stroke_width(ink: np.ndarray) -> float:
     """Mean width of the strokes in pixels: twice their area over their edge pixels."""
-    edge = ink & ~erode(ink, keep=np.zeros_like(ink))
+    edge = ink & ~erode(ink)
     return 2.0 * ink.sum() / max(int(edge.sum()), 1)
+
+
+CROSS = ndimage.generate_binary_structure(2, 1)  # the four direct neighbours
 
 
 def dilate(mask: np.ndarray) -> np.ndarray:
     """Grow a mask by one pixel in the four directions."""
-    out = mask.copy()
-    out[1:] |= mask[:-1]
-    out[:-1] |= mask[1:]
-    out[:, 1:] |= mask[:, :-1]
-    out[:, :-1] |= mask[:, 1:]
-    return out
+    return ndimage.binary_dilation(mask, CROSS)
 
 
-def erode(mask: np.ndarray, keep: np.ndarray) -> np.ndarray:
+def erode(mask: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
     """Shrink a mask by one pixel, never removing pixels of `keep`."""
-    inner = ~dilate(~mask)
-    return inner | keep
+    # Outside the frame counts as mask, so the border itself is not eroded.
+    inner = ndimage.binary_erosion(mask, CROSS, border_value=1)
+    return inner if keep is None else inner | keep
