@@ -34,6 +34,8 @@ from fashion_cnn.export import (
 from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
 
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
+BULK_OUTPUTS = {PROBABILITIES, FEATURES}
+BULK_FROM = 64  # images: from here on, a run uses the pruned graph
 UNSURE_BELOW = 0.5  # top probability under this: say the model is unsure
 SPARSE_INK = 0.04  # under 4% of the 28x28 lit: too little shape to be a garment
 
@@ -73,6 +75,19 @@ def hint(result: Classification, image: np.ndarray) -> str | None:
     return None
 
 
+def inference_session(onnx: bytes) -> ort.InferenceSession:
+    """An ONNX Runtime session on the CPU; ModelFileError for a file it cannot load."""
+    options = ort.SessionOptions()
+    # The arena would keep the largest batch's buffers for the process's lifetime.
+    options.enable_cpu_mem_arena = False
+    options.log_severity_level = 3
+    try:
+        return ort.InferenceSession(onnx, options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # ONNX Runtime raises its own types for a bad file
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise ModelFileError(f"could not load the exported model: {reason}") from None
+
+
 def as_batch(images: np.ndarray) -> np.ndarray:
     """uint8 or float images (N, 28, 28[, 1]) or one (28, 28) as the graph's float input."""
     size = config.IMAGE_SIZE
@@ -83,15 +98,8 @@ class Predictor:
     """One exported CNN, loaded once and shared by every session (runs are thread-safe)."""
 
     def __init__(self, onnx: bytes, name: str, card: dict | None = None):
-        options = ort.SessionOptions()
-        # The arena would keep the largest batch's buffers for the process's lifetime.
-        options.enable_cpu_mem_arena = False
-        options.log_severity_level = 3
-        try:
-            self.session = ort.InferenceSession(onnx, options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # ONNX Runtime raises its own types for a bad file
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-            raise ModelFileError(f"could not load the exported model: {reason}") from None
+        self.session = inference_session(onnx)
+        self._onnx = onnx  # for the pruned copy that bulk runs use, made on demand
         meta = self.session.get_modelmeta().custom_metadata_map
         if METADATA_KEY not in meta:
             raise ModelFileError("the ONNX file was not exported by this app (no metadata)")
@@ -133,15 +141,28 @@ class Predictor:
             raise ModelFileError(f"cannot export {Path(path).name}: {exc}") from None
         return cls(onnx, name or Path(path).stem, read_model_card(path))
 
+    @cached_property
+    def bulk_session(self) -> ort.InferenceSession:
+        """The graph pruned to probabilities and features: with every convolution a graph
+        output, ONNX Runtime converts each one's memory layout back on every run, asked for
+        or not, which slows a 10,000-image pass."""
+        import onnx  # only where a bulk pass happens
+
+        proto = onnx.load_from_string(self._onnx)
+        kept = [out for out in proto.graph.output if out.name in BULK_OUTPUTS]
+        del proto.graph.output[:]
+        proto.graph.output.extend(kept)
+        return inference_session(proto.SerializeToString())
+
     def run(self, images: np.ndarray, outputs: Sequence[str]) -> dict[str, np.ndarray]:
         """The named outputs for a batch of images, `BATCH_SIZE` at a time."""
         x = as_batch(images)
+        bulk = len(x) > BULK_FROM and set(outputs) <= BULK_OUTPUTS
+        session = self.bulk_session if bulk else self.session
         parts = [
-            self.session.run(list(outputs), {INPUT: x[i : i + BATCH_SIZE]})
-            for i in range(0, len(x), BATCH_SIZE)
+            session.run(list(outputs), {INPUT: x[i : i + BATCH_SIZE]})
+            for i in range(0, max(len(x), 1), BATCH_SIZE)
         ]
-        if not parts:
-            parts = [self.session.run(list(outputs), {INPUT: x})]
         return {name: np.concatenate([p[i] for p in parts]) for i, name in enumerate(outputs)}
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
