@@ -62,6 +62,20 @@ def enlarge(image: np.ndarray, scale: int) -> np.ndarray:
     return np.asarray(image).repeat(scale, axis=0).repeat(scale, axis=1)
 
 
+def per_class_markdown(per_class: dict[str, list]) -> str:
+    """Precision, recall and F1 per class with its test-image count, as a Markdown table."""
+    rows = [
+        "| class | precision | recall | F1 | test images |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for i, name in enumerate(config.CLASS_NAMES):
+        precision, recall, f1 = (per_class[k][i] for k in ("precision", "recall", "f1"))
+        rows.append(
+            f"| {name} | {precision:.1%} | {recall:.1%} | {f1:.1%} | {per_class['support'][i]:,} |"
+        )
+    return "\n".join(rows)
+
+
 def png_bytes(image: np.ndarray) -> bytes:
     """A uint8 (H, W) or (H, W, 3) image encoded as PNG."""
     from PIL import Image

@@ -88,7 +88,8 @@ def predict(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from fashion_cnn.export import export_onnx, onnx_path, write_bytes_atomic
+    from fashion_cnn.export import export_onnx, onnx_path
+    from fashion_cnn.files import write_bytes_atomic
     from fashion_cnn.model import bundled_model_path, load_model, model_card_path, read_model_card
 
     source = args.model or bundled_model_path()

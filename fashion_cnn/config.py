@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,12 @@ MODEL_CARD_SUFFIX = ".json"
 # Results worth keeping across server restarts, such as a model's test-set predictions.
 CACHE_ENV_VAR = "FASHION_CNN_CACHE"
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "fashion-cnn-studio"
+
+
+def cache_dir() -> Path:
+    """$FASHION_CNN_CACHE, else ~/.cache/fashion-cnn-studio."""
+    return Path(os.environ.get(CACHE_ENV_VAR) or DEFAULT_CACHE_DIR)
+
 
 # Where the four IDX files are looked for, after $FASHION_MNIST_DIR.
 DATASET_ENV_VAR = "FASHION_MNIST_DIR"

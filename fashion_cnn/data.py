@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from fashion_cnn import config
+from fashion_cnn.files import write_atomic
 
 IMAGES_MAGIC = 2051  # 0x00000803: unsigned bytes, 3 dimensions
 LABELS_MAGIC = 2049  # 0x00000801: unsigned bytes, 1 dimension
@@ -110,11 +111,34 @@ def load_fashion_mnist(folder: Path | None = None, allow_download: bool = True) 
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
         raise DatasetError(f"missing {', '.join(missing)}; {FIX_HINT}")
-    x_train = read_idx(paths["train_images"], IMAGES_MAGIC, config.TRAIN_COUNT)
+    hashes = {key: sha256_of(path) for key, path in paths.items()}
+    x_train, x_test = (
+        read_idx_mapped(paths[key], hashes[key], IMAGES_MAGIC, count)
+        for key, count in (("train_images", config.TRAIN_COUNT), ("test_images", config.TEST_COUNT))
+    )
     y_train = read_idx(paths["train_labels"], LABELS_MAGIC, config.TRAIN_COUNT)
-    x_test = read_idx(paths["test_images"], IMAGES_MAGIC, config.TEST_COUNT)
     y_test = read_idx(paths["test_labels"], LABELS_MAGIC, config.TEST_COUNT)
     if y_train.max() >= config.NUM_CLASSES or y_test.max() >= config.NUM_CLASSES:
         raise DatasetError(f"labels in {folder} fall outside 0-{config.NUM_CLASSES - 1}")
-    hashes = {config.IDX_FILES[k]: sha256_of(p) for k, p in paths.items()}
-    return FashionMNIST(x_train, y_train, x_test, y_test, folder, hashes)
+    by_name = {config.IDX_FILES[key]: digest for key, digest in hashes.items()}
+    return FashionMNIST(x_train, y_train, x_test, y_test, folder, by_name)
+
+
+def read_idx_mapped(path: Path, digest: str, magic: int, count: int) -> np.ndarray:
+    """read_idx, decompressed once into the cache and memory-mapped from there after.
+
+    A web server then holds in memory only the images it has looked at: the 60,000
+    training images (47 MB) are mostly read by training workers, not by the pages."""
+    cached = config.cache_dir() / f"{path.name.removesuffix('.gz')}-{digest[:16]}.npy"
+    try:
+        images = np.load(cached, mmap_mode="r", allow_pickle=False)
+        if images.shape == (count, config.IMAGE_SIZE, config.IMAGE_SIZE):
+            return images
+    except (OSError, ValueError):
+        pass  # not cached yet, or unreadable: decode the IDX file again
+    images = read_idx(path, magic, count)
+    try:
+        write_atomic(cached, lambda f: np.save(f, images))
+        return np.load(cached, mmap_mode="r", allow_pickle=False)
+    except OSError:  # a read-only disk: keep the decoded copy in memory
+        return images

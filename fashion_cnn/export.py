@@ -18,14 +18,13 @@ needed here, never where the ONNX file is run.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 from fashion_cnn import config
+from fashion_cnn.files import write_bytes_atomic
 
 INPUT = "pixels"
 PROBABILITIES = "probabilities"
@@ -134,21 +133,6 @@ def onnx_bytes(model) -> bytes:
     entry = proto.metadata_props.add()
     entry.key, entry.value = METADATA_KEY, json.dumps(metadata(model))
     return proto.SerializeToString()
-
-
-def write_bytes_atomic(data: bytes, path: Path) -> None:
-    """Write to a temporary file beside `path`, then rename into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".saving-", suffix=path.suffix, dir=path.parent)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; the model is for everyone
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export_onnx(model, path: Path) -> Path:

@@ -19,7 +19,8 @@ from fashion_cnn.augment import augment
 from fashion_cnn.config import OPTIMIZERS, TrainConfig
 from fashion_cnn.data import FashionMNIST
 from fashion_cnn.evaluation import evaluate_probabilities
-from fashion_cnn.export import onnx_bytes, onnx_path, write_bytes_atomic
+from fashion_cnn.export import onnx_bytes, onnx_path
+from fashion_cnn.files import write_bytes_atomic
 from fashion_cnn.model import ARCHITECTURES, build_model, model_card_path
 
 

@@ -95,7 +95,7 @@ with side_col:
         config={"displayModeBar": False},
     )
     with st.expander("Per-class precision, recall and F1"):
-        per_class_table(metrics["per_class"], key="explore_table")
+        per_class_table(metrics["per_class"])
 
 # Filters (a matrix click fills the first two)
 apply_matrix_click()

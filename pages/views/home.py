@@ -47,4 +47,4 @@ st.caption(
     f"{card['versions']['tensorflow']}: `{card['command']}`"
 )
 with st.expander("Per-class precision, recall and F1 on the 10,000 test images"):
-    per_class_table(card["per_class"], key="home_metrics")
+    per_class_table(card["per_class"])

@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from fashion_cnn import config
-from fashion_cnn.charts import enlarge, png_bytes
+from fashion_cnn.charts import enlarge, per_class_markdown, png_bytes
 from fashion_cnn.data import DatasetError, FashionMNIST, load_fashion_mnist
 from fashion_cnn.export import onnx_path
 from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
@@ -93,18 +92,8 @@ def thumbnail_png(image: np.ndarray, scale: int = 3) -> bytes:
     return png_bytes(enlarge(np.asarray(image, np.uint8), scale))
 
 
-def per_class_table(per_class: dict[str, list], key: str) -> None:
-    """Precision, recall and F1 per class with its test-image count, as a sortable table."""
-    rate = st.column_config.NumberColumn(format="percent")
-    st.dataframe(
-        {
-            "class": list(config.CLASS_NAMES),
-            "precision": per_class["precision"],
-            "recall": per_class["recall"],
-            "F1": per_class["f1"],
-            "test images": per_class["support"],
-        },
-        column_config={"precision": rate, "recall": rate, "F1": rate},
-        hide_index=True,
-        key=key,
-    )
+def per_class_table(per_class: dict[str, list]) -> None:
+    """Precision, recall and F1 per class with its test-image count.
+
+    A Markdown table, not st.dataframe: that one imports pandas, ~80 MB in every server."""
+    st.markdown(per_class_markdown(per_class))
