@@ -128,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     metrics = evaluate_on_test(onnx, data, limit=1000 if args.dry_run else 0)
     command = "python train_model.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     card = save_model_and_card(result, cfg, metrics, data, out, command.strip(), onnx)
+    if not args.dry_run:  # a minute of features on 60,000 images; a dry run has no use for it
+        from fashion_cnn.verdict import write_detector
+
+        write_detector(out, data)
     print(
         f"Test accuracy {metrics['accuracy']:.2%} on {metrics['count']} images; "
         f"{card['parameters']:,} parameters; {card['file_bytes'] / 1e6:.2f} MB; "

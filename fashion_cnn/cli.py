@@ -1,4 +1,4 @@
-"""`python -m fashion_cnn evaluate|predict|export`: the package's command line.
+"""`python -m fashion_cnn evaluate|predict|export|calibrate`: the package's command line.
 
 evaluate and predict run the exported model with ONNX Runtime and import no TensorFlow,
 unless --model names a `.keras` file without its exported twin. export needs Keras.
@@ -31,6 +31,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     pr.add_argument("--json", action="store_true", help="one JSON object per line per file")
     ex = sub.add_parser("export", help="write the ONNX twin beside a .keras file")
     ex.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
+    ca = sub.add_parser("calibrate", help="fit the 'not a garment' detector into the model card")
+    ca.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
     return p.parse_args(argv)
 
 
@@ -102,12 +104,23 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
+def calibrate(args: argparse.Namespace) -> int:
+    from fashion_cnn.data import load_fashion_mnist
+    from fashion_cnn.model import bundled_model_path
+    from fashion_cnn.verdict import write_detector
+
+    source = args.model or bundled_model_path()
+    detector = write_detector(source, load_fashion_mnist())
+    print(f"{source}: not a garment above squared distance {detector.distance_above:.1f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from fashion_cnn.data import DatasetError
     from fashion_cnn.model import ModelFileError
 
     args = parse_args(argv)
-    commands = {"evaluate": evaluate, "predict": predict, "export": export}
+    commands = {"evaluate": evaluate, "predict": predict, "export": export, "calibrate": calibrate}
     try:
         return commands[args.command](args)
     except (DatasetError, ModelFileError) as exc:

@@ -32,12 +32,11 @@ from fashion_cnn.export import (
 )
 from fashion_cnn.files import write_bytes_atomic
 from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
+from fashion_cnn.verdict import GarmentDetector, Verdict, verdicts
 
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
 BULK_OUTPUTS = {PROBABILITIES, FEATURES}
 BULK_FROM = 64  # images: from here on, a run uses the pruned graph
-UNSURE_BELOW = 0.5  # top probability under this: say the model is unsure
-SPARSE_INK = 0.04  # under 4% of the 28x28 lit: too little shape to be a garment
 
 
 @dataclass(frozen=True)
@@ -46,11 +45,16 @@ class Classification:
     label: str
     confidence: float
     probabilities: np.ndarray
+    verdict: Verdict
 
     @classmethod
-    def from_probabilities(cls, probs: np.ndarray) -> Classification:
+    def from_probabilities(cls, probs: np.ndarray, verdict: Verdict) -> Classification:
         index = int(np.argmax(probs))
-        return cls(index, config.CLASS_NAMES[index], float(probs[index]), probs)
+        return cls(index, config.CLASS_NAMES[index], float(probs[index]), probs, verdict)
+
+    @property
+    def hint(self) -> str | None:
+        return self.verdict.hint
 
     def top(self, k: int = 3) -> list[tuple[str, float]]:
         order = np.argsort(self.probabilities)[::-1][:k]
@@ -61,18 +65,10 @@ class Classification:
             "index": self.index,
             "label": self.label,
             "confidence": round(self.confidence, 4),
+            "verdict": self.verdict.kind,
+            "hint": self.verdict.hint,
             "top": [{"label": name, "probability": round(p, 4)} for name, p in self.top(k)],
         }
-
-
-def hint(result: Classification, image: np.ndarray) -> str | None:
-    """A warning when the answer deserves little trust, else None."""
-    if (np.asarray(image) > 40).mean() < SPARSE_INK:
-        return "This hardly looks like a garment: very little shape reached the model."
-    if result.confidence < UNSURE_BELOW:
-        (first, p1), (second, p2) = result.top(2)
-        return f"The model is unsure: {first} ({p1:.0%}) or {second} ({p2:.0%})."
-    return None
 
 
 def release_free_memory() -> None:
@@ -117,6 +113,7 @@ class Predictor:
         self.card = card or {}
         self.key = hashlib.sha256(onnx).hexdigest()[:16]  # identifies the weights
         self.outputs = [o.name for o in self.session.get_outputs()]
+        self.detector = GarmentDetector.from_card(self.card)
 
     @classmethod
     def load(cls, path: Path | None = None, name: str | None = None) -> Predictor:
@@ -182,8 +179,13 @@ class Predictor:
         return self.run(images, [PROBABILITIES])[PROBABILITIES]
 
     def classify(self, images: np.ndarray) -> list[Classification]:
-        """One Classification per 28x28 image, in a single model call."""
-        return [Classification.from_probabilities(p) for p in self.probabilities(images)]
+        """One Classification with its verdict per 28x28 image, in a single model call."""
+        out = self.run(images, [PROBABILITIES, FEATURES])
+        judged = verdicts(out[PROBABILITIES], images, out[FEATURES], self.detector)
+        return [
+            Classification.from_probabilities(p, v)
+            for p, v in zip(out[PROBABILITIES], judged, strict=True)
+        ]
 
     def features(self, images: np.ndarray) -> np.ndarray:
         """(N, C) penultimate feature vectors (after global average pooling)."""
@@ -204,10 +206,13 @@ class Predictor:
         )
 
     def analyse(self, image: np.ndarray) -> tuple[Classification, np.ndarray]:
-        """The classification of one image and a heatmap of its top class, in one call."""
-        out = self.run(image, [PROBABILITIES, FEATURE_MAPS])
-        result = Classification.from_probabilities(out[PROBABILITIES][0])
-        return result, self.class_map(out[FEATURE_MAPS][0], result.probabilities, result.index)
+        """The classification of one image, its verdict and a heatmap of its top class, in
+        one call."""
+        out = self.run(image, [PROBABILITIES, FEATURE_MAPS, FEATURES])
+        probs = out[PROBABILITIES][0]
+        verdict = verdicts(out[PROBABILITIES], image, out[FEATURES], self.detector)[0]
+        result = Classification.from_probabilities(probs, verdict)
+        return result, self.class_map(out[FEATURE_MAPS][0], probs, result.index)
 
     def heatmap(self, image: np.ndarray, class_index: int) -> np.ndarray:
         """28x28, scaled 0-1: where the image pushed the CNN towards `class_index`."""

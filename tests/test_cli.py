@@ -127,6 +127,8 @@ def test_predict_json_and_exit_codes(dry_run_model, tmp_path):
     line = json.loads(ok.stdout)
     assert line["file"] == str(good) and line["label"] in config.CLASS_NAMES
     assert len(line["top"]) == 2 and 0 <= line["confidence"] <= 1
+    assert line["verdict"] in ("confident", "unsure", "not_a_garment")
+    assert (line["hint"] is None) == (line["verdict"] == "confident")
 
     mixed = run(
         "-m",
@@ -143,6 +145,21 @@ def test_predict_json_and_exit_codes(dry_run_model, tmp_path):
     lines = [json.loads(x) for x in mixed.stdout.splitlines()]
     assert [set(x) >= {"file"} for x in lines] == [True] * 3
     assert "label" in lines[0] and "error" in lines[1] and "error" in lines[2]
+
+
+def test_predict_json_says_what_is_not_a_garment(tmp_path, real_data):
+    """The bundled model and its card's detector: a garment passes, noise does not."""
+    garment, noise = tmp_path / "trouser.png", tmp_path / "noise.png"
+    trouser = int(np.flatnonzero(real_data.y_test == 1)[0])
+    Image.fromarray(255 - real_data.x_test[trouser]).resize((140, 140)).save(garment)
+    pixels = np.random.default_rng(0).integers(0, 256, (120, 120, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(noise)
+    result = run("-m", "fashion_cnn", "predict", "--json", str(garment), str(noise))
+    assert result.returncode == 0, result.stderr[-2000:]
+    first, second = (json.loads(x) for x in result.stdout.splitlines())
+    assert first["label"] == "Trouser" and first["verdict"] == "confident"
+    assert first["hint"] is None
+    assert second["verdict"] == "not_a_garment" and "Not a garment" in second["hint"]
 
 
 def test_missing_model_is_one_line(tmp_path):

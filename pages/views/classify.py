@@ -5,7 +5,7 @@ import streamlit as st
 
 from fashion_cnn import config
 from fashion_cnn.charts import enlarge, heatmap_overlay, probability_bars
-from fashion_cnn.predict import Predictor, hint
+from fashion_cnn.predict import Predictor
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
 from pages.views.shared import analyse, dataset_or_stop, pick_model
 
@@ -62,8 +62,8 @@ def show_result(model: Predictor, image: np.ndarray, key: str, truth: int | None
         if truth is not None:
             mark = "✅" if truth == result.index else "❌"
             st.markdown(f"{mark} True label: **{config.CLASS_NAMES[truth]}**")
-        if warning := hint(result, image):
-            st.warning(warning)
+        if result.hint:
+            st.warning(result.hint)
         st.plotly_chart(
             probability_bars(result.probabilities),
             key=f"{key}_bars",

@@ -1,0 +1,118 @@
+"""How honest the verdict is: out-of-distribution sets flagged, real garments passed.
+
+    python -m benchmarks.verdict_rates [--count 200] [--seed 1]
+
+Prints, for the bundled model and the detector in its model card: the share of each of
+our own non-garment sets (benchmarks.ood_sets) called unsure or not a garment, the AUROC
+of the distance between the 10,000 test images and those sets, how often real test
+images, synthetic product photos and drawings are called not a garment, and the
+verdict's cost per image on top of the prediction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from benchmarks.input_accuracy import make_drawing, make_photo
+from benchmarks.ood_sets import ood_sets, pictures
+from fashion_cnn.data import load_fashion_mnist
+from fashion_cnn.export import FEATURES, PROBABILITIES
+from fashion_cnn.predict import load_bundled
+from fashion_cnn.preprocess import ImageInputError, open_image, preprocess
+from fashion_cnn.verdict import NOT_A_GARMENT, UNSURE, verdicts
+
+
+def auroc(inside: np.ndarray, outside: np.ndarray) -> float:
+    """Chance that an outside input lies farther than an inside one (ties count half)."""
+    ranks = np.concatenate([inside, outside]).argsort().argsort() + 1.0
+    outside_ranks = ranks[len(inside) :].sum()
+    return (outside_ranks - len(outside) * (len(outside) + 1) / 2) / (len(inside) * len(outside))
+
+
+def judged(predictor, images: np.ndarray):
+    out = predictor.run(images, [PROBABILITIES, FEATURES])
+    kinds = [
+        v.kind for v in verdicts(out[PROBABILITIES], images, out[FEATURES], predictor.detector)
+    ]
+    return np.array(kinds), predictor.detector.distances(out[FEATURES]), out[PROBABILITIES]
+
+
+def preprocessed(sources, kind: str) -> tuple[np.ndarray, int]:
+    images, refused = [], 0
+    for source in sources:
+        try:
+            image = open_image(source) if isinstance(source, bytes) else source
+            images.append(preprocess(image, kind).image)
+        except ImageInputError:
+            refused += 1  # "nothing to classify": also not called a garment
+    return np.stack(images), refused
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=200, help="pictures per set")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    data, predictor = load_fashion_mnist(), load_bundled()
+    if predictor.detector is None:
+        raise SystemExit("the model card has no detector: run `python -m fashion_cnn calibrate`")
+    kinds, test_distances, probs = judged(predictor, data.x_test)
+    accuracy = np.mean(probs.argmax(1) == data.y_test)
+    print(
+        f"test images: not a garment {np.mean(kinds == NOT_A_GARMENT):.2%}, "
+        f"unsure {np.mean(kinds == UNSURE):.2%}, accuracy {accuracy:.2%}"
+    )
+    flagged_all, distances_all = [], []
+    for name, make in ood_sets(data.x_test).items():
+        images, refused = preprocessed(pictures(make, args.count, args.seed), "auto")
+        kinds, distances, _ = judged(predictor, images)
+        flagged = np.isin(kinds, (UNSURE, NOT_A_GARMENT))
+        share = (flagged.sum() + refused) / args.count
+        flagged_all.append(share)
+        distances_all.append(distances)
+        print(
+            f"{name:22s} unsure or not a garment {share:7.2%}  (refused as blank {refused}, "
+            f"AUROC {auroc(test_distances, distances):.3f})"
+        )
+    pooled = np.concatenate(distances_all)
+    print(
+        f"{'all sets':22s} unsure or not a garment {np.mean(flagged_all):7.2%}  "
+        f"(AUROC {auroc(test_distances, pooled):.3f})"
+    )
+    rng = np.random.default_rng(0)
+    idx = rng.choice(len(data.x_test), 1000, replace=False)
+    for label, kind, maker in (
+        ("product photos", "auto", make_photo),
+        ("canvas drawings", "drawing", make_drawing),
+    ):
+        images, _ = preprocessed([maker(im, rng) for im in data.x_test[idx]], kind)
+        kinds, _, probs = judged(predictor, images)
+        print(
+            f"synthetic {label}: not a garment {np.mean(kinds == NOT_A_GARMENT):.2%}, "
+            f"unsure {np.mean(kinds == UNSURE):.2%}"
+        )
+    # The features come out of the same graph run as the probabilities (global average
+    # pooling feeds the classifier), so the verdict's own cost is the distance and rules.
+    image = data.x_test[0]
+    out = predictor.run(image, [PROBABILITIES, FEATURES])
+    for _ in range(20):
+        verdicts(out[PROBABILITIES], image, out[FEATURES], predictor.detector)
+    start = time.perf_counter()
+    for _ in range(2000):
+        verdicts(out[PROBABILITIES], image, out[FEATURES], predictor.detector)
+    cost = (time.perf_counter() - start) / 2000
+    start = time.perf_counter()
+    for _ in range(500):
+        predictor.analyse(image)
+    whole = (time.perf_counter() - start) / 500
+    print(
+        f"verdict cost per image: {cost * 1000:.3f} ms "
+        f"(prediction, Grad-CAM and verdict together: {whole * 1000:.3f} ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""The verdict: garments pass, pictures that are not garments are flagged, and the
+thresholds come from the model card."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from benchmarks.ood_sets import DIGITS, glyph, noise, pictures, shape
+from fashion_cnn.export import onnx_path
+from fashion_cnn.model import bundled_model_path, read_model_card
+from fashion_cnn.predict import Predictor, load_bundled
+from fashion_cnn.preprocess import preprocess
+from fashion_cnn.verdict import (
+    CONFIDENT,
+    NOT_A_GARMENT,
+    UNSURE,
+    GarmentDetector,
+    judge_confidence,
+    verdicts,
+)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Predictor:
+    predictor = load_bundled()
+    assert predictor.detector is not None, "run `python -m fashion_cnn calibrate`"
+    return predictor
+
+
+def kinds(predictor: Predictor, sources) -> list[str]:
+    images = np.stack([preprocess(source, "auto").image for source in sources])
+    return [result.verdict.kind for result in predictor.classify(images)]
+
+
+def test_test_garments_pass(bundled, real_data):
+    found = kinds(bundled, list(real_data.x_test[:500]))
+    assert found.count(NOT_A_GARMENT) / len(found) <= 0.05
+    assert found.count(CONFIDENT) / len(found) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("make", "at_least"),
+    [(noise, 0.95), (lambda rng: glyph(rng, DIGITS), 0.8), (shape, 0.85)],
+    ids=["noise", "digits", "shapes"],
+)
+def test_pictures_that_are_not_garments_are_flagged(bundled, make, at_least):
+    found = kinds(bundled, pictures(make, 60, seed=5))
+    flagged = sum(kind in (UNSURE, NOT_A_GARMENT) for kind in found) / len(found)
+    assert flagged >= at_least, found
+
+
+def test_thresholds_are_read_from_the_model_card(bundled, tmp_path):
+    card = read_model_card(bundled_model_path())
+    assert bundled.detector.distance_above == card["verdict"]["distance_above"]
+    # The same model with a card whose threshold lets anything through.
+    shutil.copy(onnx_path(bundled_model_path()), tmp_path / "m.onnx")
+    card["verdict"]["distance_above"] = 1e12
+    (tmp_path / "m.json").write_text(json.dumps(card))
+    lenient = Predictor.load(tmp_path / "m.onnx")
+    source = next(iter(pictures(noise, 1, seed=0)))
+    assert kinds(bundled, [source]) == [NOT_A_GARMENT]
+    assert kinds(lenient, [source]) != [NOT_A_GARMENT]
+
+
+def test_a_model_without_detector_still_flags_blank_and_unsure_input():
+    probabilities = np.full((2, 10), 0.1)
+    probabilities[0] = np.eye(10)[3] * 0.9 + 0.01
+    images = np.zeros((2, 28, 28), np.uint8)
+    images[:, 4:24, 8:20] = 200
+    images[1] = 0  # nothing lit
+    first, second = verdicts(probabilities, images)
+    assert first.kind == CONFIDENT and first.hint is None
+    assert second.kind == NOT_A_GARMENT and "little shape" in second.hint
+    unsure = judge_confidence(np.array([0.4, 0.35, *[0.25 / 8] * 8]))
+    assert unsure.kind == UNSURE and "T-shirt/top (40%) or Trouser (35%)" in unsure.hint
+
+
+def test_detector_fit_on_known_clusters():
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(10), 200)
+    centres = rng.normal(0, 10, (10, 8))
+    features = centres[labels] + rng.normal(0, 1, (2000, 8))
+    held_out = centres[labels[:500]] + rng.normal(0, 1, (500, 8))
+    detector = GarmentDetector.fit(features, labels, held_out)
+    inside = detector.distances(centres + rng.normal(0, 1, (10, 8)))
+    outside = detector.distances(rng.normal(0, 10, (10, 8)) + 40)
+    assert (inside < detector.distance_above).all() and (outside > detector.distance_above).all()
+    assert detector.distance_above == pytest.approx(8 + 2 * 4, rel=0.5)  # chi-square, 8 dof
+    again = GarmentDetector.from_card({"verdict": detector.as_card()})
+    assert np.allclose(again.distances(held_out), detector.distances(held_out), rtol=1e-4)
