@@ -27,6 +27,7 @@ WORK_SIZE = 56  # drawings are filled at this resolution: fast, and fine enough
 # Strokes cover less than this share of what they enclose when they are an outline; a
 # filled shape with a hole (a bag's handle, a sandal's straps) keeps its hole.
 OUTLINE_INK_SHARE = 0.8
+HOLE_SHARE = 0.35  # an enclosed region smaller than this share of the largest is a hole
 
 
 class ImageInputError(ValueError):
@@ -130,6 +131,20 @@ def fill_enclosed(mask: np.ndarray) -> np.ndarray:
     return ndimage.binary_fill_holes(mask)
 
 
+def fill_inside(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The strokes with the garment's inside filled, and the enclosed holes left open.
+
+    An outline encloses the garment's body, and sometimes smaller loops: a bag's handle,
+    a sandal's straps. Enclosed regions at least HOLE_SHARE of the largest are body (a
+    coat split by a drawn zip has two); smaller ones stay holes, as in the dataset."""
+    regions, count = ndimage.label(fill_enclosed(ink) & ~ink)
+    if not count:
+        return ink, np.zeros_like(ink)
+    sizes = np.bincount(regions.ravel())[1:]
+    body = np.isin(regions, np.flatnonzero(sizes >= HOLE_SHARE * sizes.max()) + 1)
+    return ink | body, (regions > 0) & ~body
+
+
 def trim(fg: np.ndarray) -> np.ndarray:
     """Crop to the bounding box of the pixels clearly above the ground."""
     lit = fg > max(BLANK_LEVEL / 2, 0.1 * fg.max())
@@ -194,18 +209,21 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
     small = np.asarray(Image.fromarray(np.clip(item, 0, 255).astype(np.uint8)).resize(size))
     ink = np.pad(small > BLANK_LEVEL, 2)  # a ring of ground so the border is outside
     enough = ink.sum() / OUTLINE_INK_SHARE  # filling must add more than holes in a shape
-    filled = fill_enclosed(ink)
+    filled, holes = fill_inside(ink)
     if filled.sum() <= enough:
         # Perhaps a quick hand left a small gap: close it, fill, then undo the thickening.
         # Kept only if that fills an outline's interior (much more than the strokes), not
         # a real gap of a filled shape, such as between trouser legs.
-        closed = erode(fill_enclosed(dilate(ink)), keep=ink)
-        filled = closed if closed.sum() > ink.sum() * 1.5 else filled
+        wide, wide_holes = fill_inside(dilate(ink))
+        closed = erode(wide | wide_holes, keep=ink) & ~wide_holes
+        if closed.sum() > ink.sum() * 1.5:
+            filled, holes = closed, wide_holes & ~ink
     if filled.sum() <= enough:
         return item, False
-    # A stroke is centred on the edge it traces, so half of it lies outside the garment.
+    # A stroke is centred on the edge it traces, so half of it lies outside the garment;
+    # peeled from the outside only, so a handle keeps its hole and its strap.
     for _ in range(round(stroke_width(ink) / 2)):
-        thinner = erode(filled)
+        thinner = erode(filled | holes) & ~holes
         if not thinner.any():  # a scribble of tiny loops: keep what there is
             break
         filled = thinner

@@ -228,3 +228,32 @@ def test_outline_with_a_small_gap_is_still_filled():
     pre = preprocess(np.asarray(canvas), "drawing")
     assert "Outlines filled" in [name for name, _ in pre.steps]
     assert pre.image[14, 14] > 200
+
+
+def handbag_drawing(width: int = 14) -> np.ndarray:
+    """A canvas export of a handbag outline with a closed handle on top."""
+    canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(canvas)
+    white = (255, 255, 255, 255)
+    draw.line([(50, 120), (230, 120), (245, 250), (35, 250), (50, 120)], white, width, "curve")
+    draw.line([(95, 120), (100, 70), (140, 50), (180, 70), (185, 120)], white, width, "curve")
+    return np.asarray(canvas)
+
+
+@pytest.mark.parametrize("width", [8, 14, 24])
+def test_drawn_handbag_keeps_its_handle_hole(width):
+    from scipy import ndimage
+
+    image = preprocess(handbag_drawing(width), "drawing").image
+    assert image[14:24, 4:24].min() > 200  # the bag's body is filled
+    # Ground enclosed by the garment: the handle's hole, in the top third.
+    lit = image > 100
+    hole = ndimage.binary_fill_holes(lit) & ~lit
+    assert hole.sum() >= 6 and np.flatnonzero(hole.any(axis=1)).max() < 10
+
+
+def test_drawn_handbag_is_a_bag_to_the_bundled_model():
+    from fashion_cnn.predict import load_bundled
+
+    result = load_bundled().classify(preprocess(handbag_drawing(), "drawing").image)[0]
+    assert result.label == "Bag" and result.verdict.kind == "confident"
