@@ -14,8 +14,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
 
+from fashion_cnn.config import TrainConfig
 from fashion_cnn.data import load_fashion_mnist
-from fashion_cnn.training import TrainConfig, train
+from fashion_cnn.training import train
 from fashion_cnn.worker import LiveProgress, TrainingRun
 
 

@@ -25,9 +25,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 def train_one(overrides: dict) -> dict:
     """Train with the overrides; test accuracy, final train accuracy and seconds."""
     from fashion_cnn.augment import AugmentSettings
+    from fashion_cnn.config import TrainConfig
     from fashion_cnn.data import load_fashion_mnist
     from fashion_cnn.evaluation import evaluate_probabilities
-    from fashion_cnn.training import TrainConfig, train
+    from fashion_cnn.training import train
 
     augment_settings = replace(AugmentSettings(), **overrides.pop("augment_settings", {}))
     # XLA on: without it the JAX backend runs every op eagerly, many times slower.
@@ -35,8 +36,8 @@ def train_one(overrides: dict) -> dict:
     data = load_fashion_mnist()
     result = train(cfg, data)
     x_test = data.x_test[..., None].astype("float32")
-    # One model.predict for all 10,000 images: evaluate_on_test traces a tf.function,
-    # which the JAX backend has no use for.
+    # One model.predict for all 10,000 images: evaluate_on_test exports to ONNX through
+    # TensorFlow, which a sweep on the JAX backend does not load.
     probs = result.model.predict(x_test, batch_size=1000, verbose=0)
     return {
         "test_accuracy": evaluate_probabilities(probs, data.y_test)["accuracy"],
