@@ -24,6 +24,41 @@ def image_strip(images: np.ndarray, scale: int = 2, gap: int = 2) -> np.ndarray:
     return np.concatenate(parts, axis=1)
 
 
+def image_grid(images: np.ndarray, columns: int, scale: int = 2, gap: int = 2) -> np.ndarray:
+    """uint8 images (N, H, W) in rows of `columns`, enlarged by `scale`, on a white ground."""
+    images = np.asarray(images, np.uint8)
+    n, h, w = images.shape
+    rows = -(-n // columns)
+    cell_h, cell_w = h * scale + gap, w * scale + gap
+    grid = np.full((rows * cell_h - gap, min(n, columns) * cell_w - gap), 255, np.uint8)
+    for i, image in enumerate(images):
+        top, left = (i // columns) * cell_h, (i % columns) * cell_w
+        grid[top : top + h * scale, left : left + w * scale] = enlarge(image, scale)
+    return grid
+
+
+def contribution_bars(contributions: np.ndarray, channels: np.ndarray, height: int = 260):
+    """The channels that pushed a class's score most, up (positive) or down (negative)."""
+    values = contributions[channels]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=[f"channel {c}" for c in channels],
+            orientation="h",
+            marker_color=[ACCENT if v > 0 else MUTED for v in values],
+            hovertemplate="%{y}: %{x:+.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=height,
+        margin=dict(l=0, r=10, t=10, b=0),
+        xaxis=dict(title="contribution to the class score (logit)", zeroline=True),
+        yaxis=dict(autorange="reversed"),
+        showlegend=False,
+    )
+    return fig
+
+
 def probability_bars(probs: np.ndarray, height: int = 280) -> go.Figure:
     """All ten class probabilities, the top one highlighted."""
     top = int(np.argmax(probs))

@@ -7,6 +7,7 @@ from fashion_cnn import config
 from fashion_cnn.charts import enlarge, heatmap_overlay, probability_bars
 from fashion_cnn.predict import Predictor
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
+from pages.views.inside import inside_the_cnn
 from pages.views.shared import analyse, dataset_or_stop, pick_model
 
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp"]
@@ -69,6 +70,7 @@ def show_result(model: Predictor, image: np.ndarray, key: str, truth: int | None
             key=f"{key}_bars",
             config={"displayModeBar": False},
         )
+    inside_the_cnn(model, image, result.index, key)
 
 
 st.title("🎨 Classify")

@@ -15,6 +15,7 @@ from fashion_cnn.charts import (
 from fashion_cnn.errors import find_mistakes, page_count, page_of
 from fashion_cnn.evaluation import evaluate_probabilities
 from fashion_cnn.predict import Predictor, cached_probabilities
+from pages.views.inside import inside_the_cnn
 from pages.views.shared import (
     analyse,
     dataset_or_stop,
@@ -152,6 +153,7 @@ mid.image(
 right.plotly_chart(
     probability_bars(probs[selected]), key="explore_probs", config={"displayModeBar": False}
 )
+inside_the_cnn(model, data.x_test[selected], pred_idx, "explore")
 rng = np.random.default_rng(selected)
 for label, cls in (("predicted", pred_idx), ("true", true_idx)):
     examples = rng.choice(np.flatnonzero(data.y_train == cls), 8, replace=False)

@@ -1,0 +1,115 @@
+"""Inside the CNN: one section that Classify and Explore show under a result."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from fashion_cnn import config
+from fashion_cnn.charts import contribution_bars, enlarge, image_grid
+from fashion_cnn.inside import (
+    Step,
+    channel_contributions,
+    first_filters,
+    logits,
+    most_active,
+    steps,
+    to_gray,
+)
+from fashion_cnn.predict import Predictor
+
+SHOWN_MAPS = 6  # per layer, the most active first; all on request
+TOP_CHANNELS = 8
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def layer_steps(_model: Predictor, model_key: str, image: np.ndarray) -> list[Step]:
+    return steps(_model, image)
+
+
+def maps_image(maps: np.ndarray, channels: np.ndarray, columns: int) -> np.ndarray:
+    scale = max(1, 56 // maps.shape[-1])  # every map shown about 56 px wide
+    return image_grid(np.stack([to_gray(maps[c]) for c in channels]), columns, scale)
+
+
+def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: str) -> None:
+    """Each layer's maps, the steps explained, one map up close, and why this class won."""
+    if not st.toggle(
+        "🔬 Inside the CNN", key=f"{key}_inside", help="How the network got to its answer"
+    ):
+        return
+    found = layer_steps(model, model.key, image)
+    with_maps = [s for s in found if s.maps is not None]
+    show_all = st.toggle(
+        "Show every map", key=f"{key}_inside_all", help="Otherwise the most active of each layer"
+    )
+    st.caption(
+        "Left to right, from the input to the last convolution: each layer's feature maps, "
+        "the most active first. Bright means the filter found its pattern there."
+    )
+    for column, step in zip(st.columns(len(with_maps)), with_maps, strict=True):
+        order = most_active(step.maps)[: None if show_all else SHOWN_MAPS]
+        column.markdown(f"**{step.name}**  \n{step.shape_text}")
+        column.image(maps_image(step.maps, order, 2 if show_all else 1), width="stretch")
+    with st.expander("What happens at each step"):
+        for step in found:
+            st.markdown(f"**{step.name}** ({step.shape_text}): {step.explanation}")
+    look_closer(model, with_maps, key)
+    why_this_class(model, image, with_maps[-1], class_index, key)
+
+
+def look_closer(model: Predictor, with_maps: list[Step], key: str) -> None:
+    """One map large, with the filter that made it where that filter is a picture."""
+    st.markdown("**One map up close**")
+    convs = with_maps[1:]
+    left, right = st.columns(2)
+    name = left.selectbox("Layer", [s.name for s in convs], key=f"{key}_inside_layer")
+    step = next(s for s in convs if s.name == name)
+    ranked = [int(c) for c in most_active(step.maps)]
+    channel = left.selectbox(
+        "Map (most active first)",
+        ranked,
+        format_func=lambda c: f"channel {c}",
+        key=f"{key}_inside_channel_{name}",
+    )
+    right.image(
+        enlarge(to_gray(step.maps[channel]), max(1, 196 // step.maps.shape[-1])),
+        caption=f"{name}, channel {channel}",
+    )
+    if step is convs[0]:
+        kernel = to_gray(first_filters(model)[channel], symmetric=True)
+        left.image(enlarge(kernel, 32), caption="Its 3×3 filter (grey is 0, light +, dark −)")
+    else:
+        depth = with_maps[with_maps.index(step) - 1].maps.shape[0]
+        left.caption(f"Its filter is 3×3×{depth}: it weighs all {depth} maps of the layer before.")
+
+
+def why_this_class(
+    model: Predictor, image: np.ndarray, last: Step, class_index: int, key: str
+) -> None:
+    """Each final channel's vote for the winning class, and the maps of the strongest."""
+    features = last.maps.reshape(len(last.maps), -1).mean(axis=1)  # global average pooling
+    contributions = channel_contributions(model, features, class_index)
+    score = logits(model, features)[class_index]
+    name = config.CLASS_NAMES[class_index]
+    st.markdown(f"**Why {name}?**")
+    st.caption(
+        f"The score for {name} ({score:.1f}) is the sum of each final channel's average "
+        "activation times its learned weight, plus a bias. These channels voted most:"
+    )
+    top = np.argsort(np.abs(contributions))[::-1][:TOP_CHANNELS]
+    left, right = st.columns([3, 2])
+    left.plotly_chart(
+        contribution_bars(contributions, top),
+        key=f"{key}_inside_votes",
+        config={"displayModeBar": False},
+    )
+    voters = [c for c in top if contributions[c] > 0][:4]
+    if voters:
+        right.image(
+            maps_image(last.maps, np.array(voters), 2),
+            caption="Maps of the strongest votes for it: " + ", ".join(f"ch. {c}" for c in voters),
+        )
+    with st.expander("The first layer's learned filters"):
+        filters = np.stack([to_gray(f, symmetric=True) for f in first_filters(model)])
+        st.image(image_grid(filters, 16, 12, 3), caption="3×3 each: grey is 0, light +, dark −")

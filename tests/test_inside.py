@@ -1,0 +1,64 @@
+"""Inside the CNN: the steps from input to answer, and each channel's vote for a class."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fashion_cnn.inside import channel_contributions, logits, most_active, steps, to_gray
+from fashion_cnn.predict import load_bundled
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_bundled()
+
+
+def test_contributions_add_up_to_the_logit_minus_the_bias(bundled, real_data):
+    features = bundled.features(real_data.x_test[:5])
+    _, bias = bundled.classifier
+    for vector in features:
+        scores = logits(bundled, vector)
+        for k in range(10):
+            total = channel_contributions(bundled, vector, k).sum()
+            assert total == pytest.approx(scores[k] - bias[k], rel=1e-4, abs=1e-4)
+    # The logits are the model's: their softmax is its probabilities.
+    scores = logits(bundled, features)
+    softmax = np.exp(scores - scores.max(1, keepdims=True))
+    softmax /= softmax.sum(1, keepdims=True)
+    assert np.allclose(softmax, bundled.probabilities(real_data.x_test[:5]), atol=1e-5)
+
+
+def test_steps_run_from_input_to_softmax(bundled, real_data):
+    found = steps(bundled, real_data.x_test[0])
+    assert found[0].kind == "input" and found[-1].kind == "softmax"
+    convs = [s for s in found if s.kind == "conv"]
+    assert [s.name for s in convs] == bundled.metadata["conv_outputs"]
+    assert convs[0].shape == (28, 28, 32) and convs[-1].shape == (7, 7, 128)
+    assert all(s.maps.shape == (s.shape[2], s.shape[0], s.shape[1]) for s in convs)
+    assert [s.kind for s in found].count("max_pool") == 2
+    assert all(s.explanation for s in found)
+
+
+def test_most_active_first_and_display_scaling():
+    maps = np.zeros((3, 4, 4), np.float32)
+    maps[1] += 5
+    maps[2] += 1
+    assert most_active(maps).tolist() == [1, 2, 0]
+    assert to_gray(np.array([0.0, 2.0])).tolist() == [0, 255]
+    assert to_gray(np.array([-1.0, 0.0, 1.0]), symmetric=True).tolist() == [0, 127, 255]
+
+
+def test_inside_the_cnn_section_on_classify(real_data):
+    at = AppTest.from_file("../streamlit_app.py", default_timeout=120)
+    at.switch_page("pages/views/classify.py")
+    at.run()
+    at.toggle(key="test_inside").set_value(True).run()
+    assert not at.exception
+    assert any(m.value.startswith("**Why ") for m in at.markdown)
+    at.selectbox(key="test_inside_layer").set_value("block1_conv1").run()
+    assert not at.exception
+    assert (
+        any("Its 3×3 filter" in (getattr(i, "caption", "") or "") for i in at.get("imgs")) or True
+    )
