@@ -44,7 +44,7 @@ def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: s
         "Show every map", key=f"{key}_inside_all", help="Otherwise the most active of each layer"
     )
     st.caption(
-        "Left to right, from the input to the last convolution: each layer's feature maps, "
+        "From the input to the last convolution, each layer's feature maps, "
         "the most active first. Bright means the filter found its pattern there."
     )
     for column, step in zip(st.columns(len(with_maps)), with_maps, strict=True):
