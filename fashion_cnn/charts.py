@@ -59,6 +59,43 @@ def contribution_bars(contributions: np.ndarray, channels: np.ndarray, height: i
     return fig
 
 
+def feature_map_figure(
+    coords: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, height: int = 520
+) -> go.Figure:
+    """Test images as WebGL points, one colour per true class, mistakes as crosses.
+    Each point carries its test-image index, so a selection names the images."""
+    fig = go.Figure()
+    palette = sample_colorscale("Turbo", np.linspace(0.05, 0.95, config.NUM_CLASSES))
+    for k, name in enumerate(config.CLASS_NAMES):
+        members = np.flatnonzero(y_true == k)
+        wrong = y_pred[members] != k
+        fig.add_trace(
+            go.Scattergl(
+                x=coords[members, 0],
+                y=coords[members, 1],
+                mode="markers",
+                name=name,
+                customdata=members,
+                marker=dict(
+                    color=palette[k],
+                    size=np.where(wrong, 7, 4),
+                    symbol=np.where(wrong, "x", "circle"),
+                    opacity=0.75,
+                ),
+                hovertemplate=f"#%{{customdata}} {name}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        height=height,
+        margin=dict(l=0, r=0, t=10, b=0),
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False, scaleanchor="x"),
+        dragmode="lasso",
+        legend=dict(itemsizing="constant"),
+    )
+    return fig
+
+
 def probability_bars(probs: np.ndarray, height: int = 280) -> go.Figure:
     """All ten class probabilities, the top one highlighted."""
     top = int(np.argmax(probs))

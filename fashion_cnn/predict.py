@@ -234,24 +234,24 @@ class Predictor:
         return np.clip(heat / (heat.max() + 1e-8), 0.0, 1.0)
 
 
-def cached_probabilities(predictor: Predictor, images: np.ndarray) -> np.ndarray:
-    """Probabilities for a fixed image set, computed once per model file and kept on disk
-    (keyed by the model's and the images' hashes), so a restarted server need not redo them.
-    """
+def cached_outputs(predictor: Predictor, images: np.ndarray, output: str) -> np.ndarray:
+    """One bulk output (probabilities, features) for a fixed image set, computed once per
+    model file and kept on disk (keyed by the model's and the images' hashes), so a
+    restarted server need not redo it."""
     images_key = hashlib.sha256(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
-    path = config.cache_dir() / f"probabilities-{predictor.key}-{images_key}.npy"
+    path = config.cache_dir() / f"{output}-{predictor.key}-{images_key}.npy"
     try:
-        probs = np.load(path, allow_pickle=False)
-        if probs.shape == (len(images), config.NUM_CLASSES):
-            return probs
+        values = np.load(path, allow_pickle=False)
+        if len(values) == len(images):
+            return values
     except (OSError, ValueError):
         pass  # not there yet, or unreadable: compute it again
-    probs = predictor.probabilities(images)
+    values = predictor.run(images, [output])[output]
     buffer = io.BytesIO()
-    np.save(buffer, probs)
+    np.save(buffer, values)
     with contextlib.suppress(OSError):  # a read-only disk costs the next start this work
         write_bytes_atomic(buffer.getvalue(), path)
-    return probs
+    return values
 
 
 def load_bundled() -> Predictor:

@@ -14,7 +14,8 @@ from fashion_cnn.charts import (
 )
 from fashion_cnn.errors import find_mistakes, page_count, page_of
 from fashion_cnn.evaluation import evaluate_probabilities
-from fashion_cnn.predict import Predictor, cached_probabilities
+from fashion_cnn.predict import Predictor, cached_outputs
+from pages.views.feature_map import feature_map_section
 from pages.views.inside import inside_the_cnn
 from pages.views.shared import (
     analyse,
@@ -32,7 +33,7 @@ CLASS_OPTIONS = [ALL, *config.CLASS_NAMES]
 @st.cache_resource(show_spinner="Classifying the 10,000 test images…", max_entries=4)
 def test_probabilities(model_key: str, _model: Predictor) -> np.ndarray:
     """Probabilities for the whole test set, computed once per model file (kept on disk)."""
-    return cached_probabilities(_model, dataset_or_stop().x_test)
+    return cached_outputs(_model, dataset_or_stop().x_test, "probabilities")
 
 
 def apply_matrix_click() -> None:
@@ -97,6 +98,8 @@ with side_col:
     )
     with st.expander("Per-class precision, recall and F1"):
         per_class_table(metrics["per_class"])
+
+feature_map_section(model, data, probs)
 
 # Filters (a matrix click fills the first two)
 apply_matrix_click()
