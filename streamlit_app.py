@@ -5,9 +5,9 @@ import streamlit as st
 st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon="👕", layout="wide")
 
 pages = [
-    st.Page("pages/views/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/views/train.py", title="Train", icon="🏋️", url_path="train"),
-    st.Page("pages/views/explore.py", title="Explore errors", icon="🔍", url_path="explore"),
-    st.Page("pages/views/classify.py", title="Classify", icon="🎨", url_path="classify"),
+    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+    st.Page("pages/train.py", title="Train", icon="🏋️", url_path="train"),
+    st.Page("pages/explore.py", title="Explore errors", icon="🔍", url_path="explore"),
+    st.Page("pages/classify.py", title="Classify", icon="🎨", url_path="classify"),
 ]
 st.navigation(pages).run()

@@ -72,19 +72,8 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="session")
-def warm_app(browser, app_url):
-    """Open the home page once. Until some session has run the entrypoint's st.navigation,
-    Streamlit treats pages/ as a legacy pages folder and a deep link shows "Page not found"."""
-    pg = browser.new_page()
-    pg.goto(app_url)
-    pg.get_by_text("Fashion-MNIST CNN Studio").first.wait_for(timeout=90_000)
-    pg.close()
-    return app_url
-
-
 @pytest.fixture
-def page(browser, warm_app):
+def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1400, "height": 2200})
     pg = context.new_page()
     pg.set_default_timeout(60_000)

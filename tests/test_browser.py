@@ -207,13 +207,11 @@ def project_files() -> tuple[str, dict[str, str]]:
 
 
 def open_train_page(pg, url: str) -> None:
-    """The Train page of a fresh server, via the home page (a cold deep link shows
-    "Page not found", see the warm_app fixture)."""
-    pg.goto(url)
-    pg.get_by_text("Fashion-MNIST CNN Studio").first.wait_for(timeout=90_000)
+    """The Train page of a fresh server, opened by its link: no visit to the home first."""
     pg.goto(f"{url}/train")
     pg.get_by_role("button", name="Start training").wait_for(timeout=90_000)
     wait_for_app(pg)
+    assert not pg.get_by_text("Page not found").count()
 
 
 def test_server_killed_mid_training_leaves_no_file_behind(page):
@@ -227,3 +225,21 @@ def test_server_killed_mid_training_leaves_no_file_behind(page):
     assert project_files() == before
     with running_app() as app:  # a fresh server starts clean: the page offers a new run
         open_train_page(page, app.url)
+
+
+def test_cold_server_deep_link_opens_without_page_not_found(browser):
+    """The first visitor of a fresh server arrives by a shared link (as a sleeping hosted
+    demo wakes): the page, through the app's own navigation, and no "Page not found"."""
+    with running_app() as app:
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(f"{app.url}/classify?image=123")
+        pg.get_by_text("Test image #123 of").wait_for(state="visible", timeout=120_000)
+        visible_prediction(pg).wait_for()
+        wait_for_app(pg)
+        assert not pg.get_by_text("Page not found").count()
+        nav = pg.get_by_test_id("stSidebarNav").inner_text()
+        assert "Explore errors" in nav and "streamlit app" not in nav.lower()  # not legacy
+        assert pg.url.endswith("/classify?image=123")
+        context.close()

@@ -12,7 +12,7 @@ TIMEOUT = 180
 
 
 def page(name: str) -> AppTest:
-    return AppTest.from_file(f"../pages/views/{name}.py", default_timeout=TIMEOUT)
+    return AppTest.from_file(f"../pages/{name}.py", default_timeout=TIMEOUT)
 
 
 @pytest.fixture(autouse=True)
@@ -124,7 +124,7 @@ def test_home_page_imports_no_tensorflow():
 
     code = (
         "import ast, pathlib, sys\n"
-        "tree = ast.parse(pathlib.Path('pages/views/home.py').read_text())\n"
+        "tree = ast.parse(pathlib.Path('pages/home.py').read_text())\n"
         "for node in ast.walk(tree):\n"
         "    if isinstance(node, ast.ImportFrom): __import__(node.module)\n"
         "    if isinstance(node, ast.Import): [__import__(a.name) for a in node.names]\n"

@@ -8,7 +8,10 @@ from fashion_cnn.data import FashionMNIST
 from fashion_cnn.model import ARCHITECTURES
 from fashion_cnn.training import OPTIMIZERS, TrainConfig
 from fashion_cnn.worker import SLOTS, TrainingRun
+from pages.views.entrypoint import run_through_entrypoint
 from pages.views.shared import TRAINED_KEY, dataset_or_stop, make_handle
+
+run_through_entrypoint()  # a deep link on a fresh server
 
 RUN_KEY = "training_run"
 # Each form widget's key and the TrainConfig field it sets.

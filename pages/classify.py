@@ -7,7 +7,10 @@ from fashion_cnn import config
 from fashion_cnn.charts import enlarge, heatmap_overlay, probability_bars
 from fashion_cnn.predict import classify, hint
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
+from pages.views.entrypoint import run_through_entrypoint
 from pages.views.shared import ModelHandle, analyse, dataset_or_stop, pick_model
+
+run_through_entrypoint()  # a deep link on a fresh server
 
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp"]
 CANVAS_SIZE = 280

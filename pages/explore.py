@@ -14,6 +14,7 @@ from fashion_cnn.charts import (
 )
 from fashion_cnn.errors import find_mistakes, page_count, page_of
 from fashion_cnn.evaluation import evaluate_probabilities, predict_in_batches
+from pages.views.entrypoint import run_through_entrypoint
 from pages.views.shared import (
     ModelHandle,
     analyse,
@@ -22,6 +23,8 @@ from pages.views.shared import (
     pick_model,
     thumbnail_png,
 )
+
+run_through_entrypoint()  # a deep link on a fresh server
 
 ALL = "All classes"
 PER_PAGE = 24
