@@ -71,6 +71,47 @@ def png_bytes(image: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+FRAME = (154, 160, 166)  # a mid grey: visible on white and on black
+CHECKS = ((204, 208, 212), (236, 238, 240))  # light checks: transparency, and the padding
+
+
+def framed_thumbnail(image: np.ndarray, size: int = 120) -> np.ndarray:
+    """Any step image as a size x size RGB tile that shows on any page background.
+
+    The image is scaled to fit (pixel-sharp when enlarged) and centred on light grey
+    checks inside a 1-px grey frame, so a white item on white, a black square and a thin
+    strip all show their true extent; transparent pixels show the checks."""
+    from PIL import Image
+
+    arr = np.asarray(image)
+    if arr.dtype != np.uint8:
+        arr = np.clip(arr, 0, 255).astype(np.uint8)
+    if arr.ndim == 2:
+        arr = np.repeat(arr[..., None], 3, axis=2)
+    inner = size - 2
+    yy, xx = np.mgrid[0:inner, 0:inner]
+    tile = np.where(((yy // 8 + xx // 8) % 2 == 0)[..., None], CHECKS[0], CHECKS[1])
+    tile = tile.astype(np.float32)
+    h, w = arr.shape[:2]
+    scale = inner / max(h, w)
+    new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
+    resample = Image.Resampling.NEAREST if scale >= 1 else Image.Resampling.BOX
+    small = np.asarray(
+        Image.fromarray(np.ascontiguousarray(arr)).resize((new_w, new_h), resample), np.float32
+    )
+    top, left = (inner - new_h) // 2, (inner - new_w) // 2
+    region = tile[top : top + new_h, left : left + new_w]
+    if small.shape[2] == 4:  # composite onto the checks
+        alpha = small[..., 3:] / 255.0
+        region[:] = small[..., :3] * alpha + region * (1 - alpha)
+    else:
+        region[:] = small
+    framed = np.empty((size, size, 3), np.uint8)
+    framed[:] = FRAME
+    framed[1:-1, 1:-1] = np.round(tile).astype(np.uint8)
+    return framed
+
+
 def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Figure:
     """The confusion matrix as square markers, clickable (heatmaps send no selections).
 
