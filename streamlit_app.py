@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from pages.views.session import keep_across_pages
+
 st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon="👕", layout="wide")
 
 pages = [
@@ -10,4 +12,6 @@ pages = [
     st.Page("pages/explore.py", title="Explore errors", icon="🔍", url_path="explore"),
     st.Page("pages/classify.py", title="Classify", icon="🎨", url_path="classify"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+keep_across_pages(page.url_path)
+page.run()

@@ -4,16 +4,34 @@ import numpy as np
 import streamlit as st
 
 from fashion_cnn import config
-from fashion_cnn.charts import enlarge, heatmap_overlay, probability_bars
-from fashion_cnn.predict import classify, hint
+from fashion_cnn.charts import (
+    enlarge,
+    framed_thumbnail,
+    heatmap_overlay,
+    png_bytes,
+    probability_bars,
+)
+from fashion_cnn.predict import Classification, classify, hint
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
+from fashion_cnn.wording import plural
 from pages.views.entrypoint import run_through_entrypoint
+from pages.views.session import (
+    canvas_pixels,
+    canvas_start,
+    forget_uploads,
+    keep_uploads,
+    kept_uploads,
+    widget_defaults,
+)
 from pages.views.shared import ModelHandle, analyse, dataset_or_stop, pick_model
 
 run_through_entrypoint()  # a deep link on a fresh server
 
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp"]
 CANVAS_SIZE = 280
+TOOLBAR_ROOM = 28  # px above the canvas, where its toolbar shows (2.65rem up, less the gap)
+STEP_TILE = 96  # px: each preprocessing step (three to a row on a phone)
+UPLOAD_TILE = 120  # px: each upload in the grid
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -37,41 +55,58 @@ def linked_test_index(text: str, count: int) -> int:
     return 0
 
 
-def show_steps(pre: Preprocessed) -> None:
-    """Each preprocessing step as a small captioned image."""
-    cols = st.columns(len(pre.steps))
-    for col, (name, image) in zip(cols, pre.steps, strict=True):
-        shown = enlarge(image, 4) if image.shape[0] == config.IMAGE_SIZE else image
-        col.image(shown, caption=name, width="stretch", clamp=True)
+def show_steps(pre: Preprocessed, key: str) -> None:
+    """Each preprocessing step as a framed tile of one size, in reading order."""
+    with st.container(horizontal=True, gap="small", key=key):
+        for number, (name, image) in enumerate(pre.steps, 1):
+            with st.container(width=STEP_TILE, gap=None):
+                st.image(step_png(image), width=STEP_TILE)
+                st.caption(f"{number}. {name}")
     for note in pre.notes:
         st.caption(f"Note: {note}.")
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def step_png(image: np.ndarray) -> bytes:
+    return png_bytes(framed_thumbnail(image, STEP_TILE))
+
+
+def show_prediction(result: Classification, image: np.ndarray, truth: int | None = None) -> None:
+    """The class and confidence, the true label if known, and a hint when in doubt."""
+    st.metric(
+        "Prediction",
+        result.label,
+        f"{result.confidence:.1%} confident",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    if truth is not None:
+        mark = "✅" if truth == result.index else "❌"
+        st.markdown(f"{mark} True label: **{config.CLASS_NAMES[truth]}**")
+    if warning := hint(result, image):
+        st.warning(warning)
+
+
+def show_details(result: Classification, heat: np.ndarray, image: np.ndarray, key: str) -> None:
+    """All ten probabilities, then the 28x28 input and Grad-CAM side by side."""
+    st.plotly_chart(
+        probability_bars(result.probabilities),
+        key=f"{key}_bars",
+        config={"displayModeBar": False},
+    )
+    with st.container(horizontal=True, gap="small"):
+        st.image(enlarge(image, 6), caption="What the model saw (28×28)", clamp=True)
+        st.image(enlarge(heatmap_overlay(image, heat), 6), caption="Where it looked (Grad-CAM)")
+
+
 def show_result(model: ModelHandle, image: np.ndarray, key: str, truth: int | None = None) -> None:
-    """Prediction, confidence, hint, probabilities, model input and Grad-CAM for one image."""
+    """Prediction first (it comes first on a phone), then its details."""
     result, heat = analyse(model, model.key, image)
     left, right = st.columns([1, 2])
     with left:
-        st.image(enlarge(image, 6), caption="What the model saw (28×28)", clamp=True)
-        st.image(enlarge(heatmap_overlay(image, heat), 6), caption="Where it looked (Grad-CAM)")
+        show_prediction(result, image, truth)
     with right:
-        st.metric(
-            "Prediction",
-            result.label,
-            f"{result.confidence:.1%} confident",
-            delta_color="off",
-            delta_arrow="off",
-        )
-        if truth is not None:
-            mark = "✅" if truth == result.index else "❌"
-            st.markdown(f"{mark} True label: **{config.CLASS_NAMES[truth]}**")
-        if warning := hint(result, image):
-            st.warning(warning)
-        st.plotly_chart(
-            probability_bars(result.probabilities),
-            key=f"{key}_bars",
-            config={"displayModeBar": False},
-        )
+        show_details(result, heat, image, key)
 
 
 st.title("🎨 Classify")
@@ -79,6 +114,7 @@ st.caption(
     "The CNN sees a 28×28 light-on-black image; every input is converted the way "
     "Fashion-MNIST itself was made, and each step is shown."
 )
+widget_defaults()
 model = pick_model("classify_model")
 TABS = ["✏️ Draw", "📤 Upload", "🎲 Test image"]
 # A link with ?image=N opens on its test image. Fixed per session: a tab bar whose
@@ -89,25 +125,26 @@ draw_tab, upload_tab, test_tab = st.tabs(TABS, default=st.session_state["classif
 with draw_tab:
     from streamlit_drawable_canvas import st_canvas
 
-    controls, canvas_col = st.columns([1, 2])
-    stroke = controls.slider(
-        "Stroke width",
-        4,
-        40,
-        14,
-        key="draw_stroke",
-        help="Thicker strokes read more like the dataset's solid garments",
-    )
-    fill_outlines = controls.toggle(
-        "Fill closed outlines",
-        value=True,
-        key="draw_fill",
-        help="The model learned garments as filled shapes",
-    )
-    controls.caption(
-        "Draw one garment, large. The toolbar above the canvas undoes, redoes and clears."
-    )
+    # The canvas, its prediction right under it, then its settings: on a phone the columns
+    # stack and the prediction stays on the first screen.
+    canvas_col, details_col = st.columns([1, 2])
     with canvas_col:
+        # Room for the canvas's toolbar, which shows above its top right corner.
+        st.space(TOOLBAR_ROOM)
+        canvas_box, prediction_box = st.container(), st.container()
+        stroke = st.slider(
+            "Stroke width",
+            4,
+            40,
+            key="draw_stroke",
+            help="Thicker strokes read more like the dataset's solid garments",
+        )
+        fill_outlines = st.toggle(
+            "Fill closed outlines",
+            key="draw_fill",
+            help="The model learned garments as filled shapes",
+        )
+    with canvas_box:
         canvas = st_canvas(
             stroke_width=stroke,
             stroke_color="#FFFFFF",
@@ -115,29 +152,39 @@ with draw_tab:
             width=CANVAS_SIZE,
             height=CANVAS_SIZE,
             drawing_mode="freedraw",
+            initial_drawing=canvas_start(),  # the drawing from an earlier visit, if any
             update_streamlit=True,
             return_image_data=True,
             key="draw_canvas",
         )
-    pixels = canvas.image_data if canvas is not None else None
+    pixels = canvas_pixels(canvas.json_data, canvas.image_data) if canvas is not None else None
     if pixels is None or pixels[..., :3].max() == 0:
-        st.info("Draw a garment on the canvas: a T-shirt, trousers, a bag…")
+        prediction_box.info(
+            "Draw one garment, large: a T-shirt, trousers, a bag… The prediction appears "
+            "here after each stroke. Undo, redo and clear are on the toolbar that shows "
+            "above the canvas while the pointer is on it."
+        )
     else:
         try:
             pre = preprocess(pixels.astype(np.uint8), "drawing" if fill_outlines else "photo")
         except ImageInputError as exc:
-            st.info(f"{exc}. Draw a garment on the canvas.")
+            prediction_box.info(f"{exc}. Draw a garment on the canvas.")
         else:
-            show_result(model, pre.image, "draw")
-            with st.expander("Preprocessing steps"):
-                show_steps(pre)
+            result, heat = analyse(model, model.key, pre.image)
+            with prediction_box:
+                show_prediction(result, pre.image)
+            with details_col:
+                show_details(result, heat, pre.image, "draw")
+                with st.expander("Preprocessing steps"):
+                    show_steps(pre, "draw_steps")
 
 with upload_tab:
-    files = st.file_uploader(
+    st.file_uploader(
         "Photos or drawings of garments",
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
         key="upload_files",
+        on_change=keep_uploads,
         help="Product photos on a plain background work best",
     )
     kind = st.radio(
@@ -147,23 +194,35 @@ with upload_tab:
         key="upload_kind",
         help="Auto tells drawings from photos by their flat strokes",
     )
+    files = kept_uploads()  # kept across page changes; the uploader starts empty on return
     if not files:
         st.info("Upload one or more images (PNG, JPEG, WebP, GIF or BMP) to classify them.")
     else:
-        processed = [(f.name, *preprocess_upload(f.getvalue(), kind)) for f in files]
+        if not st.session_state.get("upload_files"):
+            note, clear = st.columns([3, 1], vertical_alignment="center")
+            note.caption(
+                f"The {plural(len(files), 'file')} you uploaded earlier in this session. "
+                "Upload others to replace them."
+            )
+            clear.button("Clear", key="upload_clear", on_click=forget_uploads)
+        processed = [(name, *preprocess_upload(data, kind)) for name, data in files]
+        for name, _, error in processed:
+            if error:
+                st.error(f"**{name}**: {error}")
         good = [i for i, (_, pre, _) in enumerate(processed) if pre is not None]
         images = [processed[i][1].image for i in good]
         results = (
             dict(zip(good, classify(model.predict, np.stack(images)), strict=True)) if good else {}
         )
-        grid = st.columns(4)
-        for i, (name, pre, error) in enumerate(processed):
-            with grid[i % 4]:
-                if error:
-                    st.error(f"**{name}**: {error}")
-                    continue
-                st.image(enlarge(pre.image, 4), clamp=True)
-                st.markdown(f"**{results[i].label}** · {results[i].confidence:.0%}  \n`{name}`")
+        # A wrapping row: left to right, top to bottom, on any screen width.
+        with st.container(horizontal=True, gap="small", key="upload_grid"):
+            for i in good:
+                with st.container(width=UPLOAD_TILE, gap=None, key=f"upload_item_{i}"):
+                    st.image(enlarge(processed[i][1].image, 4), clamp=True)
+                    st.markdown(
+                        f"**{results[i].label}** · {results[i].confidence:.0%}  \n"
+                        f"`{processed[i][0]}`"
+                    )
         if good:
             chosen = st.selectbox(
                 "Details for", good, format_func=lambda i: processed[i][0], key="upload_detail"
@@ -171,7 +230,7 @@ with upload_tab:
             pre = processed[chosen][1]
             show_result(model, pre.image, "upload")
             with st.expander("Preprocessing steps", expanded=True):
-                show_steps(pre)
+                show_steps(pre, "upload_steps")
 
 with test_tab:
     data = dataset_or_stop()

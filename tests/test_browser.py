@@ -128,7 +128,7 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
         box = cell.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
-    until(click_cell, page.get_by_text("a Shirt seen as T-shirt/top"))
+    until(click_cell, page.get_by_text("a Shirt seen as a T-shirt/top"))
     wait_for_app(page)
     captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()
     assert captions and all(c.startswith("Shirt → T-shirt/top") for c in captions)
