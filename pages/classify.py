@@ -144,6 +144,10 @@ with draw_tab:
             key="draw_fill",
             help="The model learned garments as filled shapes",
         )
+        st.caption(
+            "Undo, redo and clear: the toolbar above the canvas's top right corner. It "
+            "shows while the pointer is on the canvas (on a phone, after a stroke)."
+        )
     with canvas_box:
         canvas = st_canvas(
             stroke_width=stroke,
@@ -161,8 +165,7 @@ with draw_tab:
     if pixels is None or pixels[..., :3].max() == 0:
         prediction_box.info(
             "Draw one garment, large: a T-shirt, trousers, a bag… The prediction appears "
-            "here after each stroke. Undo, redo and clear are on the toolbar that shows "
-            "above the canvas while the pointer is on it."
+            "here after each stroke."
         )
     else:
         try:

@@ -81,6 +81,19 @@ def page(browser, app_url):
     context.close()
 
 
+PHONE = {"width": 390, "height": 844}  # a common phone's CSS viewport
+
+
+@pytest.fixture
+def phone(browser, app_url):
+    """A page the size of a phone's screen: Streamlit stacks columns under 640 px."""
+    context = browser.new_context(viewport=PHONE)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
 def screenshot(pg, name: str) -> Path:
     """Save a full-page PNG under test-artifacts/ (the README's come from here)."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -90,5 +103,6 @@ def screenshot(pg, name: str) -> Path:
         "Array.from(document.images).every(img => img.complete && img.naturalWidth > 0)",
         timeout=10_000,
     )
-    pg.screenshot(path=str(path), full_page=True)
+    # A phone's picture is its screen: what a visitor sees without scrolling.
+    pg.screenshot(path=str(path), full_page=pg.viewport_size != PHONE)
     return path

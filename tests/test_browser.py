@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import signal
 import subprocess
 import time
@@ -15,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from fashion_cnn.config import MODEL_DIR
-from tests.conftest import screenshot
+from tests.conftest import PHONE, screenshot
 from tests.live_app import ROOT, running_app
 
 pytestmark = pytest.mark.browser
@@ -128,11 +129,161 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
         box = cell.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
-    until(click_cell, page.get_by_text("a Shirt seen as a T-shirt/top"))
+    filtered = (  # the gallery redrawn for the clicked cell
+        "() => { const c = Array.from(document.querySelectorAll("
+        "'[data-testid=\"stCaptionContainer\"]')).filter(c => c.innerText.includes('→'));"
+        " return c.length > 0 && c.every(c => c.innerText.startsWith('Shirt → T-shirt/top')); }"
+    )
+    for _ in range(5):
+        click_cell()
+        try:
+            page.wait_for_function(filtered, timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    page.wait_for_function(filtered, timeout=10_000)
+    page.get_by_text("a Shirt seen as a T-shirt/top").wait_for()
     wait_for_app(page)
     captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()
     assert captions and all(c.startswith("Shirt → T-shirt/top") for c in captions)
     screenshot(page, "explore")
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def fits_the_screen(pg) -> bool:
+    """No element wider than the viewport and no sideways scrolling, as on a phone."""
+    return pg.evaluate(
+        "() => { const main = document.querySelector('[data-testid=\"stMain\"]');"
+        " const inside = Array.from(main.querySelectorAll("
+        "'[data-testid=\"stElementContainer\"], img, canvas'))"
+        ".every(e => e.getBoundingClientRect().right <= window.innerWidth + 1);"
+        " return inside && main.scrollWidth <= main.clientWidth + 1; }"
+    )
+
+
+def test_phone_draw_shows_prediction_on_first_screen_and_toolbar_overlaps_nothing(phone, app_url):
+    phone.goto(f"{app_url}/classify")
+    phone.wait_for_selector("canvas.upper-canvas", timeout=90_000)
+    wait_for_app(phone)
+    prediction = visible_prediction(phone)
+    until(lambda: draw_path(phone, TSHIRT), prediction)
+    wait_for_app(phone)
+    box = prediction.bounding_box()
+    assert box["y"] > 0 and box["y"] + box["height"] <= PHONE["height"], box  # no scrolling
+    assert "confident" in prediction.inner_text()
+    # The pointer ends over the canvas: its toolbar shows, above the canvas, over nothing.
+    toolbar = phone.locator(".dc-toolbar-card")
+    phone.wait_for_timeout(500)  # its fade-in
+    assert toolbar.evaluate("e => getComputedStyle(e.parentElement).opacity") == "1"
+    bar = toolbar.bounding_box()
+    assert bar["y"] + bar["height"] <= phone.locator("canvas.upper-canvas").bounding_box()["y"]
+    texts = phone.locator(
+        "[data-testid='stTab'], [data-testid='stMarkdownContainer'], "
+        "[data-testid='stWidgetLabel'], [data-testid='stMetric'], [data-testid='stAlert']"
+    )
+    boxes = [(t.inner_text(), t.bounding_box()) for t in texts.all()]
+    covered = [text for text, box in boxes if box and overlaps(bar, box)]  # None: hidden tabs
+    assert len([box for _, box in boxes if box]) >= 5  # tabs, labels, the metric: all checked
+    assert not covered, covered
+    assert fits_the_screen(phone)
+    screenshot(phone, "classify-draw-phone")
+
+
+def test_phone_gallery_reads_in_rows_in_the_chosen_order(phone, app_url):
+    phone.goto(f"{app_url}/explore")
+    phone.get_by_text("mistakes match").wait_for(timeout=120_000)
+    wait_for_app(phone)
+    tiles = phone.locator("[class*='st-key-mistake_']")
+    phone.wait_for_function(  # every tile drawn, its button last
+        "() => document.querySelectorAll(\"[class*='st-key-inspect_']\").length == 24"
+    )
+    assert tiles.count() == 24
+    boxes = [t.bounding_box() for t in tiles.all()]
+    rows = [sum(round(b["y"]) == y for b in boxes) for y in sorted({round(b["y"]) for b in boxes})]
+    assert min(rows[:-1]) >= 3, rows  # rows of three or more, not one long column
+    reading_order = sorted(range(len(boxes)), key=lambda i: (round(boxes[i]["y"]), boxes[i]["x"]))
+    assert reading_order == list(range(len(boxes)))
+    confidence = [int(re.search(r"(\d+)%", t.inner_text()).group(1)) for t in tiles.all()]
+    assert confidence == sorted(confidence, reverse=True)  # "Most confident" first
+    assert fits_the_screen(phone)
+    phone.get_by_text("mistakes match").evaluate("e => e.scrollIntoView({block: 'start'})")
+    screenshot(phone, "explore-phone")
+
+
+@pytest.mark.parametrize(
+    ("path", "ready", "name"),
+    [
+        ("", "The bundled CNN", "home-phone"),
+        ("/train", "Start training", "train-phone"),
+    ],
+)
+def test_phone_page_fits_the_screen(phone, app_url, path, ready, name):
+    phone.goto(f"{app_url}{path}")
+    phone.get_by_text(ready).first.wait_for(timeout=90_000)
+    wait_for_app(phone)
+    assert fits_the_screen(phone)
+    screenshot(phone, name)
+
+
+def lit_canvas_pixels(pg) -> int:
+    return pg.locator("canvas.dc-canvas.lower-canvas").evaluate(
+        "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 128) n++; return n; }"
+    )
+
+
+def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_data):
+    page.goto(f"{app_url}/classify")
+    page.wait_for_selector("canvas.upper-canvas", timeout=90_000)
+    wait_for_app(page)
+    prediction = visible_prediction(page)
+    until(lambda: draw_path(page, TSHIRT), prediction)
+    wait_for_app(page)
+    filled = prediction.inner_text()
+    page.get_by_text("Fill closed outlines").click()  # off: the outline as drawn
+    page.wait_for_function(
+        "t => Array.from(document.querySelectorAll('[data-testid=\"stMetric\"]'))"
+        ".every(m => m.innerText != t)",
+        arg=filled,
+    )
+    wait_for_app(page)
+    drawn, said = lit_canvas_pixels(page), prediction.inner_text()
+    assert drawn > 1000
+    index = int(np.flatnonzero(real_data.y_test == 1)[0])
+    buf = io.BytesIO()
+    Image.fromarray(255 - real_data.x_test[index]).resize((200, 200)).save(buf, "PNG")
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("input[type='file']").set_input_files(
+        [{"name": "trouser.png", "mimeType": "image/png", "buffer": buf.getvalue()}]
+    )
+    grid = page.locator(".st-key-upload_grid")
+    grid.get_by_text("trouser.png").wait_for()
+    wait_for_app(page)
+
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name="Home").click()
+    page.get_by_text("The bundled CNN").wait_for()
+    wait_for_app(page)
+    nav.get_by_role("link", name="Classify").click()
+    page.wait_for_selector("canvas.upper-canvas")
+    wait_for_app(page)
+
+    assert visible_prediction(page).inner_text() == said
+    assert lit_canvas_pixels(page) == drawn  # the same strokes, on the canvas again
+    assert not page.locator(".st-key-draw_fill input").is_checked()
+    page.get_by_role("tab", name="Upload").click()
+    assert "Trouser" in grid.inner_text() and "trouser.png" in grid.inner_text()
+    page.get_by_text("uploaded earlier in this session").wait_for()
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_text("Upload one or more images").wait_for()
 
 
 def chart_points(pg) -> int:
