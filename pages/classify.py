@@ -61,7 +61,7 @@ def show_steps(pre: Preprocessed, key: str) -> None:
         for number, (name, image) in enumerate(pre.steps, 1):
             with st.container(width=STEP_TILE, gap=None):
                 st.image(step_png(image), width=STEP_TILE)
-                st.caption(f"{number}. {name}")
+                st.caption(f"{number}\\. {name}")  # escaped: not a Markdown list
     for note in pre.notes:
         st.caption(f"Note: {note}.")
 

@@ -264,13 +264,14 @@ run: TrainingRun | None = st.session_state.get(RUN_KEY)
 busy = run is not None and not run.done
 if busy:
     st.info(RUN_STATE_NOTES.get(run.snapshot().state, RUN_STATE_NOTES["running"]))
-# While a run is live its settings stay on screen, disabled.
-settings_form(data, disabled=busy)
-if run is None:
+elif run is None:  # said above the form, which is long on a phone
     st.info(
         "Pick settings and press **Start training**. The defaults finish in about a "
         "minute on two CPU cores."
     )
+# While a run is live its settings stay on screen, disabled.
+settings_form(data, disabled=busy)
+if run is None:
     st.stop()
 # Poll once a second while the run is live; a finished run is drawn once.
 st.fragment(live_view, run_every=None if run.done else 1.0)()
