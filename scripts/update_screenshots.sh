@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Refresh the README's screenshots: the browser tests take them, this copies them over.
+# The *-phone ones are a 390x844 phone screen, as a visitor sees it without scrolling.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python -m pytest tests/test_browser.py -q
 mkdir -p docs/screenshots
-for name in home train-stopped explore classify-draw classify-upload; do
+for name in home train-stopped explore classify-draw classify-upload \
+    home-phone train-phone explore-phone classify-draw-phone; do
     .venv/bin/python - "$name" <<'PY'
 import sys
 from PIL import Image
