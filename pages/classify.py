@@ -30,7 +30,7 @@ run_through_entrypoint()  # a deep link on a fresh server
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp"]
 CANVAS_SIZE = 280
 TOOLBAR_ROOM = 28  # px above the canvas, where its toolbar shows (2.65rem up, less the gap)
-STEP_TILE = 96  # px: each preprocessing step (three to a row on a phone)
+STEP_TILE = 90  # px: each preprocessing step (three to a row on a phone)
 UPLOAD_TILE = 120  # px: each upload in the grid
 
 
@@ -57,7 +57,7 @@ def linked_test_index(text: str, count: int) -> int:
 
 def show_steps(pre: Preprocessed, key: str) -> None:
     """Each preprocessing step as a framed tile of one size, in reading order."""
-    with st.container(horizontal=True, gap="small", key=key):
+    with st.container(horizontal=True, gap="xsmall", key=key):
         for number, (name, image) in enumerate(pre.steps, 1):
             with st.container(width=STEP_TILE, gap=None):
                 st.image(step_png(image), width=STEP_TILE)

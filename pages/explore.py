@@ -30,7 +30,7 @@ run_through_entrypoint()  # a deep link on a fresh server
 
 ALL = "All classes"
 PER_PAGE = 24
-GALLERY_TILE = 104  # px: three to a row on a phone (with the gaps), about ten on a wide screen
+GALLERY_TILE = 100  # px: three to a row on a phone, even beside a scrollbar; six on a laptop
 CLASS_OPTIONS = [ALL, *config.CLASS_NAMES]
 
 
@@ -141,7 +141,7 @@ st.caption(
 )
 shown = page_of(mistakes, page, PER_PAGE)
 # One wrapping row: the order reads left to right, then top to bottom, on any screen width.
-with st.container(horizontal=True, gap="small", key="explore_gallery"):
+with st.container(horizontal=True, gap="xsmall", key="explore_gallery"):
     for idx in shown:
         with st.container(width=GALLERY_TILE, gap="xsmall", key=f"mistake_{idx}"):
             true_label, pred_label = (

@@ -204,17 +204,19 @@ def test_phone_gallery_reads_in_rows_in_the_chosen_order(phone, app_url):
     tiles = phone.locator("[class*='st-key-mistake_']")
     phone.wait_for_function(  # every tile drawn, its button last
         "() => document.querySelectorAll(\"[class*='st-key-inspect_']\").length == 24"
+        " && Array.from(document.querySelectorAll(\"[class*='st-key-mistake_'] img\"))"
+        ".every(img => img.complete && img.naturalWidth > 0)"
     )
     assert tiles.count() == 24
     boxes = [t.bounding_box() for t in tiles.all()]
     rows = [sum(round(b["y"]) == y for b in boxes) for y in sorted({round(b["y"]) for b in boxes})]
-    assert min(rows[:-1]) >= 3, rows  # rows of three or more, not one long column
+    assert min(rows[:-1]) >= 3, (rows, boxes)  # rows of three or more, not one long column
     reading_order = sorted(range(len(boxes)), key=lambda i: (round(boxes[i]["y"]), boxes[i]["x"]))
     assert reading_order == list(range(len(boxes)))
     confidence = [int(re.search(r"(\d+)%", t.inner_text()).group(1)) for t in tiles.all()]
     assert confidence == sorted(confidence, reverse=True)  # "Most confident" first
     assert fits_the_screen(phone)
-    phone.get_by_text("mistakes match").evaluate("e => e.scrollIntoView({block: 'start'})")
+    phone.get_by_text("mistakes match").evaluate("e => e.scrollIntoView({block: 'center'})")
     screenshot(phone, "explore-phone")
 
 
