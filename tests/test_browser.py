@@ -92,10 +92,14 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     photo = Image.fromarray(255 - real_data.x_test[index]).resize((200, 200))
     buf = io.BytesIO()
     photo.save(buf, "PNG")
+    # The same trouser as a 16-bit grayscale PNG, first, so that its details are shown.
+    deep = io.BytesIO()
+    Image.fromarray(np.asarray(photo.convert("L"), np.uint16) * 257).save(deep, "PNG")
     page.goto(f"{app_url}/classify")
     page.get_by_role("tab", name="Upload").click()
     page.locator("input[type='file']").set_input_files(
         [
+            {"name": "trouser-16bit.png", "mimeType": "image/png", "buffer": deep.getvalue()},
             {"name": "trouser.png", "mimeType": "image/png", "buffer": buf.getvalue()},
             {"name": "broken.png", "mimeType": "image/png", "buffer": b"not an image"},
         ]
@@ -105,6 +109,21 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     details.wait_for(timeout=60_000)
     assert "Trouser" in details.inner_text()
     wait_for_app(page)
+    # Its "Input" step shows the picture (Pillow alone would clip 16-bit values to white).
+    first_step = page.locator(".st-key-upload_steps img").first
+    first_step.wait_for()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=first_step.element_handle()
+    )
+    dark, light = first_step.evaluate(
+        "img => { const c = document.createElement('canvas');"
+        " c.width = img.naturalWidth; c.height = img.naturalHeight;"
+        " const g = c.getContext('2d'); g.drawImage(img, 0, 0);"
+        " const d = g.getImageData(0, 0, c.width, c.height).data; let dark = 0, light = 0;"
+        " for (let i = 0; i < d.length; i += 4) { if (d[i] < 60) dark++; if (d[i] > 200) light++; }"
+        " return [dark, light]; }"
+    )
+    assert dark > 500 and light > 500, (dark, light)  # the dark trouser on its light ground
     screenshot(page, "classify-upload")
 
 
@@ -147,6 +166,14 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()
     assert captions and all(c.startswith("Shirt → T-shirt/top") for c in captions)
     screenshot(page, "explore")
+    # A diagonal cell holds no mistakes: the page says it holds the right answers.
+    diagonal = page.locator(".js-plotly-plot .scatterlayer path.point").nth(6 * 10 + 6)
+    box = diagonal.bounding_box()
+    until(
+        lambda: page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
+        page.get_by_text("This cell of the diagonal holds the right answers"),
+    )
+    assert not page.get_by_text("Widen the confidence range").count()
 
 
 def overlaps(a: dict, b: dict) -> bool:

@@ -128,6 +128,32 @@ def test_train_page_starts_and_stops_a_run(real_data):
     assert epochs.value == 50
 
 
+def test_train_page_says_a_waiting_run_is_queued(real_data):
+    """While every slot is taken, the page says the run waits, not that it is in progress."""
+    import threading
+
+    from fashion_cnn.worker import SLOTS
+
+    held = [SLOTS.acquire(threading.Event()) for _ in range(SLOTS.limit)]
+    try:
+        at = page("train").run()
+        at.button[0].click().run()  # the form's submit button
+        run = at.session_state["training_run"]
+        try:
+            assert not at.exception
+            notes = [i.value for i in at.info]
+            assert any(n.startswith("Your run is queued") for n in notes), notes
+            assert not any("training" in n or "progress" in n for n in notes), notes
+            busy = " ".join(w.value for w in at.warning)
+            assert f"at most {SLOTS.limit} run" in busy and "(s)" not in busy
+        finally:
+            run.stop()
+            run.join(60)
+    finally:
+        for _ in held:
+            SLOTS.release()
+
+
 def test_home_page_imports_no_tensorflow():
     """The home page must appear fast: its imports stay clear of TensorFlow and Keras."""
     import subprocess
