@@ -110,7 +110,8 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     assert "Trouser" in details.inner_text()
     wait_for_app(page)
     # Its "Input" step shows the picture (Pillow alone would clip 16-bit values to white).
-    first_step = page.locator(".st-key-upload_steps img").first
+    steps = page.locator(".st-key-upload_steps img")
+    first_step = steps.first
     first_step.wait_for()
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=first_step.element_handle()
@@ -124,6 +125,8 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
         " return [dark, light]; }"
     )
     assert dark > 500 and light > 500, (dark, light)  # the dark trouser on its light ground
+    sizes = {(b["width"], b["height"]) for b in (i.bounding_box() for i in steps.all())}
+    assert steps.count() >= 5 and len(sizes) == 1, sizes  # every step a tile of one size
     screenshot(page, "classify-upload")
 
 
