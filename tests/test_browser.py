@@ -231,19 +231,28 @@ def test_phone_gallery_reads_in_rows_in_the_chosen_order(phone, app_url):
     phone.goto(f"{app_url}/explore")
     phone.get_by_text("mistakes match").wait_for(timeout=120_000)
     wait_for_app(phone)
-    tiles = phone.locator("[class*='st-key-mistake_']")
     phone.wait_for_function(  # every tile drawn, its button last
         "() => document.querySelectorAll(\"[class*='st-key-inspect_']\").length == 24"
         " && Array.from(document.querySelectorAll(\"[class*='st-key-mistake_'] img\"))"
         ".every(img => img.complete && img.naturalWidth > 0)"
     )
-    assert tiles.count() == 24
-    boxes = [t.bounding_box() for t in tiles.all()]
-    rows = [sum(round(b["y"]) == y for b in boxes) for y in sorted({round(b["y"]) for b in boxes})]
-    assert min(rows[:-1]) >= 3, (rows, boxes)  # rows of three or more, not one long column
-    reading_order = sorted(range(len(boxes)), key=lambda i: (round(boxes[i]["y"]), boxes[i]["x"]))
-    assert reading_order == list(range(len(boxes)))
-    confidence = [int(re.search(r"(\d+)%", t.inner_text()).group(1)) for t in tiles.all()]
+    # Tiles as laid out, measured in one go; a tile may still be moving in as the last ones
+    # arrive, so look again for a few seconds until the layout settles.
+    for _ in range(10):
+        tiles = phone.evaluate(
+            "() => Array.from(document.querySelectorAll(\"[class*='st-key-mistake_']\"))"
+            ".map(e => { const r = e.getBoundingClientRect();"
+            " return [Math.round(r.y), Math.round(r.x), e.innerText]; })"
+        )
+        tops = sorted({y for y, _, _ in tiles})
+        rows = [sum(y == top for y, _, _ in tiles) for top in tops]
+        if min(rows[:-1]) >= 3:
+            break
+        phone.wait_for_timeout(500)
+    assert len(tiles) == 24
+    assert min(rows[:-1]) >= 3, (rows, tiles)  # rows of three or more, not one long column
+    assert sorted(tiles) == tiles  # the page order reads left to right, then top to bottom
+    confidence = [int(re.search(r"(\d+)%", text).group(1)) for _, _, text in tiles]
     assert confidence == sorted(confidence, reverse=True)  # "Most confident" first
     assert fits_the_screen(phone)
     phone.get_by_text("mistakes match").evaluate("e => e.scrollIntoView({block: 'center'})")
