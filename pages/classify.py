@@ -88,15 +88,15 @@ def show_prediction(result: Classification, image: np.ndarray, truth: int | None
 
 
 def show_details(result: Classification, heat: np.ndarray, image: np.ndarray, key: str) -> None:
-    """All ten probabilities, then the 28x28 input and Grad-CAM side by side."""
+    """The 28x28 input and Grad-CAM side by side, then all ten probabilities."""
+    with st.container(horizontal=True, gap="small"):
+        st.image(enlarge(image, 6), caption="What the model saw (28×28)", clamp=True)
+        st.image(enlarge(heatmap_overlay(image, heat), 6), caption="Where it looked (Grad-CAM)")
     st.plotly_chart(
         probability_bars(result.probabilities),
         key=f"{key}_bars",
         config={"displayModeBar": False},
     )
-    with st.container(horizontal=True, gap="small"):
-        st.image(enlarge(image, 6), caption="What the model saw (28×28)", clamp=True)
-        st.image(enlarge(heatmap_overlay(image, heat), 6), caption="Where it looked (Grad-CAM)")
 
 
 def show_result(model: ModelHandle, image: np.ndarray, key: str, truth: int | None = None) -> None:
