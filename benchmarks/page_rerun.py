@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 from benchmarks.classify_latency import tshirt_drawing
 from fashion_cnn import config
 
-PAGES = config.PROJECT_ROOT / "pages" / "views"
+PAGES = config.PROJECT_ROOT / "pages"
 
 
 def timed(action, repeats: int) -> str:

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from fashion_cnn import config
+from fashion_cnn.wording import plural
 
 ACCENT = "#e4572e"
 MUTED = "#9aa5b1"
@@ -157,11 +158,54 @@ def png_bytes(image: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+FRAME = (154, 160, 166)  # a mid grey: visible on white and on black
+CHECKS = ((204, 208, 212), (236, 238, 240))  # light checks: transparency, and the padding
+
+
+def framed_thumbnail(image: np.ndarray, size: int = 120) -> np.ndarray:
+    """Any step image as a size x size RGB tile that shows on any page background.
+
+    The image is scaled to fit (pixel-sharp when enlarged) and centred on light grey
+    checks inside a 1-px grey frame, so a white item on white, a black square and a thin
+    strip all show their true extent; transparent pixels show the checks."""
+    from PIL import Image
+
+    arr = np.asarray(image)
+    if arr.dtype != np.uint8:
+        arr = np.clip(arr, 0, 255).astype(np.uint8)
+    if arr.ndim == 2:
+        arr = np.repeat(arr[..., None], 3, axis=2)
+    inner = size - 2
+    yy, xx = np.mgrid[0:inner, 0:inner]
+    tile = np.where(((yy // 8 + xx // 8) % 2 == 0)[..., None], CHECKS[0], CHECKS[1])
+    tile = tile.astype(np.float32)
+    h, w = arr.shape[:2]
+    scale = inner / max(h, w)
+    new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
+    resample = Image.Resampling.NEAREST if scale >= 1 else Image.Resampling.BOX
+    small = np.asarray(
+        Image.fromarray(np.ascontiguousarray(arr)).resize((new_w, new_h), resample), np.float32
+    )
+    top, left = (inner - new_h) // 2, (inner - new_w) // 2
+    region = tile[top : top + new_h, left : left + new_w]
+    if small.shape[2] == 4:  # composite onto the checks
+        alpha = small[..., 3:] / 255.0
+        region[:] = small[..., :3] * alpha + region * (1 - alpha)
+    else:
+        region[:] = small
+    framed = np.empty((size, size, 3), np.uint8)
+    framed[:] = FRAME
+    framed[1:-1, 1:-1] = np.round(tile).astype(np.uint8)
+    return framed
+
+
 def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Figure:
-    """The confusion matrix as square markers, clickable (heatmaps send no selections).
+    """The confusion matrix: coloured cells under clickable points (heatmaps send no
+    selections), fitting any width down to a phone's.
 
     Off-diagonal cells are coloured by how many errors they hold; the diagonal is grey so
-    the mistakes stand out. Point i is the cell (true, predicted) = divmod(i, 10).
+    the mistakes stand out. Point i is the cell (true, predicted) = divmod(i, 10); trace 0
+    holds the points, trace 1 the cells, each cell i in colour i of its colour scale.
     """
     from fashion_cnn.errors import row_normalise
 
@@ -173,8 +217,12 @@ def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Fi
     off = t != p
     scale = values[t[off], p[off]].max() or 1.0
     hover = [
-        f"true {names[a]} → predicted {names[b]}<br>{cm[a, b]} images ({rates[a, b]:.1%} of "
-        f"{names[a]})"
+        (
+            f"{names[a]} classified correctly"
+            if a == b
+            else f"true {names[a]} → predicted {names[b]}"
+        )
+        + f"<br>{plural(int(cm[a, b]), 'image')} ({rates[a, b]:.1%} of {names[a]})"
         for a, b in zip(t, p, strict=True)
     ]
     text = [
@@ -183,21 +231,32 @@ def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Fi
     shade = [0.0 if a == b else float(values[a, b] / scale) for a, b in zip(t, p, strict=True)]
     reds = sample_colorscale("OrRd", [0.04 + 0.96 * s for s in shade])  # one call: it is slow
     colours = [DIAGONAL if a == b else red for a, b, red in zip(t, p, reds, strict=True)]
-    fig = go.Figure(
-        go.Scatter(
-            x=[names[i] for i in p],
-            y=[names[i] for i in t],
-            mode="markers+text",
-            marker=dict(symbol="square", size=size / (k + 2), color=colours, line=dict(width=0)),
-            text=text,
-            textfont=dict(size=10, color=["white" if s > 0.6 else "#333" for s in shade]),
-            hovertext=hover,
-            hoverinfo="text",
-        )
+    points = go.Scatter(
+        x=[names[i] for i in p],
+        y=[names[i] for i in t],
+        mode="markers+text",
+        # Invisible click targets, small enough not to overlap on a phone's narrow matrix.
+        marker=dict(symbol="square", size=22, color="rgba(0,0,0,0)", line=dict(width=0)),
+        text=text,
+        textfont=dict(size=10, color=["white" if s > 0.6 else "#333" for s in shade]),
+        hovertext=hover,
+        hoverinfo="text",
     )
+    cells = go.Heatmap(
+        x=names,
+        y=names,
+        z=np.arange(k * k).reshape(k, k),
+        colorscale=[[i / (k * k - 1), c] for i, c in enumerate(colours)],
+        zmin=0,
+        zmax=k * k - 1,
+        showscale=False,
+        xgap=2,
+        ygap=2,
+        hoverinfo="skip",
+    )
+    fig = go.Figure([points, cells])  # heatmaps draw under scatter points whatever the order
     fig.update_layout(
         height=size,
-        width=size + 120,
         margin=dict(l=0, r=0, t=10, b=0),
         xaxis=dict(title="predicted", side="top", showgrid=False, tickangle=-40),
         yaxis=dict(title="true", autorange="reversed", showgrid=False),

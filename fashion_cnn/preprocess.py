@@ -174,11 +174,23 @@ def fit_and_centre(item: np.ndarray, kind: Literal["photo", "drawing"]) -> np.nd
     return canvas
 
 
+HIGH_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I", "F")  # grayscale beyond 8 bits
+
+
+def display_input(image: Image.Image) -> np.ndarray:
+    """The input as uint8 RGBA for the "Input" step. 16-bit and 32-bit grayscale is scaled
+    the way to_gray_on_contrast reads it; Pillow's own convert clips it to near white."""
+    if image.mode in HIGH_DEPTH_MODES:
+        gray = to_gray_on_contrast(image).astype(np.uint8)
+        return np.asarray(Image.fromarray(gray).convert("RGBA"))
+    return np.asarray(image.convert("RGBA"))
+
+
 def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preprocessed:
     """The whole pipeline; ImageInputError when there is nothing to classify."""
     if isinstance(source, np.ndarray):
         source = Image.fromarray(np.ascontiguousarray(source).copy())
-    steps: list[tuple[str, np.ndarray]] = [("Input", np.asarray(source.convert("RGBA")))]
+    steps: list[tuple[str, np.ndarray]] = [("Input", display_input(source))]
     gray = to_gray_on_contrast(source)
     steps.append(("Grayscale", gray.astype(np.uint8)))
     fg = foreground(gray)

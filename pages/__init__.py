@@ -1,6 +1,5 @@
-"""The Streamlit pages, kept in pages/views/.
+"""The Streamlit pages: one script per page, named after its URL (classify.py is /classify).
 
-Streamlit runs a fresh server's first session in its legacy mode, which turns every
-pages/*.py into a page and skips the entrypoint's st.navigation; with the scripts one level
-down, a deep link such as /classify always goes through streamlit_app.py.
+pages/views/ holds the modules the pages share; see pages/views/entrypoint.py for why a deep
+link on a fresh server needs each page to call run_through_entrypoint() first.
 """

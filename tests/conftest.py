@@ -72,20 +72,22 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="session")
-def warm_app(browser, app_url):
-    """Open the home page once. Until some session has run the entrypoint's st.navigation,
-    Streamlit treats pages/ as a legacy pages folder and a deep link shows "Page not found"."""
-    pg = browser.new_page()
-    pg.goto(app_url)
-    pg.get_by_text("Fashion-MNIST CNN Studio").first.wait_for(timeout=90_000)
-    pg.close()
-    return app_url
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 2200})
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+PHONE = {"width": 390, "height": 844}  # a common phone's CSS viewport
 
 
 @pytest.fixture
-def page(browser, warm_app):
-    context = browser.new_context(viewport={"width": 1400, "height": 2200})
+def phone(browser, app_url):
+    """A page the size of a phone's screen: Streamlit stacks columns under 640 px."""
+    context = browser.new_context(viewport=PHONE)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
     yield pg
@@ -101,5 +103,6 @@ def screenshot(pg, name: str) -> Path:
         "Array.from(document.images).every(img => img.complete && img.naturalWidth > 0)",
         timeout=10_000,
     )
-    pg.screenshot(path=str(path), full_page=True)
+    # A phone's picture is its screen: what a visitor sees without scrolling.
+    pg.screenshot(path=str(path), full_page=pg.viewport_size != PHONE)
     return path

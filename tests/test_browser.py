@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import signal
 import subprocess
 import time
@@ -15,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from fashion_cnn.config import MODEL_DIR
-from tests.conftest import screenshot
+from tests.conftest import PHONE, screenshot
 from tests.live_app import ROOT, running_app
 
 pytestmark = pytest.mark.browser
@@ -91,10 +92,14 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     photo = Image.fromarray(255 - real_data.x_test[index]).resize((200, 200))
     buf = io.BytesIO()
     photo.save(buf, "PNG")
+    # The same trouser as a 16-bit grayscale PNG, first, so that its details are shown.
+    deep = io.BytesIO()
+    Image.fromarray(np.asarray(photo.convert("L"), np.uint16) * 257).save(deep, "PNG")
     page.goto(f"{app_url}/classify")
     page.get_by_role("tab", name="Upload").click()
     page.locator("input[type='file']").set_input_files(
         [
+            {"name": "trouser-16bit.png", "mimeType": "image/png", "buffer": deep.getvalue()},
             {"name": "trouser.png", "mimeType": "image/png", "buffer": buf.getvalue()},
             {"name": "broken.png", "mimeType": "image/png", "buffer": b"not an image"},
         ]
@@ -104,6 +109,24 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     details.wait_for(timeout=60_000)
     assert "Trouser" in details.inner_text()
     wait_for_app(page)
+    # Its "Input" step shows the picture (Pillow alone would clip 16-bit values to white).
+    steps = page.locator(".st-key-upload_steps img")
+    first_step = steps.first
+    first_step.wait_for()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=first_step.element_handle()
+    )
+    dark, light = first_step.evaluate(
+        "img => { const c = document.createElement('canvas');"
+        " c.width = img.naturalWidth; c.height = img.naturalHeight;"
+        " const g = c.getContext('2d'); g.drawImage(img, 0, 0);"
+        " const d = g.getImageData(0, 0, c.width, c.height).data; let dark = 0, light = 0;"
+        " for (let i = 0; i < d.length; i += 4) { if (d[i] < 60) dark++; if (d[i] > 200) light++; }"
+        " return [dark, light]; }"
+    )
+    assert dark > 500 and light > 500, (dark, light)  # the dark trouser on its light ground
+    sizes = {(b["width"], b["height"]) for b in (i.bounding_box() for i in steps.all())}
+    assert steps.count() >= 5 and len(sizes) == 1, sizes  # every step a tile of one size
     screenshot(page, "classify-upload")
 
 
@@ -128,11 +151,180 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
         box = cell.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
-    until(click_cell, page.get_by_text("a Shirt seen as T-shirt/top"))
+    filtered = (  # the gallery redrawn for the clicked cell
+        "() => { const c = Array.from(document.querySelectorAll("
+        "'[data-testid=\"stCaptionContainer\"]')).filter(c => c.innerText.includes('→'));"
+        " return c.length > 0 && c.every(c => c.innerText.startsWith('Shirt → T-shirt/top')); }"
+    )
+    for _ in range(5):
+        click_cell()
+        try:
+            page.wait_for_function(filtered, timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    page.wait_for_function(filtered, timeout=10_000)
+    page.get_by_text("a Shirt seen as a T-shirt/top").wait_for()
     wait_for_app(page)
     captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()
     assert captions and all(c.startswith("Shirt → T-shirt/top") for c in captions)
     screenshot(page, "explore")
+    # A diagonal cell holds no mistakes: the page says it holds the right answers.
+    diagonal = page.locator(".js-plotly-plot .scatterlayer path.point").nth(6 * 10 + 6)
+    box = diagonal.bounding_box()
+    until(
+        lambda: page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
+        page.get_by_text("This cell of the diagonal holds the right answers"),
+    )
+    assert not page.get_by_text("Widen the confidence range").count()
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def fits_the_screen(pg) -> bool:
+    """No element wider than the viewport and no sideways scrolling, as on a phone."""
+    return pg.evaluate(
+        "() => { const main = document.querySelector('[data-testid=\"stMain\"]');"
+        " const inside = Array.from(main.querySelectorAll("
+        "'[data-testid=\"stElementContainer\"], img, canvas'))"
+        ".every(e => e.getBoundingClientRect().right <= window.innerWidth + 1);"
+        " return inside && main.scrollWidth <= main.clientWidth + 1; }"
+    )
+
+
+def test_phone_draw_shows_prediction_on_first_screen_and_toolbar_overlaps_nothing(phone, app_url):
+    phone.goto(f"{app_url}/classify")
+    phone.wait_for_selector("canvas.upper-canvas", timeout=90_000)
+    wait_for_app(phone)
+    prediction = visible_prediction(phone)
+    until(lambda: draw_path(phone, TSHIRT), prediction)
+    wait_for_app(phone)
+    box = prediction.bounding_box()
+    assert box["y"] > 0 and box["y"] + box["height"] <= PHONE["height"], box  # no scrolling
+    assert "confident" in prediction.inner_text()
+    # The pointer ends over the canvas: its toolbar shows, above the canvas, over nothing.
+    toolbar = phone.locator(".dc-toolbar-card")
+    phone.wait_for_timeout(500)  # its fade-in
+    assert toolbar.evaluate("e => getComputedStyle(e.parentElement).opacity") == "1"
+    bar = toolbar.bounding_box()
+    assert bar["y"] + bar["height"] <= phone.locator("canvas.upper-canvas").bounding_box()["y"]
+    texts = phone.locator(
+        "[data-testid='stTab'], [data-testid='stMarkdownContainer'], "
+        "[data-testid='stWidgetLabel'], [data-testid='stMetric'], [data-testid='stAlert']"
+    )
+    boxes = [(t.inner_text(), t.bounding_box()) for t in texts.all()]
+    covered = [text for text, box in boxes if box and overlaps(bar, box)]  # None: hidden tabs
+    assert len([box for _, box in boxes if box]) >= 5  # tabs, labels, the metric: all checked
+    assert not covered, covered
+    assert fits_the_screen(phone)
+    screenshot(phone, "classify-draw-phone")
+
+
+def test_phone_gallery_reads_in_rows_in_the_chosen_order(phone, app_url):
+    phone.goto(f"{app_url}/explore")
+    phone.get_by_text("mistakes match").wait_for(timeout=120_000)
+    wait_for_app(phone)
+    phone.wait_for_function(  # every tile drawn, its button last
+        "() => document.querySelectorAll(\"[class*='st-key-inspect_']\").length == 24"
+        " && Array.from(document.querySelectorAll(\"[class*='st-key-mistake_'] img\"))"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    # Tiles as laid out, measured in one go; a tile may still be moving in as the last ones
+    # arrive, so look again for a few seconds until the layout settles.
+    for _ in range(10):
+        tiles = phone.evaluate(
+            "() => Array.from(document.querySelectorAll(\"[class*='st-key-mistake_']\"))"
+            ".map(e => { const r = e.getBoundingClientRect();"
+            " return [Math.round(r.y), Math.round(r.x), e.innerText]; })"
+        )
+        tops = sorted({y for y, _, _ in tiles})
+        rows = [sum(y == top for y, _, _ in tiles) for top in tops]
+        if min(rows[:-1]) >= 3:
+            break
+        phone.wait_for_timeout(500)
+    assert len(tiles) == 24
+    assert min(rows[:-1]) >= 3, (rows, tiles)  # rows of three or more, not one long column
+    assert sorted(tiles) == tiles  # the page order reads left to right, then top to bottom
+    confidence = [int(re.search(r"(\d+)%", text).group(1)) for _, _, text in tiles]
+    assert confidence == sorted(confidence, reverse=True)  # "Most confident" first
+    assert fits_the_screen(phone)
+    phone.get_by_text("mistakes match").evaluate("e => e.scrollIntoView({block: 'center'})")
+    screenshot(phone, "explore-phone")
+
+
+@pytest.mark.parametrize(
+    ("path", "ready", "name"),
+    [
+        ("", "The bundled CNN", "home-phone"),
+        ("/train", "Start training", "train-phone"),
+    ],
+)
+def test_phone_page_fits_the_screen(phone, app_url, path, ready, name):
+    phone.goto(f"{app_url}{path}")
+    phone.get_by_text(ready).first.wait_for(timeout=90_000)
+    wait_for_app(phone)
+    assert fits_the_screen(phone)
+    screenshot(phone, name)
+
+
+def lit_canvas_pixels(pg) -> int:
+    return pg.locator("canvas.dc-canvas.lower-canvas").evaluate(
+        "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 128) n++; return n; }"
+    )
+
+
+def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_data):
+    page.goto(f"{app_url}/classify")
+    page.wait_for_selector("canvas.upper-canvas", timeout=90_000)
+    wait_for_app(page)
+    prediction = visible_prediction(page)
+    until(lambda: draw_path(page, TSHIRT), prediction)
+    wait_for_app(page)
+    filled = prediction.inner_text()
+    page.get_by_text("Fill closed outlines").click()  # off: the outline as drawn
+    page.wait_for_function(
+        "t => Array.from(document.querySelectorAll('[data-testid=\"stMetric\"]'))"
+        ".every(m => m.innerText != t)",
+        arg=filled,
+    )
+    wait_for_app(page)
+    drawn, said = lit_canvas_pixels(page), prediction.inner_text()
+    assert drawn > 1000
+    index = int(np.flatnonzero(real_data.y_test == 1)[0])
+    buf = io.BytesIO()
+    Image.fromarray(255 - real_data.x_test[index]).resize((200, 200)).save(buf, "PNG")
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("input[type='file']").set_input_files(
+        [{"name": "trouser.png", "mimeType": "image/png", "buffer": buf.getvalue()}]
+    )
+    grid = page.locator(".st-key-upload_grid")
+    grid.get_by_text("trouser.png").wait_for()
+    wait_for_app(page)
+
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name="Home").click()
+    page.get_by_text("The bundled CNN").wait_for()
+    wait_for_app(page)
+    nav.get_by_role("link", name="Classify").click()
+    page.wait_for_selector("canvas.upper-canvas")
+    wait_for_app(page)
+
+    assert visible_prediction(page).inner_text() == said
+    assert lit_canvas_pixels(page) == drawn  # the same strokes, on the canvas again
+    assert not page.locator(".st-key-draw_fill input").is_checked()
+    page.get_by_role("tab", name="Upload").click()
+    assert "Trouser" in grid.inner_text() and "trouser.png" in grid.inner_text()
+    page.get_by_text("uploaded earlier in this session").wait_for()
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_text("Upload one or more images").wait_for()
 
 
 def chart_points(pg) -> int:
@@ -207,13 +399,11 @@ def project_files() -> tuple[str, dict[str, str]]:
 
 
 def open_train_page(pg, url: str) -> None:
-    """The Train page of a fresh server, via the home page (a cold deep link shows
-    "Page not found", see the warm_app fixture)."""
-    pg.goto(url)
-    pg.get_by_text("Fashion-MNIST CNN Studio").first.wait_for(timeout=90_000)
+    """The Train page of a fresh server, opened by its link: no visit to the home first."""
     pg.goto(f"{url}/train")
     pg.get_by_role("button", name="Start training").wait_for(timeout=90_000)
     wait_for_app(pg)
+    assert not pg.get_by_text("Page not found").count()
 
 
 def test_server_killed_mid_training_leaves_no_file_behind(page):
@@ -227,3 +417,21 @@ def test_server_killed_mid_training_leaves_no_file_behind(page):
     assert project_files() == before
     with running_app() as app:  # a fresh server starts clean: the page offers a new run
         open_train_page(page, app.url)
+
+
+def test_cold_server_deep_link_opens_without_page_not_found(browser):
+    """The first visitor of a fresh server arrives by a shared link (as a sleeping hosted
+    demo wakes): the page, through the app's own navigation, and no "Page not found"."""
+    with running_app() as app:
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(f"{app.url}/classify?image=123")
+        pg.get_by_text("Test image #123 of").wait_for(state="visible", timeout=120_000)
+        visible_prediction(pg).wait_for()
+        wait_for_app(pg)
+        assert not pg.get_by_text("Page not found").count()
+        nav = pg.get_by_test_id("stSidebarNav").inner_text()
+        assert "Explore errors" in nav and "streamlit app" not in nav.lower()  # not legacy
+        assert pg.url.endswith("/classify?image=123")
+        context.close()

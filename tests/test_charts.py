@@ -33,7 +33,9 @@ def test_confusion_scatter_greys_the_diagonal_and_shades_errors_by_count():
     cm = np.eye(10, dtype=int) * 900
     cm[6, 0] = 120  # shirt taken for T-shirt: the worst error
     cm[4, 2] = 10
-    colours = confusion_scatter(cm, normalise=True).data[0].marker.color
+    cells = confusion_scatter(cm, normalise=True).data[1]
+    assert cells.z[6][0] == 60 and cells.z[4][2] == 42  # cell (t, p) is colour 10t + p
+    colours = [colour for _, colour in cells.colorscale]
     diagonal = {colours[i * 11] for i in range(10)}
     assert len(diagonal) == 1
     assert colours[60] not in diagonal and colours[60] != colours[42] != colours[1]
@@ -46,3 +48,12 @@ def test_probability_bars_show_all_ten_classes_in_label_order_top_one_highlighte
     assert np.allclose(bars.x, probs * 100)
     colours = list(bars.marker.color)
     assert colours.count(colours[9]) == 1  # only the most likely class, Ankle boot, stands out
+
+
+def test_confusion_scatter_hover_names_right_answers_and_counts_in_words():
+    cm = np.eye(10, dtype=int) * 900
+    cm[6, 0] = 1
+    hover = confusion_scatter(cm, normalise=False).data[0].hovertext
+    assert hover[0].startswith("T-shirt/top classified correctly<br>900 images")
+    assert hover[60].startswith("true Shirt → predicted T-shirt/top<br>1 image (")
+    assert "0 images" in hover[1]

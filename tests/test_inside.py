@@ -52,7 +52,7 @@ def test_most_active_first_and_display_scaling():
 
 def test_inside_the_cnn_section_on_classify(real_data):
     at = AppTest.from_file("../streamlit_app.py", default_timeout=120)
-    at.switch_page("pages/views/classify.py")
+    at.switch_page("pages/classify.py")
     at.run()
     at.toggle(key="test_inside").set_value(True).run()
     assert not at.exception

@@ -18,7 +18,7 @@ import json, sys
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file("streamlit_app.py", default_timeout=180)
 if sys.argv[1] != "home":
-    at.switch_page(f"pages/views/{sys.argv[1]}.py")
+    at.switch_page(f"pages/{sys.argv[1]}.py")
 at.run()
 if sys.argv[1] == "explore":  # also the inspector of another mistake
     at.button[1].click().run()

@@ -12,7 +12,7 @@ TIMEOUT = 180
 
 
 def page(name: str) -> AppTest:
-    return AppTest.from_file(f"../pages/views/{name}.py", default_timeout=TIMEOUT)
+    return AppTest.from_file(f"../pages/{name}.py", default_timeout=TIMEOUT)
 
 
 @pytest.fixture(autouse=True)
@@ -95,6 +95,16 @@ def test_explore_empty_filter_has_next_step(real_data):
     assert any("No mistakes match" in i.value for i in at.info)
 
 
+def test_explore_diagonal_cell_says_it_holds_the_right_answers(real_data):
+    at = page("explore").run()
+    at.selectbox(key="explore_true").set_value("Ankle boot").run()
+    at.selectbox(key="explore_pred").set_value("Ankle boot").run()
+    assert not at.exception
+    (info,) = [i.value for i in at.info if "Ankle boot" in i.value]  # the gallery's note
+    assert "holds the right answers" in info and "of the Ankle boot class" in info
+    assert "Widen" not in info
+
+
 def test_train_page_starts_and_stops_a_run(real_data):
     at = page("train").run()
     assert not at.exception
@@ -104,7 +114,8 @@ def test_train_page_starts_and_stops_a_run(real_data):
     run = at.session_state["training_run"]
     try:
         assert not at.exception
-        assert any("in progress" in i.value for i in at.info)
+        notes = [i.value for i in at.info]
+        assert any(n.startswith(("Your run is training", "Your run is queued")) for n in notes)
         assert at.number_input(key="train_epochs").disabled  # shown, not editable
     finally:
         run.stop()
@@ -117,6 +128,32 @@ def test_train_page_starts_and_stops_a_run(real_data):
     assert epochs.value == 50
 
 
+def test_train_page_says_a_waiting_run_is_queued(real_data):
+    """While every slot is taken, the page says the run waits, not that it is in progress."""
+    import threading
+
+    from fashion_cnn.worker import SLOTS
+
+    held = [SLOTS.acquire(threading.Event()) for _ in range(SLOTS.limit)]
+    try:
+        at = page("train").run()
+        at.button[0].click().run()  # the form's submit button
+        run = at.session_state["training_run"]
+        try:
+            assert not at.exception
+            notes = [i.value for i in at.info]
+            assert any(n.startswith("Your run is queued") for n in notes), notes
+            assert not any("training" in n or "progress" in n for n in notes), notes
+            busy = " ".join(w.value for w in at.warning)
+            assert f"at most {SLOTS.limit} run" in busy and "(s)" not in busy
+        finally:
+            run.stop()
+            run.join(60)
+    finally:
+        for _ in held:
+            SLOTS.release()
+
+
 def test_home_page_imports_no_tensorflow():
     """The home page must appear fast: its imports stay clear of TensorFlow and Keras."""
     import subprocess
@@ -124,7 +161,7 @@ def test_home_page_imports_no_tensorflow():
 
     code = (
         "import ast, pathlib, sys\n"
-        "tree = ast.parse(pathlib.Path('pages/views/home.py').read_text())\n"
+        "tree = ast.parse(pathlib.Path('pages/home.py').read_text())\n"
         "for node in ast.walk(tree):\n"
         "    if isinstance(node, ast.ImportFrom): __import__(node.module)\n"
         "    if isinstance(node, ast.Import): [__import__(a.name) for a in node.names]\n"

@@ -257,3 +257,32 @@ def test_drawn_handbag_is_a_bag_to_the_bundled_model():
 
     result = load_bundled().classify(preprocess(handbag_drawing(), "drawing").image)[0]
     assert result.label == "Bag" and result.verdict.kind == "confident"
+
+
+def test_input_step_of_a_16_bit_image_shows_the_picture():
+    """Pillow's own convert clips 16-bit values to white; the Input step scales them."""
+    photo = np.asarray(product_photo().convert("L"), np.uint16) * 257
+    image = open_image(encode(Image.fromarray(photo.astype(np.uint16)), "PNG"))
+    assert image.mode.startswith("I")
+    shown = preprocess(image).steps[0][1]
+    assert shown.dtype == np.uint8 and shown.shape == (*photo.shape, 4)
+    gray = shown[..., 0].astype(int)
+    assert gray.max() - gray.min() > 150  # the dark garment and the light ground
+    assert np.abs(gray - photo // 257).max() <= 1  # the same picture, at 8 bits
+
+
+def test_thumbnails_show_their_extent_on_any_background():
+    from fashion_cnn.charts import FRAME, framed_thumbnail
+
+    white = framed_thumbnail(np.full((280, 280), 255, np.uint8))
+    strip = framed_thumbnail(np.zeros((28, 4), np.uint8))
+    clear = framed_thumbnail(np.zeros((10, 10, 4), np.uint8))
+    for tile in (white, strip, clear):
+        assert tile.shape == (120, 120, 3) and tile.dtype == np.uint8
+        assert (tile[0] == FRAME).all() and (tile[:, -1] == FRAME).all()  # framed
+    assert (white[1:-1, 1:-1] == 255).all()  # fills the tile: the frame marks its edge
+    inside = strip[1:-1, 1:-1]
+    black = (inside == 0).all(axis=2)
+    assert black[:, 59].all() and black.sum() == 118 * round(4 * 118 / 28)  # thin, centred
+    assert not black[:, :40].any()  # beside it, light checks rather than page colour
+    assert len(np.unique(clear[1:-1, 1:-1].reshape(-1, 3), axis=0)) == 2  # checks show through

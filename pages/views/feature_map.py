@@ -43,7 +43,7 @@ def feature_map_section(model: Predictor, data: FashionMNIST, probs: np.ndarray)
     if len(chosen) == 1:
         index = chosen[0]
         st.page_link(
-            "pages/views/classify.py",
+            "pages/classify.py",
             label=f"Open test image #{index} in Classify (prediction, Grad-CAM, inside the CNN)",
             icon="🔎",
             query_params={"image": str(index)},

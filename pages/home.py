@@ -6,7 +6,11 @@ import streamlit as st
 from fashion_cnn import config
 from fashion_cnn.charts import image_strip
 from fashion_cnn.model import ARCHITECTURES
+from fashion_cnn.wording import plural
+from pages.views.entrypoint import run_through_entrypoint
 from pages.views.shared import bundled_card, dataset_or_stop, per_class_table
+
+run_through_entrypoint()  # a deep link on a fresh server
 
 st.title("👕 Fashion-MNIST CNN Studio")
 st.markdown(
@@ -16,9 +20,9 @@ st.markdown(
 )
 
 c1, c2, c3 = st.columns(3)
-c1.page_link("pages/views/train.py", label="**Train** a CNN and watch it learn", icon="🏋️")
-c2.page_link("pages/views/explore.py", label="**Explore** its errors", icon="🔍")
-c3.page_link("pages/views/classify.py", label="**Classify** your drawings and photos", icon="🎨")
+c1.page_link("pages/train.py", label="**Train** a CNN and watch it learn", icon="🏋️")
+c2.page_link("pages/explore.py", label="**Explore** its errors", icon="🔍")
+c3.page_link("pages/classify.py", label="**Classify** your drawings and photos", icon="🎨")
 
 st.subheader("The dataset")
 data = dataset_or_stop()
@@ -43,7 +47,7 @@ m4.metric("Training time", f"{card['training_seconds'] / 60:.0f} min")
 arch = ARCHITECTURES.get(card["architecture"])
 st.caption(
     f"{arch.summary() if arch else card['architecture_description']}. Trained for "
-    f"{card['epochs_completed']} epochs on {card['machine']} with TensorFlow "
+    f"{plural(card['epochs_completed'], 'epoch')} on {card['machine']} with TensorFlow "
     f"{card['versions']['tensorflow']}: `{card['command']}`"
 )
 with st.expander("Per-class precision, recall and F1 on the 10,000 test images"):

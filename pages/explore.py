@@ -15,8 +15,11 @@ from fashion_cnn.charts import (
 from fashion_cnn.errors import find_mistakes, page_count, page_of
 from fashion_cnn.evaluation import evaluate_probabilities
 from fashion_cnn.predict import Predictor, cached_outputs
+from fashion_cnn.wording import plural, with_article
+from pages.views.entrypoint import run_through_entrypoint
 from pages.views.feature_map import feature_map_section
 from pages.views.inside import inside_the_cnn
+from pages.views.session import widget_defaults
 from pages.views.shared import (
     analyse,
     dataset_or_stop,
@@ -25,8 +28,11 @@ from pages.views.shared import (
     thumbnail_png,
 )
 
+run_through_entrypoint()  # a deep link on a fresh server
+
 ALL = "All classes"
 PER_PAGE = 24
+GALLERY_TILE = 100  # px: three to a row on a phone, even beside a scrollbar; six on a laptop
 CLASS_OPTIONS = [ALL, *config.CLASS_NAMES]
 
 
@@ -55,6 +61,7 @@ st.caption(
     "Which garments does the CNN confuse, and why? Click a cell of the matrix to see "
     "the images behind it."
 )
+widget_defaults()
 model = pick_model("explore_model")
 data = dataset_or_stop()
 probs = test_probabilities(model.key, model)
@@ -118,24 +125,37 @@ mistakes = find_mistakes(
     most_confident_first=order == "Most confident",
 )
 if not len(mistakes):
-    st.info("No mistakes match these filters. Widen the confidence range or pick other classes.")
+    if true_name == pred_name != ALL:  # a diagonal cell: the right answers
+        right = int(np.diag(cm)[config.CLASS_NAMES.index(true_name)])
+        st.info(
+            f"This cell of the diagonal holds the right answers: {plural(right, 'image')} "
+            f"of the {true_name} class that the CNN classified correctly. The gallery shows "
+            "mistakes only: click a cell off the diagonal, or pick another predicted class."
+        )
+    else:
+        st.info(
+            "No mistakes match these filters. Widen the confidence range or pick other classes."
+        )
     st.stop()
 
 pages = page_count(len(mistakes), PER_PAGE)
 page = st.number_input(f"Page (of {pages})", 1, pages, key="explore_page") if pages > 1 else 1
-st.caption(f"{len(mistakes):,} mistakes match. Click **Inspect** under an image to see why.")
+st.caption(
+    f"{plural(len(mistakes), 'mistake')} match. Click **Inspect** under an image to see why."
+)
 shown = page_of(mistakes, page, PER_PAGE)
-grid = st.columns(8)
-for i, idx in enumerate(shown):
-    with grid[i % 8]:
-        true_label, pred_label = (
-            config.CLASS_NAMES[data.y_test[idx]],
-            config.CLASS_NAMES[probs[idx].argmax()],
-        )
-        st.image(thumbnail_png(data.x_test[idx]), width=84)
-        st.caption(f"{true_label} → **{pred_label}** {probs[idx].max():.0%}")
-        if st.button("Inspect", key=f"inspect_{idx}"):
-            st.session_state["explore_selected"] = int(idx)
+# One wrapping row: the order reads left to right, then top to bottom, on any screen width.
+with st.container(horizontal=True, gap="xsmall", key="explore_gallery"):
+    for idx in shown:
+        with st.container(width=GALLERY_TILE, gap="xsmall", key=f"mistake_{idx}"):
+            true_label, pred_label = (
+                config.CLASS_NAMES[data.y_test[idx]],
+                config.CLASS_NAMES[probs[idx].argmax()],
+            )
+            st.image(thumbnail_png(data.x_test[idx]), width=84)
+            st.caption(f"{true_label} → **{pred_label}** {probs[idx].max():.0%}")
+            if st.button("Inspect", key=f"inspect_{idx}"):
+                st.session_state["explore_selected"] = int(idx)
 
 # One mistake, large
 selected = st.session_state.get("explore_selected")
@@ -143,15 +163,15 @@ if selected is None or selected not in mistakes:
     selected = int(shown[0])
 true_idx, pred_idx = int(data.y_test[selected]), int(probs[selected].argmax())
 st.subheader(
-    f"Test image #{selected}: a {config.CLASS_NAMES[true_idx]} seen as "
-    f"{config.CLASS_NAMES[pred_idx]}"
+    f"Test image #{selected}: {with_article(config.CLASS_NAMES[true_idx])} seen as "
+    f"{with_article(config.CLASS_NAMES[pred_idx])}"
 )
 left, mid, right = st.columns([1, 1, 2])
 left.image(enlarge(data.x_test[selected], 7), caption="The image", clamp=True)
 _, heat = analyse(model, model.key, data.x_test[selected])  # Grad-CAM of the predicted class
 mid.image(
     enlarge(heatmap_overlay(data.x_test[selected], heat), 7),
-    caption=f"Where it saw a {config.CLASS_NAMES[pred_idx]}",
+    caption=f"Where it saw {with_article(config.CLASS_NAMES[pred_idx])}",
 )
 right.plotly_chart(
     probability_bars(probs[selected]), key="explore_probs", config={"displayModeBar": False}

@@ -14,12 +14,24 @@ from fashion_cnn.config import OPTIMIZERS, TrainConfig
 from fashion_cnn.data import FashionMNIST
 from fashion_cnn.model import ARCHITECTURES
 from fashion_cnn.predict import Predictor
+from fashion_cnn.wording import plural
+from pages.views.entrypoint import run_through_entrypoint
 from pages.views.shared import TRAINED_KEY, dataset_or_stop
 
 if TYPE_CHECKING:
     from fashion_cnn.worker import TrainingRun
 
+run_through_entrypoint()  # a deep link on a fresh server
+
 RUN_KEY = "training_run"
+# What the settings form says while a run is live, per run state.
+RUN_STATE_NOTES = {
+    "queued": "Your run is queued: it waits for a free slot on the server. Stop it to "
+    "change the settings.",
+    "running": "Your run is training. Stop it to change the settings.",
+    "evaluating": "Your run has finished training and is measuring its test accuracy; "
+    "the settings unlock in a moment.",
+}
 # Each form widget's key and the TrainConfig field it sets.
 FORM_FIELDS = {
     "train_arch": "architecture",
@@ -186,8 +198,8 @@ def live_view() -> None:
     p = run.snapshot()
     if p.state == "queued":
         st.warning(
-            f"⏳ The server is busy with {run.slots.limit} training run(s); yours starts "
-            "as soon as one ends."
+            f"⏳ The server is busy: it trains at most {plural(run.slots.limit, 'run')} at once. "
+            "Yours starts as soon as one ends."
         )
     else:
         text = (
@@ -196,7 +208,7 @@ def live_view() -> None:
             f"{p.images_per_second:,.0f} images/s"
         )
         if run.done:
-            text = f"{p.epoch} epochs in {format_seconds(p.elapsed)}"
+            text = f"{plural(p.epoch, 'epoch')} in {format_seconds(p.elapsed)}"
         st.progress(1.0 if run.done else p.fraction_done, text=text)
         st.plotly_chart(
             training_curves(p.batch_points, p.epoch_logs),
@@ -263,14 +275,15 @@ data = dataset_or_stop()
 run: TrainingRun | None = st.session_state.get(RUN_KEY)
 busy = run is not None and not run.done
 if busy:
-    st.info("A run is in progress. Stop it to change the settings.")
-# While a run is live its settings stay on screen, disabled.
-settings_form(data, disabled=busy)
-if run is None:
+    st.info(RUN_STATE_NOTES.get(run.snapshot().state, RUN_STATE_NOTES["running"]))
+elif run is None:  # said above the form, which is long on a phone
     st.info(
         "Pick settings and press **Start training**. The defaults finish in about a "
         "minute on two CPU cores."
     )
+# While a run is live its settings stay on screen, disabled.
+settings_form(data, disabled=busy)
+if run is None:
     st.stop()
 # Poll once a second while the run is live; a finished run is drawn once.
 st.fragment(live_view, run_every=None if run.done else 1.0)()

@@ -1,0 +1,259 @@
+"""Classify: draw, upload or pick a test image; the CNN says which garment it sees."""
+
+import numpy as np
+import streamlit as st
+
+from fashion_cnn import config
+from fashion_cnn.charts import (
+    enlarge,
+    framed_thumbnail,
+    heatmap_overlay,
+    png_bytes,
+    probability_bars,
+)
+from fashion_cnn.predict import Classification, Predictor
+from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
+from fashion_cnn.verdict import NOT_A_GARMENT, UNSURE
+from fashion_cnn.wording import plural
+from pages.views.entrypoint import run_through_entrypoint
+from pages.views.inside import inside_the_cnn
+from pages.views.session import (
+    canvas_pixels,
+    canvas_start,
+    forget_uploads,
+    keep_uploads,
+    kept_uploads,
+    widget_defaults,
+)
+from pages.views.shared import analyse, dataset_or_stop, pick_model
+
+run_through_entrypoint()  # a deep link on a fresh server
+
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp"]
+CANVAS_SIZE = 280
+TOOLBAR_ROOM = 28  # px above the canvas, where its toolbar shows (2.65rem up, less the gap)
+STEP_TILE = 90  # px: each preprocessing step (three to a row on a phone)
+UPLOAD_TILE = 120  # px: each upload in the grid
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def preprocess_upload(data: bytes, kind: str) -> tuple[Preprocessed | None, str | None]:
+    """Preprocessing of one uploaded file, cached by its bytes; (None, reason) on bad input."""
+    try:
+        return preprocess(open_image(data), kind), None
+    except ImageInputError as exc:
+        return None, str(exc)
+
+
+def linked_test_index(text: str, count: int) -> int:
+    """The test image a link's `?image=N` names; image 0, with a warning, if it names none."""
+    try:
+        index = int(text)
+    except ValueError:  # not a number, or one too long to parse
+        index = -1
+    if 0 <= index < count:
+        return index
+    st.warning(f"The link names test image {text[:20]!r}; there are 0 to {count - 1:,}.")
+    return 0
+
+
+def show_steps(pre: Preprocessed, key: str) -> None:
+    """Each preprocessing step as a framed tile of one size, in reading order."""
+    with st.container(horizontal=True, gap="xsmall", key=key):
+        for number, (name, image) in enumerate(pre.steps, 1):
+            with st.container(width=STEP_TILE, gap=None):
+                st.image(step_png(image), width=STEP_TILE)
+                st.caption(f"{number}\\. {name}")  # escaped: not a Markdown list
+    for note in pre.notes:
+        st.caption(f"Note: {note}.")
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def step_png(image: np.ndarray) -> bytes:
+    return png_bytes(framed_thumbnail(image, STEP_TILE))
+
+
+VERDICT_BADGES = {UNSURE: "⚠️ unsure", NOT_A_GARMENT: "🚫 not a garment"}
+
+
+def show_prediction(result: Classification, truth: int | None = None) -> None:
+    """The class and confidence, the true label if known, and the verdict's hint."""
+    st.metric(
+        "Prediction",
+        result.label,
+        f"{result.confidence:.1%} confident",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    if truth is not None:
+        mark = "✅" if truth == result.index else "❌"
+        st.markdown(f"{mark} True label: **{config.CLASS_NAMES[truth]}**")
+    if result.verdict.kind == NOT_A_GARMENT:
+        st.error(result.hint, icon="🚫")
+    elif result.hint:
+        st.warning(result.hint, icon="⚠️")
+
+
+def show_details(result: Classification, heat: np.ndarray, image: np.ndarray, key: str) -> None:
+    """The 28x28 input and Grad-CAM side by side, then all ten probabilities."""
+    with st.container(horizontal=True, gap="small"):
+        st.image(enlarge(image, 6), caption="What the model saw (28×28)", clamp=True)
+        st.image(enlarge(heatmap_overlay(image, heat), 6), caption="Where it looked (Grad-CAM)")
+    st.plotly_chart(
+        probability_bars(result.probabilities),
+        key=f"{key}_bars",
+        config={"displayModeBar": False},
+    )
+
+
+def show_result(model: Predictor, image: np.ndarray, key: str, truth: int | None = None) -> None:
+    """Prediction first (it comes first on a phone), then its details and inside view."""
+    result, heat = analyse(model, model.key, image)
+    left, right = st.columns([1, 2])
+    with left:
+        show_prediction(result, truth)
+    with right:
+        show_details(result, heat, image, key)
+    inside_the_cnn(model, image, result.index, key)
+
+
+st.title("🎨 Classify")
+st.caption(
+    "The CNN sees a 28×28 light-on-black image; every input is converted the way "
+    "Fashion-MNIST itself was made, and each step is shown."
+)
+widget_defaults()
+model = pick_model("classify_model")
+TABS = ["✏️ Draw", "📤 Upload", "🎲 Test image"]
+# A link with ?image=N opens on its test image. Fixed per session: a tab bar whose
+# settings change is redrawn, and the drawing on the canvas would go with it.
+st.session_state.setdefault("classify_first_tab", TABS[2] if "image" in st.query_params else None)
+draw_tab, upload_tab, test_tab = st.tabs(TABS, default=st.session_state["classify_first_tab"])
+
+with draw_tab:
+    from streamlit_drawable_canvas import st_canvas
+
+    # The canvas, its prediction right under it, then its settings: on a phone the columns
+    # stack and the prediction stays on the first screen.
+    canvas_col, details_col = st.columns([1, 2])
+    with canvas_col:
+        # Room for the canvas's toolbar, which shows above its top right corner.
+        st.space(TOOLBAR_ROOM)
+        canvas_box, prediction_box = st.container(), st.container()
+        stroke = st.slider(
+            "Stroke width",
+            4,
+            40,
+            key="draw_stroke",
+            help="Thicker strokes read more like the dataset's solid garments",
+        )
+        fill_outlines = st.toggle(
+            "Fill closed outlines",
+            key="draw_fill",
+            help="The model learned garments as filled shapes",
+        )
+        st.caption(
+            "Undo, redo and clear: the toolbar above the canvas's top right corner. It "
+            "shows while the pointer is on the canvas (on a phone, after a stroke)."
+        )
+    with canvas_box:
+        canvas = st_canvas(
+            stroke_width=stroke,
+            stroke_color="#FFFFFF",
+            background_color="#000000",
+            width=CANVAS_SIZE,
+            height=CANVAS_SIZE,
+            drawing_mode="freedraw",
+            initial_drawing=canvas_start(),  # the drawing from an earlier visit, if any
+            update_streamlit=True,
+            return_image_data=True,
+            key="draw_canvas",
+        )
+    pixels = canvas_pixels(canvas.json_data, canvas.image_data) if canvas is not None else None
+    if pixels is None or pixels[..., :3].max() == 0:
+        prediction_box.info(
+            "Draw one garment, large: a T-shirt, trousers, a bag… The prediction appears "
+            "here after each stroke."
+        )
+    else:
+        try:
+            pre = preprocess(pixels.astype(np.uint8), "drawing" if fill_outlines else "photo")
+        except ImageInputError as exc:
+            prediction_box.info(f"{exc}. Draw a garment on the canvas.")
+        else:
+            result, heat = analyse(model, model.key, pre.image)
+            with prediction_box:
+                show_prediction(result)
+            with details_col:
+                show_details(result, heat, pre.image, "draw")
+                with st.expander("Preprocessing steps"):
+                    show_steps(pre, "draw_steps")
+            inside_the_cnn(model, pre.image, result.index, "draw")
+
+with upload_tab:
+    st.file_uploader(
+        "Photos or drawings of garments",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key="upload_files",
+        on_change=keep_uploads,
+        help="Product photos on a plain background work best",
+    )
+    kind = st.radio(
+        "Treat uploads as",
+        ["auto", "photo", "drawing"],
+        horizontal=True,
+        key="upload_kind",
+        help="Auto tells drawings from photos by their flat strokes",
+    )
+    files = kept_uploads()  # kept across page changes; the uploader starts empty on return
+    if not files:
+        st.info("Upload one or more images (PNG, JPEG, WebP, GIF or BMP) to classify them.")
+    else:
+        if not st.session_state.get("upload_files"):
+            note, clear = st.columns([3, 1], vertical_alignment="center")
+            note.caption(
+                f"The {plural(len(files), 'file')} you uploaded earlier in this session. "
+                "Upload others to replace them."
+            )
+            clear.button("Clear", key="upload_clear", on_click=forget_uploads)
+        processed = [(name, *preprocess_upload(data, kind)) for name, data in files]
+        for name, _, error in processed:
+            if error:
+                st.error(f"**{name}**: {error}")
+        good = [i for i, (_, pre, _) in enumerate(processed) if pre is not None]
+        images = [processed[i][1].image for i in good]
+        results = dict(zip(good, model.classify(np.stack(images)), strict=True)) if good else {}
+        # A wrapping row: left to right, top to bottom, on any screen width.
+        with st.container(horizontal=True, gap="small", key="upload_grid"):
+            for i in good:
+                with st.container(width=UPLOAD_TILE, gap=None, key=f"upload_item_{i}"):
+                    st.image(enlarge(processed[i][1].image, 4), clamp=True)
+                    badge = VERDICT_BADGES.get(results[i].verdict.kind)
+                    st.markdown(
+                        f"**{results[i].label}** · {results[i].confidence:.0%}  \n"
+                        + (f"{badge}  \n" if badge else "")
+                        + f"`{processed[i][0]}`",
+                        help=results[i].hint,
+                    )
+        if good:
+            chosen = st.selectbox(
+                "Details for", good, format_func=lambda i: processed[i][0], key="upload_detail"
+            )
+            pre = processed[chosen][1]
+            show_result(model, pre.image, "upload")
+            with st.expander("Preprocessing steps", expanded=True):
+                show_steps(pre, "upload_steps")
+
+with test_tab:
+    data = dataset_or_stop()
+    if st.button("🎲 Pick a random test image", key="test_pick"):
+        st.session_state["test_index"] = int(np.random.default_rng().integers(len(data.x_test)))
+        st.query_params["image"] = str(st.session_state["test_index"])  # a link to share
+    elif "test_index" not in st.session_state and "image" in st.query_params:  # a shared link
+        st.session_state["test_index"] = linked_test_index(
+            st.query_params["image"], len(data.x_test)
+        )
+    index = st.session_state.get("test_index", 0)
+    st.caption(f"Test image #{index} of {len(data.x_test):,}, never seen in training.")
+    show_result(model, data.x_test[index], "test", truth=int(data.y_test[index]))
