@@ -18,6 +18,7 @@ from fashion_cnn.wording import plural
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.inside import inside_the_cnn
 from pages.views.session import (
+    VISIT,
     canvas_pixels,
     canvas_start,
     forget_uploads,
@@ -29,6 +30,7 @@ from pages.views.shared import analyse, dataset_or_stop, pick_model
 
 run_through_entrypoint()  # a deep link on a fresh server
 
+ALL_CLASSES = "any class"
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp"]
 CANVAS_SIZE = 280
 TOOLBAR_ROOM = 28  # px above the canvas, where its toolbar shows (2.65rem up, less the gap)
@@ -43,6 +45,15 @@ def preprocess_upload(data: bytes, kind: str) -> tuple[Preprocessed | None, str 
         return preprocess(open_image(data), kind), None
     except ImageInputError as exc:
         return None, str(exc)
+
+
+def pick_random(labels: np.ndarray) -> None:
+    """The random button's callback: a test image of the chosen class, or of any."""
+    chosen = st.session_state.get("test_class", ALL_CLASSES)
+    pool = np.arange(len(labels))
+    if chosen != ALL_CLASSES:
+        pool = np.flatnonzero(labels == config.CLASS_NAMES.index(chosen))
+    st.session_state["test_index"] = int(np.random.default_rng().choice(pool))
 
 
 def linked_test_index(text: str, count: int) -> int:
@@ -125,10 +136,16 @@ st.caption(
 widget_defaults()
 model = pick_model("classify_model")
 TABS = ["✏️ Draw", "📤 Upload", "🎲 Test image"]
-# A link with ?image=N opens on its test image. Fixed per session: a tab bar whose
-# settings change is redrawn, and the drawing on the canvas would go with it.
-st.session_state.setdefault("classify_first_tab", TABS[2] if "image" in st.query_params else None)
-draw_tab, upload_tab, test_tab = st.tabs(TABS, default=st.session_state["classify_first_tab"])
+data = dataset_or_stop()
+# A link with ?image=N (shared, or from Explore) opens on its test image. Applied once per
+# arrival: a tab bar whose settings change is redrawn, which a rerun must not do.
+arrival = (st.session_state.get(VISIT), st.query_params.get("image"))
+if st.session_state.get("classify_link") != arrival:
+    st.session_state["classify_link"] = arrival
+    if arrival[1] is not None:
+        st.session_state["classify_first_tab"] = TABS[2]
+        st.session_state["test_index"] = linked_test_index(arrival[1], len(data.x_test))
+draw_tab, upload_tab, test_tab = st.tabs(TABS, default=st.session_state.get("classify_first_tab"))
 
 with draw_tab:
     from streamlit_drawable_canvas import st_canvas
@@ -246,14 +263,16 @@ with upload_tab:
                 show_steps(pre, "upload_steps")
 
 with test_tab:
-    data = dataset_or_stop()
-    if st.button("🎲 Pick a random test image", key="test_pick"):
-        st.session_state["test_index"] = int(np.random.default_rng().integers(len(data.x_test)))
-        st.query_params["image"] = str(st.session_state["test_index"])  # a link to share
-    elif "test_index" not in st.session_state and "image" in st.query_params:  # a shared link
-        st.session_state["test_index"] = linked_test_index(
-            st.query_params["image"], len(data.x_test)
-        )
-    index = st.session_state.get("test_index", 0)
+    number_col, class_col, pick_col = st.columns([1, 2, 2], vertical_alignment="bottom")
+    index = number_col.number_input(
+        "Test image", 0, len(data.x_test) - 1, key="test_index", help="Its number, 0 to 9,999"
+    )
+    class_col.selectbox("Of class", [ALL_CLASSES, *config.CLASS_NAMES], key="test_class")
+    pick_col.button(
+        "🎲 Pick a random test image", key="test_pick", on_click=pick_random, args=(data.y_test,)
+    )
+    if st.query_params.get("image") != str(index):  # the address links to the image shown
+        st.query_params["image"] = str(index)
+        st.session_state["classify_link"] = (st.session_state.get(VISIT), str(index))
     st.caption(f"Test image #{index} of {len(data.x_test):,}, never seen in training.")
     show_result(model, data.x_test[index], "test", truth=int(data.y_test[index]))

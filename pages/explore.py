@@ -14,6 +14,7 @@ from fashion_cnn.charts import (
 )
 from fashion_cnn.errors import find_mistakes, page_count, page_of
 from fashion_cnn.evaluation import evaluate_probabilities
+from fashion_cnn.glossary import notes
 from fashion_cnn.predict import Predictor, cached_outputs
 from fashion_cnn.wording import plural, with_article
 from pages.views.entrypoint import run_through_entrypoint
@@ -40,6 +41,23 @@ CLASS_OPTIONS = [ALL, *config.CLASS_NAMES]
 def test_probabilities(model_key: str, _model: Predictor) -> np.ndarray:
     """Probabilities for the whole test set, computed once per model file (kept on disk)."""
     return cached_outputs(_model, dataset_or_stop().x_test, "probabilities")
+
+
+def apply_cell_link() -> None:
+    """A link such as /explore?true=Shirt&pred=T-shirt/top opens on that cell, once per
+    session (the Train page's most common confusions link here)."""
+    wanted = st.query_params.get("true"), st.query_params.get("pred")
+    if st.session_state.get("explore_applied_link") == wanted or None in wanted:
+        return
+    st.session_state["explore_applied_link"] = wanted
+    if all(name in config.CLASS_NAMES for name in wanted):
+        st.session_state["explore_true"], st.session_state["explore_pred"] = wanted
+        st.session_state["explore_page"] = 1
+    else:
+        st.warning(
+            f"The link names classes {wanted[0][:30]!r} and {wanted[1][:30]!r}; "
+            "showing all mistakes."
+        )
 
 
 def apply_matrix_click() -> None:
@@ -108,7 +126,11 @@ with side_col:
 
 feature_map_section(model, data, probs)
 
-# Filters (a matrix click fills the first two)
+with st.expander("What does this mean?"):
+    st.markdown(notes("confusion_matrix", "f1", "gradcam", "feature_map"))
+
+# Filters (a link or a matrix click fills the first two)
+apply_cell_link()
 apply_matrix_click()
 st.subheader("Mistakes")
 f1, f2, f3, f4 = st.columns([2, 2, 2, 1])
@@ -165,6 +187,12 @@ true_idx, pred_idx = int(data.y_test[selected]), int(probs[selected].argmax())
 st.subheader(
     f"Test image #{selected}: {with_article(config.CLASS_NAMES[true_idx])} seen as "
     f"{with_article(config.CLASS_NAMES[pred_idx])}"
+)
+st.page_link(
+    "pages/classify.py",
+    label="Open it in Classify",
+    icon="🎨",
+    query_params={"image": str(selected)},
 )
 left, mid, right = st.columns([1, 1, 2])
 left.image(enlarge(data.x_test[selected], 7), caption="The image", clamp=True)

@@ -12,7 +12,9 @@ TIMEOUT = 180
 
 
 def page(name: str) -> AppTest:
-    return AppTest.from_file(f"../pages/{name}.py", default_timeout=TIMEOUT)
+    """A page run through the entrypoint's navigation, as in the app (page links need it)."""
+    at = AppTest.from_file("../streamlit_app.py", default_timeout=TIMEOUT)
+    return at.switch_page(f"pages/{name}.py")
 
 
 @pytest.fixture(autouse=True)
@@ -214,3 +216,30 @@ def test_a_new_bundled_model_file_frees_the_old_model(tmp_path, monkeypatch):
         assert old() is None
     finally:
         shared._bundled.clear()
+
+
+def test_classify_picks_a_test_image_by_number_or_class(real_data):
+    at = page("classify").run()
+    at.number_input(key="test_index").set_value(4321).run()
+    assert not at.exception and at.caption[-1].value.startswith("Test image #4321 ")
+    assert at.query_params["image"] == ["4321"] or at.query_params["image"] == "4321"
+    at.selectbox(key="test_class").set_value("Sandal").run()
+    for _ in range(3):
+        at.button(key="test_pick").click().run()
+        index = at.number_input(key="test_index").value
+        assert real_data.y_test[index] == config.CLASS_NAMES.index("Sandal")
+        assert at.caption[-1].value.startswith(f"Test image #{index} ")
+
+
+@pytest.mark.parametrize(
+    ("true", "pred", "applied"),
+    [("Shirt", "T-shirt/top", True), ("Shirt", "Socks", False)],
+)
+def test_explore_link_opens_a_matrix_cell(real_data, true, pred, applied):
+    at = page("explore")
+    at.query_params["true"], at.query_params["pred"] = true, pred
+    at.run()
+    assert not at.exception
+    chosen = at.selectbox(key="explore_true").value, at.selectbox(key="explore_pred").value
+    assert (chosen == (true, pred)) == applied
+    assert bool([w for w in at.warning if "The link names classes" in w.value]) != applied

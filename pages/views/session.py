@@ -21,6 +21,8 @@ KEPT_WIDGETS = {
     "explore_true": "All classes",
     "explore_pred": "All classes",
     "explore_sort": "Most confident",
+    "test_index": 0,
+    "test_class": "any class",
 }
 VISIT = "page_visit"  # (url path, count): changes each time the visitor arrives on a page
 DRAWING = "draw_kept"  # (canvas json, RGBA pixels) of the last stroke
