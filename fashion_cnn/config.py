@@ -72,6 +72,10 @@ class TrainConfig:
     augment: bool = True
     train_subset: int = 0  # 0: all 60,000 images
     validation_split: float = 0.0
+    # Share of each epoch's images swapped for drawn garments (fashion_cnn.drawings), so
+    # the Draw tab's inputs are familiar; 0: none.
+    drawing_share: float = 0.0
+    init_from: str = ""  # a .keras file to start from (fine-tuning); "": random weights
     early_stopping: int = 0  # patience in epochs; 0: off
     seed: int = 42
     # XLA: about 20% faster per epoch on 2 CPU cores, but seconds of compiling up front,

@@ -18,10 +18,13 @@ from fashion_cnn import config
 from fashion_cnn.augment import augment
 from fashion_cnn.config import OPTIMIZERS, TrainConfig
 from fashion_cnn.data import FashionMNIST
+from fashion_cnn.drawings import drawing_inputs
 from fashion_cnn.evaluation import evaluate_probabilities
 from fashion_cnn.export import onnx_bytes, onnx_path
 from fashion_cnn.files import write_bytes_atomic
-from fashion_cnn.model import ARCHITECTURES, build_model, model_card_path
+from fashion_cnn.model import ARCHITECTURES, build_model, load_model, model_card_path
+
+DRAWING_POOL = 30_000  # drawn garments made once per run, drawn from again each epoch
 
 
 @dataclass
@@ -45,11 +48,13 @@ class StopWhenSet(keras.callbacks.Callback):
 
 
 class AugmentedBatches(keras.utils.PyDataset):
-    """Shuffled, freshly augmented one-hot batches every epoch."""
+    """Shuffled, freshly augmented one-hot batches every epoch; with `drawings` (images,
+    labels), a `cfg.drawing_share` of each epoch's images is swapped for drawn garments."""
 
-    def __init__(self, images, labels, cfg: TrainConfig, rng: np.random.Generator):
+    def __init__(self, images, labels, cfg: TrainConfig, rng: np.random.Generator, drawings=None):
         super().__init__(workers=1, use_multiprocessing=False)
         self.images, self.labels, self.cfg, self.rng = images, labels, cfg, rng
+        self.drawings = drawings
         self.on_epoch_end()
 
     def __len__(self) -> int:
@@ -61,11 +66,15 @@ class AugmentedBatches(keras.utils.PyDataset):
 
     def on_epoch_end(self) -> None:
         order = self.rng.permutation(len(self.images))
-        images = self.images[order]
+        images, labels = self.images[order], self.labels[order]
         if self.cfg.augment:
             images = augment(images, self.rng, self.cfg.augment_settings)
+        if self.drawings is not None:
+            swap = np.flatnonzero(self.rng.random(len(images)) < self.cfg.drawing_share)
+            pick = self.rng.integers(0, len(self.drawings[0]), len(swap))
+            images[swap], labels[swap] = self.drawings[0][pick], self.drawings[1][pick]
         self.x = images[..., None].astype(np.float32)
-        self.y = keras.utils.to_categorical(self.labels[order], config.NUM_CLASSES)
+        self.y = keras.utils.to_categorical(labels, config.NUM_CLASSES)
 
 
 def split_training_data(data: FashionMNIST, cfg: TrainConfig, rng: np.random.Generator):
@@ -111,9 +120,18 @@ def train(
     keras.utils.set_random_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     (x_train, y_train), (x_val, y_val) = split_training_data(data, cfg, rng)
-    batches = AugmentedBatches(x_train, y_train, cfg, rng)
+    drawings = None
+    if cfg.drawing_share > 0:  # minutes for 30,000: each goes through the app's preprocessing
+        count = min(DRAWING_POOL, len(x_train))
+        drawings = drawing_inputs(x_train, y_train, count, seed=cfg.seed)
+    batches = AugmentedBatches(x_train, y_train, cfg, rng, drawings)
 
     model = build_model(cfg.architecture, cfg.dropout)
+    if cfg.init_from:  # fine-tuning: start from a trained model of the same architecture
+        try:
+            model.set_weights(load_model(Path(cfg.init_from)).get_weights())
+        except ValueError as exc:
+            raise ValueError(f"{cfg.init_from} is not a {cfg.architecture} model: {exc}") from None
     model.compile(
         optimizer=build_optimizer(cfg, len(batches)),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=cfg.label_smoothing),

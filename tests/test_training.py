@@ -62,3 +62,42 @@ def test_augmentation_keeps_shape_and_range():
         AugmentSettings(flip_prob=0, erase_prob=0, silhouette_prob=0, max_shift=0),
     )
     assert np.array_equal(shifted, images)  # every augmentation off: unchanged
+
+
+def test_drawing_share_swaps_that_share_of_each_epoch_for_drawings():
+    from fashion_cnn.training import AugmentedBatches
+
+    images = np.zeros((2000, 28, 28), np.uint8)
+    labels = np.zeros(2000, np.uint8)
+    pool = (np.full((50, 28, 28), 200, np.uint8), np.full(50, 7, np.uint8))
+    cfg = TrainConfig(augment=False, drawing_share=0.25, batch_size=500)
+    batches = AugmentedBatches(images, labels, cfg, np.random.default_rng(0), pool)
+    for _ in range(2):  # a fresh draw each epoch
+        drawn = batches.x.reshape(2000, -1).max(axis=1) == 200
+        assert 0.2 < drawn.mean() < 0.3
+        assert (batches.y[drawn].argmax(axis=1) == 7).all()
+        assert (batches.y[~drawn].argmax(axis=1) == 0).all()
+        batches.on_epoch_end()
+
+
+def test_init_from_starts_at_the_given_weights(tmp_path, real_data):
+    model = train(small_config(3), real_data).model
+    path = tmp_path / "start.keras"
+    model.save(path)
+    again = TrainConfig(
+        **{
+            **small_config(4).__dict__,
+            "init_from": str(path),
+            "epochs": 1,
+            "learning_rate": 1e-9,
+            "train_subset": 256,
+        }
+    )
+    tuned = train(again, real_data).model
+    # Learning rate ~0: the trainable weights stay those of the file (batch norm's moving
+    # statistics still follow the new batches).
+    for start, end in zip(model.trainable_weights, tuned.trainable_weights, strict=True):
+        assert np.allclose(np.asarray(start), np.asarray(end), atol=1e-4)
+    fresh = train(TrainConfig(**{**again.__dict__, "init_from": ""}), real_data).model
+    first = np.asarray(model.trainable_weights[0])
+    assert not np.allclose(np.asarray(fresh.trainable_weights[0]), first)
