@@ -1,8 +1,8 @@
 """Training runs as jobs of a Dask distributed cluster (no Streamlit, no TensorFlow here).
 
-The web server holds one `Engine`: a Dask client of an embedded `LocalCluster` (started
-on the first run, `FASHION_CNN_WORKERS` worker processes, one run each at a time) or of
-the cluster at `FASHION_CNN_SCHEDULER`. A run is one task, `train_task`, which starts
+The web server holds one `Engine`: a Dask client of an embedded cluster (fashion_cnn.cluster,
+started on the first run: `FASHION_CNN_WORKERS` worker processes, one run each at a time)
+or of the cluster at `FASHION_CNN_SCHEDULER`. A run is one task, `train_task`, which starts
 `fashion_cnn.train_job` in a child process and relays its messages. Everything a page
 needs lives on the scheduler, so any web server of the cluster can show any run:
 
@@ -277,6 +277,42 @@ def train_task(run_id: str, cfg: TrainConfig) -> dict:
 # --- In the web server -------------------------------------------------------------------
 
 
+@dataclass
+class EmbeddedCluster:
+    """`python -m fashion_cnn.cluster` run by this web server; it ends when we do."""
+
+    process: subprocess.Popen
+    address: str
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_embedded_cluster(workers: int, timeout: float = 60) -> EmbeddedCluster:
+    """A scheduler and `workers` worker processes in a process of their own (spawned
+    workers re-import the parent's main module, which in Streamlit is a page script)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fashion_cnn.cluster", "--workers", str(workers)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), *sys.path])},
+    )
+    lines: list[bytes] = []
+    reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    address = lines[0].decode().strip() if lines else ""
+    if not address.startswith("tcp://"):
+        process.kill()
+        raise EngineUnavailable(f"the training cluster did not start within {timeout:.0f} s")
+    return EmbeddedCluster(process, address)
+
+
 class Engine:
     """The web server's handle on the cluster: submit, watch, stop and fetch runs."""
 
@@ -294,23 +330,17 @@ class Engine:
     @classmethod
     def start(cls, scheduler: str | None = None, workers: int = 1, **timeouts) -> Engine:
         """Connect to `scheduler`, or start an embedded cluster of `workers` processes."""
-        import dask
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
+        cluster = None
         try:
-            if scheduler:
-                return cls(Client(scheduler, timeout="5s", set_as_default=False), **timeouts)
-            with dask.config.set(ENGINE_CONFIG):
-                cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
-            return cls(Client(cluster, set_as_default=False), cluster, **timeouts)
-        except (OSError, TimeoutError) as exc:
+            if not scheduler:
+                cluster = start_embedded_cluster(workers)
+                scheduler = cluster.address
+            return cls(Client(scheduler, timeout="10s", set_as_default=False), cluster, **timeouts)
+        except Exception as exc:  # refused, timed out, workers that did not start: one line
+            if cluster is not None:
+                cluster.close()
             where = f"the cluster at {scheduler}" if scheduler else "the training workers"
             raise EngineUnavailable(f"Could not reach {where}: {one_line(exc)}") from exc
 
