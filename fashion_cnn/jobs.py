@@ -328,7 +328,9 @@ class Engine:
         threading.Thread(target=self._housekeep_forever, daemon=True, name="runs-gc").start()
 
     @classmethod
-    def start(cls, scheduler: str | None = None, workers: int = 1, **timeouts) -> Engine:
+    def start(
+        cls, scheduler: str | None = None, workers: int = 1, connect_timeout: float = 10, **timeouts
+    ) -> Engine:
         """Connect to `scheduler`, or start an embedded cluster of `workers` processes."""
         from distributed import Client
 
@@ -337,7 +339,11 @@ class Engine:
             if not scheduler:
                 cluster = start_embedded_cluster(workers)
                 scheduler = cluster.address
-            return cls(Client(scheduler, timeout="10s", set_as_default=False), cluster, **timeouts)
+            return cls(
+                Client(scheduler, timeout=connect_timeout, set_as_default=False),
+                cluster,
+                **timeouts,
+            )
         except Exception as exc:  # refused, timed out, workers that did not start: one line
             if cluster is not None:
                 cluster.close()
