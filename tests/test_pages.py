@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -95,26 +97,44 @@ def test_explore_empty_filter_has_next_step(real_data):
     assert any("No mistakes match" in i.value for i in at.info)
 
 
-def test_train_page_starts_and_stops_a_run(real_data):
+def test_train_page_starts_links_and_stops_a_run(real_data):
+    from fashion_cnn import jobs
+
     at = page("train").run()
     assert not at.exception
     assert any("Start training" in i.value for i in at.info)
+    # The form is TrainConfig's fields, in order, and nothing else.
+    keys = [w.key for w in [*at.selectbox, *at.number_input, *at.select_slider, *at.slider]]
+    keys += [w.key for w in at.toggle]
+    assert sorted(keys) == sorted(f"train_{f.name}" for f in config.form_fields())
     at.number_input(key="train_epochs").set_value(50)
     at.button[0].click().run()  # the form's submit button
-    run = at.session_state["training_run"]
+    run_id = at.query_params["run"]  # the run's link is the page's address
     try:
         assert not at.exception
         assert any("in progress" in i.value for i in at.info)
         assert at.number_input(key="train_epochs").disabled  # shown, not editable
+        assert any(f"/train?run={run_id}" in m.value for m in at.markdown)
     finally:
-        run.stop()
-        run.join(120)
-    assert run.done
+        jobs.engine().stop(run_id)
+    deadline = time.time() + 120
+    while not jobs.engine().view(run_id).done:
+        assert time.time() < deadline
+        time.sleep(0.5)
     at.run()
     # Once the run ends the form is editable again and still holds the run's settings.
     epochs = at.number_input(key="train_epochs")
     assert not epochs.disabled
     assert epochs.value == 50
+
+
+def test_train_link_to_an_unknown_run_says_so(real_data):
+    at = page("train")
+    at.query_params["run"] = "nosuchrun"
+    at.run()
+    assert not at.exception
+    assert "No run nosuchrun here" in at.warning[0].value
+    assert not at.number_input(key="train_epochs").disabled
 
 
 def test_home_page_imports_no_tensorflow():

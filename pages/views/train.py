@@ -222,8 +222,8 @@ st.caption(
 run_id = st.query_params.get(RUN_PARAM)
 view, problem = None, st.session_state.pop("train_problem", None)
 try:
-    engine = jobs.engine() if run_id else jobs.engine_if_started()
-    view = engine.view(run_id) if run_id else None
+    engine = jobs.engine_if_started()  # an embedded cluster that never started has no runs
+    view = engine.view(run_id) if engine and run_id else None
 except ENGINE_ERRORS as exc:
     problem = jobs.one_line(exc)
 if problem:
