@@ -104,47 +104,98 @@ def throughput(rounds: int) -> None:
     print(f"job wall time, submit to result (process start, export, test set): {wall}")
 
 
-def watched(rounds: int, watchers: int = 3) -> None:
-    """Fit speed of a run nobody watches vs one that `watchers` Chromium pages watch through
-    a web server attached to the same cluster; the server's CPU time per poll."""
-    from playwright.sync_api import sync_playwright
+class Watcher(threading.Thread):
+    """A remote browser over Streamlit's websocket protocol: opens /train?run=ID, then
+    reruns the live-view fragment whenever the server asks (run_every), receiving every
+    update, until stopped. Counts the polls the server answered."""
 
-    from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
+    def __init__(self, url: str, run_id: str):
+        super().__init__(daemon=True)
+        self.url, self.run_id = url, run_id
+        self.polls = 0
+        self.done = threading.Event()
+
+    def send(self, ws, script_hash: str = "", fragment_id: str = "") -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        msg.rerun_script.page_name = "train"
+        msg.rerun_script.query_string = f"run={self.run_id}"
+        msg.rerun_script.page_script_hash = script_hash
+        msg.rerun_script.fragment_id = fragment_id
+        msg.rerun_script.is_auto_rerun = bool(fragment_id)
+        ws.send(msg.SerializeToString())
+
+    def run(self) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        from websockets.sync.client import connect
+
+        with connect(self.url, subprotocols=["streamlit"], max_size=None) as ws:
+            self.send(ws)
+            script_hash, fragment, interval, next_tick = "", "", 0.0, 0.0
+            while not self.done.is_set():
+                wait = max(0.01, next_tick - time.monotonic()) if fragment else 1.0
+                try:
+                    forward = ForwardMsg()
+                    forward.ParseFromString(ws.recv(timeout=wait))
+                except TimeoutError:
+                    if fragment and time.monotonic() >= next_tick:
+                        self.send(ws, script_hash, fragment)
+                        next_tick = time.monotonic() + interval
+                    continue
+                kind = forward.WhichOneof("type")
+                if kind == "new_session":
+                    script_hash = forward.new_session.page_script_hash
+                elif kind == "auto_rerun":
+                    fragment, interval = forward.auto_rerun.fragment_id, forward.auto_rerun.interval
+                    next_tick = time.monotonic() + interval
+                elif kind == "script_finished":
+                    self.polls += 1
+
+
+def watched(rounds: int, watchers: int = 3) -> None:
+    """Fit speed of a run nobody watches vs one that `watchers` websocket clients watch
+    through a web server attached to the same cluster; the server's CPU time per poll."""
+    from tests.live_app import running_app
 
     cluster = jobs.start_embedded_cluster(1)
     engine = jobs.Engine.start(cluster.address)
     speeds: dict[int, list[float]] = {0: [], watchers: []}
     per_poll = []
-    with (
-        running_app(env={jobs.SCHEDULER_ENV: cluster.address}) as app,
-        sync_playwright() as p,
-    ):
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with running_app(env={jobs.SCHEDULER_ENV: cluster.address}) as app:
+        Watcher(app.websocket_url, "none").start()  # warm the server up
+        time.sleep(5)
         for _ in range(rounds):
             for n in (0, watchers):
                 run_id = engine.submit(TINY)
-                pages = [browser.new_page() for _ in range(n)]
-                for page in pages:
-                    page.goto(f"{app.url}/train?run={run_id}")
+                clients = [Watcher(app.websocket_url, run_id) for _ in range(n)]
+                for client in clients:
+                    client.start()
                 while engine.view(run_id).state != "running":
                     time.sleep(0.2)
+                polls0 = sum(c.polls for c in clients)
                 cpu0, t0 = cpu_seconds(app.pid), time.perf_counter()
                 while engine.view(run_id).state == "running":
                     time.sleep(0.2)
                 cpu, seconds = cpu_seconds(app.pid) - cpu0, time.perf_counter() - t0
+                polls = sum(c.polls for c in clients) - polls0
                 wait_done(engine, run_id)
-                if n:  # one poll a second per page
-                    per_poll.append(1000 * cpu / (n * seconds))
-                for page in pages:
-                    page.close()
+                for client in clients:
+                    client.done.set()
+                if n:
+                    per_poll.append(round(1000 * cpu / max(polls, 1), 1))
+                    print(f"  {polls} polls in {seconds:.1f} s; server CPU {cpu:.2f} s")
+                else:
+                    print(f"  unwatched: server CPU {cpu:.2f} s in {seconds:.1f} s")
                 speeds[n].append(fit_images_per_second(TINY, engine.result(run_id)["seconds"]))
-        browser.close()
     engine.close()
     cluster.close()
     a, b = np.median(speeds[0]), np.median(speeds[watchers])
     print(f"tiny, {TINY.epochs} epochs x {TINY.train_subset:,} images, {rounds} rounds")
-    print(f"unwatched          median {a:7,.0f} images/s  {np.round(speeds[0])}")
-    print(f"watched by {watchers} pages median {b:7,.0f} images/s  {np.round(speeds[watchers])}")
+    print(f"unwatched                median {a:7,.0f} images/s  {np.round(speeds[0])}")
+    print(
+        f"watched by {watchers} websockets median {b:7,.0f} images/s  {np.round(speeds[watchers])}"
+    )
     print(f"ratio watched / unwatched  {b / a:.3f}")
     print(f"web server CPU time per live-view poll: median {np.median(per_poll):.1f} ms {per_poll}")
 
