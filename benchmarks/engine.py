@@ -128,6 +128,7 @@ class Watcher(threading.Thread):
 
     def run(self) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        from websockets.exceptions import ConnectionClosed
         from websockets.sync.client import connect
 
         with connect(self.url, subprotocols=["streamlit"], max_size=None) as ws:
@@ -138,6 +139,8 @@ class Watcher(threading.Thread):
                 try:
                     forward = ForwardMsg()
                     forward.ParseFromString(ws.recv(timeout=wait))
+                except ConnectionClosed:
+                    return  # the server went away at the end of the benchmark
                 except TimeoutError:
                     if fragment and time.monotonic() >= next_tick:
                         self.send(ws, script_hash, fragment)
