@@ -144,3 +144,22 @@ def test_unreachable_cluster_is_one_line():
 
 def test_unknown_run_is_none(engine):
     assert engine.view("no-such-run") is None
+
+
+def test_unwatched_run_stops_after_its_epoch_and_expires(engine):
+    engine.unwatched_timeout = 3.0  # instead of 5 minutes
+    try:
+        run_id = engine.submit(tiny_config(epochs=50))
+    finally:
+        engine.unwatched_timeout = jobs.UNWATCHED_TIMEOUT
+    # Nobody watches (watched=False reads without counting as a look).
+    view = wait_for(lambda: (v := engine.view(run_id, watched=False)).done and v, 120)
+    assert view.state == "stopped" and "nobody watched" in view.message
+    assert view.summary["accuracy"] > 0.1  # the finished epochs' model was kept and tested
+    assert engine.result(run_id)["epochs_completed"] == view.progress.epoch >= 1
+    engine.keep_seconds = 0.0  # instead of an hour
+    try:
+        wait_for(lambda: engine.view(run_id, watched=False) is None, 30)
+    finally:
+        engine.keep_seconds = jobs.KEEP_SECONDS
+    assert engine.client.get_dataset(run_id, default=None) is None  # the result is released
