@@ -63,6 +63,9 @@ def test_two_runs_at_once_a_third_queues_a_fourth_of_a_closed_page_is_cancelled(
         second = other_server.submit(tiny_config(seed=1))
         third = engine.submit(tiny_config(epochs=1))
         closed = engine.submit(tiny_config(epochs=1))  # its page is never looked at again
+        unwanted = engine.submit(tiny_config(epochs=1))
+        engine.stop(unwanted)  # the queued visitor's Cancel
+        assert engine.view(unwanted).state == "cancelled"
         places = [v.queue_position for v in views(engine, [third, closed], watched=False)]
         assert 0 < places[0] < places[1]  # first come, first served
         running = ("running", "evaluating")
@@ -90,6 +93,8 @@ def test_two_runs_at_once_a_third_queues_a_fourth_of_a_closed_page_is_cancelled(
         assert done
         # The result travels back: a .keras file and its exported twin, which runs here.
         result = other_server.result(first)
+        other_server.close()  # a web server that goes away (or restarts) ...
+        assert engine.result(second)["test_metrics"]["count"] == 10_000  # ... loses no run
         assert result["model_file"].startswith(b"PK")  # a .keras file is a zip archive
         probs = Predictor(result["onnx_file"], "trained").probabilities(np.zeros((3, 28, 28)))
         assert probs.shape == (3, 10) and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
