@@ -506,17 +506,27 @@ class Engine:
 
 _engine: Engine | None = None
 _engine_lock = threading.Lock()
+_last_failure: tuple[float, str] = (0.0, "")  # when the engine last failed to start, and why
+RETRY_AFTER = 30.0  # seconds before a failed start is tried again: pages answer at once
 
 
 def engine() -> Engine:
     """The web server's one engine, started on first use; EngineUnavailable if it can't."""
-    global _engine
+    global _engine, _last_failure
     with _engine_lock:
         if _engine is None:
-            _engine = Engine.start(
-                os.environ.get(SCHEDULER_ENV) or None,
-                max(1, int(os.environ.get(WORKERS_ENV, "1"))),
-            )
+            failed_at, why = _last_failure
+            if time.monotonic() - failed_at < RETRY_AFTER:
+                raise EngineUnavailable(why)
+            try:
+                _engine = Engine.start(
+                    os.environ.get(SCHEDULER_ENV) or None,
+                    max(1, int(os.environ.get(WORKERS_ENV, "1"))),
+                    connect_timeout=5,
+                )
+            except EngineUnavailable as exc:
+                _last_failure = (time.monotonic(), str(exc))
+                raise
         return _engine
 
 

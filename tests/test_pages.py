@@ -197,3 +197,20 @@ def test_a_new_bundled_model_file_frees_the_old_model(tmp_path, monkeypatch):
         assert old() is None
     finally:
         shared._bundled.clear()
+
+
+def test_unreachable_cluster_is_one_line_on_train_and_other_pages_work(monkeypatch, real_data):
+    from fashion_cnn import jobs
+
+    monkeypatch.setenv(jobs.SCHEDULER_ENV, "tcp://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setattr(jobs, "_engine", None)  # this web server has not connected yet
+    monkeypatch.setattr(jobs, "_last_failure", (0.0, ""))
+    at = page("train").run()
+    assert not at.exception
+    assert len(at.error) == 1 and "tcp://127.0.0.1:9" in at.error[0].value
+    assert "\n" not in at.error[0].value
+    at.button[0].click().run()  # Start answers with the same line, at once
+    assert not at.exception and "tcp://127.0.0.1:9" in at.error[0].value
+    classify = page("classify").run()
+    assert not classify.exception
+    assert next(m for m in classify.metric if m.label == "Prediction").value in config.CLASS_NAMES

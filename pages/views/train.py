@@ -196,7 +196,11 @@ def show_outcome(view: jobs.RunView) -> None:
     try:
         result = jobs.engine().result(view.run_id)
     except Exception as exc:  # the worker holding it was lost: one line, the page goes on
-        st.warning(f"The trained model is no longer available: {jobs.one_line(exc)}")
+        result, problem = {}, jobs.one_line(exc)
+    else:
+        problem = "its worker was lost"
+    if not result:
+        st.warning(f"The trained model is no longer available: {problem}.")
         return
     c1, c2, c3 = st.columns(3)
     for column, suffix in ((c1, "keras"), (c2, "onnx")):
