@@ -514,6 +514,11 @@ def engine() -> Engine:
     """The web server's one engine, started on first use; EngineUnavailable if it can't."""
     global _engine, _last_failure
     with _engine_lock:
+        if _engine is not None and _engine.cluster and _engine.cluster.process.poll() is not None:
+            # The embedded cluster died (killed, out of memory): start a new one.
+            with contextlib.suppress(Exception):
+                _engine.close()
+            _engine = None
         if _engine is None:
             failed_at, why = _last_failure
             if time.monotonic() - failed_at < RETRY_AFTER:
