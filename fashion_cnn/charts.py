@@ -193,7 +193,9 @@ def training_curves(
                     )
                 )
     x_axis = dict(title=dict(text="epoch"), rangemode="tozero")
-    title = dict(showarrow=False, xref="paper", yref="paper", y=1.0, yanchor="bottom")
+    title = dict(
+        showarrow=False, xref="paper", yref="paper", y=1.0, yanchor="bottom", font=dict(size=16)
+    )
     layout = dict(
         xaxis=dict(x_axis, domain=[0, 0.45], anchor="y"),
         xaxis2=dict(x_axis, domain=[0.55, 1], anchor="y2"),
