@@ -214,3 +214,27 @@ def test_unreachable_cluster_is_one_line_on_train_and_other_pages_work(monkeypat
     classify = page("classify").run()
     assert not classify.exception
     assert next(m for m in classify.metric if m.label == "Prediction").value in config.CLASS_NAMES
+
+
+def test_train_queued_visitor_sees_their_place_and_cancels(monkeypatch, real_data):
+    from fashion_cnn import jobs
+    from fashion_cnn.config import TrainConfig
+
+    monkeypatch.setenv(jobs.WORKERS_ENV, "1")
+    # Another visitor's run holds the embedded cluster's only worker.
+    blocker = jobs.engine().submit(TrainConfig(architecture="tiny", epochs=50, train_subset=2000))
+    try:
+        deadline = time.time() + 60
+        while jobs.engine().view(blocker).state == "queued":
+            assert time.time() < deadline
+            time.sleep(0.2)
+        at = page("train").run()
+        at.button[0].click().run()
+        assert not at.exception
+        assert any("number 1 in the queue" in w.value for w in at.warning), at.warning
+        at.button(key="train_stop").click().run()  # the queued visitor's Cancel
+        at.run()  # the page redraws the ended run
+        assert any("Cancelled while waiting" in w.value for w in at.warning), at.warning
+        assert not at.number_input(key="train_epochs").disabled  # ready for another try
+    finally:
+        jobs.engine().stop(blocker)
