@@ -23,6 +23,11 @@ bench:
 	.venv/bin/python -m benchmarks.input_accuracy
 	.venv/bin/python -m benchmarks.page_rerun
 	.venv/bin/python -m benchmarks.load_test
+	.venv/bin/python -m benchmarks.load_test --training 2
+	.venv/bin/python -m benchmarks.engine throughput
+	.venv/bin/python -m benchmarks.engine watched
+	.venv/bin/python -m benchmarks.engine burst
+	.venv/bin/python -m benchmarks.engine memory
 	.venv/bin/python -m benchmarks.home_visible
 
 screenshots:

@@ -14,37 +14,55 @@ import signal
 import sys
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter quiet
 
 from fashion_cnn import config
 from fashion_cnn.data import DatasetError, load_fashion_mnist
-from fashion_cnn.model import ARCHITECTURES
+
+if TYPE_CHECKING:
+    from fashion_cnn.config import TrainConfig
 
 DEFAULT_OUT = config.MODEL_DIR / "fashion_cnn.keras"
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    from fashion_cnn.config import OPTIMIZERS, TrainConfig
+def add_setting_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per TrainConfig field that declares help text (see config.setting)."""
+    from fashion_cnn.config import TrainConfig, flag_fields
 
-    d = TrainConfig()
+    defaults = TrainConfig()
+    for f in flag_fields():
+        flag = "--" + f.name.replace("_", "-")
+        default = getattr(defaults, f.name)
+        choices = f.metadata.get("choices")
+        if isinstance(default, bool):
+            parser.add_argument(
+                flag,
+                action=argparse.BooleanOptionalAction,
+                default=default,
+                help=f.metadata["help"],
+            )
+            continue
+        parser.add_argument(
+            flag,
+            type=type(default),
+            default=default,
+            # Listed choices of a widget (batch sizes, ...) are the form's; names are hard limits.
+            choices=(choices() if callable(choices) else choices) if f.type == "str" else None,
+            help=f.metadata["help"] + f" (default: {default})",
+        )
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    p.add_argument("--architecture", choices=list(ARCHITECTURES), default=d.architecture)
-    p.add_argument("--epochs", type=int, default=d.epochs)
-    p.add_argument("--batch-size", type=int, default=d.batch_size)
-    p.add_argument(
-        "--learning-rate", type=float, default=d.learning_rate, help="peak, after warm-up"
-    )
-    p.add_argument("--optimizer", choices=OPTIMIZERS, default=d.optimizer)
-    p.add_argument("--weight-decay", type=float, default=d.weight_decay)
-    p.add_argument("--dropout", type=float, default=d.dropout)
-    p.add_argument("--no-augment", action="store_true", help="train on the images as they are")
-    p.add_argument("--train-subset", type=int, default=0, help="use only this many training images")
-    p.add_argument("--seed", type=int, default=d.seed)
-    p.add_argument("--no-xla", action="store_true", help="skip XLA compilation of the train step")
+    add_setting_flags(p)
+    # The bundled model's long run is worth XLA's seconds of compiling (see TrainConfig).
+    p.set_defaults(jit_compile=True)
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the .keras file goes")
     p.add_argument(
         "--dry-run",
@@ -52,6 +70,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="1 epoch on 512 images, 1,000 test images, output to a temp folder",
     )
     return p.parse_args(argv)
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The run's TrainConfig; a dry run shrinks everything so it finishes in seconds."""
+    from fashion_cnn.config import TrainConfig, flag_fields
+
+    cfg = TrainConfig(**{f.name: getattr(args, f.name) for f in flag_fields()})
+    if args.dry_run:
+        cfg = replace(cfg, epochs=1, train_subset=512, warmup_epochs=0, jit_compile=False)
+    return cfg
 
 
 def stop_on_ctrl_c() -> threading.Event:
@@ -72,7 +100,6 @@ def stop_on_ctrl_c() -> threading.Event:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from fashion_cnn.config import TrainConfig
     from fashion_cnn.export import onnx_bytes
     from fashion_cnn.training import (
         StopWhenSet,
@@ -81,21 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         train,
     )
 
-    # Settings: a dry run shrinks everything so it finishes in seconds.
-    cfg = TrainConfig(
-        architecture=args.architecture,
-        epochs=1 if args.dry_run else args.epochs,
-        batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
-        optimizer=args.optimizer,
-        weight_decay=args.weight_decay,
-        dropout=args.dropout,
-        augment=not args.no_augment,
-        train_subset=512 if args.dry_run else args.train_subset,
-        warmup_epochs=0 if args.dry_run else TrainConfig.warmup_epochs,
-        seed=args.seed,
-        jit_compile=not (args.no_xla or args.dry_run),
-    )
+    cfg = config_from_args(args)
     out = Path(tempfile.mkdtemp()) / DEFAULT_OUT.name if args.dry_run else args.out
 
     # Data: the four IDX files, checked.

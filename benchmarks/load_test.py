@@ -1,12 +1,13 @@
 """Concurrent visitors on the Classify page, over Streamlit's own websocket protocol.
 
-    python -m benchmarks.load_test [--clients 10] [--rounds 5] [--page classify]
+    python -m benchmarks.load_test [--clients 10] [--rounds 5] [--page classify] [--training 2]
 
 Starts the app on a free loopback port, warms it up, then lets each client visit the page
 `rounds` times, each visit a new session with a link to a random test image (so each run
 classifies an image the caches most likely have not seen, with its Grad-CAM and charts).
 Prints errors, response-time percentiles and the server's resident memory. Loopback only,
-bounded in count and time.
+bounded in count and time. With --training N, N long runs train meanwhile on a cluster of
+N workers that the app is attached to (FASHION_CNN_SCHEDULER), as FASHION_CNN_WORKERS=N.
 """
 
 from __future__ import annotations
@@ -21,7 +22,19 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
+from fashion_cnn import jobs
+from fashion_cnn.config import TrainConfig
 from tests.live_app import running_app
+
+# A run long enough to outlast the load.
+LONG_RUN = TrainConfig(
+    architecture="tiny",
+    epochs=50,
+    optimizer="adam",
+    learning_rate=3e-3,
+    train_subset=20000,
+    warmup_epochs=0,
+)
 
 
 def open_page(ws, page: str, timeout: float, query: str = "") -> tuple[float, str | None]:
@@ -82,14 +95,24 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--page", default="classify")
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--training", type=int, default=0, help="runs training meanwhile")
     args = parser.parse_args()
-    with running_app() as app:
+    cluster = jobs.start_embedded_cluster(args.training) if args.training else None
+    env = {jobs.SCHEDULER_ENV: cluster.address} if cluster else None
+    with running_app(env=env) as app:
         url = app.websocket_url
         for page in ("", args.page):  # warm up: navigation, TensorFlow, model, dataset
             warm_times, warm_errors = [], []
             client(url, page, 1, args.timeout, warm_times, warm_errors)
         print(f"cold first run of /{args.page}: {warm_times[0]:.1f} s; errors {warm_errors}")
         print(f"server memory, model loaded: {rss_mb(app.pid):.0f} MB")
+        engine, run_ids = None, []
+        if cluster:
+            engine = jobs.Engine.start(cluster.address)
+            run_ids = [engine.submit(LONG_RUN) for _ in range(args.training)]
+            while any(engine.view(r).state != "running" for r in run_ids):
+                time.sleep(0.5)
+            print(f"{args.training} runs training on {args.training} workers")
         times, errors = [], []
         threads = [
             threading.Thread(
@@ -114,6 +137,21 @@ def main() -> None:
         print(f"server memory after the load: {rss_mb(app.pid):.0f} MB")
         for error in sorted(set(errors))[:5]:
             print(f"  error: {error}")
+        if engine:
+            views = [engine.view(r) for r in run_ids]
+            print(
+                "runs meanwhile: "
+                + ", ".join(
+                    f"{v.state} at epoch {v.progress.epoch}, "
+                    f"{v.progress.images_per_second:,.0f} images/s"
+                    for v in views
+                )
+            )
+            for r in run_ids:
+                engine.stop(r)
+            engine.close()
+    if cluster:
+        cluster.close()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Cost of streaming progress to the page: the same fit with and without LiveProgress.
+"""Cost of streaming progress out of a training process: the same fit with and without
+train_job.PipeProgress sending every batch down a pipe (drained as the worker's relay does).
 
     python -m benchmarks.streaming_overhead [--architecture tiny] [--images 20000] [--rounds 3]
 
@@ -12,12 +13,35 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import threading
+from multiprocessing import Pipe
+
 import numpy as np
 
 from fashion_cnn.config import TrainConfig
 from fashion_cnn.data import load_fashion_mnist
+from fashion_cnn.train_job import PipeProgress
 from fashion_cnn.training import train
-from fashion_cnn.worker import LiveProgress, TrainingRun
+
+
+def drain(conn) -> None:
+    """Read messages until the sender closes, as jobs.Relay does."""
+    try:
+        while True:
+            conn.recv()
+    except EOFError:
+        pass
+
+
+def live_fit(cfg: TrainConfig, data) -> float:
+    """Seconds of one fit that streams every batch down a pipe."""
+    reader, writer = Pipe(duplex=False)
+    thread = threading.Thread(target=drain, args=(reader,), daemon=True)
+    thread.start()
+    seconds = train(cfg, data, [PipeProgress(writer, threading.Event(), threading.Event())]).seconds
+    writer.close()
+    thread.join()
+    return seconds
 
 
 def main() -> None:
@@ -40,8 +64,7 @@ def main() -> None:
     plain, live = [], []
     for _ in range(args.rounds):
         plain.append(train(cfg, data).seconds)
-        run = TrainingRun(cfg, data)
-        live.append(train(cfg, data, callbacks=[LiveProgress(run)]).seconds)
+        live.append(live_fit(cfg, data))
     p, q = np.median(plain), np.median(live)
     images = args.images * args.epochs
     print(f"{args.architecture}: {args.epochs} epochs x {args.images} images, {args.rounds} rounds")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from fashion_cnn.augment import AugmentSettings
@@ -53,32 +53,130 @@ TEST_COUNT = 10_000
 OPTIMIZERS = ("sgd", "adam")
 
 
+def architecture_names() -> list[str]:
+    """The presets of fashion_cnn.model, imported late: model.py imports this module."""
+    from fashion_cnn.model import ARCHITECTURES
+
+    return list(ARCHITECTURES)
+
+
+def setting(default, help: str, **widget):
+    """A TrainConfig field declared once for the command line and the Train form.
+
+    `help` becomes the flag's help text and the widget's tooltip. `widget` describes the
+    form control: kind ("select", "number", "slider", "select_slider", "toggle"), label,
+    and its choices (a tuple, or a function that returns them) or min/max/step. A field
+    without `kind` is a flag of train_model.py only."""
+    return field(default=default, metadata={"help": help, **widget})
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Every setting of one training run; defaults are those of the bundled model.
 
     The learning rate, dropout and erasing share were picked by benchmarks.sweep: the
-    README's model section lists the settings tried and their test accuracy."""
+    README's model section lists the settings tried and their test accuracy. Each field's
+    metadata derives train_model.py's flags and the Train page's form (tests check both)."""
 
-    architecture: str = "studio"
-    epochs: int = 55
-    batch_size: int = 128
-    learning_rate: float = 0.1
-    optimizer: str = "sgd"  # SGD with Nesterov momentum
-    weight_decay: float = 5e-4
-    dropout: float = 0.0  # with erasing and weight decay, dropout only cost accuracy
-    label_smoothing: float = 0.1
-    warmup_epochs: int = 2
-    augment: bool = True
-    train_subset: int = 0  # 0: all 60,000 images
-    validation_split: float = 0.0
-    # Share of each epoch's images swapped for drawn garments (fashion_cnn.drawings), so
-    # the Draw tab's inputs are familiar; 0: none.
-    drawing_share: float = 0.0
-    init_from: str = ""  # a .keras file to start from (fine-tuning); "": random weights
-    early_stopping: int = 0  # patience in epochs; 0: off
-    seed: int = 42
+    architecture: str = setting(
+        "studio",
+        "tiny trains in seconds; studio is the bundled model's design",
+        kind="select",
+        label="Architecture",
+        choices=architecture_names,
+    )
+    epochs: int = setting(
+        55, "Passes over the training images", kind="number", label="Epochs", min=1, max=60
+    )
+    batch_size: int = setting(
+        128,
+        "Images per weight update",
+        kind="select_slider",
+        label="Batch size",
+        choices=(32, 64, 128, 256, 512),
+    )
+    train_subset: int = setting(
+        0,
+        "Use only this many training images; 0: all 60,000. Fewer train faster",
+        kind="select_slider",
+        label="Training images",
+        choices=(2000, 5000, 10000, 20000, 60000),
+    )
+    optimizer: str = setting(
+        "sgd",  # SGD with Nesterov momentum
+        "adam adapts step sizes; sgd uses Nesterov momentum",
+        kind="select",
+        label="Optimizer",
+        choices=OPTIMIZERS,
+    )
+    learning_rate: float = setting(
+        0.1,
+        "Peak step size, after a warm-up",
+        kind="select_slider",
+        label="Learning rate",
+        choices=(1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1),
+    )
+    dropout: float = setting(
+        0.0,  # with erasing and weight decay, dropout only cost accuracy
+        "Share of features dropped before the classifier",
+        kind="slider",
+        label="Dropout",
+        min=0.0,
+        max=0.6,
+        step=0.05,
+    )
+    weight_decay: float = setting(
+        5e-4,
+        "L2 weight decay: pulls weights towards zero",
+        kind="select_slider",
+        label="L2 weight decay",
+        choices=(0.0, 1e-5, 1e-4, 5e-4, 1e-3),
+    )
+    augment: bool = setting(
+        True,
+        "Random shifts, flips and erased patches each epoch",
+        kind="toggle",
+        label="Augmentation",
+    )
+    validation_split: float = setting(
+        0.0,
+        "Share held out from training to watch for overfitting",
+        kind="slider",
+        label="Validation share",
+        min=0.0,
+        max=0.3,
+        step=0.05,
+    )
+    early_stopping: int = setting(
+        0,
+        "Stop after this many epochs without a better validation loss; 0 turns it off",
+        kind="number",
+        label="Early stopping patience",
+        min=0,
+        max=10,
+    )
+    drawing_share: float = setting(
+        0.0,
+        "Share of each epoch's images swapped for drawn garments (fashion_cnn.drawings), so "
+        "the Draw tab's inputs are familiar; 0: none",
+    )
+    init_from: str = setting(
+        "", "A .keras file of the same architecture to start from (fine-tuning); '': random"
+    )
+    label_smoothing: float = setting(0.1, "Share of each target spread over the other classes")
+    warmup_epochs: int = setting(2, "Epochs of linear learning-rate warm-up")
+    seed: int = setting(42, "Random seed of the weights, the split and the augmentation")
     # XLA: about 20% faster per epoch on 2 CPU cores, but seconds of compiling up front,
     # so only train_model.py's long runs turn it on.
-    jit_compile: bool = False
+    jit_compile: bool = setting(False, "Compile the train step with XLA")
     augment_settings: AugmentSettings = field(default_factory=AugmentSettings)
+
+
+def form_fields() -> list:
+    """The TrainConfig fields the Train page shows, in declaration order."""
+    return [f for f in fields(TrainConfig) if "kind" in f.metadata]
+
+
+def flag_fields() -> list:
+    """The TrainConfig fields train_model.py takes as flags."""
+    return [f for f in fields(TrainConfig) if "help" in f.metadata]

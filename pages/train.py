@@ -1,52 +1,33 @@
-"""Train: a CNN learns in the background while its charts stream live.
+"""Train: a CNN learns on the training workers while its charts stream live.
 
-TensorFlow is imported when a run starts (fashion_cnn.worker), never to draw the page."""
+The page only talks to the engine (fashion_cnn.jobs) and never imports TensorFlow. A run
+belongs to its link, /train?run=ID, not to a browser tab: any browser can reattach."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import streamlit as st
 
-from fashion_cnn import config
+from fashion_cnn import config, jobs
 from fashion_cnn.charts import training_curves
-from fashion_cnn.config import OPTIMIZERS, TrainConfig
-from fashion_cnn.data import FashionMNIST
-from fashion_cnn.model import ARCHITECTURES
+from fashion_cnn.config import TrainConfig, form_fields
 from fashion_cnn.predict import Predictor
 from fashion_cnn.wording import plural
 from pages.views.entrypoint import run_through_entrypoint
-from pages.views.shared import TRAINED_KEY, dataset_or_stop
-
-if TYPE_CHECKING:
-    from fashion_cnn.worker import TrainingRun
+from pages.views.shared import TRAINED_KEY
 
 run_through_entrypoint()  # a deep link on a fresh server
 
-RUN_KEY = "training_run"
 # What the settings form says while a run is live, per run state.
 RUN_STATE_NOTES = {
-    "queued": "Your run is queued: it waits for a free slot on the server. Stop it to "
-    "change the settings.",
+    "queued": "Your run is queued: it waits for a free worker. Cancel it to change the settings.",
+    "starting": "Your run is starting on a worker. Stop it to change the settings.",
     "running": "Your run is training. Stop it to change the settings.",
     "evaluating": "Your run has finished training and is measuring its test accuracy; "
     "the settings unlock in a moment.",
 }
-# Each form widget's key and the TrainConfig field it sets.
-FORM_FIELDS = {
-    "train_arch": "architecture",
-    "train_epochs": "epochs",
-    "train_batch": "batch_size",
-    "train_subset": "train_subset",
-    "train_optimizer": "optimizer",
-    "train_lr": "learning_rate",
-    "train_dropout": "dropout",
-    "train_wd": "weight_decay",
-    "train_augment": "augment",
-    "train_val": "validation_split",
-    "train_patience": "early_stopping",
-}
-# What the form shows on a first visit: settings that finish in about a minute.
+
+RUN_PARAM = "run"  # /train?run=ID
+# What the form shows on a first visit: settings that train in seconds to minutes.
 FORM_DEFAULTS = TrainConfig(
     architecture="tiny",
     epochs=5,
@@ -57,133 +38,72 @@ FORM_DEFAULTS = TrainConfig(
     train_subset=20000,
     validation_split=0.1,
 )
+# Problems the engine reports, each a one-line message for the page.
+ENGINE_ERRORS = (jobs.EngineUnavailable, jobs.QueueFull, OSError, TimeoutError)
 
 
-def settings_form(data: FashionMNIST, disabled: bool) -> None:
-    """The controls; Start launches a run from its callback, before the page redraws."""
-    d = FORM_DEFAULTS
+def form_key(name: str) -> str:
+    return f"train_{name}"
+
+
+def fill_form(cfg: TrainConfig) -> None:
+    """Put a run's settings in the form (set in session state, they win over a disabled
+    widget's stale value)."""
+    for f in form_fields():
+        st.session_state[form_key(f.name)] = getattr(cfg, f.name)
+
+
+def setting_widget(column, f, disabled: bool) -> None:
+    """One TrainConfig field as the control its metadata declares."""
+    m = f.metadata
+    options = m.get("choices") or ()
+    options = list(options() if callable(options) else options)
+    common = dict(key=form_key(f.name), disabled=disabled, help=m["help"])
+    if m["kind"] == "select":
+        column.selectbox(m["label"], options, **common)
+    elif m["kind"] == "select_slider":
+        column.select_slider(m["label"], options, **common)
+    elif m["kind"] == "number":
+        column.number_input(m["label"], m["min"], m["max"], **common)
+    elif m["kind"] == "slider":
+        column.slider(m["label"], m["min"], m["max"], step=m["step"], **common)
+    else:
+        column.toggle(m["label"], **common)
+
+
+def settings_form(disabled: bool) -> None:
+    """The controls, four to a row; Start submits a run from its callback."""
+    for f in form_fields():
+        st.session_state.setdefault(form_key(f.name), getattr(FORM_DEFAULTS, f.name))
     with st.form("train_settings", border=True):
-        c1, c2, c3, c4 = st.columns(4)
-        c1.selectbox(
-            "Architecture",
-            list(ARCHITECTURES),
-            list(ARCHITECTURES).index(d.architecture),
-            key="train_arch",
-            disabled=disabled,
-            help="tiny trains in seconds; studio is the bundled model's design",
-        )
-        c2.number_input(
-            "Epochs",
-            1,
-            50,
-            d.epochs,
-            key="train_epochs",
-            disabled=disabled,
-            help="Passes over the training images",
-        )
-        c3.select_slider(
-            "Batch size",
-            [32, 64, 128, 256, 512],
-            d.batch_size,
-            key="train_batch",
-            disabled=disabled,
-            help="Images per weight update",
-        )
-        c4.select_slider(
-            "Training images",
-            [2000, 5000, 10000, 20000, 60000],
-            d.train_subset,
-            key="train_subset",
-            disabled=disabled,
-            help="Fewer images train faster",
-        )
-        c1, c2, c3, c4 = st.columns(4)
-        c1.selectbox(
-            "Optimizer",
-            OPTIMIZERS,
-            OPTIMIZERS.index(d.optimizer),
-            key="train_optimizer",
-            disabled=disabled,
-            help="adam adapts step sizes; sgd uses Nesterov momentum",
-        )
-        c2.select_slider(
-            "Learning rate",
-            [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1],
-            d.learning_rate,
-            key="train_lr",
-            disabled=disabled,
-            help="Peak step size, after a warm-up",
-        )
-        c3.slider(
-            "Dropout",
-            0.0,
-            0.6,
-            d.dropout,
-            0.05,
-            key="train_dropout",
-            disabled=disabled,
-            help="Share of features dropped before the classifier",
-        )
-        c4.select_slider(
-            "L2 weight decay",
-            [0.0, 1e-5, 1e-4, 5e-4, 1e-3],
-            d.weight_decay,
-            key="train_wd",
-            disabled=disabled,
-            help="Pulls weights towards zero",
-        )
-        c1, c2, c3, c4 = st.columns(4)
-        c1.toggle(
-            "Augmentation",
-            d.augment,
-            key="train_augment",
-            disabled=disabled,
-            help="Random shifts, flips and erased patches each epoch",
-        )
-        c2.slider(
-            "Validation share",
-            0.0,
-            0.3,
-            d.validation_split,
-            0.05,
-            key="train_val",
-            disabled=disabled,
-            help="Held out from training to watch for overfitting",
-        )
-        c3.number_input(
-            "Early stopping patience",
-            0,
-            10,
-            d.early_stopping,
-            key="train_patience",
-            disabled=disabled,
-            help="Stop after this many epochs without a better validation loss; 0 turns it off",
-        )
-        c4.form_submit_button(
+        slots = [column for _ in range(3) for column in st.columns(4)]
+        for column, f in zip(slots, form_fields(), strict=False):
+            setting_widget(column, f, disabled)
+        slots[len(form_fields())].form_submit_button(
             "▶ Start training",
             type="primary",
             width="stretch",
             disabled=disabled,
             on_click=start_run,
-            args=(data,),
         )
 
 
-def start_run(data: FashionMNIST) -> None:
-    """The Start button's callback: a run with the form's settings, in the background."""
-    from fashion_cnn.worker import TrainingRun
-
+def start_run() -> None:
+    """The Start button's callback: queue a run and make the address its link."""
     state = st.session_state
-    if state.get(RUN_KEY) is not None and not state[RUN_KEY].done:
+    live = st.query_params.get(RUN_PARAM)
+    if live and state.get("train_form_run") == live and state.get("train_shown_done") != live:
         return  # a second click from a page drawn before the first run began
-    settings = {field: state[key] for key, field in FORM_FIELDS.items()}
+    settings = {f.name: state[form_key(f.name)] for f in form_fields()}
     cfg = TrainConfig(**settings, warmup_epochs=1 if settings["epochs"] > 2 else 0)
-    state[RUN_KEY] = TrainingRun(cfg, data).start()
-    state["train_shown_done"] = False
-    # The form is redrawn disabled now, and Streamlit ignores a value that arrives for a
-    # disabled widget; set programmatically, the submitted values win and stay on show.
-    for key in FORM_FIELDS:
-        state[key] = state[key]
+    try:
+        run_id = jobs.engine().submit(cfg)
+    except ENGINE_ERRORS as exc:
+        state["train_problem"] = jobs.one_line(exc)
+        return
+    st.query_params[RUN_PARAM] = run_id
+    state["train_form_run"] = run_id
+    fill_form(cfg)
 
 
 def format_seconds(seconds: float | None) -> str:
@@ -192,100 +112,156 @@ def format_seconds(seconds: float | None) -> str:
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
-def live_view() -> None:
-    """Progress and charts from the run's buffer; triggers a full rerun when the run ends."""
-    run: TrainingRun = st.session_state[RUN_KEY]
-    p = run.snapshot()
-    if p.state == "queued":
+def estimate() -> str:
+    """How long the form's settings take at this cluster's measured speed, if known."""
+    try:
+        engine = jobs.engine_if_started()
+        architecture = st.session_state[form_key("architecture")]
+        speed = engine.measured_speed(architecture) if engine else None
+    except ENGINE_ERRORS:
+        speed = None
+    if not speed:
+        return "The first run measures how fast this server trains."
+    s = st.session_state
+    images = (s[form_key("train_subset")] or config.TRAIN_COUNT) * (
+        1 - s[form_key("validation_split")]
+    )
+    seconds = images * s[form_key("epochs")] / speed
+    return (
+        f"At the speed measured on this server's last {architecture} run ({speed:,.0f} "
+        f"images/s), these settings train in about {format_seconds(seconds)}."
+    )
+
+
+def training_chart(view: jobs.RunView):
+    """The loss and accuracy figure, rebuilt only when the run's progress changed."""
+    cached = st.session_state.get("train_chart")
+    if cached is None or cached[0] != (view.run_id, view.progress.version):
+        p = view.progress
+        cached = ((view.run_id, p.version), training_curves(p.batch_points, p.epoch_logs))
+        st.session_state["train_chart"] = cached
+    return cached[1]
+
+
+def live_view(run_id: str) -> None:
+    """Progress and charts from the engine; a full rerun when the run ends."""
+    try:
+        view = jobs.engine().view(run_id)
+    except ENGINE_ERRORS as exc:
+        st.error(f"Lost touch with the training cluster: {jobs.one_line(exc)}")
+        return
+    if view is None:
+        st.warning("This run has expired.")
+        return
+    p = view.progress
+    if view.state == "queued":
         st.warning(
-            f"⏳ The server is busy: it trains at most {plural(run.slots.limit, 'run')} at once. "
-            "Yours starts as soon as one ends."
+            f"⏳ Waiting for a free worker: number {view.queue_position} in the queue. Keep "
+            "this page open (or its link): a queued run nobody looks at for a minute is "
+            "cancelled."
         )
-    else:
+    elif view.state == "starting":
+        st.info("Starting a training process on a worker…")
+    elif not (view.done and not view.summary):
         text = (
             f"Epoch {min(p.epoch + 1, p.epochs)}/{p.epochs} · batch {p.batch}/{p.batches} · "
             f"{format_seconds(p.elapsed)} elapsed · ETA {format_seconds(p.eta_seconds)} · "
             f"{p.images_per_second:,.0f} images/s"
         )
-        if run.done:
+        if view.done:
             text = f"{plural(p.epoch, 'epoch')} in {format_seconds(p.elapsed)}"
-        st.progress(1.0 if run.done else p.fraction_done, text=text)
-        st.plotly_chart(
-            training_curves(p.batch_points, p.epoch_logs),
-            key="train_curves",
-            config={"displayModeBar": False},
-        )
-    if p.state in ("queued", "running") and st.button(
-        "⏹ Stop",
-        key="train_stop",
-        help="Ends after the current batch and keeps the last finished epoch",
+        st.progress(1.0 if view.done else p.fraction_done, text=text)
+        st.plotly_chart(training_chart(view), key="train_curves", config={"displayModeBar": False})
+    label = "✖ Cancel" if view.state == "queued" else "⏹ Stop"
+    if view.state in ("queued", "starting", "running") and st.button(
+        label, key="train_stop", help="A run ends after the current batch, keeping finished epochs"
     ):
-        run.stop()
-    if p.state == "evaluating":
+        jobs.engine().stop(run_id)
+    if view.state == "evaluating":
         st.info("Measuring accuracy on the 10,000 test images…")
-    if run.done and not st.session_state.get("train_shown_done"):
-        st.session_state["train_shown_done"] = True
+    if view.done and st.session_state.get("train_shown_done") != run_id:
+        st.session_state["train_shown_done"] = run_id
         st.rerun(scope="app")
 
 
-def show_outcome(run: TrainingRun) -> None:
-    """Test accuracy, main confusions, download and 'use this model'."""
-    p = run.snapshot()
-    if p.state == "failed":
-        st.error(p.message)
+def show_outcome(view: jobs.RunView) -> None:
+    """Test accuracy, main confusions, downloads and 'use this model'."""
+    if view.state == "failed":
+        st.error(view.message)
         return
-    if run.result is None:
-        st.warning(p.message)
+    if not view.summary:
+        st.warning(view.message)
         return
-    (st.success if p.state == "finished" else st.warning)(p.message)
-    metrics = run.test_metrics
+    (st.success if view.state == "finished" else st.warning)(view.message)
+    metrics = view.summary
     cm = metrics["confusion_matrix"]
     pairs = sorted(
         ((cm[t][q], t, q) for t in range(10) for q in range(10) if t != q), reverse=True
     )[:3]
     a, b = st.columns(2)
     a.metric("Test accuracy", f"{metrics['accuracy']:.2%}", help="On all 10,000 test images")
-    b.markdown(
-        "**Most common confusions**\n\n"
-        + "\n".join(
-            f"- {config.CLASS_NAMES[t]} → {config.CLASS_NAMES[q]}: {n}" for n, t, q in pairs
-        )
-    )
+    with b:
+        st.markdown("**Most common confusions** (open one in Explore errors)")
+        for n, t, q in pairs:
+            true, pred = config.CLASS_NAMES[t], config.CLASS_NAMES[q]
+            st.page_link(
+                "pages/explore.py",
+                label=f"{true} → {pred}: {n}",
+                query_params={"true": true, "pred": pred},
+            )
+    try:
+        result = jobs.engine().result(view.run_id)
+    except Exception as exc:  # the worker holding it was lost: one line, the page goes on
+        result, problem = {}, jobs.one_line(exc)
+    else:
+        problem = "its worker was lost"
+    if not result:
+        st.warning(f"The trained model is no longer available: {problem}.")
+        return
     c1, c2, c3 = st.columns(3)
-    for column, suffix, data in ((c1, "keras", run.model_file), (c2, "onnx", run.onnx_file)):
+    for column, suffix in ((c1, "keras"), (c2, "onnx")):
         column.download_button(
             f"⬇ Download model (.{suffix})",
-            data,
-            file_name=f"fashion_cnn_{run.cfg.architecture}.{suffix}",
+            result[f"{'model' if suffix == 'keras' else 'onnx'}_file"],
+            file_name=f"fashion_cnn_{view.cfg.architecture}.{suffix}",
             mime="application/octet-stream",
             key=f"train_download_{suffix}",
+            on_click="ignore",
         )
     if c3.button("Use this model on Explore errors and Classify", key="train_use"):
         name = f"Trained here ({metrics['accuracy']:.1%})"
-        st.session_state[TRAINED_KEY] = Predictor(run.onnx_file, name)
+        st.session_state[TRAINED_KEY] = Predictor(result["onnx_file"], name)
         st.toast("Your model is now available on the other pages.")
 
 
 st.title("🏋️ Train")
 st.caption(
-    "Train a CNN on Fashion-MNIST and watch it learn. It runs in the background: "
-    "you may leave this page and come back."
+    "Train a CNN on Fashion-MNIST and watch it learn. It trains on a worker, not in this "
+    "tab: its link reopens it from any browser."
 )
-data = dataset_or_stop()
-run: TrainingRun | None = st.session_state.get(RUN_KEY)
-busy = run is not None and not run.done
+run_id = st.query_params.get(RUN_PARAM)
+view, problem = None, st.session_state.pop("train_problem", None)
+try:
+    engine = jobs.engine_if_started()  # an embedded cluster that never started has no runs
+    view = engine.view(run_id) if engine and run_id else None
+except ENGINE_ERRORS as exc:
+    problem = jobs.one_line(exc)
+if problem:
+    st.error(problem)
+elif run_id and view is None:
+    st.warning(f"No run {run_id} here: a run is kept for an hour after it ends.")
+if view is not None and st.session_state.get("train_form_run") != run_id:
+    st.session_state["train_form_run"] = run_id
+    fill_form(view.cfg)  # a reattached run shows its own settings
+busy = view is not None and not view.done
 if busy:
-    st.info(RUN_STATE_NOTES.get(run.snapshot().state, RUN_STATE_NOTES["running"]))
-elif run is None:  # said above the form, which is long on a phone
-    st.info(
-        "Pick settings and press **Start training**. The defaults finish in about a "
-        "minute on two CPU cores."
-    )
-# While a run is live its settings stay on screen, disabled.
-settings_form(data, disabled=busy)
-if run is None:
+    st.info(RUN_STATE_NOTES.get(view.state, RUN_STATE_NOTES["running"]))
+settings_form(disabled=busy)
+if view is None:
+    st.info(f"Pick settings and press **Start training**. {estimate()}")
     st.stop()
+st.markdown(f"🔗 This run's link, for any browser: [`/train?run={run_id}`](/train?run={run_id})")
 # Poll once a second while the run is live; a finished run is drawn once.
-st.fragment(live_view, run_every=None if run.done else 1.0)()
-if run.done:
-    show_outcome(run)
+st.fragment(live_view, run_every=None if view.done else 1.0)(run_id)
+if view.done:
+    show_outcome(view)

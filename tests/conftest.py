@@ -54,7 +54,7 @@ def small_counts(monkeypatch):
 def app_url():
     """A real Streamlit server on loopback for the browser tests."""
     try:
-        with running_app(env={"FASHION_CNN_MAX_RUNS": "1"}) as app:
+        with running_app(env={"FASHION_CNN_WORKERS": "1"}) as app:
             yield app.url
     except ServerStartError as exc:
         pytest.fail(str(exc))

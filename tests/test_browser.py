@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -335,7 +336,7 @@ def chart_points(pg) -> int:
     )
 
 
-def test_train_streams_charts_and_stops(page, app_url):
+def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browser):
     page.goto(f"{app_url}/train")
     page.get_by_role("button", name="Start training").wait_for(timeout=90_000)
     wait_for_app(page)
@@ -345,7 +346,9 @@ def test_train_streams_charts_and_stops(page, app_url):
     subset.focus()
     subset.press("Home")  # the smallest subset: 2,000 images, epochs of seconds
     page.get_by_role("button", name="Start training").click()
-    page.get_by_text("images/s").wait_for(timeout=60_000)
+    page.wait_for_url("**/train?run=*")  # the run's link is the page's address
+    link = page.url
+    page.get_by_text("images/s").wait_for(timeout=90_000)
     assert epochs.is_disabled() and epochs.input_value() == "40"  # the run's settings on show
     seen = []
     deadline = time.time() + 60
@@ -353,6 +356,15 @@ def test_train_streams_charts_and_stops(page, app_url):
         seen.append(chart_points(page))
         page.wait_for_timeout(700)
     assert len({n for n in seen if n}) >= 3, seen
+    # A reload, and another browser with the link, both show the same run going on.
+    page.reload()
+    page.get_by_text("images/s").wait_for(timeout=60_000)
+    assert page.url == link and epochs.is_disabled() and epochs.input_value() == "40"
+    elsewhere = browser.new_context().new_page()
+    elsewhere.goto(link)
+    elsewhere.get_by_text("images/s").wait_for(timeout=60_000)
+    assert elsewhere.get_by_role("spinbutton", name="Epochs").input_value() == "40"
+    elsewhere.context.close()
     # At least one epoch finished. Epochs of 2,000 images can pass between two polls, so
     # read the number rather than wait for one exact text.
     page.wait_for_function(
@@ -406,15 +418,47 @@ def open_train_page(pg, url: str) -> None:
     assert not pg.get_by_text("Page not found").count()
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return sorted(found)
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_server_killed_mid_training_leaves_no_file_behind(page):
     before = project_files()
     with running_app() as app:
         open_train_page(page, app.url)
         page.get_by_role("spinbutton", name="Epochs").fill("40")
         page.get_by_role("button", name="Start training").click()
-        page.get_by_text("images/s").wait_for(timeout=60_000)
+        page.get_by_text("images/s").wait_for(timeout=90_000)
+        engine_processes = descendants(app.pid)  # the cluster, its workers, the trainer
+        assert len(engine_processes) >= 3
         os.kill(app.pid, signal.SIGKILL)  # no shutdown hooks, as in a crash or an OOM kill
     assert project_files() == before
+    # The embedded cluster and the run's training process end with the server.
+    deadline = time.time() + 30
+    while any(alive(pid) for pid in engine_processes):
+        assert time.time() < deadline, [pid for pid in engine_processes if alive(pid)]
+        time.sleep(0.5)
     with running_app() as app:  # a fresh server starts clean: the page offers a new run
         open_train_page(page, app.url)
 

@@ -67,3 +67,36 @@ def test_cli_evaluates_and_predicts_without_tensorflow(real_data, tmp_path):
     predicted = run_isolated(CLI_RUNNER, f"predict|--json|{tmp_path / 'item.png'}", *HEAVY)
     assert predicted["code"] == 0 and predicted["heavy"] == []
     assert json.loads(predicted["output"])["index"] == int(real_data.y_test[0])
+
+
+# Trains a tiny run from the Train page, uses it, and classifies with it on Classify.
+TRAIN_RUNNER = """
+import json, sys, time
+from streamlit.testing.v1 import AppTest
+from fashion_cnn import jobs
+at = AppTest.from_file("streamlit_app.py", default_timeout=180)
+at.switch_page("pages/views/train.py").run()
+at.number_input(key="train_epochs").set_value(1)
+at.select_slider(key="train_train_subset").set_value(2000)
+at.button[0].click().run()
+run_id = at.query_params["run"]
+while not jobs.engine().view(run_id).done:
+    time.sleep(0.5)
+at.run()
+at.button(key="train_use").click().run()
+at.switch_page("pages/views/classify.py").run()
+loaded = sorted({name.split(".")[0] for name in sys.modules} & set(sys.argv[1:]))
+print(json.dumps({
+    "exceptions": [e.value for e in at.exception],
+    "models": at.radio(key="classify_model").options if at.radio else [],
+    "heavy": loaded,
+}))
+"""
+
+
+def test_training_and_using_a_run_imports_no_tensorflow(real_data):
+    """The web server's side of a run (start, watch, result, use) talks only to the engine."""
+    report = run_isolated(TRAIN_RUNNER, *HEAVY)
+    assert report["exceptions"] == []
+    assert any(name.startswith("Trained here") for name in report["models"]), report
+    assert report["heavy"] == [], report["heavy"]

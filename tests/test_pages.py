@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -107,22 +109,31 @@ def test_explore_diagonal_cell_says_it_holds_the_right_answers(real_data):
     assert "Widen" not in info
 
 
-def test_train_page_starts_and_stops_a_run(real_data):
+def test_train_page_starts_links_and_stops_a_run(real_data):
+    from fashion_cnn import jobs
+
     at = page("train").run()
     assert not at.exception
     assert any("Start training" in i.value for i in at.info)
+    # The form is TrainConfig's fields, in order, and nothing else.
+    keys = [w.key for w in [*at.selectbox, *at.number_input, *at.select_slider, *at.slider]]
+    keys += [w.key for w in at.toggle]
+    assert sorted(keys) == sorted(f"train_{f.name}" for f in config.form_fields())
     at.number_input(key="train_epochs").set_value(50)
     at.button[0].click().run()  # the form's submit button
-    run = at.session_state["training_run"]
+    run_id = at.query_params["run"]  # the run's link is the page's address
     try:
         assert not at.exception
         notes = [i.value for i in at.info]
         assert any(n.startswith(("Your run is training", "Your run is queued")) for n in notes)
         assert at.number_input(key="train_epochs").disabled  # shown, not editable
+        assert any(f"/train?run={run_id}" in m.value for m in at.markdown)
     finally:
-        run.stop()
-        run.join(120)
-    assert run.done
+        jobs.engine().stop(run_id)
+    deadline = time.time() + 120
+    while not jobs.engine().view(run_id).done:
+        assert time.time() < deadline
+        time.sleep(0.5)
     at.run()
     # Once the run ends the form is editable again and still holds the run's settings.
     epochs = at.number_input(key="train_epochs")
@@ -130,30 +141,13 @@ def test_train_page_starts_and_stops_a_run(real_data):
     assert epochs.value == 50
 
 
-def test_train_page_says_a_waiting_run_is_queued(real_data):
-    """While every slot is taken, the page says the run waits, not that it is in progress."""
-    import threading
-
-    from fashion_cnn.worker import SLOTS
-
-    held = [SLOTS.acquire(threading.Event()) for _ in range(SLOTS.limit)]
-    try:
-        at = page("train").run()
-        at.button[0].click().run()  # the form's submit button
-        run = at.session_state["training_run"]
-        try:
-            assert not at.exception
-            notes = [i.value for i in at.info]
-            assert any(n.startswith("Your run is queued") for n in notes), notes
-            assert not any("training" in n or "progress" in n for n in notes), notes
-            busy = " ".join(w.value for w in at.warning)
-            assert f"at most {SLOTS.limit} run" in busy and "(s)" not in busy
-        finally:
-            run.stop()
-            run.join(60)
-    finally:
-        for _ in held:
-            SLOTS.release()
+def test_train_link_to_an_unknown_run_says_so(real_data):
+    at = page("train")
+    at.query_params["run"] = "nosuchrun"
+    at.run()
+    assert not at.exception
+    assert "No run nosuchrun here" in at.warning[0].value
+    assert not at.number_input(key="train_epochs").disabled
 
 
 def test_home_page_imports_no_tensorflow():
@@ -243,3 +237,46 @@ def test_explore_link_opens_a_matrix_cell(real_data, true, pred, applied):
     chosen = at.selectbox(key="explore_true").value, at.selectbox(key="explore_pred").value
     assert (chosen == (true, pred)) == applied
     assert bool([w for w in at.warning if "The link names classes" in w.value]) != applied
+
+
+def test_unreachable_cluster_is_one_line_on_train_and_other_pages_work(monkeypatch, real_data):
+    from fashion_cnn import jobs
+
+    monkeypatch.setenv(jobs.SCHEDULER_ENV, "tcp://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setattr(jobs, "_engine", None)  # this web server has not connected yet
+    monkeypatch.setattr(jobs, "_last_failure", (0.0, ""))
+    at = page("train").run()
+    assert not at.exception
+    assert len(at.error) == 1 and "tcp://127.0.0.1:9" in at.error[0].value
+    assert "\n" not in at.error[0].value
+    at.button[0].click().run()  # Start answers with the same line, at once
+    assert not at.exception and "tcp://127.0.0.1:9" in at.error[0].value
+    classify = page("classify").run()
+    assert not classify.exception
+    assert next(m for m in classify.metric if m.label == "Prediction").value in config.CLASS_NAMES
+
+
+def test_train_queued_visitor_sees_their_place_and_cancels(monkeypatch, real_data):
+    from fashion_cnn import jobs
+    from fashion_cnn.config import TrainConfig
+
+    monkeypatch.setenv(jobs.WORKERS_ENV, "1")
+    # Another visitor's run holds the embedded cluster's only worker.
+    blocker = jobs.engine().submit(TrainConfig(architecture="tiny", epochs=50, train_subset=2000))
+    try:
+        deadline = time.time() + 60
+        while jobs.engine().view(blocker).state == "queued":
+            assert time.time() < deadline
+            time.sleep(0.2)
+        at = page("train").run()
+        at.button[0].click().run()
+        assert not at.exception
+        assert any("number 1 in the queue" in w.value for w in at.warning), at.warning
+        notes = [i.value for i in at.info]  # what is true: queued, not in progress
+        assert any(n.startswith("Your run is queued") for n in notes), notes
+        at.button(key="train_stop").click().run()  # the queued visitor's Cancel
+        at.run()  # the page redraws the ended run
+        assert any("Cancelled while waiting" in w.value for w in at.warning), at.warning
+        assert not at.number_input(key="train_epochs").disabled  # ready for another try
+    finally:
+        jobs.engine().stop(blocker)

@@ -101,3 +101,22 @@ def test_init_from_starts_at_the_given_weights(tmp_path, real_data):
     fresh = train(TrainConfig(**{**again.__dict__, "init_from": ""}), real_data).model
     first = np.asarray(model.trainable_weights[0])
     assert not np.allclose(np.asarray(fresh.trainable_weights[0]), first)
+
+
+def test_settings_are_declared_once_in_train_config():
+    """train_model.py's flags come from TrainConfig: with none given, its defaults."""
+    from dataclasses import replace
+
+    import train_model
+    from fashion_cnn.config import TrainConfig, flag_fields, form_fields
+
+    args = train_model.parse_args([])
+    assert train_model.config_from_args(args) == replace(TrainConfig(), jit_compile=True)
+    args = train_model.parse_args(["--learning-rate", "0.02", "--no-augment", "--epochs", "3"])
+    cfg = train_model.config_from_args(args)
+    assert (cfg.learning_rate, cfg.augment, cfg.epochs) == (0.02, False, 3)
+    # Every form field is also a flag, and declares what the form needs to draw it.
+    assert {f.name for f in form_fields()} <= {f.name for f in flag_fields()}
+    for f in form_fields():
+        assert {"label", "help", "kind"} <= set(f.metadata), f.name
+        assert getattr(TrainConfig(), f.name) is not None

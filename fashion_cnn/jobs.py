@@ -1,0 +1,543 @@
+"""Training runs as jobs of a Dask distributed cluster (no Streamlit, no TensorFlow here).
+
+The web server holds one `Engine`: a Dask client of an embedded cluster (fashion_cnn.cluster,
+started on the first run: `FASHION_CNN_WORKERS` worker processes, one run each at a time)
+or of the cluster at `FASHION_CNN_SCHEDULER`. A run is one task, `train_task`, which starts
+`fashion_cnn.train_job` in a child process and relays its messages. Everything a page
+needs lives on the scheduler, so any web server of the cluster can show any run:
+
+- task metadata `[RUNS_KEY, run_id]`: a plain dict of settings, state, progress, stop
+  request and when a page last looked (see `Engine.submit`);
+- a published dataset named run_id: the task's future, which keeps the result (test
+  metrics, .keras and .onnx bytes) alive on its worker until the run expires.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+from multiprocessing.connection import Connection
+
+from fashion_cnn.augment import AugmentSettings
+from fashion_cnn.config import PROJECT_ROOT, TrainConfig
+
+WORKERS_ENV = "FASHION_CNN_WORKERS"  # local worker processes: that many runs at once
+SCHEDULER_ENV = "FASHION_CNN_SCHEDULER"  # a cluster's address; unset: embedded cluster
+RUNS_KEY = "fashion_cnn_runs"
+SPEED_KEY = "fashion_cnn_speed"  # measured images/s per architecture, for the ETA
+QUEUED_TIMEOUT = 60.0  # a queued run nobody looked at for this long is cancelled
+UNWATCHED_TIMEOUT = 300.0  # a running run nobody watched for this long ends its epoch
+KEEP_SECONDS = 3600.0  # a finished run's result is kept this long
+MAX_LIVE_RUNS = 50  # queued or running at once; more are refused, so memory stays bounded
+MAX_POINTS = 400  # per-batch points kept per series; older ones are thinned
+PUBLISH_EVERY = 0.3  # seconds between progress updates on the scheduler
+DONE = ("finished", "stopped", "failed", "cancelled")
+# Dask settings of the embedded cluster; a cluster's scheduler needs the same (README).
+ENGINE_CONFIG = {
+    "distributed.scheduler.allowed-failures": 0,  # a killed worker fails its run at once
+    "distributed.scheduler.worker-saturation": 1.0,  # runs wait on the scheduler, in order
+}
+
+
+class EngineUnavailable(RuntimeError):
+    """The cluster could not be started or reached; the message is one line."""
+
+
+class QueueFull(RuntimeError):
+    """Too many runs are queued or running; the message is one line."""
+
+
+@dataclass
+class Progress:
+    """A run's progress as the page shows it; travels as a plain dict."""
+
+    epoch: int = 0  # epochs finished
+    epochs: int = 0
+    batch: int = 0  # batches finished in the current epoch
+    batches: int = 0
+    images_seen: int = 0
+    elapsed: float = 0.0
+    batch_points: list = field(default_factory=list)  # (x, loss, accuracy)
+    epoch_logs: list = field(default_factory=list)
+    version: int = 0  # counts changes, so a page redraws its charts only when needed
+
+    @property
+    def images_per_second(self) -> float:
+        return self.images_seen / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def fraction_done(self) -> float:
+        total = self.epochs * self.batches
+        return min(1.0, (self.epoch * self.batches + self.batch) / total) if total else 0.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        done = self.fraction_done
+        return self.elapsed * (1 - done) / done if done > 0 else None
+
+    def add_batch(self, batch: int, loss: float, accuracy: float, batch_size: int) -> None:
+        self.batch = batch
+        self.images_seen += batch_size
+        self.batch_points.append((self.epoch + batch / max(self.batches, 1), loss, accuracy))
+        if len(self.batch_points) > MAX_POINTS:
+            self.batch_points = self.batch_points[::2]  # thin evenly, keep the newest
+        self.version += 1
+
+    def add_epoch(self, logs: dict[str, float]) -> None:
+        self.epoch += 1
+        self.batch = 0
+        self.epoch_logs.append({"epoch": self.epoch, **logs})
+        self.version += 1
+
+
+@dataclass
+class RunView:
+    """What a page needs to draw one run."""
+
+    run_id: str
+    state: str  # queued, running, evaluating, finished, stopped, failed, cancelled
+    message: str
+    cfg: TrainConfig
+    progress: Progress
+    queue_position: int = 0  # 1: next to start; 0: not queued
+    summary: dict | None = None  # test accuracy and confusion matrix of a finished run
+
+    @property
+    def done(self) -> bool:
+        return self.state in DONE
+
+
+def config_from_dict(values: dict) -> TrainConfig:
+    augment = dict(values.get("augment_settings") or {})
+    if "erase_area" in augment:
+        augment["erase_area"] = tuple(augment["erase_area"])
+    return TrainConfig(**{**values, "augment_settings": AugmentSettings(**augment)})
+
+
+def one_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+
+
+# --- In a worker process -----------------------------------------------------------------
+
+
+class Relay:
+    """Runs fashion_cnn.train_job in a child process and mirrors it on the scheduler:
+    progress a few times a second, stop requests from pages, and the outcome."""
+
+    def __init__(self, client, run_id: str, cfg: TrainConfig):
+        self.client, self.run_id, self.cfg = client, run_id, cfg
+        self.progress = Progress(epochs=cfg.epochs)
+        self.started = time.time()
+        self.published_version = -1
+        self.forwarded: set[str] = set()
+        self.outcome: tuple | None = None
+        self.training_ended: float | None = None
+
+    def set(self, **values) -> None:
+        for name, value in values.items():
+            self.client.set_metadata([RUNS_KEY, self.run_id, name], value)
+
+    def get(self, name: str, default=None):
+        return self.client.get_metadata([RUNS_KEY, self.run_id, name], default)
+
+    def run(self) -> dict:
+        read_end, write_end = os.pipe()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), *sys.path])}
+        child = subprocess.Popen(
+            [sys.executable, "-m", "fashion_cnn.train_job", str(write_end)],
+            stdin=subprocess.PIPE,
+            pass_fds=(write_end,),
+            cwd=PROJECT_ROOT,
+            env=env,
+        )
+        os.close(write_end)  # the child's copy is the only one: its exit ends the pipe
+        child.stdin.write(pickle.dumps(self.cfg))
+        child.stdin.flush()
+        conn = Connection(read_end, writable=False)
+        last_check = 0.0
+        try:
+            while True:
+                try:
+                    if conn.poll(0.1):
+                        self.apply(conn.recv())
+                except EOFError:
+                    break
+                if time.monotonic() - last_check >= PUBLISH_EVERY:
+                    last_check = time.monotonic()
+                    self.publish()
+                    self.follow_requests(child)
+        finally:
+            conn.close()
+            child.stdin.close()
+            child.wait()
+        return self.finish(child.returncode)
+
+    def apply(self, message: tuple) -> None:
+        kind, *values = message
+        if kind == "batch":
+            self.progress.add_batch(*values, batch_size=self.cfg.batch_size)
+        elif kind == "epoch":
+            self.progress.add_epoch(values[0])
+            self.publish()  # epoch markers show at once
+        elif kind == "running":
+            self.progress.batches = values[0]["batches"]
+            self.started = time.time()
+            self.set(state="running", pid=values[0]["pid"])
+        elif kind == "evaluating":
+            self.publish()
+            self.training_ended = time.time()  # speed and elapsed time are of training
+            self.set(state="evaluating")
+        else:  # "result" or "failed": the last message
+            self.outcome = message
+
+    def publish(self) -> None:
+        """The progress, when it changed since the last time."""
+        if self.progress.version != self.published_version:
+            self.progress.elapsed = (self.training_ended or time.time()) - self.started
+            self.set(progress=asdict(self.progress))
+            self.published_version = self.progress.version
+
+    def follow_requests(self, child: subprocess.Popen) -> None:
+        """Stop after this batch if asked; after this epoch if nobody has been watching."""
+        control = self.get("control")
+        unwatched = time.time() - self.get("seen_at", time.time()) > self.get(
+            "unwatched_timeout", UNWATCHED_TIMEOUT
+        )
+        request = "stop" if control == "stop" else "stop-epoch" if unwatched else None
+        if request and request not in self.forwarded:
+            self.forwarded.add(request)
+            try:
+                child.stdin.write(f"{request}\n".encode())
+                child.stdin.flush()
+            except OSError:
+                pass  # the child has just ended; its exit says how
+            if request == "stop-epoch":
+                self.set(unwatched=True)
+
+    def finish(self, returncode: int) -> dict:
+        """Write the outcome on the scheduler; return the result's bytes as the task's."""
+        self.progress.elapsed = (self.training_ended or time.time()) - self.started
+        self.set(progress=asdict(self.progress), ended_at=time.time())
+        kind, value = self.outcome or ("crashed", None)
+        if kind == "failed":
+            self.set(state="failed", message=value)
+            return {}
+        if kind == "crashed":
+            how = "was killed (out of memory?)" if returncode == -9 else f"exited ({returncode})"
+            self.set(state="failed", message=f"The training process {how}; start a new run.")
+            return {}
+        epochs = value["epochs_completed"]
+        if not epochs:
+            self.set(state="stopped", message="Stopped before the first epoch ended.")
+            return {}
+        if not value["stopped"]:
+            message = f"Finished {epochs} epochs."
+        elif self.get("unwatched"):
+            message = f"Stopped after epoch {epochs}: nobody watched it for a while."
+        else:
+            message = f"Stopped; kept the weights of epoch {epochs}."
+        metrics = value["test_metrics"]
+        self.set(
+            summary={k: metrics[k] for k in ("accuracy", "count", "confusion_matrix")},
+            message=message,
+        )
+        self.client.set_metadata(
+            [SPEED_KEY, self.cfg.architecture], self.progress.images_per_second
+        )
+        self.set(state="stopped" if value["stopped"] else "finished")
+        return value
+
+
+def train_task(run_id: str, cfg: TrainConfig) -> dict:
+    """The Dask task of one run: {} or the result (metrics, model_file, onnx_file)."""
+    from distributed import get_client
+
+    client = get_client()
+    if client.get_metadata([RUNS_KEY, run_id, "state"], None) != "queued":
+        return {}  # cancelled, or a finished run's task recomputed after its worker died
+    relay = Relay(client, run_id, cfg)
+    relay.set(state="starting", started_at=time.time())
+    try:
+        return relay.run()
+    except Exception as exc:  # the page shows one line; the worker goes on serving
+        relay.set(state="failed", message=f"Training failed: {one_line(exc)}", ended_at=time.time())
+        return {}
+
+
+# --- In the web server -------------------------------------------------------------------
+
+
+@dataclass
+class EmbeddedCluster:
+    """`python -m fashion_cnn.cluster` run by this web server; it ends when we do."""
+
+    process: subprocess.Popen
+    address: str
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_embedded_cluster(workers: int, timeout: float = 60) -> EmbeddedCluster:
+    """A scheduler and `workers` worker processes in a process of their own (spawned
+    workers re-import the parent's main module, which in Streamlit is a page script)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fashion_cnn.cluster", "--workers", str(workers)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), *sys.path])},
+    )
+    lines: list[bytes] = []
+    reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    address = lines[0].decode().strip() if lines else ""
+    if not address.startswith("tcp://"):
+        process.kill()
+        raise EngineUnavailable(f"the training cluster did not start within {timeout:.0f} s")
+    return EmbeddedCluster(process, address)
+
+
+class Engine:
+    """The web server's handle on the cluster: submit, watch, stop and fetch runs."""
+
+    def __init__(self, client, cluster=None, **timeouts: float):
+        self.client, self.cluster = client, cluster
+        self.queued_timeout = timeouts.get("queued_timeout", QUEUED_TIMEOUT)
+        self.unwatched_timeout = timeouts.get("unwatched_timeout", UNWATCHED_TIMEOUT)
+        self.keep_seconds = timeouts.get("keep_seconds", KEEP_SECONDS)
+        self._futures: dict = {}
+        self._results: OrderedDict[str, dict] = OrderedDict()  # the few last fetched
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        threading.Thread(target=self._housekeep_forever, daemon=True, name="runs-gc").start()
+
+    @classmethod
+    def start(
+        cls, scheduler: str | None = None, workers: int = 1, connect_timeout: float = 10, **timeouts
+    ) -> Engine:
+        """Connect to `scheduler`, or start an embedded cluster of `workers` processes."""
+        from distributed import Client
+
+        cluster = None
+        try:
+            if not scheduler:
+                cluster = start_embedded_cluster(workers)
+                scheduler = cluster.address
+            return cls(
+                Client(scheduler, timeout=connect_timeout, set_as_default=False),
+                cluster,
+                **timeouts,
+            )
+        except Exception as exc:  # refused, timed out, workers that did not start: one line
+            if cluster is not None:
+                cluster.close()
+            where = f"the cluster at {scheduler}" if scheduler else "the training workers"
+            raise EngineUnavailable(f"Could not reach {where}: {one_line(exc)}") from exc
+
+    def close(self) -> None:
+        self._closed.set()
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def submit(self, cfg: TrainConfig) -> str:
+        """Queue a run; its id names it everywhere (the page's link, the scheduler)."""
+        from dask._task_spec import Task
+
+        live = [r for r in self.records().values() if r["state"] not in DONE]
+        if len(live) >= MAX_LIVE_RUNS:
+            raise QueueFull(f"{len(live)} runs are waiting or training; try again later.")
+        run_id, now = uuid.uuid4().hex[:12], time.time()
+        self.client.set_metadata(
+            [RUNS_KEY, run_id],
+            {
+                "cfg": asdict(cfg),
+                "state": "queued",
+                "message": "",
+                "submitted_at": now,
+                "seen_at": now,
+                "control": None,
+                "queued_timeout": self.queued_timeout,
+                "unwatched_timeout": self.unwatched_timeout,
+                "progress": asdict(Progress(epochs=cfg.epochs)),
+            },
+        )
+        key = f"train-{run_id}"
+        # A data producer waits in the scheduler's queue until a worker is free; the
+        # priority (earlier is higher) keeps that queue first come, first served.
+        task = Task(key, train_task, run_id, cfg, _data_producer=True)
+        future = self.client.get({key: task}, key, sync=False, priority=-int(now * 1000))
+        self.client.publish_dataset(future, name=run_id)  # outlives this web server
+        with self._lock:
+            self._futures[run_id] = future
+        return run_id
+
+    def records(self) -> dict[str, dict]:
+        runs = self.client.get_metadata([RUNS_KEY], {}) or {}
+        return {run_id: r for run_id, r in runs.items() if r}
+
+    def view(self, run_id: str, watched: bool = True) -> RunView | None:
+        """The run as a page shows it, or None if unknown; `watched` counts as a look."""
+        record = self.client.get_metadata([RUNS_KEY, run_id], None)
+        if not record:
+            return None
+        if watched:
+            self.client.set_metadata([RUNS_KEY, run_id, "seen_at"], time.time())
+        state, message = record["state"], record.get("message", "")
+        if state not in DONE and (lost := self._worker_lost(run_id)):
+            state, message = "failed", lost
+        position = 0
+        if state == "queued":
+            queued = sorted(
+                (r["submitted_at"], i) for i, r in self.records().items() if r["state"] == "queued"
+            )
+            ids = [i for _, i in queued]
+            position = ids.index(run_id) + 1 if run_id in ids else 1
+        return RunView(
+            run_id,
+            state,
+            message,
+            config_from_dict(record["cfg"]),
+            Progress(**record["progress"]),
+            position,
+            record.get("summary"),
+        )
+
+    def _future(self, run_id: str):
+        with self._lock:
+            future = self._futures.get(run_id)
+        if future is None:
+            future = self.client.get_dataset(run_id, default=None)
+            if future is not None:
+                with self._lock:
+                    self._futures[run_id] = future
+        return future
+
+    def _worker_lost(self, run_id: str) -> str | None:
+        """One line if the run's task failed outside the run (its worker was killed);
+        recorded on the scheduler so that the run ends and expires like any other."""
+        future = self._future(run_id)
+        if future is None or future.status != "error":
+            return None
+        message = "The worker training this run stopped (killed or out of memory); start a new run."
+        self.client.set_metadata([RUNS_KEY, run_id, "message"], message)
+        self.client.set_metadata([RUNS_KEY, run_id, "ended_at"], time.time())
+        self.client.set_metadata([RUNS_KEY, run_id, "state"], "failed")
+        return message
+
+    def stop(self, run_id: str) -> None:
+        """A running run ends after its current batch; a queued one is cancelled."""
+        self.client.set_metadata([RUNS_KEY, run_id, "control"], "stop")
+        if self.client.get_metadata([RUNS_KEY, run_id, "state"], None) == "queued":
+            self.cancel(run_id, "Cancelled while waiting in the queue.")
+
+    def cancel(self, run_id: str, message: str) -> None:
+        self.client.set_metadata([RUNS_KEY, run_id, "control"], "stop")
+        self.client.set_metadata([RUNS_KEY, run_id, "message"], message)
+        self.client.set_metadata([RUNS_KEY, run_id, "ended_at"], time.time())
+        self.client.set_metadata([RUNS_KEY, run_id, "state"], "cancelled")
+        future = self._future(run_id)
+        if future is not None:
+            future.cancel()
+
+    def result(self, run_id: str) -> dict:
+        """A finished run's result: test metrics, model_file (.keras), onnx_file bytes."""
+        with self._lock:
+            if run_id in self._results:
+                self._results.move_to_end(run_id)
+                return self._results[run_id]
+        future = self._future(run_id)
+        result = future.result(timeout=60) if future is not None else {}
+        with self._lock:
+            self._results[run_id] = result
+            while len(self._results) > 4:
+                self._results.popitem(last=False)
+        return result
+
+    def measured_speed(self, architecture: str) -> float | None:
+        """Images per second of the last run of `architecture` on this cluster."""
+        return self.client.get_metadata([SPEED_KEY, architecture], None)
+
+    def housekeep(self) -> None:
+        """Cancel queued runs nobody looks at; forget runs that ended long ago."""
+        now = time.time()
+        for run_id, record in self.records().items():
+            state = record["state"]
+            if state == "queued" and now - record["seen_at"] > record["queued_timeout"]:
+                seconds = record["queued_timeout"]
+                self.cancel(run_id, f"Cancelled: no page looked at it for {seconds:.0f} s.")
+            elif state in DONE and now - record.get("ended_at", now) > self.keep_seconds:
+                self.forget(run_id)
+            elif state not in DONE:
+                self._worker_lost(run_id)
+
+    def forget(self, run_id: str) -> None:
+        """Drop a run and its result everywhere (its metadata key stays, emptied)."""
+        self.client.set_metadata([RUNS_KEY, run_id], None)
+        with contextlib.suppress(KeyError):
+            self.client.unpublish_dataset(run_id)
+        with self._lock:
+            self._futures.pop(run_id, None)
+            self._results.pop(run_id, None)
+
+    def _housekeep_forever(self, every: float = 2.0) -> None:
+        while not self._closed.wait(every):
+            try:
+                self.housekeep()
+            except Exception as exc:  # a cluster away for a moment: try again next time
+                logging.getLogger(__name__).warning("housekeeping: %s", one_line(exc))
+
+
+_engine: Engine | None = None
+_engine_lock = threading.Lock()
+_last_failure: tuple[float, str] = (0.0, "")  # when the engine last failed to start, and why
+RETRY_AFTER = 30.0  # seconds before a failed start is tried again: pages answer at once
+
+
+def engine() -> Engine:
+    """The web server's one engine, started on first use; EngineUnavailable if it can't."""
+    global _engine, _last_failure
+    with _engine_lock:
+        if _engine is not None and _engine.cluster and _engine.cluster.process.poll() is not None:
+            # The embedded cluster died (killed, out of memory): start a new one.
+            with contextlib.suppress(Exception):
+                _engine.close()
+            _engine = None
+        if _engine is None:
+            failed_at, why = _last_failure
+            if time.monotonic() - failed_at < RETRY_AFTER:
+                raise EngineUnavailable(why)
+            try:
+                _engine = Engine.start(
+                    os.environ.get(SCHEDULER_ENV) or None,
+                    max(1, int(os.environ.get(WORKERS_ENV, "1"))),
+                    connect_timeout=5,
+                )
+            except EngineUnavailable as exc:
+                _last_failure = (time.monotonic(), str(exc))
+                raise
+        return _engine
+
+
+def engine_if_started() -> Engine | None:
+    """The engine when one runs or a cluster is configured (then connecting), else None:
+    an embedded cluster starts on the first run, not on a look at the page."""
+    if _engine is None and not os.environ.get(SCHEDULER_ENV):
+        return None
+    return engine()

@@ -1,0 +1,170 @@
+"""Training runs as jobs of a real Dask cluster: a scheduler and 2 worker processes, each
+run in a training process of its own, on 2,000 real images (no mocks of the engine)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from distributed import Client
+
+from fashion_cnn import jobs
+from fashion_cnn.config import TrainConfig
+from fashion_cnn.predict import Predictor
+
+QUEUED_TIMEOUT = 3.0  # instead of a minute, so the test of a closed page is short
+
+
+@pytest.fixture(scope="module")
+def engine(real_data):
+    """An embedded cluster of 2 workers, as FASHION_CNN_WORKERS=2 gives the web server."""
+    engine = jobs.Engine.start(workers=2, queued_timeout=QUEUED_TIMEOUT)
+    yield engine
+    engine.close()
+
+
+def tiny_config(**changes) -> TrainConfig:
+    base = dict(
+        architecture="tiny",
+        epochs=2,
+        batch_size=64,
+        learning_rate=3e-3,
+        optimizer="adam",
+        augment=False,
+        warmup_epochs=0,
+        train_subset=2000,
+        validation_split=0.1,
+    )
+    return TrainConfig(**{**base, **changes})
+
+
+def wait_for(condition, timeout: float = 120.0, every: float = 0.2):
+    """Poll `condition` (as a page would) until it returns something true."""
+    deadline = time.time() + timeout
+    while not (value := condition()):
+        assert time.time() < deadline, "timed out"
+        time.sleep(every)
+    return value
+
+
+def views(engine, run_ids, watched=True):
+    return [engine.view(run_id, watched=watched) for run_id in run_ids]
+
+
+def test_two_runs_at_once_a_third_queues_a_fourth_of_a_closed_page_is_cancelled(engine):
+    # Two visitors, on two web servers of the same cluster, press Start within a second.
+    other_server = jobs.Engine(Client(engine.cluster.address, set_as_default=False))
+    try:
+        first = engine.submit(tiny_config())
+        second = other_server.submit(tiny_config(seed=1))
+        third = engine.submit(tiny_config(epochs=1))
+        closed = engine.submit(tiny_config(epochs=1))  # its page is never looked at again
+        unwanted = engine.submit(tiny_config(epochs=1))
+        engine.stop(unwanted)  # the queued visitor's Cancel
+        assert engine.view(unwanted).state == "cancelled"
+        places = [v.queue_position for v in views(engine, [third, closed], watched=False)]
+        assert 0 < places[0] < places[1]  # first come, first served
+        running = ("running", "evaluating")
+
+        def both_train_third_waits():
+            a, b, c = views(engine, [first, second, third])
+            return a.state in running and b.state in running and c.state == "queued" and c
+
+        third_view = wait_for(both_train_third_waits)
+        assert third_view.queue_position == 1
+        # Nobody looked at `closed` for QUEUED_TIMEOUT seconds: cancelled, never trained.
+        cancelled = wait_for(
+            lambda: (v := engine.view(closed, watched=False)).state == "cancelled" and v, 30
+        )
+        assert "no page looked at it" in cancelled.message
+        done = wait_for(lambda: all(v.done for v in views(engine, [first, second, third])))
+        for run_id in (first, second, third):
+            view = engine.view(run_id)
+            assert view.state == "finished", view.message
+            p = view.progress
+            assert len(p.epoch_logs) == view.cfg.epochs
+            assert len(p.batch_points) == view.cfg.epochs * p.batches  # one point per batch
+            assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(p.epoch_logs[0])
+            assert view.summary["count"] == 10_000
+        assert done
+        # The result travels back: a .keras file and its exported twin, which runs here.
+        result = other_server.result(first)
+        other_server.close()  # a web server that goes away (or restarts) ...
+        assert engine.result(second)["test_metrics"]["count"] == 10_000  # ... loses no run
+        assert result["model_file"].startswith(b"PK")  # a .keras file is a zip archive
+        probs = Predictor(result["onnx_file"], "trained").probabilities(np.zeros((3, 28, 28)))
+        assert probs.shape == (3, 10) and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+        assert engine.measured_speed("tiny") > 0  # what the form's estimate is based on
+    finally:
+        other_server.close()
+
+
+def test_stop_ends_within_a_batch_and_keeps_finished_epochs(engine):
+    run_id = engine.submit(tiny_config(epochs=50))
+    wait_for(lambda: (p := engine.view(run_id).progress).epoch >= 2 and p.batch >= 3)
+    epochs_done = engine.view(run_id).progress.epoch
+    engine.stop(run_id)
+    view = wait_for(lambda: (v := engine.view(run_id)).done and v, 60)
+    assert view.state == "stopped" and view.message.startswith("Stopped; kept the weights")
+    result = engine.result(run_id)
+    assert result["epochs_completed"] in (epochs_done, epochs_done + 1)
+    assert len(result["history"]["loss"]) == result["epochs_completed"] < 50
+    # The kept weights are those of the last finished epoch: after 2, they classify well.
+    assert view.summary["accuracy"] > 0.3
+
+
+def process_gone(pid: int) -> bool:
+    return not Path(f"/proc/{pid}").exists() or "(Z)" in Path(f"/proc/{pid}/stat").read_text()
+
+
+def test_killed_worker_is_reported_in_one_line_and_other_runs_go_on(engine):
+    victim, survivor = engine.submit(tiny_config(epochs=50)), engine.submit(tiny_config(epochs=50))
+    wait_for(lambda: all(v.progress.batch >= 2 for v in views(engine, [victim, survivor])))
+    key = f"train-{victim}"
+    worker = next(w for w, keys in engine.client.processing().items() if key in keys)
+    trainer_pid = engine.client.get_metadata([jobs.RUNS_KEY, victim, "pid"])
+    os.kill(engine.client.run(os.getpid)[worker], signal.SIGKILL)
+    killed_at = time.time()
+    view = wait_for(lambda: (v := engine.view(victim)).done and v, 30)
+    assert time.time() - killed_at < 5
+    assert view.state == "failed" and "\n" not in view.message
+    assert "worker training this run stopped" in view.message
+    wait_for(lambda: process_gone(trainer_pid), 10)  # no orphan trains on, unseen
+    # The other run goes on training.
+    before = engine.view(survivor).progress.images_seen
+    wait_for(lambda: engine.view(survivor).progress.images_seen > before, 30)
+    engine.stop(survivor)
+    assert wait_for(lambda: (v := engine.view(survivor)).done and v, 60).state == "stopped"
+
+
+def test_unreachable_cluster_is_one_line():
+    with pytest.raises(jobs.EngineUnavailable) as caught:
+        jobs.Engine.start("tcp://127.0.0.1:9", connect_timeout=2)
+    assert "tcp://127.0.0.1:9" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_unknown_run_is_none(engine):
+    assert engine.view("no-such-run") is None
+
+
+def test_unwatched_run_stops_after_its_epoch_and_expires(engine):
+    engine.unwatched_timeout = 3.0  # instead of 5 minutes
+    try:
+        run_id = engine.submit(tiny_config(epochs=50))
+    finally:
+        engine.unwatched_timeout = jobs.UNWATCHED_TIMEOUT
+    # Nobody watches (watched=False reads without counting as a look).
+    view = wait_for(lambda: (v := engine.view(run_id, watched=False)).done and v, 120)
+    assert view.state == "stopped" and "nobody watched" in view.message
+    assert view.summary["accuracy"] > 0.1  # the finished epochs' model was kept and tested
+    assert engine.result(run_id)["epochs_completed"] == view.progress.epoch >= 1
+    engine.keep_seconds = 0.0  # instead of an hour
+    try:
+        wait_for(lambda: engine.view(run_id, watched=False) is None, 30)
+    finally:
+        engine.keep_seconds = jobs.KEEP_SECONDS
+    assert engine.client.get_dataset(run_id, default=None) is None  # the result is released
