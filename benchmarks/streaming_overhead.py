@@ -1,5 +1,7 @@
 """Cost of streaming progress out of a training process: the same fit with and without
-train_job.PipeProgress sending every batch down a pipe (drained as the worker's relay does).
+the callbacks a run on the Train page has: train_job.PipeProgress sending every batch down
+a pipe (drained as the worker's relay does) and watch.EpochSnapshots classifying 500 fixed
+test images after each epoch.
 
     python -m benchmarks.streaming_overhead [--architecture tiny] [--images 20000] [--rounds 3]
 
@@ -22,6 +24,7 @@ from fashion_cnn.config import TrainConfig
 from fashion_cnn.data import load_fashion_mnist
 from fashion_cnn.train_job import PipeProgress
 from fashion_cnn.training import train
+from fashion_cnn.watch import EpochSnapshots
 
 
 def drain(conn) -> None:
@@ -34,11 +37,13 @@ def drain(conn) -> None:
 
 
 def live_fit(cfg: TrainConfig, data) -> float:
-    """Seconds of one fit that streams every batch down a pipe."""
+    """Seconds of one fit that streams every batch and each epoch's snapshot down a pipe."""
     reader, writer = Pipe(duplex=False)
     thread = threading.Thread(target=drain, args=(reader,), daemon=True)
     thread.start()
-    seconds = train(cfg, data, [PipeProgress(writer, threading.Event(), threading.Event())]).seconds
+    watch = EpochSnapshots(data.x_test, data.y_test, lambda snap: writer.send(("snapshot", snap)))
+    live = PipeProgress(writer, threading.Event(), threading.Event())
+    seconds = train(cfg, data, [watch, live]).seconds
     writer.close()
     thread.join()
     return seconds

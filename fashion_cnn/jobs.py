@@ -68,6 +68,8 @@ class Progress:
     elapsed: float = 0.0
     batch_points: list = field(default_factory=list)  # (x, loss, accuracy)
     epoch_logs: list = field(default_factory=list)
+    snapshot: dict | None = None  # the last epoch's (fashion_cnn.watch), without its matrix
+    confusions: list = field(default_factory=list)  # each epoch's confusion matrix
     version: int = 0  # counts changes, so a page redraws its charts only when needed
 
     @property
@@ -90,6 +92,11 @@ class Progress:
         self.batch_points.append((self.epoch + batch / max(self.batches, 1), loss, accuracy))
         if len(self.batch_points) > MAX_POINTS:
             self.batch_points = self.batch_points[::2]  # thin evenly, keep the newest
+        self.version += 1
+
+    def add_snapshot(self, snapshot: dict) -> None:
+        self.confusions.append(snapshot.pop("confusion"))
+        self.snapshot = snapshot
         self.version += 1
 
     def add_epoch(self, logs: dict[str, float]) -> None:
@@ -186,6 +193,8 @@ class Relay:
         kind, *values = message
         if kind == "batch":
             self.progress.add_batch(*values, batch_size=self.cfg.batch_size)
+        elif kind == "snapshot":
+            self.progress.add_snapshot(values[0])
         elif kind == "epoch":
             self.progress.add_epoch(values[0])
             self.publish()  # epoch markers show at once

@@ -26,6 +26,7 @@ from fashion_cnn.config import TrainConfig
 from fashion_cnn.data import load_fashion_mnist
 from fashion_cnn.export import onnx_bytes
 from fashion_cnn.training import StopWhenSet, evaluate_on_test, train
+from fashion_cnn.watch import EpochSnapshots
 
 
 class PipeProgress(keras.callbacks.Callback):
@@ -67,7 +68,10 @@ def run(cfg: TrainConfig, conn: Connection, stop_now, stop_epoch) -> dict:
     n_train = n_images - int(n_images * cfg.validation_split)  # as split_training_data
     conn.send(("running", {"batches": -(-n_train // cfg.batch_size), "pid": os.getpid()}))
     live = PipeProgress(conn, stop_now, stop_epoch)
-    result = train(cfg, data, callbacks=[live, StopWhenSet(stop_now)])
+    # The page's "watch it learn" views: test images, never trained on, classified after
+    # each epoch (EpochSnapshots goes first, so a snapshot is sent before its epoch's logs).
+    watch = EpochSnapshots(data.x_test, data.y_test, lambda snap: conn.send(("snapshot", snap)))
+    result = train(cfg, data, callbacks=[watch, live, StopWhenSet(stop_now)])
     if stop_now.is_set():
         if live.last_epoch_weights is None:
             return {"epochs_completed": 0, "stopped": True}

@@ -14,6 +14,7 @@ from fashion_cnn.predict import Predictor
 from fashion_cnn.wording import plural
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.shared import TRAINED_KEY
+from pages.views.watch import watch_it_learn
 
 run_through_entrypoint()  # a deep link on a fresh server
 
@@ -172,6 +173,7 @@ def live_view(run_id: str) -> None:
             text = f"{plural(p.epoch, 'epoch')} in {format_seconds(p.elapsed)}"
         st.progress(1.0 if view.done else p.fraction_done, text=text)
         st.plotly_chart(training_chart(view), key="train_curves", config={"displayModeBar": False})
+        watch_it_learn(run_id, p)
     label = "✖ Cancel" if view.state == "queued" else "⏹ Stop"
     if view.state in ("queued", "starting", "running") and st.button(
         label, key="train_stop", help="A run ends after the current batch, keeping finished epochs"

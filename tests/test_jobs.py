@@ -90,6 +90,10 @@ def test_two_runs_at_once_a_third_queues_a_fourth_of_a_closed_page_is_cancelled(
             assert len(p.batch_points) == view.cfg.epochs * p.batches  # one point per batch
             assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(p.epoch_logs[0])
             assert view.summary["count"] == 10_000
+            # Watch it learn: one confusion matrix per epoch, the last epoch's strip.
+            assert len(p.confusions) == view.cfg.epochs and sum(map(sum, p.confusions[0])) == 500
+            assert p.snapshot["epoch"] == view.cfg.epochs
+            assert np.asarray(p.snapshot["strip_probabilities"]).shape == (20, 10)
         assert done
         # The result travels back: a .keras file and its exported twin, which runs here.
         result = other_server.result(first)

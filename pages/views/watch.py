@@ -1,0 +1,80 @@
+"""Watch it learn: a section of the Train page's live view (fed by fashion_cnn.watch)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from fashion_cnn import config
+from fashion_cnn.charts import confusion_scatter, image_grid, png_bytes
+from fashion_cnn.inside import to_gray
+from fashion_cnn.jobs import Progress
+from pages.views.shared import dataset_or_stop
+
+RIGHT, WRONG = np.array([46, 160, 67]), np.array([228, 87, 46])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def strip_png(run_id: str, epoch: int, indices: tuple, predicted: tuple) -> bytes:
+    """The 20 fixed test images, each framed green when classified right, red when not."""
+    data = dataset_or_stop()
+    tiles = []
+    for index, guess in zip(indices, predicted, strict=True):
+        tile = np.repeat(np.pad(data.x_test[index], 2)[..., None], 3, axis=2)
+        frame = RIGHT if guess == data.y_test[index] else WRONG
+        tile[:2], tile[-2:], tile[:, :2], tile[:, -2:] = frame, frame, frame, frame
+        tiles.append(tile)
+    row = np.concatenate(tiles, axis=1)
+    return png_bytes(row.repeat(2, axis=0).repeat(2, axis=1))
+
+
+def watch_it_learn(run_id: str, progress: Progress) -> None:
+    """After each epoch: 20 test images as the network now sees them, the confusion matrix
+    of any epoch, and the first layer's filters."""
+    if not st.toggle("🔬 Watch it learn", key="train_watch", help="Updated after each epoch"):
+        return
+    snapshot = progress.snapshot
+    if not snapshot:
+        st.caption("After the first epoch: 20 test images (never trained on), as it sees them.")
+        return
+    probs = np.asarray(snapshot["strip_probabilities"])
+    guesses = probs.argmax(axis=1)
+    labels = np.asarray(snapshot["strip_labels"])
+    st.image(
+        strip_png(run_id, snapshot["epoch"], tuple(snapshot["strip_indices"]), tuple(guesses)),
+        caption=f"After epoch {snapshot['epoch']}: {int((guesses == labels).sum())} of 20 right "
+        "(green frame); wrong: "
+        + (
+            ", ".join(
+                f"{config.CLASS_NAMES[t]} seen as {config.CLASS_NAMES[g]}"
+                for t, g in zip(labels, guesses, strict=True)
+                if t != g
+            )
+            or "none"
+        ),
+    )
+    confusions = progress.confusions
+    left, right = st.columns([3, 2])
+    with left:
+        epoch = len(confusions)
+        if len(confusions) > 1:
+            epoch = st.slider(
+                "Confusion matrix after epoch",
+                1,
+                len(confusions),
+                len(confusions),
+                key="train_watch_epoch",
+            )
+        st.plotly_chart(
+            confusion_scatter(np.array(confusions[epoch - 1]), False, size=360),
+            key="train_watch_matrix",
+            config={"displayModeBar": False},
+        )
+        st.caption(f"500 test images after epoch {epoch}: rows true, columns predicted.")
+    with right:
+        filters = np.stack([to_gray(f, symmetric=True) for f in snapshot["filters"]])
+        st.image(
+            image_grid(filters, 8, 10, 2),
+            caption=f"The first layer's {len(filters)} filters after epoch {snapshot['epoch']} "
+            "(grey 0, light +, dark −)",
+        )
