@@ -22,7 +22,13 @@ from fashion_cnn.drawings import drawing_inputs
 from fashion_cnn.evaluation import evaluate_probabilities
 from fashion_cnn.export import onnx_bytes, onnx_path
 from fashion_cnn.files import write_bytes_atomic
-from fashion_cnn.model import ARCHITECTURES, build_model, load_model, model_card_path
+from fashion_cnn.model import (
+    ARCHITECTURES,
+    build_model,
+    load_model,
+    model_card_path,
+    read_model_card,
+)
 
 DRAWING_POOL = 30_000  # drawn garments made once per run, drawn from again each epoch
 
@@ -223,7 +229,17 @@ def build_model_card(
         },
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "dataset_sha256": data.sha256,
+        "fine_tuned_from": fine_tune_origin(cfg.init_from),
     }
+
+
+def fine_tune_origin(init_from: str) -> dict | None:
+    """What a fine-tuned model started from, as its model card told: None for a fresh run."""
+    if not init_from:
+        return None
+    card = read_model_card(Path(init_from))
+    keys = ("test_accuracy", "epochs_completed", "training_seconds", "command", "machine")
+    return {"model_file": Path(init_from).name, **{k: card.get(k) for k in keys}}
 
 
 def save_model_and_card(

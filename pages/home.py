@@ -6,7 +6,7 @@ import streamlit as st
 from fashion_cnn import config
 from fashion_cnn.charts import image_strip
 from fashion_cnn.model import ARCHITECTURES
-from fashion_cnn.wording import plural
+from fashion_cnn.wording import training_story
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.shared import bundled_card, dataset_or_stop, per_class_table
 
@@ -43,12 +43,12 @@ m1, m2, m3, m4 = st.columns(4)
 m1.metric("Test accuracy", f"{card['test_accuracy']:.2%}")
 m2.metric("Parameters", f"{card['parameters']:,}")
 m3.metric("File size", f"{card['file_bytes'] / 1e6:.2f} MB")
-m4.metric("Training time", f"{card['training_seconds'] / 60:.0f} min")
+minutes, story = training_story(card)
+m4.metric("Training time", f"{minutes:.0f} min")
 arch = ARCHITECTURES.get(card["architecture"])
 st.caption(
-    f"{arch.summary() if arch else card['architecture_description']}. Trained for "
-    f"{plural(card['epochs_completed'], 'epoch')} on {card['machine']} with TensorFlow "
-    f"{card['versions']['tensorflow']}: `{card['command']}`"
+    f"{arch.summary() if arch else card['architecture_description']}. {story} "
+    f"TensorFlow {card['versions']['tensorflow']}."
 )
 with st.expander("Per-class precision, recall and F1 on the 10,000 test images"):
     per_class_table(card["per_class"])

@@ -16,3 +16,27 @@ def test_articles_for_every_class():
     phrases = [with_article(name) for name in config.CLASS_NAMES]
     assert "an Ankle boot" in phrases and "a Shirt" in phrases and "a T-shirt/top" in phrases
     assert [p.split()[0] for p in phrases].count("an") == 1  # only Ankle boot starts a vowel
+
+
+def test_training_story_tells_a_fine_tune_and_adds_its_minutes():
+    from fashion_cnn.wording import training_story
+
+    fresh = {
+        "epochs_completed": 55,
+        "command": "python train_model.py",
+        "training_seconds": 6000.0,
+        "machine": "x86_64, 2 CPUs",
+    }
+    minutes, story = training_story(fresh)
+    assert minutes == 100 and story.startswith("Trained for 55 epochs (`python train_model.py`)")
+    tuned = {
+        **fresh,
+        "epochs_completed": 1,
+        "training_seconds": 600.0,
+        "command": "python train_model.py --init-from m.keras",
+        "fine_tuned_from": {**fresh, "test_accuracy": 0.9469},
+    }
+    minutes, story = training_story(tuned)
+    assert minutes == 110
+    assert "then fine-tuned for 1 epoch (`python train_model.py --init-from m.keras`)" in story
+    assert "94.69% on the test set" in story
