@@ -97,6 +97,48 @@ def feature_map_figure(
     return fig
 
 
+def compare_chart(views: list, height: int = 320) -> go.Figure:
+    """Each run's validation accuracy per epoch (training accuracy without validation)."""
+    fig = go.Figure()
+    for view in views:
+        logs = view.progress.epoch_logs
+        key = "val_accuracy" if logs and "val_accuracy" in logs[0] else "accuracy"
+        fig.add_trace(
+            go.Scatter(
+                x=[log["epoch"] for log in logs],
+                y=[100 * log[key] for log in logs],
+                mode="lines+markers",
+                name=f"{view.run_id} ({'validation' if key == 'val_accuracy' else 'training'})",
+            )
+        )
+    fig.update_layout(
+        height=height,
+        margin=dict(l=0, r=0, t=10, b=0),
+        xaxis=dict(title="epoch", dtick=1),
+        yaxis=dict(title="accuracy (%)"),
+        legend=dict(orientation="h", y=-0.25),
+    )
+    return fig
+
+
+def compare_table(views: list) -> str:
+    """Runs' settings against their test accuracy, as a Markdown table with their links."""
+    rows = [
+        "| run | architecture | epochs | images | optimizer | learning rate | augmentation "
+        "| test accuracy |",
+        "| --- | --- | ---: | ---: | --- | ---: | --- | ---: |",
+    ]
+    for view in views:
+        c = view.cfg
+        rows.append(
+            f"| [{view.run_id}](/train?run={view.run_id}) | {c.architecture} "
+            f"| {view.progress.epoch} | {c.train_subset or config.TRAIN_COUNT:,} | {c.optimizer} "
+            f"| {c.learning_rate:g} | {'on' if c.augment else 'off'} "
+            f"| {view.summary['accuracy']:.2%} |"
+        )
+    return "\n".join(rows)
+
+
 def probability_bars(probs: np.ndarray, height: int = 280) -> go.Figure:
     """All ten class probabilities, the top one highlighted."""
     top = int(np.argmax(probs))

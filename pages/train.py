@@ -5,12 +5,15 @@ belongs to its link, /train?run=ID, not to a browser tab: any browser can reatta
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from fashion_cnn import config, jobs
-from fashion_cnn.charts import training_curves
+from fashion_cnn.charts import compare_chart, compare_table, training_curves
 from fashion_cnn.config import TrainConfig, form_fields
 from fashion_cnn.predict import Predictor
+from fashion_cnn.recipe import from_query, to_query
 from fashion_cnn.wording import plural
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.shared import TRAINED_KEY
@@ -28,6 +31,7 @@ RUN_STATE_NOTES = {
 }
 
 RUN_PARAM = "run"  # /train?run=ID
+KEPT_RUNS = 5  # a session's last runs, to compare
 # What the form shows on a first visit: settings that train in seconds to minutes.
 FORM_DEFAULTS = TrainConfig(
     architecture="tiny",
@@ -89,21 +93,64 @@ def settings_form(disabled: bool) -> None:
         )
 
 
+def form_config() -> TrainConfig:
+    """The settings the form holds now."""
+    settings = {f.name: st.session_state[form_key(f.name)] for f in form_fields()}
+    return TrainConfig(**settings, warmup_epochs=1 if settings["epochs"] > 2 else 0)
+
+
+def apply_recipe_link() -> None:
+    """Settings named in the link (/train?epochs=5&...) fill the form, once per link."""
+    params = {key: st.query_params[key] for key in st.query_params}
+    if not params or st.session_state.get("train_recipe_applied") == params:
+        return
+    st.session_state["train_recipe_applied"] = params
+    cfg, wrong = from_query(params, FORM_DEFAULTS)
+    fill_form(cfg)
+    if wrong:
+        st.warning(
+            f"The link's {', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not one the "
+            "form allows; the defaults stand in."
+        )
+
+
+def compare_runs() -> None:
+    """This session's last runs side by side: validation curves and settings vs accuracy."""
+    st.subheader("Compare runs")
+    views = []
+    for run_id in st.session_state.get("train_runs", []):
+        try:
+            found = jobs.engine().view(run_id, watched=False)
+        except ENGINE_ERRORS:
+            found = None
+        if found is not None and found.done and found.summary:
+            views.append(found)
+    if len(views) < 2:
+        st.info(
+            "Finish two runs to compare them here: change one setting (augmentation, the "
+            "learning rate, more images) and see what it does."
+        )
+        return
+    st.plotly_chart(compare_chart(views), key="train_compare", config={"displayModeBar": False})
+    st.markdown(compare_table(views))
+
+
 def start_run() -> None:
     """The Start button's callback: queue a run and make the address its link."""
     state = st.session_state
     live = st.query_params.get(RUN_PARAM)
     if live and state.get("train_form_run") == live and state.get("train_shown_done") != live:
         return  # a second click from a page drawn before the first run began
-    settings = {f.name: state[form_key(f.name)] for f in form_fields()}
-    cfg = TrainConfig(**settings, warmup_epochs=1 if settings["epochs"] > 2 else 0)
+    cfg = form_config()
     try:
         run_id = jobs.engine().submit(cfg)
     except ENGINE_ERRORS as exc:
         state["train_problem"] = jobs.one_line(exc)
         return
+    st.query_params.clear()  # the run's link replaces any settings link
     st.query_params[RUN_PARAM] = run_id
     state["train_form_run"] = run_id
+    state["train_runs"] = [run_id, *state.get("train_runs", [])][:KEPT_RUNS]
     fill_form(cfg)
 
 
@@ -255,15 +302,22 @@ elif run_id and view is None:
 if view is not None and st.session_state.get("train_form_run") != run_id:
     st.session_state["train_form_run"] = run_id
     fill_form(view.cfg)  # a reattached run shows its own settings
+elif not run_id:
+    apply_recipe_link()
 busy = view is not None and not view.done
 if busy:
     st.info(RUN_STATE_NOTES.get(view.state, RUN_STATE_NOTES["running"]))
 settings_form(disabled=busy)
+recipe = urlencode(to_query(form_config()))
+st.caption(f"🔗 These settings as a link to share: [`/train?{recipe}`](/train?{recipe})")
 if view is None:
     st.info(f"Pick settings and press **Start training**. {estimate()}")
-    st.stop()
-st.markdown(f"🔗 This run's link, for any browser: [`/train?run={run_id}`](/train?run={run_id})")
-# Poll once a second while the run is live; a finished run is drawn once.
-st.fragment(live_view, run_every=None if view.done else 1.0)(run_id)
-if view.done:
-    show_outcome(view)
+else:
+    st.markdown(
+        f"🔗 This run's link, for any browser: [`/train?run={run_id}`](/train?run={run_id})"
+    )
+    # Poll once a second while the run is live; a finished run is drawn once.
+    st.fragment(live_view, run_every=None if view.done else 1.0)(run_id)
+    if view.done:
+        show_outcome(view)
+compare_runs()

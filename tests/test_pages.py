@@ -141,6 +141,46 @@ def test_train_page_starts_links_and_stops_a_run(real_data):
     assert epochs.value == 50
 
 
+def test_train_settings_link_fills_the_form_and_bad_values_warn(real_data):
+    at = page("train")
+    at.query_params.update({"epochs": "7", "learning_rate": "0.01", "augment": "false"})
+    at.query_params["batch_size"] = "999"
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="train_epochs").value == 7
+    assert at.select_slider(key="train_learning_rate").value == 0.01
+    assert at.toggle(key="train_augment").value is False
+    (warning,) = [w.value for w in at.warning]
+    assert warning.startswith("The link's batch_size is not one the form allows")
+    link = next(c.value for c in at.caption if "These settings as a link" in c.value)
+    assert "epochs=7" in link and "learning_rate=0.01" in link and "augment=false" in link
+    assert any("Finish two runs to compare" in i.value for i in at.info)  # the empty state
+
+
+def test_train_compares_two_finished_runs(real_data):
+    from fashion_cnn import jobs
+
+    at = page("train").run()
+    at.number_input(key="train_epochs").set_value(1)
+    at.select_slider(key="train_train_subset").set_value(2000)
+    finished = []
+    for augment in (True, False):
+        at.toggle(key="train_augment").set_value(augment)
+        at.button[0].click().run()  # Start
+        run_id = at.query_params["run"]
+        run_id = run_id[0] if isinstance(run_id, list) else run_id
+        deadline = time.time() + 180
+        while not jobs.engine().view(run_id).done:
+            assert time.time() < deadline
+            time.sleep(0.5)
+        finished.append(run_id)
+        at.run()
+    assert not at.exception
+    table = next(m.value for m in at.markdown if m.value.startswith("| run |"))
+    assert all(f"[{run_id}](/train?run={run_id})" in table for run_id in finished)
+    assert "| on |" in table and "| off |" in table
+
+
 def test_train_link_to_an_unknown_run_says_so(real_data):
     at = page("train")
     at.query_params["run"] = "nosuchrun"

@@ -1,0 +1,54 @@
+"""A run's recipe in a link: the Train form's settings to and from query parameters,
+e.g. /train?architecture=tiny&epochs=5&learning_rate=0.003."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from fashion_cnn.config import TrainConfig, form_fields
+
+
+def allowed(f) -> list | None:
+    """A form field's listed choices, or None when it takes a range."""
+    choices = f.metadata.get("choices")
+    return list(choices() if callable(choices) else choices) if choices else None
+
+
+def parse(f, text: str):
+    """One query value as the field's type, or ValueError when it is not one it allows."""
+    kind = type(getattr(TrainConfig(), f.name))
+    if kind is bool:
+        if text.lower() not in ("true", "false", "1", "0"):
+            raise ValueError(text)
+        return text.lower() in ("true", "1")
+    value = kind(float(text)) if kind is int and float(text).is_integer() else kind(text)
+    choices = allowed(f)
+    if choices is not None and value not in choices:
+        raise ValueError(text)
+    low, high = f.metadata.get("min"), f.metadata.get("max")
+    if choices is None and low is not None and not low <= value <= high:
+        raise ValueError(text)
+    return value
+
+
+def from_query(params: dict[str, str], defaults: TrainConfig) -> tuple[TrainConfig, list[str]]:
+    """The settings a link names on top of `defaults`, and the names it got wrong."""
+    values, wrong = {}, []
+    for f in form_fields():
+        if f.name not in params:
+            continue
+        try:
+            values[f.name] = parse(f, params[f.name])
+        except (TypeError, ValueError, OverflowError):
+            wrong.append(f.name)
+    return replace(defaults, **values), wrong
+
+
+def to_query(cfg: TrainConfig) -> dict[str, str]:
+    """The form's settings of `cfg` as query parameters."""
+    return {
+        f.name: str(getattr(cfg, f.name)).lower()
+        if isinstance(getattr(cfg, f.name), bool)
+        else str(getattr(cfg, f.name))
+        for f in form_fields()
+    }

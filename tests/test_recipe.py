@@ -1,0 +1,42 @@
+"""A run's recipe in a link: settings to query parameters and back, bad values refused."""
+
+from __future__ import annotations
+
+from fashion_cnn.config import TrainConfig
+from fashion_cnn.recipe import from_query, to_query
+
+DEFAULTS = TrainConfig(architecture="tiny", epochs=5, optimizer="adam", learning_rate=3e-3)
+
+
+def test_settings_round_trip_through_a_link():
+    cfg = TrainConfig(
+        architecture="studio",
+        epochs=12,
+        batch_size=256,
+        learning_rate=0.01,
+        augment=False,
+        dropout=0.25,
+        validation_split=0.1,
+        train_subset=5000,
+    )
+    back, wrong = from_query(to_query(cfg), DEFAULTS)
+    assert wrong == []
+    assert to_query(back) == to_query(cfg)
+    assert back.augment is False and back.epochs == 12 and back.learning_rate == 0.01
+
+
+def test_bad_values_are_named_and_keep_the_defaults():
+    params = {
+        "epochs": "9999",
+        "learning_rate": "lots",
+        "architecture": "resnet",
+        "augment": "maybe",
+        "batch_size": "100",
+        "dropout": "0.3",
+        "seed": "7",
+    }
+    cfg, wrong = from_query(params, DEFAULTS)
+    assert sorted(wrong) == ["architecture", "augment", "batch_size", "epochs", "learning_rate"]
+    assert (cfg.epochs, cfg.learning_rate, cfg.architecture) == (5, 3e-3, "tiny")
+    assert cfg.dropout == 0.3  # a good value in the same link still applies
+    assert cfg.seed == DEFAULTS.seed  # not a form setting: links do not set it
