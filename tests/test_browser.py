@@ -87,6 +87,47 @@ def test_draw_on_canvas_gets_prediction(page, app_url):
     screenshot(page, "classify-draw")
 
 
+def test_inside_the_cnn_for_a_drawing(page, app_url):
+    page.goto(f"{app_url}/classify")
+    page.wait_for_selector("canvas.upper-canvas", timeout=90_000)
+    wait_for_app(page)
+    until(lambda: draw_path(page, TSHIRT), visible_prediction(page))
+    wait_for_app(page)
+    page.get_by_text("Inside the CNN").first.click()
+    page.get_by_text(re.compile(r"^Why .+\?$")).first.wait_for(timeout=60_000)
+    for layer in ("block1_conv1", "block3_conv2"):
+        page.get_by_text(layer, exact=True).first.wait_for()
+    page.get_by_text("channel", exact=False).first.wait_for()  # the votes' chart
+    wait_for_app(page)
+    screenshot(page, "classify-inside")
+
+
+def test_lasso_on_the_feature_map_shows_those_images(page, app_url):
+    page.goto(f"{app_url}/explore")
+    page.get_by_text("Feature map of the test set").wait_for(timeout=120_000)
+    wait_for_app(page)
+    plot = page.locator(".js-plotly-plot").nth(2)  # after the matrix and the histogram
+    plot.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    box = plot.bounding_box()
+    x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5
+
+    def lasso():
+        page.mouse.move(x, y)
+        page.mouse.down()
+        for dx, dy in ((70, 0), (70, 70), (0, 70), (0, 0)):
+            page.mouse.move(x + dx, y + dy, steps=8)
+        page.mouse.up()
+
+    selected = page.get_by_text(re.compile(r"[\d,]+ images selected"))
+    until(lasso, selected)
+    count = int(re.search(r"([\d,]+) images selected", selected.inner_text())[1].replace(",", ""))
+    assert count > 1
+    wait_for_app(page)
+    page.get_by_text("True classes of the selection").first.wait_for()
+    screenshot(page, "explore-feature-map")
+
+
 def test_upload_file_gets_prediction(page, app_url, real_data):
     # A trouser from the test set, shown the way a product photo is: dark on white, larger.
     index = int(np.flatnonzero(real_data.y_test == 1)[0])

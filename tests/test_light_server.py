@@ -75,7 +75,7 @@ import json, sys, time
 from streamlit.testing.v1 import AppTest
 from fashion_cnn import jobs
 at = AppTest.from_file("streamlit_app.py", default_timeout=180)
-at.switch_page("pages/views/train.py").run()
+at.switch_page("pages/train.py").run()
 at.number_input(key="train_epochs").set_value(1)
 at.select_slider(key="train_train_subset").set_value(2000)
 at.button[0].click().run()
@@ -84,7 +84,7 @@ while not jobs.engine().view(run_id).done:
     time.sleep(0.5)
 at.run()
 at.button(key="train_use").click().run()
-at.switch_page("pages/views/classify.py").run()
+at.switch_page("pages/classify.py").run()
 loaded = sorted({name.split(".")[0] for name in sys.modules} & set(sys.argv[1:]))
 print(json.dumps({
     "exceptions": [e.value for e in at.exception],

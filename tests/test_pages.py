@@ -125,7 +125,10 @@ def test_train_page_starts_links_and_stops_a_run(real_data):
     try:
         assert not at.exception
         notes = [i.value for i in at.info]
-        assert any(n.startswith(("Your run is training", "Your run is queued")) for n in notes)
+        assert any(
+            n.startswith(("Your run is training", "Your run is queued", "Your run is starting"))
+            for n in notes
+        ), notes
         assert at.number_input(key="train_epochs").disabled  # shown, not editable
         assert any(f"/train?run={run_id}" in m.value for m in at.markdown)
     finally:
@@ -311,9 +314,11 @@ def test_train_queued_visitor_sees_their_place_and_cancels(monkeypatch, real_dat
         at = page("train").run()
         at.button[0].click().run()
         assert not at.exception
-        assert any("number 1 in the queue" in w.value for w in at.warning), at.warning
+        assert any("number 1 in the queue" in w.value for w in at.warning), [
+            w.value for w in at.warning
+        ]
         notes = [i.value for i in at.info]  # what is true: queued, not in progress
-        assert any(n.startswith("Your run is queued") for n in notes), notes
+        assert any(n.startswith("Your run is queued") for n in notes), (notes, at.warning)
         at.button(key="train_stop").click().run()  # the queued visitor's Cancel
         at.run()  # the page redraws the ended run
         assert any("Cancelled while waiting" in w.value for w in at.warning), at.warning

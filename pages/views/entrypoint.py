@@ -19,9 +19,14 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from pages.views.session import VISIT
+
 
 def run_through_entrypoint() -> None:
-    """Rerun through streamlit_app.py if Streamlit ran this page as a legacy pages/ file."""
-    if PagesManager.uses_pages_directory:
+    """Rerun through streamlit_app.py if Streamlit ran this page as a legacy pages/ file.
+
+    A session that came through the entrypoint once has its visit recorded: it is never
+    rerun (AppTest resets the legacy flag before every run; a rerun would drop a click)."""
+    if PagesManager.uses_pages_directory and VISIT not in st.session_state:
         PagesManager.uses_pages_directory = False
         st.rerun()
