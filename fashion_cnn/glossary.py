@@ -37,3 +37,29 @@ NOTES = {
 def notes(*names: str) -> str:
     """The named notes as Markdown paragraphs."""
     return "\n\n".join(NOTES[name] for name in names)
+
+
+def next_experiment(cfg, history: dict[str, list[float]]) -> str:
+    """One experiment to try after a run, from its settings and curves."""
+    train_acc = (history.get("accuracy") or [0])[-1]
+    val_acc = (history.get("val_accuracy") or [None])[-1]
+    if not cfg.augment:
+        return (
+            "Next, try **augmentation** on: the same run sees shifted, flipped and partly "
+            "erased garments, which usually lifts test accuracy."
+        )
+    if val_acc is not None and train_acc - val_acc > 0.05:
+        return (
+            "Training accuracy is well above validation: the network starts to memorise. "
+            "Try more **weight decay** or **dropout**, or more training images."
+        )
+    if cfg.train_subset and cfg.train_subset < 60_000:
+        return (
+            f"Next, try **more training images** ({cfg.train_subset:,} now, up to 60,000): "
+            "more examples are the surest way to better accuracy."
+        )
+    if cfg.epochs < 15:
+        return "Next, try **more epochs**: the curves were probably still rising."
+    if cfg.architecture != "studio":
+        return "Next, try the **studio** architecture: six convolutions instead of three."
+    return "Next, compare **learning rates** (one run each) and keep the best: watch the loss."

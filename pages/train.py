@@ -12,6 +12,7 @@ import streamlit as st
 from fashion_cnn import config, jobs
 from fashion_cnn.charts import compare_chart, compare_table, training_curves
 from fashion_cnn.config import TrainConfig, form_fields
+from fashion_cnn.glossary import next_experiment, notes
 from fashion_cnn.predict import Predictor
 from fashion_cnn.recipe import from_query, to_query
 from fashion_cnn.wording import plural
@@ -242,6 +243,16 @@ def show_outcome(view: jobs.RunView) -> None:
         st.warning(view.message)
         return
     (st.success if view.state == "finished" else st.warning)(view.message)
+    st.info(
+        next_experiment(
+            view.cfg,
+            {
+                k: [log[k] for log in view.progress.epoch_logs if k in log]
+                for k in ("accuracy", "val_accuracy")
+            },
+        ),
+        icon="🧪",
+    )
     metrics = view.summary
     cm = metrics["confusion_matrix"]
     pairs = sorted(
@@ -318,6 +329,17 @@ else:
     )
     # Poll once a second while the run is live; a finished run is drawn once.
     st.fragment(live_view, run_every=None if view.done else 1.0)(run_id)
+    with st.expander("What does this mean?"):
+        st.markdown(
+            notes(
+                "epoch",
+                "loss",
+                "accuracy",
+                "validation",
+                "validation_beats_training",
+                "weight_decay",
+            )
+        )
     if view.done:
         show_outcome(view)
 compare_runs()

@@ -124,7 +124,9 @@ def test_lasso_on_the_feature_map_shows_those_images(page, app_url):
     count = int(re.search(r"([\d,]+) images selected", selected.inner_text())[1].replace(",", ""))
     assert count > 1
     wait_for_app(page)
-    page.get_by_text("True classes of the selection").first.wait_for()
+    # The selection's images, as one grid, captioned with their classes.
+    grid = page.get_by_test_id("stImage").filter(has_text="True classes of the selection")
+    assert grid.count() == 1
     screenshot(page, "explore-feature-map")
 
 

@@ -40,3 +40,15 @@ def test_training_story_tells_a_fine_tune_and_adds_its_minutes():
     assert minutes == 110
     assert "then fine-tuned for 1 epoch (`python train_model.py --init-from m.keras`)" in story
     assert "94.69% on the test set" in story
+
+
+def test_next_experiment_follows_the_run():
+    from fashion_cnn.config import TrainConfig
+    from fashion_cnn.glossary import next_experiment
+
+    plain = TrainConfig(augment=False)
+    assert "augmentation" in next_experiment(plain, {})
+    overfit = {"accuracy": [0.99], "val_accuracy": [0.90]}
+    assert "memorise" in next_experiment(TrainConfig(train_subset=2000), overfit)
+    assert "more training images" in next_experiment(TrainConfig(train_subset=2000), {})
+    assert "more epochs" in next_experiment(TrainConfig(epochs=5), {})

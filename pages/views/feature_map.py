@@ -54,9 +54,9 @@ def feature_map_section(model: Predictor, data: FashionMNIST, probs: np.ndarray)
         + (f"; the first {SHOWN} shown." if len(chosen) > SHOWN else ".")
     )
     shown = chosen[:SHOWN]
-    st.image(image_grid(data.x_test[shown], columns=10, scale=2, gap=4), width="content")
-    names = [config.CLASS_NAMES[data.y_test[i]] for i in shown]
-    st.caption(
-        "Left to right, top to bottom: "
-        + ", ".join(f"#{i} {n}" for i, n in zip(shown, names, strict=True))
+    counts = np.bincount(data.y_test[chosen], minlength=config.NUM_CLASSES)
+    classes = ", ".join(f"{config.CLASS_NAMES[k]} {n}" for k, n in enumerate(counts) if n)
+    st.image(
+        image_grid(data.x_test[shown], columns=10, scale=2, gap=4),
+        caption=f"True classes of the selection: {classes}",
     )
