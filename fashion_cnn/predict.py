@@ -80,11 +80,13 @@ def release_free_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def inference_session(onnx: bytes) -> ort.InferenceSession:
-    """An ONNX Runtime session on the CPU; ModelFileError for a file it cannot load."""
+def inference_session(onnx: bytes, arena: bool = False) -> ort.InferenceSession:
+    """An ONNX Runtime session on the CPU; ModelFileError for a file it cannot load.
+
+    Without `arena`, buffers are freed after each run: a long-lived session's arena would
+    keep its largest batch's buffers for the life of the process."""
     options = ort.SessionOptions()
-    # The arena would keep the largest batch's buffers for the process's lifetime.
-    options.enable_cpu_mem_arena = False
+    options.enable_cpu_mem_arena = arena
     options.log_severity_level = 3
     try:
         return ort.InferenceSession(onnx, options, providers=["CPUExecutionProvider"])
@@ -151,14 +153,14 @@ class Predictor:
         """The graph pruned to probabilities and features: with every convolution a graph
         output, ONNX Runtime converts each one's memory layout back on every run, asked for
         or not, which slows a 10,000-image pass. Made for each bulk pass (tens of ms) and
-        dropped after it: such passes are rare, and its buffers are not."""
+        dropped after it, so its memory arena (reused buffers: faster) lasts one pass."""
         import onnx  # only where a bulk pass happens
 
         proto = onnx.load_from_string(self._onnx)
         kept = [out for out in proto.graph.output if out.name in BULK_OUTPUTS]
         del proto.graph.output[:]
         proto.graph.output.extend(kept)
-        return inference_session(proto.SerializeToString())
+        return inference_session(proto.SerializeToString(), arena=True)
 
     def run(self, images: np.ndarray, outputs: Sequence[str]) -> dict[str, np.ndarray]:
         """The named outputs for a batch of images, `BATCH_SIZE` at a time."""

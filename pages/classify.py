@@ -26,7 +26,12 @@ from pages.views.session import (
     kept_uploads,
     widget_defaults,
 )
-from pages.views.shared import analyse, dataset_or_stop, pick_model
+from pages.views.shared import (
+    analyse,
+    dataset_or_stop,
+    pick_model,
+    plain_values_are_not_dataframes,
+)
 
 run_through_entrypoint()  # a deep link on a fresh server
 
@@ -150,6 +155,7 @@ draw_tab, upload_tab, test_tab = st.tabs(TABS, default=st.session_state.get("cla
 with draw_tab:
     from streamlit_drawable_canvas import st_canvas
 
+    plain_values_are_not_dataframes()
     # The canvas, its prediction right under it, then its settings: on a phone the columns
     # stack and the prediction stays on the first screen.
     canvas_col, details_col = st.columns([1, 2])

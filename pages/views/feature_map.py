@@ -9,14 +9,16 @@ from fashion_cnn import config
 from fashion_cnn.charts import feature_map_figure, image_grid
 from fashion_cnn.data import FashionMNIST
 from fashion_cnn.feature_map import pca_2d, selected_images
-from fashion_cnn.predict import Predictor, cached_outputs
+from fashion_cnn.predict import Predictor, cached_outputs, release_free_memory
 
 SHOWN = 30
 
 
 @st.cache_resource(show_spinner="Placing the 10,000 test images on a map…", max_entries=4)
 def test_map(model_key: str, _model: Predictor, _images: np.ndarray) -> np.ndarray:
-    return pca_2d(cached_outputs(_model, _images, "features"))
+    coords = pca_2d(cached_outputs(_model, _images, "features"))
+    release_free_memory()  # the pass's and the projection's buffers (~50 MB)
+    return coords
 
 
 def feature_map_section(model: Predictor, data: FashionMNIST, probs: np.ndarray) -> None:

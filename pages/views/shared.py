@@ -19,6 +19,28 @@ BUNDLED = "Bundled CNN"
 TRAINED_KEY = "trained_model"  # session_state: the Predictor of this session's last run
 
 
+PLAIN = (str, int, float, bool, list, tuple, dict, type(None))
+
+
+def plain_values_are_not_dataframes() -> None:
+    """Spare the server pandas (~80 MB) when a component gets only plain values.
+
+    Streamlit 1.67 serialises a component's arguments (the drawing canvas's) by asking
+    `is_dataframe_like` of each, and that imports pandas and pyarrow, even for a string or
+    a number. A plain value is never a dataframe: answer for those without the import."""
+    from streamlit.components.v2.bidi_component import serialization
+
+    ask = serialization.is_dataframe_like
+    if getattr(ask, "knows_plain_values", False):
+        return
+
+    def is_dataframe_like(value) -> bool:
+        return False if isinstance(value, PLAIN) else ask(value)
+
+    is_dataframe_like.knows_plain_values = True
+    serialization.is_dataframe_like = is_dataframe_like
+
+
 @st.cache_resource(show_spinner="Loading Fashion-MNIST…")
 def _dataset() -> FashionMNIST:
     return load_fashion_mnist()
