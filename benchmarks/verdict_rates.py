@@ -12,6 +12,7 @@ verdict's cost per image on top of the prediction.
 from __future__ import annotations
 
 import argparse
+import json
 import time
 
 import numpy as np
@@ -20,6 +21,8 @@ from benchmarks.input_accuracy import make_drawing, make_photo
 from benchmarks.ood_sets import ood_sets, pictures
 from fashion_cnn.data import load_fashion_mnist
 from fashion_cnn.export import FEATURES, PROBABILITIES
+from fashion_cnn.files import write_bytes_atomic
+from fashion_cnn.model import bundled_model_path, model_card_path, read_model_card
 from fashion_cnn.predict import load_bundled
 from fashion_cnn.preprocess import ImageInputError, open_image, preprocess
 from fashion_cnn.verdict import NOT_A_GARMENT, UNSURE, verdicts
@@ -55,12 +58,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=200, help="pictures per set")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--write-card", action="store_true", help="store the rates in the model card's verdict"
+    )
     args = parser.parse_args()
     data, predictor = load_fashion_mnist(), load_bundled()
     if predictor.detector is None:
         raise SystemExit("the model card has no detector: run `python -m fashion_cnn calibrate`")
     kinds, test_distances, probs = judged(predictor, data.x_test)
     accuracy = np.mean(probs.argmax(1) == data.y_test)
+    rates = {
+        "test_not_a_garment": np.mean(kinds == NOT_A_GARMENT),
+        "test_unsure": np.mean(kinds == UNSURE),
+    }
     print(
         f"test images: not a garment {np.mean(kinds == NOT_A_GARMENT):.2%}, "
         f"unsure {np.mean(kinds == UNSURE):.2%}, accuracy {accuracy:.2%}"
@@ -73,11 +83,14 @@ def main() -> None:
         share = (flagged.sum() + refused) / args.count
         flagged_all.append(share)
         distances_all.append(distances)
+        rates[f"ood_{name}_flagged"] = share
         print(
             f"{name:22s} unsure or not a garment {share:7.2%}  (refused as blank {refused}, "
             f"AUROC {auroc(test_distances, distances):.3f})"
         )
     pooled = np.concatenate(distances_all)
+    rates["ood_all_flagged"] = np.mean(flagged_all)
+    rates["ood_auroc"] = auroc(test_distances, pooled)
     print(
         f"{'all sets':22s} unsure or not a garment {np.mean(flagged_all):7.2%}  "
         f"(AUROC {auroc(test_distances, pooled):.3f})"
@@ -90,6 +103,7 @@ def main() -> None:
     ):
         images, _ = preprocessed([maker(im, rng) for im in data.x_test[idx]], kind)
         kinds, _, probs = judged(predictor, images)
+        rates[f"synthetic_{label.split()[-1]}_not_a_garment"] = np.mean(kinds == NOT_A_GARMENT)
         print(
             f"synthetic {label}: not a garment {np.mean(kinds == NOT_A_GARMENT):.2%}, "
             f"unsure {np.mean(kinds == UNSURE):.2%}"
@@ -112,6 +126,14 @@ def main() -> None:
         f"verdict cost per image: {cost * 1000:.3f} ms "
         f"(prediction, Grad-CAM and verdict together: {whole * 1000:.3f} ms)"
     )
+
+    if args.write_card:
+        card_path = model_card_path(bundled_model_path())
+        card = read_model_card(bundled_model_path())
+        card["verdict"]["rates"] = {k: round(float(v), 4) for k, v in rates.items()}
+        card["verdict"]["rates_command"] = f"python -m benchmarks.verdict_rates --seed {args.seed}"
+        write_bytes_atomic(json.dumps(card, indent=1).encode(), card_path)
+        print(f"rates written to {card_path.name}")
 
 
 if __name__ == "__main__":
