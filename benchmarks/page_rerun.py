@@ -24,7 +24,11 @@ from streamlit.testing.v1 import AppTest
 from benchmarks.classify_latency import tshirt_drawing
 from fashion_cnn import config
 
-PAGES = config.PROJECT_ROOT / "pages"
+
+def page(name: str) -> AppTest:
+    """A page run through the entrypoint, as the server runs it."""
+    app = AppTest.from_file(str(config.PROJECT_ROOT / "streamlit_app.py"), default_timeout=300)
+    return app.switch_page(f"pages/{name}.py")
 
 
 def timed(action, repeats: int) -> str:
@@ -39,7 +43,7 @@ def timed(action, repeats: int) -> str:
 def canvas_returning(drawing: np.ndarray) -> ModuleType:
     """A stand-in for streamlit_drawable_canvas whose canvas always holds `drawing`."""
     module = ModuleType("streamlit_drawable_canvas")
-    module.st_canvas = lambda **kwargs: SimpleNamespace(image_data=drawing)
+    module.st_canvas = lambda **kwargs: SimpleNamespace(image_data=drawing, json_data=None)
     return module
 
 
@@ -49,15 +53,20 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.modules["streamlit_drawable_canvas"] = canvas_returning(tshirt_drawing())
-    classify = AppTest.from_file(str(PAGES / "classify.py"), default_timeout=300).run()
+    classify = page("classify").run()
     assert classify.metric[0].label == "Prediction", "the stand-in drawing was not classified"
     print("Classify, a canvas stroke  ", timed(lambda i: classify.run(), args.repeats))
     print(
         "Classify, new test image   ",
         timed(lambda i: classify.button(key="test_pick").click().run(), args.repeats),
     )
+    classify.toggle(key="test_inside").set_value(True).run()
+    print(
+        "Classify, Inside the CNN   ",
+        timed(lambda i: classify.button(key="test_pick").click().run(), args.repeats),
+    )
 
-    explore = AppTest.from_file(str(PAGES / "explore.py"), default_timeout=300).run()
+    explore = page("explore").run()
     names = list(config.CLASS_NAMES)
     print(
         "Explore, true-class filter ",
