@@ -17,8 +17,8 @@ format:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 
 bench:
-	.venv/bin/python -m benchmarks.classify_latency
-	.venv/bin/python -m benchmarks.evaluate_time
+	.venv/bin/python -m benchmarks.classify_latency --keras
+	.venv/bin/python -m benchmarks.evaluate_time --keras
 	.venv/bin/python -m benchmarks.streaming_overhead
 	.venv/bin/python -m benchmarks.input_accuracy
 	.venv/bin/python -m benchmarks.page_rerun
@@ -29,6 +29,9 @@ bench:
 	.venv/bin/python -m benchmarks.engine burst
 	.venv/bin/python -m benchmarks.engine memory
 	.venv/bin/python -m benchmarks.home_visible
+	.venv/bin/python -m benchmarks.server_memory
+	.venv/bin/python -m benchmarks.runtime_choice
+	.venv/bin/python -m benchmarks.verdict_rates
 
 screenshots:
 	bash scripts/update_screenshots.sh
