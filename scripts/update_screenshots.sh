@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m pytest tests/test_browser.py -q
 mkdir -p docs/screenshots
 for name in home train-stopped explore classify-draw classify-upload \
-    home-phone train-phone explore-phone classify-draw-phone; do
+    home-phone train-phone explore-phone classify-draw-phone classify-inside \
+    explore-feature-map; do
     .venv/bin/python - "$name" <<'PY'
 import sys
 from PIL import Image
