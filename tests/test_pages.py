@@ -184,6 +184,33 @@ def test_train_compares_two_finished_runs(real_data):
     assert "| on |" in table and "| off |" in table
 
 
+def test_train_watch_it_learn_shows_a_finished_runs_epochs(real_data):
+    from fashion_cnn import jobs
+    from fashion_cnn.config import TrainConfig
+
+    cfg = TrainConfig(
+        architecture="tiny",
+        epochs=2,
+        train_subset=2000,
+        optimizer="adam",
+        learning_rate=3e-3,
+        warmup_epochs=0,
+    )
+    run_id = jobs.engine().submit(cfg)
+    deadline = time.time() + 180
+    while not jobs.engine().view(run_id).done:
+        assert time.time() < deadline
+        time.sleep(0.5)
+    at = page("train")
+    at.query_params["run"] = run_id
+    at.run()
+    at.toggle(key="train_watch").set_value(True).run()
+    assert not at.exception
+    assert any(c.value.startswith("500 test images after epoch 2") for c in at.caption)
+    at.slider(key="train_watch_epoch").set_value(1).run()  # the first epoch's matrix
+    assert any(c.value.startswith("500 test images after epoch 1") for c in at.caption)
+
+
 def test_train_link_to_an_unknown_run_says_so(real_data):
     at = page("train")
     at.query_params["run"] = "nosuchrun"
