@@ -139,6 +139,10 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     # The same trouser as a 16-bit grayscale PNG, first, so that its details are shown.
     deep = io.BytesIO()
     Image.fromarray(np.asarray(photo.convert("L"), np.uint16) * 257).save(deep, "PNG")
+    # And colour noise: no garment at all.
+    noise = io.BytesIO()
+    pixels = np.random.default_rng(0).integers(0, 256, (120, 120, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(noise, "PNG")
     page.goto(f"{app_url}/classify")
     page.get_by_role("tab", name="Upload").click()
     page.locator("input[type='file']").set_input_files(
@@ -146,9 +150,15 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
             {"name": "trouser-16bit.png", "mimeType": "image/png", "buffer": deep.getvalue()},
             {"name": "trouser.png", "mimeType": "image/png", "buffer": buf.getvalue()},
             {"name": "broken.png", "mimeType": "image/png", "buffer": b"not an image"},
+            {"name": "noise.png", "mimeType": "image/png", "buffer": noise.getvalue()},
         ]
     )
     page.get_by_text("this is not an image file").wait_for(timeout=60_000)
+    # The noise's tile in the grid says what it is: not a garment.
+    noise_tile = page.locator("[class*='st-key-upload_item_']").filter(has_text="noise.png")
+    noise_tile.get_by_text("not a garment").wait_for(timeout=60_000)
+    trouser_tile = page.locator("[class*='st-key-upload_item_']").filter(has_text="trouser.png")
+    assert "not a garment" not in trouser_tile.first.inner_text()
     details = visible_prediction(page)
     details.wait_for(timeout=60_000)
     assert "Trouser" in details.inner_text()
