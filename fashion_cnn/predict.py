@@ -239,21 +239,26 @@ class Predictor:
 def cached_outputs(predictor: Predictor, images: np.ndarray, output: str) -> np.ndarray:
     """One bulk output (probabilities, features) for a fixed image set, computed once per
     model file and kept on disk (keyed by the model's and the images' hashes), so a
-    restarted server need not redo it."""
+    restarted server need not redo it. A miss computes every bulk output in the same pass
+    and keeps each: Explore asks for both, one after the other."""
     images_key = hashlib.sha256(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
-    path = config.cache_dir() / f"{output}-{predictor.key}-{images_key}.npy"
+
+    def path(name: str) -> Path:
+        return config.cache_dir() / f"{name}-{predictor.key}-{images_key}.npy"
+
     try:
-        values = np.load(path, allow_pickle=False)
+        values = np.load(path(output), allow_pickle=False)
         if len(values) == len(images):
             return values
     except (OSError, ValueError):
         pass  # not there yet, or unreadable: compute it again
-    values = predictor.run(images, [output])[output]
-    buffer = io.BytesIO()
-    np.save(buffer, values)
-    with contextlib.suppress(OSError):  # a read-only disk costs the next start this work
-        write_bytes_atomic(buffer.getvalue(), path)
-    return values
+    computed = predictor.run(images, sorted(BULK_OUTPUTS | {output}))
+    for name, values in computed.items():
+        buffer = io.BytesIO()
+        np.save(buffer, values)
+        with contextlib.suppress(OSError):  # a read-only disk costs the next start this work
+            write_bytes_atomic(buffer.getvalue(), path(name))
+    return computed[output]
 
 
 def load_bundled() -> Predictor:

@@ -147,3 +147,18 @@ def test_gradcam_looks_at_the_garment(real_data):
         garment = image > 20
         inside_minus_outside.append(heat[garment].mean() - heat[~garment].mean())
     assert np.median(inside_minus_outside) > 0.1
+
+
+def test_bulk_outputs_are_cached_on_disk_together(real_data, tmp_path, monkeypatch):
+    from fashion_cnn.predict import cached_outputs
+
+    monkeypatch.setenv(config.CACHE_ENV_VAR, str(tmp_path))
+    predictor = load_bundled()
+    images = real_data.x_test[:300]
+    probs = cached_outputs(predictor, images, "probabilities")
+    names = sorted(p.name.split("-")[0] for p in tmp_path.glob("*.npy"))
+    assert names == ["features", "probabilities"]  # one pass kept both
+    (tmp_path / next(p.name for p in tmp_path.glob("features-*"))).write_bytes(b"torn")
+    features = cached_outputs(predictor, images, "features")  # unreadable: computed again
+    assert features.shape == (300, 128) and np.allclose(probs, predictor.probabilities(images))
+    assert np.allclose(cached_outputs(predictor, images, "features"), features)
