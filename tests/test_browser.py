@@ -76,23 +76,25 @@ def wait_for_app(pg) -> None:
     assert not errors, errors
 
 
+def draw_a_tshirt(pg, app_url: str):
+    """Open Classify, draw the T-shirt outline, wait for its prediction; return it."""
+    pg.goto(f"{app_url}/classify")
+    pg.wait_for_selector("canvas.upper-canvas", timeout=90_000)
+    wait_for_app(pg)
+    prediction = visible_prediction(pg)
+    until(lambda: draw_path(pg, TSHIRT), prediction)
+    wait_for_app(pg)
+    return prediction
+
+
 def test_draw_on_canvas_gets_prediction(page, app_url):
-    page.goto(f"{app_url}/classify")
-    page.wait_for_selector("canvas.upper-canvas", timeout=90_000)
-    wait_for_app(page)
-    prediction = visible_prediction(page)
-    until(lambda: draw_path(page, TSHIRT), prediction)
+    prediction = draw_a_tshirt(page, app_url)
     assert "confident" in prediction.inner_text()
-    wait_for_app(page)
     screenshot(page, "classify-draw")
 
 
 def test_inside_the_cnn_for_a_drawing(page, app_url):
-    page.goto(f"{app_url}/classify")
-    page.wait_for_selector("canvas.upper-canvas", timeout=90_000)
-    wait_for_app(page)
-    until(lambda: draw_path(page, TSHIRT), visible_prediction(page))
-    wait_for_app(page)
+    draw_a_tshirt(page, app_url)
     page.get_by_text("Inside the CNN").first.click()
     page.get_by_text(re.compile(r"^Why .+\?$")).first.wait_for(timeout=60_000)
     for layer in ("block1_conv1", "block3_conv2"):
@@ -254,12 +256,7 @@ def fits_the_screen(pg) -> bool:
 
 
 def test_phone_draw_shows_prediction_on_first_screen_and_toolbar_overlaps_nothing(phone, app_url):
-    phone.goto(f"{app_url}/classify")
-    phone.wait_for_selector("canvas.upper-canvas", timeout=90_000)
-    wait_for_app(phone)
-    prediction = visible_prediction(phone)
-    until(lambda: draw_path(phone, TSHIRT), prediction)
-    wait_for_app(phone)
+    prediction = draw_a_tshirt(phone, app_url)
     box = prediction.bounding_box()
     assert box["y"] > 0 and box["y"] + box["height"] <= PHONE["height"], box  # no scrolling
     assert "confident" in prediction.inner_text()
@@ -336,12 +333,7 @@ def lit_canvas_pixels(pg) -> int:
 
 
 def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_data):
-    page.goto(f"{app_url}/classify")
-    page.wait_for_selector("canvas.upper-canvas", timeout=90_000)
-    wait_for_app(page)
-    prediction = visible_prediction(page)
-    until(lambda: draw_path(page, TSHIRT), prediction)
-    wait_for_app(page)
+    prediction = draw_a_tshirt(page, app_url)
     filled = prediction.inner_text()
     page.get_by_text("Fill closed outlines").click()  # off: the outline as drawn
     page.wait_for_function(
