@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
+from plotly.colors import qualitative, sample_colorscale
 
 from fashion_cnn import config
 from fashion_cnn.wording import plural
@@ -100,7 +100,7 @@ def feature_map_figure(
 def compare_chart(views: list, height: int = 320) -> go.Figure:
     """Each run's validation accuracy per epoch (training accuracy without validation)."""
     fig = go.Figure()
-    for view in views:
+    for view, colour in zip(views, qualitative.D3, strict=False):  # distinct hues, not shades
         logs = view.progress.epoch_logs
         key = "val_accuracy" if logs and "val_accuracy" in logs[0] else "accuracy"
         fig.add_trace(
@@ -108,6 +108,7 @@ def compare_chart(views: list, height: int = 320) -> go.Figure:
                 x=[log["epoch"] for log in logs],
                 y=[100 * log[key] for log in logs],
                 mode="lines+markers",
+                line=dict(color=colour),
                 name=f"{view.run_id} ({'validation' if key == 'val_accuracy' else 'training'})",
             )
         )

@@ -1,4 +1,4 @@
-"""`python -m fashion_cnn evaluate|predict|export|calibrate`: the package's command line.
+"""`python -m fashion_cnn evaluate|predict|export|calibrate|map`: the package's command line.
 
 evaluate and predict run the exported model with ONNX Runtime and import no TensorFlow,
 unless --model names a `.keras` file without its exported twin. export needs Keras.
@@ -33,6 +33,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ex.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
     ca = sub.add_parser("calibrate", help="fit the 'not a garment' detector into the model card")
     ca.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
+    ma = sub.add_parser("map", help="lay the test set out by t-SNE for Explore's feature map")
+    ma.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
     return p.parse_args(argv)
 
 
@@ -115,12 +117,29 @@ def calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def layout(args: argparse.Namespace) -> int:
+    from fashion_cnn.data import load_fashion_mnist
+    from fashion_cnn.feature_map import write_test_layout
+    from fashion_cnn.model import bundled_model_path
+
+    source = args.model or bundled_model_path()
+    path = write_test_layout(source, load_fashion_mnist().x_test)
+    print(f"{source}: test-set map by t-SNE -> {path} ({path.stat().st_size / 1e3:.0f} KB)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from fashion_cnn.data import DatasetError
     from fashion_cnn.model import ModelFileError
 
     args = parse_args(argv)
-    commands = {"evaluate": evaluate, "predict": predict, "export": export, "calibrate": calibrate}
+    commands = {
+        "evaluate": evaluate,
+        "predict": predict,
+        "export": export,
+        "calibrate": calibrate,
+        "map": layout,
+    }
     try:
         return commands[args.command](args)
     except (DatasetError, ModelFileError) as exc:

@@ -172,6 +172,20 @@ class TrainConfig:
     augment_settings: AugmentSettings = field(default_factory=AugmentSettings)
 
 
+# The Train page's first-visit settings: a run of seconds to minutes.
+QUICK_RUN = TrainConfig(
+    architecture="tiny",
+    epochs=5,
+    optimizer="adam",
+    learning_rate=3e-3,
+    dropout=0.2,
+    weight_decay=1e-4,
+    train_subset=20000,
+    validation_split=0.1,
+    warmup_epochs=1,  # as the form's runs of 3 epochs or more
+)
+
+
 def form_fields() -> list:
     """The TrainConfig fields the Train page shows, in declaration order."""
     return [f for f in fields(TrainConfig) if "kind" in f.metadata]

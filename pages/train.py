@@ -11,7 +11,7 @@ import streamlit as st
 
 from fashion_cnn import config, jobs
 from fashion_cnn.charts import compare_chart, compare_table, training_curves
-from fashion_cnn.config import TrainConfig, form_fields
+from fashion_cnn.config import QUICK_RUN, TrainConfig, form_fields
 from fashion_cnn.glossary import next_experiment, notes
 from fashion_cnn.predict import Predictor
 from fashion_cnn.recipe import from_query, to_query
@@ -33,17 +33,7 @@ RUN_STATE_NOTES = {
 
 RUN_PARAM = "run"  # /train?run=ID
 KEPT_RUNS = 5  # a session's last runs, to compare
-# What the form shows on a first visit: settings that train in seconds to minutes.
-FORM_DEFAULTS = TrainConfig(
-    architecture="tiny",
-    epochs=5,
-    optimizer="adam",
-    learning_rate=3e-3,
-    dropout=0.2,
-    weight_decay=1e-4,
-    train_subset=20000,
-    validation_split=0.1,
-)
+FORM_DEFAULTS = QUICK_RUN  # what the form shows on a first visit
 # Problems the engine reports, each a one-line message for the page.
 ENGINE_ERRORS = (jobs.EngineUnavailable, jobs.QueueFull, OSError, TimeoutError)
 

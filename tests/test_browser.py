@@ -434,6 +434,56 @@ def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browse
     screenshot(page, "train-stopped")
 
 
+def finish_a_short_run(pg, epochs: str) -> None:
+    """Start a run of `epochs` epochs on 2,000 images from the Train form; wait for its end."""
+    pg.get_by_role("spinbutton", name="Epochs").fill(epochs)
+    subset = pg.get_by_role("slider", name="Training images")
+    subset.focus()
+    subset.press("Home")  # 2,000 images
+    wait_for_app(pg)
+    before = pg.url
+    pg.get_by_role("button", name="Start training").click()
+    pg.wait_for_url(lambda url: "run=" in url and url != before)
+    pg.get_by_text("Test accuracy").wait_for(timeout=120_000)
+    wait_for_app(pg)
+
+
+def test_watch_it_learn_and_compare_two_runs(page, app_url):
+    page.goto(f"{app_url}/train")
+    page.get_by_role("button", name="Start training").wait_for(timeout=90_000)
+    wait_for_app(page)
+    page.get_by_text("Finish two runs to compare them here").wait_for()  # the empty state
+    finish_a_short_run(page, "2")
+    # Watch it learn, on the finished run: the strip, a matrix per epoch, the filters.
+    page.get_by_text("🔬 Watch it learn").click()
+    page.get_by_text(re.compile(r"After epoch 2: \d+ of 20 right")).wait_for()
+    page.get_by_text("Confusion matrix after epoch").wait_for()
+    page.get_by_text("500 test images after epoch 2").wait_for()
+    page.get_by_text(re.compile(r"The first layer's \d+ filters after epoch 2")).wait_for()
+    epoch = page.get_by_role("slider", name="Confusion matrix after epoch")
+    epoch.focus()
+    epoch.press("Home")
+    page.get_by_text("500 test images after epoch 1").wait_for()
+    wait_for_app(page)
+    screenshot(page, "train-watch")
+    # A second run with other settings: Compare overlays both and tables their settings.
+    finish_a_short_run(page, "3")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')]"
+        ".some(p => p.data && p.data.length === 2 && p.data.every(t => t.x.length >= 2))",
+        timeout=30_000,
+    )
+    rows = page.get_by_role("table").last.locator("tbody tr")
+    assert rows.count() == 2
+    epochs = [row.locator("td").nth(2).inner_text() for row in rows.all()]
+    assert sorted(epochs) == ["2", "3"], epochs
+    screenshot(page, "train-compare")
+    page.set_viewport_size(PHONE)
+    page.get_by_role("heading", name="Compare runs").scroll_into_view_if_needed()
+    wait_for_app(page)
+    page.screenshot(path=str(ROOT / "test-artifacts" / "train-compare-phone.png"))
+
+
 def test_home_page(page, app_url):
     page.goto(app_url)
     page.get_by_text("The bundled CNN").wait_for(timeout=60_000)

@@ -1,4 +1,5 @@
-"""The web server runs models without TensorFlow, Keras or JAX: each page and the command
+"""The web server runs models without TensorFlow, Keras or JAX (nor scikit-learn, which
+only makes the shipped t-SNE map at training time): each page and the command
 line are run in a fresh process, which then lists the heavy frameworks it imported."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pytest
 
 from tests.live_app import ROOT
 
-HEAVY = ("tensorflow", "keras", "jax", "tf2onnx")
+HEAVY = ("tensorflow", "keras", "jax", "tf2onnx", "sklearn")
 # Runs one page with AppTest, then prints its exceptions and the heavy modules loaded.
 PAGE_RUNNER = """
 import json, sys

@@ -90,6 +90,16 @@ def test_explore_filters_the_gallery(real_data):
     assert not at.exception
 
 
+def test_explore_map_offers_the_shipped_tsne_layout_and_pca(real_data):
+    at = page("explore").run()
+    layout = at.radio(key="explore_map_layout")
+    assert layout.value == "t-SNE" and layout.options == ["t-SNE", "PCA"]
+    assert any("the layout is t-SNE, made when" in c.value for c in at.caption)
+    layout.set_value("PCA").run()
+    assert not at.exception
+    assert any("the layout is PCA" in c.value for c in at.caption)
+
+
 def test_explore_empty_filter_has_next_step(real_data):
     at = page("explore").run()
     at.slider(key="explore_conf").set_value((0.99, 1.0)).run()

@@ -8,29 +8,45 @@ import streamlit as st
 from fashion_cnn import config
 from fashion_cnn.charts import feature_map_figure, image_grid
 from fashion_cnn.data import FashionMNIST
-from fashion_cnn.feature_map import pca_2d, selected_images
+from fashion_cnn.feature_map import PCA, TSNE, layout_path, pca_2d, read_layout, selected_images
+from fashion_cnn.model import bundled_model_path
 from fashion_cnn.predict import Predictor, cached_outputs, release_free_memory
 
 SHOWN = 30
+HOW = {
+    TSNE: "t-SNE, made when the model was trained, keeps images with alike features "
+    "together; the gaps between groups mean little",
+    PCA: "PCA, their two main directions of variation, quick to compute for any model; "
+    "groups overlap more than they do in the CNN's own 128 dimensions",
+}
 
 
 @st.cache_resource(show_spinner="Placing the 10,000 test images on a map…", max_entries=4)
-def test_map(model_key: str, _model: Predictor, _images: np.ndarray) -> np.ndarray:
+def pca_map(model_key: str, _model: Predictor, _images: np.ndarray) -> np.ndarray:
     coords = pca_2d(cached_outputs(_model, _images, "features"))
     release_free_memory()  # the pass's and the projection's buffers (~50 MB)
     return coords
 
 
+@st.cache_resource(max_entries=4)
+def tsne_map(model_key: str) -> np.ndarray | None:
+    """The bundled model's shipped t-SNE layout, if it was made for these weights."""
+    return read_layout(layout_path(bundled_model_path()), model_key)
+
+
 def feature_map_section(model: Predictor, data: FashionMNIST, probs: np.ndarray) -> None:
     """The map, and the images a lasso, box or click picks from it."""
     st.subheader("Feature map of the test set")
+    tsne = tsne_map(model.key)
+    method = PCA
+    if tsne is not None:
+        method = st.radio("Layout", [TSNE, PCA], horizontal=True, key="explore_map_layout")
     st.caption(
         "Each dot is a test image, placed by the 128 numbers the CNN computes just before "
-        "its answer (their two main directions, by PCA); colour is the true class, crosses "
-        "are mistakes. Images the CNN finds alike sit close. Lasso or box a region to see "
-        "its images; click one dot to open it."
+        f"its answer; the layout is {HOW[method]}. Colour is the true class, crosses are "
+        "mistakes. Lasso or box a region to see its images; click one dot to open it."
     )
-    coords = test_map(model.key, model, data.x_test)
+    coords = tsne if method == TSNE else pca_map(model.key, model, data.x_test)
     event = st.plotly_chart(
         feature_map_figure(coords, data.y_test, probs.argmax(axis=1)),
         key="explore_feature_map",

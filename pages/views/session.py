@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from fashion_cnn.feature_map import TSNE
+
 # Widgets whose values survive page changes. Each is drawn without a `value`/`index`
 # argument (its default is set here) so that Streamlit does not warn about two defaults.
 KEPT_WIDGETS = {
@@ -21,6 +23,7 @@ KEPT_WIDGETS = {
     "explore_true": "All classes",
     "explore_pred": "All classes",
     "explore_sort": "Most confident",
+    "explore_map_layout": TSNE,
     "test_index": 0,
     "test_class": "any class",
 }

@@ -12,6 +12,7 @@ from fashion_cnn.jobs import Progress
 from pages.views.shared import dataset_or_stop
 
 RIGHT, WRONG = np.array([46, 160, 67]), np.array([228, 87, 46])
+SHOWN_WRONG = 4  # mistakes named under the strip; early epochs have a dozen
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -40,18 +41,18 @@ def watch_it_learn(run_id: str, progress: Progress) -> None:
     probs = np.asarray(snapshot["strip_probabilities"])
     guesses = probs.argmax(axis=1)
     labels = np.asarray(snapshot["strip_labels"])
+    wrong = [
+        f"{config.CLASS_NAMES[t]} seen as {config.CLASS_NAMES[g]}"
+        for t, g in zip(labels, guesses, strict=True)
+        if t != g
+    ]
+    listed = "; ".join(wrong[:SHOWN_WRONG]) + (
+        f" and {len(wrong) - SHOWN_WRONG} more" if len(wrong) > SHOWN_WRONG else ""
+    )
     st.image(
         strip_png(run_id, snapshot["epoch"], tuple(snapshot["strip_indices"]), tuple(guesses)),
-        caption=f"After epoch {snapshot['epoch']}: {int((guesses == labels).sum())} of 20 right "
-        "(green frame); wrong: "
-        + (
-            ", ".join(
-                f"{config.CLASS_NAMES[t]} seen as {config.CLASS_NAMES[g]}"
-                for t, g in zip(labels, guesses, strict=True)
-                if t != g
-            )
-            or "none"
-        ),
+        caption=f"After epoch {snapshot['epoch']}: {len(labels) - len(wrong)} of {len(labels)} "
+        f"right (green frame); wrong: {listed or 'none'}",
     )
     confusions = progress.confusions
     left, right = st.columns([3, 2])
