@@ -33,15 +33,30 @@ class PipeProgress(keras.callbacks.Callback):
     """Sends ("batch", n, loss, accuracy) and ("epoch", logs) messages; keeps the weights
     of each finished epoch, and ends training after an epoch once `stop_epoch` is set."""
 
+    # Keras runs the batch hooks of async-safe callbacks on a thread pool, so the next step
+    # starts without waiting for this one's numbers. The lock keeps each message whole;
+    # a batch that a later one overtook is dropped, so the chart only moves forward.
+    # (Keras waits for those threads before any epoch hook runs.)
+    async_safe = True
+
     def __init__(self, conn: Connection, stop_now: threading.Event, stop_epoch: threading.Event):
         super().__init__()
         self.conn, self.stop_now, self.stop_epoch = conn, stop_now, stop_epoch
         self.last_epoch_weights: list | None = None
         self.epochs_finished = 0
+        self.lock = threading.Lock()
+        self.batches_sent = 0  # in this epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.batches_sent = 0
 
     def on_train_batch_end(self, batch, logs=None):
         logs = logs or {}
-        self.conn.send(("batch", batch + 1, float(logs.get("loss", 0)), float(logs["accuracy"])))
+        loss, accuracy = float(logs.get("loss", 0)), float(logs["accuracy"])
+        with self.lock:
+            if batch + 1 > self.batches_sent:
+                self.batches_sent = batch + 1
+                self.conn.send(("batch", batch + 1, loss, accuracy))
 
     def on_epoch_end(self, epoch, logs=None):
         if self.stop_now.is_set():

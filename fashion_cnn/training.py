@@ -44,6 +44,8 @@ class TrainResult:
 class StopWhenSet(keras.callbacks.Callback):
     """Ends training after the current batch once `event` is set (Stop, Ctrl-C)."""
 
+    async_safe = True  # only reads an event: Keras need not wait for it between steps
+
     def __init__(self, event):
         super().__init__()
         self.event = event
