@@ -88,11 +88,12 @@ def feature_map_figure(
         )
     fig.update_layout(
         height=height,
-        margin=dict(l=0, r=0, t=10, b=0),
+        margin=dict(l=0, r=0, t=36, b=0),  # room for the tool bar above the points
         xaxis=dict(visible=False),
         yaxis=dict(visible=False, scaleanchor="x"),
         dragmode="lasso",
-        legend=dict(itemsizing="constant"),
+        # Under the map, so the map keeps the full width (on a phone too).
+        legend=dict(itemsizing="constant", orientation="h", y=0, yanchor="top"),
     )
     return fig
 

@@ -444,7 +444,10 @@ def finish_a_short_run(pg, epochs: str) -> None:
     before = pg.url
     pg.get_by_role("button", name="Start training").click()
     pg.wait_for_url(lambda url: "run=" in url and url != before)
-    pg.get_by_text("Test accuracy").wait_for(timeout=120_000)
+    run_id = pg.url.split("run=")[1]
+    pg.get_by_text(f"/train?run={run_id}", exact=True).wait_for()  # no longer the last run's
+    pg.get_by_text(f"Finished {epochs} epochs.", exact=True).wait_for(timeout=120_000)
+    pg.get_by_text("Test accuracy", exact=True).wait_for()
     wait_for_app(pg)
 
 
@@ -474,14 +477,15 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
         timeout=30_000,
     )
     rows = page.get_by_role("table").last.locator("tbody tr")
+    rows.nth(1).wait_for()
     assert rows.count() == 2
     epochs = [row.locator("td").nth(2).inner_text() for row in rows.all()]
     assert sorted(epochs) == ["2", "3"], epochs
     screenshot(page, "train-compare")
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(PHONE)  # the phone's screen, scrolled to the comparison
     page.get_by_role("heading", name="Compare runs").scroll_into_view_if_needed()
     wait_for_app(page)
-    page.screenshot(path=str(ROOT / "test-artifacts" / "train-compare-phone.png"))
+    screenshot(page, "train-compare-phone")
 
 
 def test_home_page(page, app_url):
