@@ -1,7 +1,7 @@
 """Training as Dask jobs: throughput, watching cost, a burst of runs, web-server memory.
 
     python -m benchmarks.engine throughput [--rounds 5]   # in-thread vs in a worker
-    python -m benchmarks.engine watched [--rounds 2]      # 0 vs 3 Chromium pages watching
+    python -m benchmarks.engine watched [--rounds 8]      # 0 vs 3 websocket pages watching
     python -m benchmarks.engine burst [--runs 20]         # 20 runs, some pages closed
     python -m benchmarks.engine memory [--sessions 10]    # web server RSS after sessions
 
@@ -177,7 +177,9 @@ class Watcher(threading.Thread):
 def watched(rounds: int, watchers: int = 3) -> None:
     """Fit speed of a run nobody watches vs one that `watchers` websocket clients watch
     through a web server attached to the same cluster; the server's CPU time per poll.
-    The Train page's first-visit run (QUICK_RUN), as the in-thread comparison."""
+    The Train page's first-visit run (QUICK_RUN), as the in-thread comparison. Rounds go
+    unwatched-watched, then watched-unwatched (ABBA), and each round gives one paired
+    ratio: this machine's speed drifts by 20% over minutes, more than the effect."""
     from tests.live_app import running_app
 
     cfg = QUICK_RUN
@@ -188,48 +190,54 @@ def watched(rounds: int, watchers: int = 3) -> None:
     with running_app(env={jobs.SCHEDULER_ENV: cluster.address}) as app:
         Watcher(app.websocket_url, "none").start()  # warm the server up
         time.sleep(5)
-        for _ in range(rounds):
-            for n in (0, watchers):
-                run_id = engine.submit(cfg)
-                clients = [Watcher(app.websocket_url, run_id) for _ in range(n)]
-                for client in clients:
-                    client.start()
-                while engine.view(run_id).state != "running":
-                    time.sleep(0.2)
-                polls0 = sum(c.polls for c in clients)
-                cpu0, t0 = cpu_seconds(app.pid), time.perf_counter()
-                here0 = cpu_seconds(os.getpid())  # the clients, and this loop's checks
-                while engine.view(run_id).state == "running":
-                    time.sleep(0.2)
-                cpu, seconds = cpu_seconds(app.pid) - cpu0, time.perf_counter() - t0
-                here = cpu_seconds(os.getpid()) - here0
-                polls = sum(c.polls for c in clients) - polls0
-                wait_done(engine, run_id)
-                for client in clients:
-                    client.done.set()
-                if n:
-                    per_poll.append(round(1000 * cpu / max(polls, 1), 1))
-                    print(
-                        f"  {polls} polls in {seconds:.1f} s; server CPU {cpu:.2f} s; "
-                        f"clients and this benchmark {here:.2f} s"
-                    )
-                else:
-                    print(
-                        f"  unwatched: server CPU {cpu:.2f} s, this benchmark {here:.2f} s "
-                        f"in {seconds:.1f} s"
-                    )
-                speeds[n].append(fit_images_per_second(cfg, engine.result(run_id)["seconds"]))
+        for round_ in range(rounds):
+            for n in (0, watchers) if round_ % 2 == 0 else (watchers, 0):
+                speed, note, polls_cpu = one_watched_run(engine, app, cfg, n)
+                speeds[n].append(speed)
+                if polls_cpu:
+                    per_poll.append(polls_cpu)
+                print(f"  round {round_ + 1}, {n} watching: {speed:,.0f} images/s; {note}")
     engine.close()
     cluster.close()
     a, b = np.median(speeds[0]), np.median(speeds[watchers])
+    paired = np.array(speeds[watchers]) / np.array(speeds[0])
     print(f"{cfg.architecture}, {cfg.epochs} epochs x {cfg.train_subset:,} images, {rounds} rounds")
     print(f"unwatched                median {a:7,.0f} images/s  {np.round(speeds[0])}")
     print(
         f"watched by {watchers} websockets median {b:7,.0f} images/s  {np.round(speeds[watchers])}"
     )
     best = max(speeds[watchers]) / max(speeds[0])
-    print(f"ratio watched / unwatched  {b / a:.3f} (median), {best:.3f} (best of each)")
+    print(
+        f"ratio watched / unwatched  {np.median(paired):.3f} (median of rounds' ratios "
+        f"{np.round(paired, 3)}), {b / a:.3f} (medians), {best:.3f} (best of each)"
+    )
     print(f"web server CPU time per live-view poll: median {np.median(per_poll):.1f} ms {per_poll}")
+
+
+def one_watched_run(engine: jobs.Engine, app, cfg: TrainConfig, n: int) -> tuple:
+    """Images/s of one run watched by n clients, a line on CPU use, ms of server CPU per poll."""
+    run_id = engine.submit(cfg)
+    clients = [Watcher(app.websocket_url, run_id) for _ in range(n)]
+    for client in clients:
+        client.start()
+    while engine.view(run_id).state != "running":
+        time.sleep(0.2)
+    polls0 = sum(c.polls for c in clients)
+    cpu0, t0 = cpu_seconds(app.pid), time.perf_counter()
+    here0 = cpu_seconds(os.getpid())  # the clients, and this loop's checks
+    while engine.view(run_id).state == "running":
+        time.sleep(0.2)
+    cpu, seconds = cpu_seconds(app.pid) - cpu0, time.perf_counter() - t0
+    here = cpu_seconds(os.getpid()) - here0
+    polls = sum(c.polls for c in clients) - polls0
+    wait_done(engine, run_id)
+    for client in clients:
+        client.done.set()
+    note = f"server CPU {cpu:.2f} s, clients and this benchmark {here:.2f} s in {seconds:.1f} s"
+    if n:
+        note = f"{polls} polls; {note}"
+    speed = fit_images_per_second(cfg, engine.result(run_id)["seconds"])
+    return speed, note, round(1000 * cpu / max(polls, 1), 1) if n else None
 
 
 def burst(runs: int, closed_every: int = 4) -> None:

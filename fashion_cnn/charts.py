@@ -337,15 +337,32 @@ def confidence_histogram(probs: np.ndarray, y_true: np.ndarray) -> go.Figure:
 
 
 def training_curves(
-    batch_points: list[tuple[float, float, float]], epoch_logs: list[dict[str, float]]
+    batch_points: list[tuple[float, float, float]],
+    epoch_logs: list[dict[str, float]],
+    live: go.Figure | None = None,
 ) -> go.Figure:
     """Loss and accuracy side by side: running batch averages as lines, epochs as markers.
 
-    Built from plain dicts, not make_subplots and add_trace: the Train page redraws it
-    every second while a run trains, and that is 3x faster (benchmarks.engine)."""
+    The Train page redraws it every second for each watcher while a run trains, so `live`,
+    the figure drawn last time, gets its traces' data replaced in place when it has the same
+    traces: 6x cheaper than validating a new figure (benchmarks.engine watched)."""
+    traces = curve_traces(batch_points, epoch_logs)
+    if live is not None and len(live.data) == len(traces):
+        with live.batch_update():
+            for shown, trace in zip(live.data, traces, strict=True):
+                shown.x, shown.y = trace["x"], trace["y"]
+        return live
+    return go.Figure(dict(data=traces, layout=curves_layout()))
+
+
+def curve_traces(
+    batch_points: list[tuple[float, float, float]], epoch_logs: list[dict[str, float]]
+) -> list[dict]:
+    """The per-batch lines, then each series' epoch markers, for loss and accuracy."""
     traces = []
     if batch_points:
-        x, loss, acc = (list(v) for v in zip(*batch_points, strict=True))
+        # 4 decimals are finer than the chart's pixels and keep the JSON short
+        x, loss, acc = np.round(np.asarray(batch_points, dtype=np.float64), 4).T
         for axis, values in (("", loss), ("2", acc)):
             traces.append(
                 dict(
@@ -381,6 +398,11 @@ def training_curves(
                         legendgroup=name,
                     )
                 )
+    return traces
+
+
+def curves_layout() -> dict:
+    """Two panels side by side, titled Loss and Accuracy, one legend under both."""
     x_axis = dict(title=dict(text="epoch"), rangemode="tozero")
     title = dict(
         showarrow=False, xref="paper", yref="paper", y=1.0, yanchor="bottom", font=dict(size=16)
@@ -396,4 +418,4 @@ def training_curves(
         legend=dict(orientation="h", y=-0.25),
         uirevision="keep",
     )
-    return go.Figure(dict(data=traces, layout=layout))
+    return layout

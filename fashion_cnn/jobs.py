@@ -40,6 +40,7 @@ KEEP_SECONDS = 3600.0  # a finished run's result is kept this long
 MAX_LIVE_RUNS = 50  # queued or running at once; more are refused, so memory stays bounded
 MAX_POINTS = 400  # per-batch points kept per series; older ones are thinned
 PUBLISH_EVERY = 0.3  # seconds between progress updates on the scheduler
+SEEN_EVERY = 2.0  # seconds between a web server's records of a look at the same run
 DONE = ("finished", "stopped", "failed", "cancelled")
 # Dask settings of the embedded cluster; a cluster's scheduler needs the same (README).
 ENGINE_CONFIG = {
@@ -332,6 +333,7 @@ class Engine:
         self.keep_seconds = timeouts.get("keep_seconds", KEEP_SECONDS)
         self._futures: dict = {}
         self._results: OrderedDict[str, dict] = OrderedDict()  # the few last fetched
+        self._seen: dict[str, float] = {}  # run -> when this server last recorded a look
         self._lock = threading.Lock()
         self._closed = threading.Event()
         threading.Thread(target=self._housekeep_forever, daemon=True, name="runs-gc").start()
@@ -407,7 +409,7 @@ class Engine:
         if not record:
             return None
         if watched:
-            self.client.set_metadata([RUNS_KEY, run_id, "seen_at"], time.time())
+            self._mark_seen(run_id, record.get("queued_timeout", QUEUED_TIMEOUT))
         state, message = record["state"], record.get("message", "")
         if state not in DONE and (lost := self._worker_lost(run_id)):
             state, message = "failed", lost
@@ -427,6 +429,17 @@ class Engine:
             position,
             record.get("summary"),
         )
+
+    def _mark_seen(self, run_id: str, queued_timeout: float) -> None:
+        """Record a look on the scheduler, at most every SEEN_EVERY seconds per run: three
+        pages watching at one poll a second then cost the scheduler one write, not three."""
+        now = time.monotonic()
+        with self._lock:
+            due = now - self._seen.get(run_id, -SEEN_EVERY) >= min(SEEN_EVERY, queued_timeout / 4)
+            if due:
+                self._seen[run_id] = now
+        if due:
+            self.client.set_metadata([RUNS_KEY, run_id, "seen_at"], time.time())
 
     def _future(self, run_id: str):
         with self._lock:
@@ -504,6 +517,7 @@ class Engine:
         with self._lock:
             self._futures.pop(run_id, None)
             self._results.pop(run_id, None)
+            self._seen.pop(run_id, None)
 
     def _housekeep_forever(self, every: float = 2.0) -> None:
         while not self._closed.wait(every):

@@ -173,13 +173,14 @@ def estimate() -> str:
 
 
 def training_chart(view: jobs.RunView):
-    """The loss and accuracy figure, rebuilt only when the run's progress changed."""
-    cached = st.session_state.get("train_chart")
-    if cached is None or cached[0] != (view.run_id, view.progress.version):
+    """The loss and accuracy figure, updated only when the run's progress changed."""
+    shown = st.session_state.get("train_chart")
+    if shown is None or shown[0] != (view.run_id, view.progress.version):
         p = view.progress
-        cached = ((view.run_id, p.version), training_curves(p.batch_points, p.epoch_logs))
-        st.session_state["train_chart"] = cached
-    return cached[1]
+        live = shown[1] if shown and shown[0][0] == view.run_id else None
+        shown = ((view.run_id, p.version), training_curves(p.batch_points, p.epoch_logs, live))
+        st.session_state["train_chart"] = shown
+    return shown[1]
 
 
 def live_view(run_id: str) -> None:

@@ -5,10 +5,17 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import plotly.io as pio
 from PIL import Image
 
 from fashion_cnn import config
-from fashion_cnn.charts import confusion_scatter, enlarge, png_bytes, probability_bars
+from fashion_cnn.charts import (
+    confusion_scatter,
+    enlarge,
+    png_bytes,
+    probability_bars,
+    training_curves,
+)
 
 
 def test_thumbnail_png_is_a_pixel_exact_enlargement():
@@ -57,3 +64,17 @@ def test_confusion_scatter_hover_names_right_answers_and_counts_in_words():
     assert hover[0].startswith("T-shirt/top classified correctly<br>900 images")
     assert hover[60].startswith("true Shirt → predicted T-shirt/top<br>1 image (")
     assert "0 images" in hover[1]
+
+
+def test_live_training_curves_update_in_place_and_draw_what_a_new_figure_draws():
+    rng = np.random.default_rng(0)
+    points = [(i / 50, float(rng.random()), float(rng.random())) for i in range(120)]
+    logs = [dict(epoch=1, loss=0.6, accuracy=0.8, val_loss=0.5, val_accuracy=0.82)]
+    live = training_curves(points[:60], logs)
+    updated = training_curves(points, logs, live)
+    assert updated is live  # the same traces: only their data changed
+    assert pio.to_json(updated) == pio.to_json(training_curves(points, logs))
+    assert list(updated.data[0].x[-2:]) == [round(118 / 50, 4), round(119 / 50, 4)]
+    # The first epoch's markers are new traces, so the figure is drawn anew
+    more = training_curves(points, [*logs, dict(logs[0], epoch=2)], training_curves(points, []))
+    assert [len(t.x) for t in more.data] == [120, 120, 2, 2, 2, 2]
