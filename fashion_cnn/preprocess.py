@@ -23,7 +23,10 @@ Kind = Literal["auto", "photo", "drawing"]
 MAX_PIXELS = 40_000_000  # well under Pillow's own bomb guard, which stays on
 MAX_BYTES = 20 * 1024 * 1024
 BLANK_LEVEL = 40  # a foreground that never rises this far above the background is blank
-WORK_SIZE = 56  # drawings are filled at this resolution: fast, and fine enough
+# Drawings are filled at this resolution. At 56, outlines scored 84.5% on synthetic drawings
+# of the training split (filled shapes 88.3%); at 112, 86.9%; beyond it, no better.
+WORK_SIZE = 112
+GAP_STEPS = 2  # a quick hand's gap of up to 2 x this many pixels (of WORK_SIZE) is closed
 # Strokes cover less than this share of what they enclose when they are an outline; a
 # filled shape with a hole (a bag's handle, a sandal's straps) keeps its hole.
 OUTLINE_INK_SHARE = 0.8
@@ -219,15 +222,15 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
     scale = WORK_SIZE / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     small = np.asarray(Image.fromarray(np.clip(item, 0, 255).astype(np.uint8)).resize(size))
-    ink = np.pad(small > BLANK_LEVEL, 2)  # a ring of ground so the border is outside
+    ink = np.pad(small > BLANK_LEVEL, GAP_STEPS + 2)  # ground all round, even once thickened
     enough = ink.sum() / OUTLINE_INK_SHARE  # filling must add more than holes in a shape
     filled, holes = fill_inside(ink)
     if filled.sum() <= enough:
         # Perhaps a quick hand left a small gap: close it, fill, then undo the thickening.
         # Kept only if that fills an outline's interior (much more than the strokes), not
         # a real gap of a filled shape, such as between trouser legs.
-        wide, wide_holes = fill_inside(dilate(ink))
-        closed = erode(wide | wide_holes, keep=ink) & ~wide_holes
+        wide, wide_holes = fill_inside(dilate(ink, GAP_STEPS))
+        closed = erode(wide | wide_holes, keep=ink, steps=GAP_STEPS) & ~wide_holes
         if closed.sum() > ink.sum() * 1.5:
             filled, holes = closed, wide_holes & ~ink
     if filled.sum() <= enough:
@@ -251,13 +254,13 @@ def stroke_width(ink: np.ndarray) -> float:
 CROSS = ndimage.generate_binary_structure(2, 1)  # the four direct neighbours
 
 
-def dilate(mask: np.ndarray) -> np.ndarray:
-    """Grow a mask by one pixel in the four directions."""
-    return ndimage.binary_dilation(mask, CROSS)
+def dilate(mask: np.ndarray, steps: int = 1) -> np.ndarray:
+    """Grow a mask by `steps` pixels in the four directions."""
+    return ndimage.binary_dilation(mask, CROSS, iterations=steps)
 
 
-def erode(mask: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
-    """Shrink a mask by one pixel, never removing pixels of `keep`."""
+def erode(mask: np.ndarray, keep: np.ndarray | None = None, steps: int = 1) -> np.ndarray:
+    """Shrink a mask by `steps` pixels, never removing pixels of `keep`."""
     # Outside the frame counts as mask, so the border itself is not eroded.
-    inner = ndimage.binary_erosion(mask, CROSS, border_value=1)
+    inner = ndimage.binary_erosion(mask, CROSS, iterations=steps, border_value=1)
     return inner if keep is None else inner | keep
