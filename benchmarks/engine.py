@@ -11,6 +11,7 @@ Each prints its figures and ratios. Loopback only; tiny runs on the real dataset
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import threading
 import time
@@ -214,6 +215,14 @@ def watched(rounds: int, watchers: int = 3) -> None:
     print(f"web server CPU time per live-view poll: median {np.median(per_poll):.1f} ms {per_poll}")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """Seconds of CPU this machine has been busy, and stolen by the host, since boot."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / tick, steal / tick
+
+
 def one_watched_run(engine: jobs.Engine, app, cfg: TrainConfig, n: int) -> tuple:
     """Images/s of one run watched by n clients, a line on CPU use, ms of server CPU per poll."""
     run_id = engine.submit(cfg)
@@ -222,18 +231,28 @@ def one_watched_run(engine: jobs.Engine, app, cfg: TrainConfig, n: int) -> tuple
         client.start()
     while engine.view(run_id).state != "running":
         time.sleep(0.2)
+    trainer = engine.client.get_metadata([jobs.RUNS_KEY, run_id, "pid"])
     polls0 = sum(c.polls for c in clients)
     cpu0, t0 = cpu_seconds(app.pid), time.perf_counter()
     here0 = cpu_seconds(os.getpid())  # the clients, and this loop's checks
+    (busy0, steal0), training0 = machine_cpu(), cpu_seconds(trainer)
+    training = training0
     while engine.view(run_id).state == "running":
+        with contextlib.suppress(OSError):  # it ends after training
+            training = cpu_seconds(trainer)
         time.sleep(0.2)
     cpu, seconds = cpu_seconds(app.pid) - cpu0, time.perf_counter() - t0
     here = cpu_seconds(os.getpid()) - here0
+    busy, steal = (a - b for a, b in zip(machine_cpu(), (busy0, steal0), strict=True))
+    others = busy - (training - training0)
     polls = sum(c.polls for c in clients) - polls0
     wait_done(engine, run_id)
     for client in clients:
         client.done.set()
-    note = f"server CPU {cpu:.2f} s, clients and this benchmark {here:.2f} s in {seconds:.1f} s"
+    note = (
+        f"server CPU {cpu:.2f} s, clients and this benchmark {here:.2f} s, all but the "
+        f"training {others:.2f} s, stolen by the host {steal:.2f} s, in {seconds:.1f} s"
+    )
     if n:
         note = f"{polls} polls; {note}"
     speed = fit_images_per_second(cfg, engine.result(run_id)["seconds"])
