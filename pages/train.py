@@ -223,6 +223,8 @@ def live_view(run_id: str) -> None:
     if view.done and st.session_state.get("train_shown_done") != run_id:
         st.session_state["train_shown_done"] = run_id
         st.rerun(scope="app")
+    elif not view.done and view.state != st.session_state.get("train_page_state"):
+        st.rerun(scope="app")  # the note above the form names the run's state: keep it true
 
 
 def show_outcome(view: jobs.RunView) -> None:
@@ -308,6 +310,7 @@ elif not run_id:
     apply_recipe_link()
 busy = view is not None and not view.done
 if busy:
+    st.session_state["train_page_state"] = view.state
     st.info(RUN_STATE_NOTES.get(view.state, RUN_STATE_NOTES["running"]))
 settings_form(disabled=busy)
 recipe = urlencode(to_query(form_config()))

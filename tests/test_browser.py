@@ -374,10 +374,14 @@ def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_
 
 
 def chart_points(pg) -> int:
-    """Number of per-batch points in the live training chart (0 before it appears)."""
+    """Number of per-batch points in the live training chart (0 before it appears); they
+    come as a list or as a base64 typed array (Plotly's encoding of numpy arrays)."""
     return pg.evaluate(
         "() => { const p = document.querySelector('.js-plotly-plot');"
-        " return p && p.data && p.data[0] ? p.data[0].x.length : 0; }"
+        " if (!(p && p.data && p.data[0])) return 0;"
+        " const x = p.data[0].x;"
+        " if (x.length !== undefined) return x.length;"
+        " return atob(x.bdata).length / {f4: 4, f8: 8}[x.dtype]; }"
     )
 
 

@@ -74,7 +74,7 @@ def test_live_training_curves_update_in_place_and_draw_what_a_new_figure_draws()
     updated = training_curves(points, logs, live)
     assert updated is live  # the same traces: only their data changed
     assert pio.to_json(updated) == pio.to_json(training_curves(points, logs))
-    assert list(updated.data[0].x[-2:]) == [round(118 / 50, 4), round(119 / 50, 4)]
+    assert np.allclose(updated.data[0].x[-2:], [118 / 50, 119 / 50])
     # The first epoch's markers are new traces, so the figure is drawn anew
     more = training_curves(points, [*logs, dict(logs[0], epoch=2)], training_curves(points, []))
     assert [len(t.x) for t in more.data] == [120, 120, 2, 2, 2, 2]

@@ -161,7 +161,10 @@ def test_unwatched_run_stops_after_its_epoch_and_expires(engine):
         run_id = engine.submit(tiny_config(epochs=50))
     finally:
         engine.unwatched_timeout = jobs.UNWATCHED_TIMEOUT
-    # Nobody watches (watched=False reads without counting as a look).
+    # Looked at while it waits for a worker (an earlier test's run may still hold one), so
+    # it is not cancelled as a queued run of a closed page; then nobody watches
+    # (watched=False reads without counting as a look).
+    wait_for(lambda: engine.view(run_id).state == "running", 120)
     view = wait_for(lambda: (v := engine.view(run_id, watched=False)).done and v, 120)
     assert view.state == "stopped" and "nobody watched" in view.message
     assert view.summary["accuracy"] > 0.1  # the finished epochs' model was kept and tested
