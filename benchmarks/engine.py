@@ -25,16 +25,6 @@ import numpy as np
 from fashion_cnn import jobs
 from fashion_cnn.config import QUICK_RUN, TrainConfig
 
-TINY = TrainConfig(
-    architecture="tiny",
-    epochs=3,
-    optimizer="adam",
-    learning_rate=3e-3,
-    train_subset=10000,
-    validation_split=0.1,
-    warmup_epochs=0,
-)
-
 
 def wait_done(engine: jobs.Engine, run_id: str, watched: bool = True) -> jobs.RunView:
     while not (view := engine.view(run_id, watched=watched)).done:
@@ -263,7 +253,7 @@ def burst(runs: int, closed_every: int = 4) -> None:
     """`runs` runs submitted at once from `runs` sessions; every `closed_every`-th page is
     closed at once (never looks again). Each run must end served or cancelled."""
     engine = jobs.Engine.start(workers=2, queued_timeout=10)
-    cfg = replace(TINY, epochs=1, train_subset=2000)
+    cfg = replace(QUICK_RUN, epochs=1, train_subset=2000, warmup_epochs=0)
     start = time.perf_counter()
     run_ids = [engine.submit(replace(cfg, seed=i)) for i in range(runs)]
     closed = set(run_ids[closed_every - 1 :: closed_every])

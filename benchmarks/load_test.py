@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,20 +24,13 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
 from fashion_cnn import jobs
-from fashion_cnn.config import TrainConfig
+from fashion_cnn.config import QUICK_RUN
 from tests.live_app import running_app
 
 RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 
 # A run long enough to outlast the load.
-LONG_RUN = TrainConfig(
-    architecture="tiny",
-    epochs=50,
-    optimizer="adam",
-    learning_rate=3e-3,
-    train_subset=20000,
-    warmup_epochs=0,
-)
+LONG_RUN = replace(QUICK_RUN, epochs=50)
 
 
 def open_page(ws, page: str, timeout: float, query: str = "") -> tuple[float, str | None]:
@@ -114,7 +108,8 @@ def main() -> None:
         if cluster:
             engine = jobs.Engine.start(cluster.address)
             run_ids = [engine.submit(LONG_RUN) for _ in range(args.training)]
-            while any(engine.view(r).state != "running" for r in run_ids):
+            # until both train: a run is "running" while its process still loads TensorFlow
+            while any(not engine.view(r).progress.images_seen for r in run_ids):
                 time.sleep(0.5)
             print(f"{args.training} runs training on {args.training} workers")
         times, errors = [], []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 from distributed import Client
 
 from fashion_cnn import jobs
-from fashion_cnn.config import TrainConfig
+from fashion_cnn.config import QUICK_RUN, TrainConfig
 from fashion_cnn.predict import Predictor
 
 QUEUED_TIMEOUT = 3.0  # instead of a minute, so the test of a closed page is short
@@ -28,18 +29,9 @@ def engine(real_data):
 
 
 def tiny_config(**changes) -> TrainConfig:
-    base = dict(
-        architecture="tiny",
-        epochs=2,
-        batch_size=64,
-        learning_rate=3e-3,
-        optimizer="adam",
-        augment=False,
-        warmup_epochs=0,
-        train_subset=2000,
-        validation_split=0.1,
-    )
-    return TrainConfig(**{**base, **changes})
+    """The Train page's first-visit run, cut to seconds."""
+    short = dict(epochs=2, batch_size=64, train_subset=2000, augment=False, warmup_epochs=0)
+    return replace(QUICK_RUN, **{**short, **changes})
 
 
 def wait_for(condition, timeout: float = 120.0, every: float = 0.2):

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from fashion_cnn.augment import AugmentSettings, augment
-from fashion_cnn.config import TrainConfig
+from fashion_cnn.config import QUICK_RUN, TrainConfig
 from fashion_cnn.export import onnx_bytes
 from fashion_cnn.training import evaluate_on_test, save_model_atomic, train
 
 
 def small_config(seed: int) -> TrainConfig:
-    return TrainConfig(
-        architecture="tiny",
-        epochs=1,
-        optimizer="adam",
-        learning_rate=3e-3,
-        train_subset=2000,
-        warmup_epochs=0,
-        seed=seed,
-    )
+    return replace(QUICK_RUN, epochs=1, train_subset=2000, warmup_epochs=0, seed=seed)
 
 
 def test_seeded_runs_reproduce(real_data):
@@ -84,21 +77,13 @@ def test_init_from_starts_at_the_given_weights(tmp_path, real_data):
     model = train(small_config(3), real_data).model
     path = tmp_path / "start.keras"
     model.save(path)
-    again = TrainConfig(
-        **{
-            **small_config(4).__dict__,
-            "init_from": str(path),
-            "epochs": 1,
-            "learning_rate": 1e-9,
-            "train_subset": 256,
-        }
-    )
+    again = replace(small_config(4), init_from=str(path), learning_rate=1e-9, train_subset=256)
     tuned = train(again, real_data).model
     # Learning rate ~0: the trainable weights stay those of the file (batch norm's moving
     # statistics still follow the new batches).
     for start, end in zip(model.trainable_weights, tuned.trainable_weights, strict=True):
         assert np.allclose(np.asarray(start), np.asarray(end), atol=1e-4)
-    fresh = train(TrainConfig(**{**again.__dict__, "init_from": ""}), real_data).model
+    fresh = train(replace(again, init_from=""), real_data).model
     first = np.asarray(model.trainable_weights[0])
     assert not np.allclose(np.asarray(fresh.trainable_weights[0]), first)
 

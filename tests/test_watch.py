@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from fashion_cnn.config import TrainConfig
+from fashion_cnn.config import QUICK_RUN
 from fashion_cnn.data import FashionMNIST
 from fashion_cnn.training import train
 from fashion_cnn.watch import EpochSnapshots, strip_indices
@@ -26,14 +28,7 @@ def test_each_epoch_publishes_a_snapshot(real_data):
         source_dir=None,
     )
     watch = EpochSnapshots(held.x_test, held.y_test, snapshots.append)
-    cfg = TrainConfig(
-        architecture="tiny",
-        epochs=2,
-        optimizer="adam",
-        learning_rate=3e-3,
-        warmup_epochs=0,
-        augment=False,
-    )
+    cfg = replace(QUICK_RUN, epochs=2, train_subset=0, warmup_epochs=0, augment=False)
     train(cfg, held, callbacks=[watch])
     assert [s["epoch"] for s in snapshots] == [1, 2]
     last = snapshots[-1]
