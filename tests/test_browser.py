@@ -314,7 +314,7 @@ def test_phone_gallery_reads_in_rows_in_the_chosen_order(phone, app_url):
     ("path", "ready", "name"),
     [
         ("", "The bundled CNN", "home-phone"),
-        ("/train", "Start training", "train-phone"),
+        ("/train", "Early stopping patience", "train-phone"),  # the form's last widget
     ],
 )
 def test_phone_page_fits_the_screen(phone, app_url, path, ready, name):
