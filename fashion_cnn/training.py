@@ -31,6 +31,7 @@ from fashion_cnn.model import (
 )
 
 DRAWING_POOL = 30_000  # drawn garments made once per run, drawn from again each epoch
+STATISTICS_SAMPLE = 1024  # training images that set batch norm's statistics
 
 
 @dataclass
@@ -53,6 +54,52 @@ class StopWhenSet(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         if self.event.is_set():
             self.model.stop_training = True
+
+
+class BatchNormStatistics(keras.callbacks.Callback):
+    """Sets each batch norm layer's statistics (the means and variances it uses outside
+    training) from a fixed sample of training images, before each validation, after each
+    epoch and when training ends.
+
+    Why: Keras keeps moving averages that start at mean 0 and variance 1 and forget that
+    start by 10% a step. After 30 steps (2 epochs of 2,000 images) 4% of that variance of 1
+    was left, twice the first layer's real variance, and the network answered at random
+    outside training: 13% test accuracy, 54% once set from a sample. Long runs barely
+    change (82.15% and 82.05% after 5 epochs of 20,000 images)."""
+
+    def __init__(self, images: np.ndarray, batch_size: int = 256):
+        super().__init__()
+        self.batches = [
+            images[i : i + batch_size, ..., None].astype(np.float32)
+            for i in range(0, len(images), batch_size)
+        ]
+        self.done = False
+
+    def set_statistics(self) -> None:
+        """The sample's mean of batch means and of batch variances (a cumulative average)."""
+        norm = keras.layers.BatchNormalization
+        layers = [layer for layer in self.model.layers if isinstance(layer, norm)]
+        momentum = {layer.name: layer.momentum for layer in layers}
+        for k, batch in enumerate(self.batches):
+            for layer in layers:
+                layer.momentum = k / (k + 1)  # the first batch replaces what was there
+            self.model(batch, training=True)
+        for layer in layers:
+            layer.momentum = momentum[layer.name]
+        self.done = True
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.done = False
+
+    def on_test_begin(self, logs=None):
+        if not self.done:
+            self.set_statistics()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.on_test_begin()
+
+    def on_train_end(self, logs=None):
+        self.set_statistics()  # again: early stopping may have put back an earlier epoch
 
 
 class AugmentedBatches(keras.utils.PyDataset):
@@ -152,7 +199,8 @@ def train(
             x_val[..., None].astype(np.float32),
             keras.utils.to_categorical(y_val, config.NUM_CLASSES),
         )
-    callbacks = list(callbacks or [])
+    # First, so that what other callbacks see after an epoch uses the set statistics.
+    callbacks = [BatchNormStatistics(x_train[:STATISTICS_SAMPLE]), *(callbacks or [])]
     if cfg.early_stopping and validation is not None:
         callbacks.append(
             keras.callbacks.EarlyStopping(patience=cfg.early_stopping, restore_best_weights=True)

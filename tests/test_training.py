@@ -26,6 +26,14 @@ def test_seeded_runs_reproduce(real_data):
     assert abs(scores[0]["accuracy"] - scores[1]["accuracy"]) <= 0.003
 
 
+def test_a_run_of_one_short_epoch_already_answers_well_above_chance(real_data):
+    # 15 steps: batch norm's moving averages still held most of their start values and the
+    # network answered at random outside training (11% on the test set, validation 9%).
+    result = train(replace(QUICK_RUN, epochs=1, train_subset=2000), real_data)
+    assert result.history["val_accuracy"][-1] > 0.3
+    assert evaluate_on_test(onnx_bytes(result.model), real_data, 2000)["accuracy"] > 0.3
+
+
 def test_failed_save_keeps_the_good_file(tmp_path, monkeypatch, real_data):
     model = train(small_config(1), real_data).model
     path = tmp_path / "model.keras"
