@@ -14,14 +14,25 @@ def with_article(name: str) -> str:
 
 
 def training_story(card: dict) -> tuple[float, str]:
-    """A model card's total training minutes, and how it was trained in one sentence."""
+    """A model card's total training minutes, and how it was trained in one sentence.
+
+    A fine-tuned model's card names its start; what the start's card lacked is left out."""
     own = f"{plural(card['epochs_completed'], 'epoch')} (`{card['command']}`)"
     base = card.get("fine_tuned_from")
     if not base:
         return card["training_seconds"] / 60, f"Trained for {own} on {card['machine']}."
     minutes = (card["training_seconds"] + (base.get("training_seconds") or 0)) / 60
-    return minutes, (
-        f"Trained for {plural(base.get('epochs_completed') or 0, 'epoch')} "
-        f"(`{base.get('command')}`, {base.get('test_accuracy', 0):.2%} on the test set), then "
-        f"fine-tuned for {own} with drawn garments mixed in, on {card['machine']}."
+    known = [f"`{base['command']}`"] if base.get("command") else []
+    if base.get("test_accuracy") is not None:
+        known.append(f"{base['test_accuracy']:.2%} on the test set")
+    start = f" ({', '.join(known)})" if known else ""
+    if base.get("epochs_completed"):
+        first = f"Trained for {plural(base['epochs_completed'], 'epoch')}{start}, then fine-tuned"
+    else:
+        first = f"Fine-tuned from another model{start}"
+    drawn = (
+        " with drawn garments mixed in"
+        if card.get("training_settings", {}).get("drawing_share")
+        else ""
     )
+    return minutes, f"{first} for {own}{drawn}, on {card['machine']}."

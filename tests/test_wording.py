@@ -40,6 +40,11 @@ def test_training_story_tells_a_fine_tune_and_adds_its_minutes():
     assert minutes == 110
     assert "then fine-tuned for 1 epoch (`python train_model.py --init-from m.keras`)" in story
     assert "94.69% on the test set" in story
+    # A start without a card of its own (every field None) still reads as a sentence.
+    bare = {**tuned, "fine_tuned_from": dict.fromkeys(fresh)}
+    minutes, story = training_story(bare)
+    assert minutes == 10 and "None" not in story
+    assert story.startswith("Fine-tuned from another model for 1 epoch")
 
 
 def test_next_experiment_follows_the_run():
