@@ -59,6 +59,15 @@ def pick_random(labels: np.ndarray) -> None:
     if chosen != ALL_CLASSES:
         pool = np.flatnonzero(labels == config.CLASS_NAMES.index(chosen))
     st.session_state["test_index"] = int(np.random.default_rng().choice(pool))
+    link_test_image()
+
+
+def link_test_image() -> None:
+    """The address links to the test image the visitor picked (a plain visit gets none,
+    so that reloading it opens the Draw tab, not this one)."""
+    index = str(st.session_state["test_index"])
+    st.query_params["image"] = index
+    st.session_state["classify_link"] = (st.session_state.get(VISIT), index)
 
 
 def linked_test_index(text: str, count: int) -> int:
@@ -271,14 +280,16 @@ with upload_tab:
 with test_tab:
     number_col, class_col, pick_col = st.columns([1, 2, 2], vertical_alignment="bottom")
     index = number_col.number_input(
-        "Test image", 0, len(data.x_test) - 1, key="test_index", help="Its number, 0 to 9,999"
+        "Test image",
+        0,
+        len(data.x_test) - 1,
+        key="test_index",
+        help="Its number, 0 to 9,999",
+        on_change=link_test_image,
     )
     class_col.selectbox("Of class", [ALL_CLASSES, *config.CLASS_NAMES], key="test_class")
     pick_col.button(
         "🎲 Pick a random test image", key="test_pick", on_click=pick_random, args=(data.y_test,)
     )
-    if st.query_params.get("image") != str(index):  # the address links to the image shown
-        st.query_params["image"] = str(index)
-        st.session_state["classify_link"] = (st.session_state.get(VISIT), str(index))
     st.caption(f"Test image #{index} of {len(data.x_test):,}, never seen in training.")
     show_result(model, data.x_test[index], "test", truth=int(data.y_test[index]))

@@ -51,9 +51,13 @@ def test_classify_test_image_tab(real_data):
     assert prediction.value in config.CLASS_NAMES
     assert any("True label" in m.value for m in at.markdown)
     first = at.caption[-1].value
+    assert "image" not in at.query_params  # a plain visit's address names no test image
     at.button(key="test_pick").click().run()
     assert not at.exception and at.caption[-1].value.startswith("Test image #")
     assert first.startswith("Test image #0 ")
+    linked = at.query_params["image"]  # AppTest gives a list or a string
+    linked = linked[0] if isinstance(linked, list) else linked
+    assert at.caption[-1].value.startswith(f"Test image #{linked} ")
 
 
 @pytest.mark.parametrize(
