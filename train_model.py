@@ -101,14 +101,22 @@ def stop_on_ctrl_c() -> threading.Event:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from fashion_cnn.export import onnx_bytes
+    from fashion_cnn.feature_map import layout_path, tsne_2d, write_layout
+    from fashion_cnn.model import ModelFileError
+    from fashion_cnn.predict import Predictor
     from fashion_cnn.training import (
         StopWhenSet,
         evaluate_on_test,
         save_model_and_card,
         train,
     )
+    from fashion_cnn.verdict import calibrated_card
 
-    cfg = config_from_args(args)
+    try:
+        cfg = config_from_args(args)
+    except ValueError as exc:  # a setting no run can use
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     out = Path(tempfile.mkdtemp()) / DEFAULT_OUT.name if args.dry_run else args.out
 
     # Data: the four IDX files, checked.
@@ -127,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         result = train(cfg, data, [StopWhenSet(interrupted)], verbose=verbose)
     except KeyboardInterrupt:
         interrupted.set()
+    except (ModelFileError, ValueError) as exc:  # --init-from: missing, or another design
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     finally:
         signal.signal(signal.SIGINT, previous_handler)
     if interrupted.is_set():
@@ -136,17 +147,23 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 130
 
-    # Evaluate on the test set, then save model and card atomically.
+    # Evaluate on the test set, work out the verdict's detector and Explore's map, and only
+    # then replace the model, its twin and its card: a model never goes live half made.
     onnx = onnx_bytes(result.model)  # the twin the app serves is the one evaluated
-    metrics = evaluate_on_test(onnx, data, limit=1000 if args.dry_run else 0)
+    try:
+        metrics = evaluate_on_test(onnx, data, limit=1000 if args.dry_run else 0)
+        extra, coords = {}, None
+        if not args.dry_run:  # minutes a dry run has no use for
+            predictor = Predictor(onnx, out.stem)
+            extra["verdict"] = calibrated_card(predictor, data)[1]  # a minute, 60,000 images
+            coords = tsne_2d(predictor.features(data.x_test))  # Explore's t-SNE map: 1.5 min
+    except KeyboardInterrupt:
+        print("\nInterrupted: nothing was saved; the existing model is unchanged.", file=sys.stderr)
+        return 130
     command = "python train_model.py " + shlex.join(argv if argv is not None else sys.argv[1:])
-    card = save_model_and_card(result, cfg, metrics, data, out, command.strip(), onnx)
-    if not args.dry_run:  # minutes a dry run has no use for
-        from fashion_cnn.feature_map import write_test_layout
-        from fashion_cnn.verdict import write_detector
-
-        write_detector(out, data)  # a minute of features on 60,000 images
-        write_test_layout(out, data.x_test)  # Explore's t-SNE map: 1.5 minutes
+    card = save_model_and_card(result, cfg, metrics, data, out, command.strip(), onnx, extra)
+    if coords is not None:  # a map of other weights is never shown: it names its model
+        write_layout(layout_path(out), coords, predictor.key)
     print(
         f"Test accuracy {metrics['accuracy']:.2%} on {metrics['count']} images; "
         f"{card['parameters']:,} parameters; {card['file_bytes'] / 1e6:.2f} MB; "

@@ -60,14 +60,15 @@ def architecture_names() -> list[str]:
     return list(ARCHITECTURES)
 
 
-def setting(default, help: str, **widget):
+def setting(default, help: str, valid: tuple | None = None, **widget):
     """A TrainConfig field declared once for the command line and the Train form.
 
-    `help` becomes the flag's help text and the widget's tooltip. `widget` describes the
-    form control: kind ("select", "number", "slider", "select_slider", "toggle"), label,
-    and its choices (a tuple, or a function that returns them) or min/max/step. A field
-    without `kind` is a flag of train_model.py only."""
-    return field(default=default, metadata={"help": help, **widget})
+    `help` becomes the flag's help text and the widget's tooltip. `valid` is the (low,
+    high) range any run can use (None: no bound), checked for every TrainConfig; the form
+    offers less. `widget` describes the form control: kind ("select", "number", "slider",
+    "select_slider", "toggle"), label, and its choices (a tuple, or a function that returns
+    them) or min/max/step. A field without `kind` is a flag of train_model.py only."""
+    return field(default=default, metadata={"help": help, "valid": valid, **widget})
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,18 @@ class TrainConfig:
         choices=architecture_names,
     )
     epochs: int = setting(
-        55, "Passes over the training images", kind="number", label="Epochs", min=1, max=60
+        55,
+        "Passes over the training images",
+        (1, None),
+        kind="number",
+        label="Epochs",
+        min=1,
+        max=60,
     )
     batch_size: int = setting(
         128,
         "Images per weight update",
+        (1, None),
         kind="select_slider",
         label="Batch size",
         choices=(32, 64, 128, 256, 512),
@@ -98,6 +106,7 @@ class TrainConfig:
     train_subset: int = setting(
         0,
         "Use only this many training images; 0: all 60,000. Fewer train faster",
+        (0, None),
         kind="select_slider",
         label="Training images",
         choices=(2000, 5000, 10000, 20000, 60000),
@@ -112,6 +121,7 @@ class TrainConfig:
     learning_rate: float = setting(
         0.1,
         "Peak step size, after a warm-up",
+        (0.0, 10.0),
         kind="select_slider",
         label="Learning rate",
         choices=(1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1),
@@ -119,6 +129,7 @@ class TrainConfig:
     dropout: float = setting(
         0.0,  # with erasing and weight decay, dropout only cost accuracy
         "Share of features dropped before the classifier",
+        (0.0, 0.95),
         kind="slider",
         label="Dropout",
         min=0.0,
@@ -128,6 +139,7 @@ class TrainConfig:
     weight_decay: float = setting(
         5e-4,
         "L2 weight decay: pulls weights towards zero",
+        (0.0, 1.0),
         kind="select_slider",
         label="L2 weight decay",
         choices=(0.0, 1e-5, 1e-4, 5e-4, 1e-3),
@@ -141,6 +153,7 @@ class TrainConfig:
     validation_split: float = setting(
         0.0,
         "Share held out from training to watch for overfitting",
+        (0.0, 0.9),
         kind="slider",
         label="Validation share",
         min=0.0,
@@ -150,6 +163,7 @@ class TrainConfig:
     early_stopping: int = setting(
         0,
         "Stop after this many epochs without a better validation loss; 0 turns it off",
+        (0, None),
         kind="number",
         label="Early stopping patience",
         min=0,
@@ -159,17 +173,30 @@ class TrainConfig:
         0.0,
         "Share of each epoch's images swapped for drawn garments (fashion_cnn.drawings), so "
         "the Draw tab's inputs are familiar; 0: none",
+        (0.0, 1.0),
     )
     init_from: str = setting(
         "", "A .keras file of the same architecture to start from (fine-tuning); '': random"
     )
-    label_smoothing: float = setting(0.1, "Share of each target spread over the other classes")
-    warmup_epochs: int = setting(2, "Epochs of linear learning-rate warm-up")
+    label_smoothing: float = setting(
+        0.1, "Share of each target spread over the other classes", (0.0, 0.9)
+    )
+    warmup_epochs: int = setting(2, "Epochs of linear learning-rate warm-up", (0, None))
     seed: int = setting(42, "Random seed of the weights, the split and the augmentation")
     # XLA: about 20% faster per epoch on 2 CPU cores, but seconds of compiling up front,
     # so only train_model.py's long runs turn it on.
     jit_compile: bool = setting(False, "Compile the train step with XLA")
     augment_settings: AugmentSettings = field(default_factory=AugmentSettings)
+
+    def __post_init__(self) -> None:
+        """A setting no run can use raises ValueError, in one line for people."""
+        for f in fields(self):
+            low, high = f.metadata.get("valid") or (None, None)
+            value = getattr(self, f.name)
+            if (low is not None and value < low) or (high is not None and value > high):
+                flag = "--" + f.name.replace("_", "-")
+                bounds = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
+                raise ValueError(f"{flag} must be {bounds}, not {value:g}")
 
 
 # The Train page's first-visit settings: a run of seconds to minutes.

@@ -18,10 +18,25 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
-        os.replace(tmp, path)
+        replace_durably(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def replace_durably(written: Path, path: Path) -> None:
+    """Rename the finished file `written` over `path`, its bytes on disk first.
+
+    Without the syncs, a power cut soon after could leave `path` empty on some file
+    systems (XFS, btrfs): the rename reached the disk before the data."""
+    with open(written, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(written, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 def write_bytes_atomic(data: bytes, path: Path) -> None:

@@ -160,35 +160,46 @@ class Relay:
 
     def run(self) -> dict:
         read_end, write_end = os.pipe()
+        conn = Connection(read_end, writable=False)  # closes read_end, whatever happens
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), *sys.path])}
-        child = subprocess.Popen(
-            [sys.executable, "-m", "fashion_cnn.train_job", str(write_end)],
-            stdin=subprocess.PIPE,
-            pass_fds=(write_end,),
-            cwd=PROJECT_ROOT,
-            env=env,
-        )
-        os.close(write_end)  # the child's copy is the only one: its exit ends the pipe
-        child.stdin.write(pickle.dumps(self.cfg))
-        child.stdin.flush()
-        conn = Connection(read_end, writable=False)
-        last_check = 0.0
         try:
-            while True:
-                try:
-                    if conn.poll(0.1):
-                        self.apply(conn.recv())
-                except EOFError:
-                    break
-                if time.monotonic() - last_check >= PUBLISH_EVERY:
-                    last_check = time.monotonic()
-                    self.publish()
-                    self.follow_requests(child)
+            try:
+                child = subprocess.Popen(
+                    [sys.executable, "-m", "fashion_cnn.train_job", str(write_end)],
+                    stdin=subprocess.PIPE,
+                    pass_fds=(write_end,),
+                    cwd=PROJECT_ROOT,
+                    env=env,
+                )
+            finally:
+                os.close(write_end)  # the child's copy is the only one: its exit ends the pipe
+            try:
+                # A child that died at once reads no settings; its exit code says why.
+                with contextlib.suppress(BrokenPipeError):
+                    child.stdin.write(pickle.dumps(self.cfg))
+                    child.stdin.flush()
+                self.follow(conn, child)
+            finally:
+                with contextlib.suppress(BrokenPipeError):
+                    child.stdin.close()
+                child.wait()
         finally:
             conn.close()
-            child.stdin.close()
-            child.wait()
         return self.finish(child.returncode)
+
+    def follow(self, conn: Connection, child: subprocess.Popen) -> None:
+        """Apply the child's messages until it closes the pipe; pass on pages' requests."""
+        last_check = 0.0
+        while True:
+            try:
+                if conn.poll(0.1):
+                    self.apply(conn.recv())
+            except EOFError:
+                return
+            if time.monotonic() - last_check >= PUBLISH_EVERY:
+                last_check = time.monotonic()
+                self.publish()
+                self.follow_requests(child)
 
     def apply(self, message: tuple) -> None:
         kind, *values = message
@@ -300,6 +311,7 @@ class EmbeddedCluster:
             self.process.wait(15)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
 
 
 def start_embedded_cluster(workers: int, timeout: float = 60) -> EmbeddedCluster:
@@ -313,12 +325,23 @@ def start_embedded_cluster(workers: int, timeout: float = 60) -> EmbeddedCluster
         env={**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), *sys.path])},
     )
     lines: list[bytes] = []
-    reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(timeout)
+    first_line = threading.Event()
+
+    def read_all() -> None:
+        """The address, then anything else the cluster's processes print, passed on to our
+        stderr: a pipe nobody reads fills up and blocks whoever writes to it next."""
+        lines.append(process.stdout.readline())
+        first_line.set()
+        for line in process.stdout:
+            sys.stderr.buffer.write(line)
+            sys.stderr.flush()
+
+    threading.Thread(target=read_all, daemon=True).start()
+    first_line.wait(timeout)
     address = lines[0].decode().strip() if lines else ""
     if not address.startswith("tcp://"):
         process.kill()
+        process.wait()
         raise EngineUnavailable(f"the training cluster did not start within {timeout:.0f} s")
     return EmbeddedCluster(process, address)
 
@@ -529,8 +552,17 @@ class Engine:
 
 _engine: Engine | None = None
 _engine_lock = threading.Lock()
-_last_failure: tuple[float, str] = (0.0, "")  # when the engine last failed to start, and why
+_last_failure: tuple[float, str] | None = None  # when the engine last failed to start, and why
 RETRY_AFTER = 30.0  # seconds before a failed start is tried again: pages answer at once
+
+
+def workers_wanted() -> int:
+    """$FASHION_CNN_WORKERS worker processes for the embedded cluster (default 1)."""
+    text = os.environ.get(WORKERS_ENV, "1")
+    try:
+        return max(1, int(text))
+    except ValueError:
+        raise EngineUnavailable(f"{WORKERS_ENV}={text!r} is not a number of workers") from None
 
 
 def engine() -> Engine:
@@ -543,14 +575,11 @@ def engine() -> Engine:
                 _engine.close()
             _engine = None
         if _engine is None:
-            failed_at, why = _last_failure
-            if time.monotonic() - failed_at < RETRY_AFTER:
-                raise EngineUnavailable(why)
+            if _last_failure and time.monotonic() - _last_failure[0] < RETRY_AFTER:
+                raise EngineUnavailable(_last_failure[1])
             try:
                 _engine = Engine.start(
-                    os.environ.get(SCHEDULER_ENV) or None,
-                    max(1, int(os.environ.get(WORKERS_ENV, "1"))),
-                    connect_timeout=5,
+                    os.environ.get(SCHEDULER_ENV) or None, workers_wanted(), connect_timeout=5
                 )
             except EngineUnavailable as exc:
                 _last_failure = (time.monotonic(), str(exc))

@@ -21,7 +21,7 @@ from fashion_cnn.data import FashionMNIST
 from fashion_cnn.drawings import drawing_inputs
 from fashion_cnn.evaluation import evaluate_probabilities
 from fashion_cnn.export import onnx_bytes, onnx_path
-from fashion_cnn.files import write_bytes_atomic
+from fashion_cnn.files import replace_durably, write_bytes_atomic
 from fashion_cnn.model import (
     ARCHITECTURES,
     build_model,
@@ -232,7 +232,7 @@ def save_model_atomic(model: keras.Model, path: Path) -> None:
     try:
         tmp_path = tmp_dir / path.name
         model.save(tmp_path)
-        os.replace(tmp_path, path)
+        replace_durably(tmp_path, path)
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
 
@@ -297,11 +297,12 @@ def save_model_and_card(
     model_path: Path,
     command: str = "",
     onnx: bytes | None = None,
+    extra: dict | None = None,
 ) -> dict:
-    """Save the model, its ONNX twin (`onnx`, or exported now), then its card, each
-    atomically; returns the card."""
+    """Save the model, its ONNX twin (`onnx`, or exported now), then its card with the
+    `extra` blocks (the verdict's detector), each atomically; returns the card."""
     save_model_atomic(result.model, model_path)
     write_bytes_atomic(onnx or onnx_bytes(result.model), onnx_path(model_path))
-    card = build_model_card(result, cfg, metrics, data, model_path, command)
+    card = build_model_card(result, cfg, metrics, data, model_path, command) | (extra or {})
     write_bytes_atomic(json.dumps(card, indent=1).encode(), model_card_path(model_path))
     return card

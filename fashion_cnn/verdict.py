@@ -99,19 +99,24 @@ def calibrate(
     return GarmentDetector.fit(features(images[fitted]), labels[fitted], features(images[held]))
 
 
+def calibrated_card(predictor, data) -> tuple[GarmentDetector, dict]:
+    """A detector for `predictor` calibrated on the training split, and its model card
+    block with the share of test images it calls not a garment."""
+    detector = calibrate(predictor.features, data.x_train, data.y_train)
+    test = detector.distances(predictor.features(data.x_test)) > detector.distance_above
+    return detector, detector.as_card({"test_not_a_garment": round(float(test.mean()), 4)})
+
+
 def write_detector(keras_path: Path, data) -> GarmentDetector:
     """Calibrate the detector of the model beside `keras_path` (through its exported twin)
-    on the training split and store it, with the rates it gives, in the model card."""
+    and store it, with the rate it gives, in the model card."""
     from fashion_cnn.files import write_bytes_atomic
     from fashion_cnn.model import model_card_path, read_model_card
     from fashion_cnn.predict import Predictor
 
-    predictor = Predictor.load(keras_path)
-    detector = calibrate(predictor.features, data.x_train, data.y_train)
-    test = detector.distances(predictor.features(data.x_test)) > detector.distance_above
-    rates = {"test_not_a_garment": round(float(test.mean()), 4)}
+    detector, block = calibrated_card(Predictor.load(keras_path), data)
     card = read_model_card(keras_path)
-    card["verdict"] = detector.as_card(rates)
+    card["verdict"] = block
     write_bytes_atomic(json.dumps(card, indent=1).encode(), model_card_path(keras_path))
     return detector
 

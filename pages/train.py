@@ -217,7 +217,10 @@ def live_view(run_id: str) -> None:
     if view.state in ("queued", "starting", "running") and st.button(
         label, key="train_stop", help="A run ends after the current batch, keeping finished epochs"
     ):
-        jobs.engine().stop(run_id)
+        try:
+            jobs.engine().stop(run_id)
+        except ENGINE_ERRORS as exc:
+            st.error(f"Could not reach the training cluster to stop the run: {jobs.one_line(exc)}")
     if view.state == "evaluating":
         st.info("Measuring accuracy on the 10,000 test images…")
     if view.done and st.session_state.get("train_shown_done") != run_id:

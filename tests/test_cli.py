@@ -70,6 +70,22 @@ def test_train_model_reports_missing_dataset(tmp_path):
     assert "dataset-fashion-mnist" in result.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--batch-size", "0"], "--batch-size must be at least 1, not 0"),
+        (["--validation-split", "1.5"], "--validation-split must be from 0 to 0.9"),
+        (["--init-from", "/no/such/model.keras"], "not found"),
+    ],
+    ids=["batch-size", "validation-split", "init-from"],
+)
+def test_train_model_refuses_bad_settings_in_one_line(flags, said):
+    result = run("train_model.py", "--dry-run", "--architecture", "tiny", *flags)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert said in result.stderr.strip().splitlines()[-1]
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
 def test_training_stopped_halfway_leaves_the_good_model(dry_run_model, tmp_path, sig):
     good = tmp_path / "fashion_cnn.keras"

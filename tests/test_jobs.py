@@ -143,6 +143,13 @@ def test_unreachable_cluster_is_one_line():
     assert "tcp://127.0.0.1:9" in str(caught.value) and "\n" not in str(caught.value)
 
 
+def test_a_bad_number_of_workers_is_one_line(monkeypatch):
+    monkeypatch.setenv(jobs.WORKERS_ENV, "two")
+    with pytest.raises(jobs.EngineUnavailable) as caught:
+        jobs.workers_wanted()
+    assert str(caught.value) == f"{jobs.WORKERS_ENV}='two' is not a number of workers"
+
+
 def test_unknown_run_is_none(engine):
     assert engine.view("no-such-run") is None
 
@@ -159,7 +166,7 @@ def test_unwatched_run_stops_after_its_epoch_and_expires(engine):
     wait_for(lambda: engine.view(run_id).state == "running", 120)
     view = wait_for(lambda: (v := engine.view(run_id, watched=False)).done and v, 120)
     assert view.state == "stopped" and "nobody watched" in view.message
-    assert view.summary["accuracy"] > 0.1  # the finished epochs' model was kept and tested
+    assert view.summary["accuracy"] > 0.3  # the finished epoch's model was kept and tested
     assert engine.result(run_id)["epochs_completed"] == view.progress.epoch >= 1
     engine.keep_seconds = 0.0  # instead of an hour
     try:

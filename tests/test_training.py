@@ -11,6 +11,7 @@ import pytest
 from fashion_cnn.augment import AugmentSettings, augment
 from fashion_cnn.config import QUICK_RUN, TrainConfig
 from fashion_cnn.export import onnx_bytes
+from fashion_cnn.predict import Predictor
 from fashion_cnn.training import evaluate_on_test, save_model_atomic, train
 
 
@@ -19,11 +20,19 @@ def small_config(seed: int) -> TrainConfig:
 
 
 def test_seeded_runs_reproduce(real_data):
-    scores = [
-        evaluate_on_test(onnx_bytes(train(small_config(7), real_data).model), real_data, 2000)
+    runs = [
+        Predictor(onnx_bytes(train(small_config(7), real_data).model), "run").probabilities(
+            real_data.x_test[:2000]
+        )
         for _ in range(2)
     ]
-    assert abs(scores[0]["accuracy"] - scores[1]["accuracy"]) <= 0.003
+    np.testing.assert_allclose(runs[0], runs[1], atol=1e-4)  # the same model, on a CPU
+    other = train(small_config(8), real_data).model
+    assert not np.allclose(
+        Predictor(onnx_bytes(other), "other").probabilities(real_data.x_test[:2000]),
+        runs[0],
+        atol=1e-2,
+    )  # another seed: another model
 
 
 def test_a_run_of_one_short_epoch_already_answers_well_above_chance(real_data):
