@@ -16,6 +16,7 @@ import json
 import time
 
 import numpy as np
+from scipy.stats import rankdata
 
 from benchmarks.input_accuracy import make_drawing, make_photo
 from benchmarks.ood_sets import ood_sets, pictures
@@ -30,7 +31,7 @@ from fashion_cnn.verdict import NOT_A_GARMENT, UNSURE, verdicts
 
 def auroc(inside: np.ndarray, outside: np.ndarray) -> float:
     """Chance that an outside input lies farther than an inside one (ties count half)."""
-    ranks = np.concatenate([inside, outside]).argsort().argsort() + 1.0
+    ranks = rankdata(np.concatenate([inside, outside]))  # tied values share their mean rank
     outside_ranks = ranks[len(inside) :].sum()
     return (outside_ranks - len(outside) * (len(outside) + 1) / 2) / (len(inside) * len(outside))
 

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 
 from fashion_cnn import config
+from fashion_cnn.mistakes import row_normalise
 from fashion_cnn.wording import plural
 
 ACCENT = "#e4572e"
@@ -18,11 +19,7 @@ DIAGONAL = "#e8ecf0"
 
 def image_strip(images: np.ndarray, scale: int = 2, gap: int = 2) -> np.ndarray:
     """Images side by side on one uint8 row, enlarged by `scale`, separated by `gap` px."""
-    tiles = [np.kron(np.asarray(im, np.uint8), np.ones((scale, scale), np.uint8)) for im in images]
-    h = tiles[0].shape[0]
-    spacer = np.full((h, gap), 255, np.uint8)
-    parts = [p for tile in tiles for p in (tile, spacer)][:-1]
-    return np.concatenate(parts, axis=1)
+    return image_grid(images, len(images), scale, gap)
 
 
 def image_grid(images: np.ndarray, columns: int, scale: int = 2, gap: int = 2) -> np.ndarray:
@@ -251,7 +248,6 @@ def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Fi
     the mistakes stand out. Point i is the cell (true, predicted) = divmod(i, 10); trace 0
     holds the points, trace 1 the cells, each cell i in colour i of its colour scale.
     """
-    from fashion_cnn.errors import row_normalise
 
     names = list(config.CLASS_NAMES)
     rates = row_normalise(cm)

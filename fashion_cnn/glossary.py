@@ -28,9 +28,10 @@ NOTES = {
     "gradcam": "**Grad-CAM** colours the parts of the image that raised the predicted "
     "class's probability most, from the last convolution's feature maps and how much each "
     "map counts for that class.",
-    "feature_map": "The **feature map** places each test image by the 128 numbers the CNN "
-    "computes just before its answer. Images close together look alike to the network; a "
-    "mistake inside another class's cloud is one the network could hardly avoid.",
+    "feature_map": "The **feature map** places each test image by the numbers the CNN "
+    "computes just before its answer (one per channel of its last convolution). Images "
+    "close together look alike to the network; a mistake inside another class's cloud is "
+    "one the network could hardly avoid.",
 }
 
 

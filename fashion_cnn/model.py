@@ -52,13 +52,14 @@ class ModelFileError(RuntimeError):
     """The model file is missing or unreadable; the message is one line meant for people."""
 
 
-def build_model(architecture: str = DEFAULT_ARCHITECTURE, dropout: float = 0.2, l2: float = 0.0):
-    """A compiled-free Keras model: (N, 28, 28, 1) pixels 0-255 in, 10 probabilities out."""
+def build_model(architecture: str = DEFAULT_ARCHITECTURE, dropout: float = 0.2):
+    """A compiled-free Keras model: (N, 28, 28, 1) pixels 0-255 in, 10 probabilities out.
+
+    No kernel regularizer: weight decay is the optimizer's (training.build_optimizer)."""
     import keras
     from keras import layers
 
     arch = ARCHITECTURES[architecture]
-    regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
     inputs = keras.Input((config.IMAGE_SIZE, config.IMAGE_SIZE, 1), name="pixels")
     x = layers.Rescaling(1.0 / 255.0, name="rescale")(inputs)
     for b, widths in enumerate(arch.blocks, start=1):
@@ -68,7 +69,6 @@ def build_model(architecture: str = DEFAULT_ARCHITECTURE, dropout: float = 0.2, 
                 3,
                 padding="same",
                 use_bias=False,
-                kernel_regularizer=regularizer,
                 name=f"block{b}_conv{c}",
             )(x)
             x = layers.BatchNormalization(momentum=0.9, name=f"block{b}_bn{c}")(x)
@@ -77,9 +77,7 @@ def build_model(architecture: str = DEFAULT_ARCHITECTURE, dropout: float = 0.2, 
             x = layers.MaxPooling2D(name=f"block{b}_pool")(x)
     x = layers.GlobalAveragePooling2D(name="gap")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
-    outputs = layers.Dense(
-        config.NUM_CLASSES, activation="softmax", kernel_regularizer=regularizer, name="probs"
-    )(x)
+    outputs = layers.Dense(config.NUM_CLASSES, activation="softmax", name="probs")(x)
     return keras.Model(inputs, outputs, name=f"fashion_cnn_{architecture}")
 
 

@@ -189,6 +189,12 @@ class Predictor:
             for p, v in zip(out[PROBABILITIES], judged, strict=True)
         ]
 
+    @cached_property
+    def feature_count(self) -> int:
+        """How many penultimate features the model computes (its last convolution's width)."""
+        shape = next(o.shape for o in self.session.get_outputs() if o.name == FEATURES)
+        return int(shape[-1])
+
     def features(self, images: np.ndarray) -> np.ndarray:
         """(N, C) penultimate feature vectors (after global average pooling)."""
         return self.run(images, [FEATURES])[FEATURES]

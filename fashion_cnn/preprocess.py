@@ -31,6 +31,7 @@ GAP_STEPS = 2  # a quick hand's gap of up to 2 x this many pixels (of WORK_SIZE)
 # filled shape with a hole (a bag's handle, a sandal's straps) keeps its hole.
 OUTLINE_INK_SHARE = 0.8
 HOLE_SHARE = 0.35  # an enclosed region smaller than this share of the largest is a hole
+HIGH_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I", "F")  # grayscale beyond 8 bits
 
 
 class ImageInputError(ValueError):
@@ -84,7 +85,7 @@ def to_gray_on_contrast(image: Image.Image) -> np.ndarray:
     strokes on a transparent ground), so transparent areas take the opposite shade of
     what is drawn. Pillow's C routines do the work: this runs on every canvas stroke.
     """
-    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+    if image.mode in HIGH_DEPTH_MODES:
         arr = np.asarray(image, dtype=np.float64)
         top = 65535.0 if arr.max() > 255 else 255.0
         return np.clip(arr / top * 255.0, 0, 255).astype(np.float32)
@@ -175,9 +176,6 @@ def fit_and_centre(item: np.ndarray, kind: Literal["photo", "drawing"]) -> np.nd
     top, left = (size - new_h) // 2, (size - new_w) // 2
     canvas[top : top + new_h, left : left + new_w] = np.asarray(small)
     return canvas
-
-
-HIGH_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I", "F")  # grayscale beyond 8 bits
 
 
 def display_input(image: Image.Image) -> np.ndarray:

@@ -24,7 +24,6 @@ from pages.views.session import (
     forget_uploads,
     keep_uploads,
     kept_uploads,
-    widget_defaults,
 )
 from pages.views.shared import (
     analyse,
@@ -147,7 +146,6 @@ st.caption(
     "The CNN sees a 28×28 light-on-black image; every input is converted the way "
     "Fashion-MNIST itself was made, and each step is shown."
 )
-widget_defaults()
 model = pick_model("classify_model")
 TABS = ["✏️ Draw", "📤 Upload", "🎲 Test image"]
 data = dataset_or_stop()

@@ -12,15 +12,14 @@ from fashion_cnn.charts import (
     image_strip,
     probability_bars,
 )
-from fashion_cnn.errors import find_mistakes, page_count, page_of
 from fashion_cnn.evaluation import evaluate_probabilities
 from fashion_cnn.glossary import notes
+from fashion_cnn.mistakes import find_mistakes, page_count, page_of
 from fashion_cnn.predict import Predictor, cached_outputs
 from fashion_cnn.wording import plural, with_article
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.feature_map import feature_map_section
 from pages.views.inside import inside_the_cnn
-from pages.views.session import widget_defaults
 from pages.views.shared import (
     analyse,
     dataset_or_stop,
@@ -79,7 +78,6 @@ st.caption(
     "Which garments does the CNN confuse, and why? Click a cell of the matrix to see "
     "the images behind it."
 )
-widget_defaults()
 model = pick_model("explore_model")
 data = dataset_or_stop()
 probs = test_probabilities(model.key, model)

@@ -17,7 +17,7 @@ HOW = {
     TSNE: "t-SNE, made when the model was trained, keeps images with alike features "
     "together; the gaps between groups mean little",
     PCA: "PCA, their two main directions of variation, quick to compute for any model; "
-    "groups overlap more than they do in the CNN's own 128 dimensions",
+    "groups overlap more than they do in the CNN's own {count} dimensions",
 }
 
 
@@ -42,8 +42,9 @@ def feature_map_section(model: Predictor, data: FashionMNIST, probs: np.ndarray)
     if tsne is not None:
         method = st.radio("Layout", [TSNE, PCA], horizontal=True, key="explore_map_layout")
     st.caption(
-        "Each dot is a test image, placed by the 128 numbers the CNN computes just before "
-        f"its answer; the layout is {HOW[method]}. Colour is the true class, crosses are "
+        f"Each dot is a test image, placed by the {model.feature_count} numbers the CNN "
+        f"computes just before its answer; the layout is "
+        f"{HOW[method].format(count=model.feature_count)}. Colour is the true class, crosses are "
         "mistakes. Lasso or box a region to see its images; click one dot to open it."
     )
     coords = tsne if method == TSNE else pca_map(model.key, model, data.x_test)

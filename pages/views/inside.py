@@ -55,7 +55,7 @@ def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: s
         for step in found:
             st.markdown(f"**{step.name}** ({step.shape_text}): {step.explanation}")
     look_closer(model, with_maps, key)
-    why_this_class(model, image, with_maps[-1], class_index, key)
+    why_this_class(model, with_maps[-1], class_index, key)
 
 
 def look_closer(model: Predictor, with_maps: list[Step], key: str) -> None:
@@ -84,9 +84,7 @@ def look_closer(model: Predictor, with_maps: list[Step], key: str) -> None:
         left.caption(f"Its filter is 3×3×{depth}: it weighs all {depth} maps of the layer before.")
 
 
-def why_this_class(
-    model: Predictor, image: np.ndarray, last: Step, class_index: int, key: str
-) -> None:
+def why_this_class(model: Predictor, last: Step, class_index: int, key: str) -> None:
     """Each final channel's vote for the winning class, and the maps of the strongest."""
     features = last.maps.reshape(len(last.maps), -1).mean(axis=1)  # global average pooling
     contributions = channel_contributions(model, features, class_index)

@@ -43,12 +43,6 @@ def keep_across_pages(url_path: str) -> None:
         state[VISIT] = (url_path, count + 1)
 
 
-def widget_defaults() -> None:
-    """The kept widgets' first values, for a page run without the entrypoint (AppTest)."""
-    for key, default in KEPT_WIDGETS.items():
-        st.session_state.setdefault(key, default)
-
-
 def canvas_start() -> dict | None:
     """The drawing to open the canvas with: the kept one, fixed for the whole visit (a
     changed initial_drawing makes the canvas reload it and forget its undo history)."""

@@ -4,28 +4,33 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
+from PIL import Image, ImageOps
 
 from fashion_cnn import config
 from fashion_cnn.charts import confusion_scatter, image_grid, png_bytes
+from fashion_cnn.data import FashionMNIST
 from fashion_cnn.inside import to_gray
 from fashion_cnn.jobs import Progress
 from pages.views.shared import dataset_or_stop
 
-RIGHT, WRONG = np.array([46, 160, 67]), np.array([228, 87, 46])
+RIGHT, WRONG = (46, 160, 67), (228, 87, 46)
 SHOWN_WRONG = 4  # mistakes named under the strip; early epochs have a dozen
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def strip_png(run_id: str, epoch: int, indices: tuple, predicted: tuple) -> bytes:
+def strip_png(
+    run_id: str, epoch: int, indices: tuple, predicted: tuple, _data: FashionMNIST
+) -> bytes:
     """The 20 fixed test images, each framed green when classified right, red when not."""
-    data = dataset_or_stop()
-    tiles = []
-    for index, guess in zip(indices, predicted, strict=True):
-        tile = np.repeat(np.pad(data.x_test[index], 2)[..., None], 3, axis=2)
-        frame = RIGHT if guess == data.y_test[index] else WRONG
-        tile[:2], tile[-2:], tile[:, :2], tile[:, -2:] = frame, frame, frame, frame
-        tiles.append(tile)
-    row = np.concatenate(tiles, axis=1)
+    tiles = [
+        ImageOps.expand(
+            Image.fromarray(_data.x_test[index]).convert("RGB"),
+            border=2,
+            fill=RIGHT if guess == _data.y_test[index] else WRONG,
+        )
+        for index, guess in zip(indices, predicted, strict=True)
+    ]
+    row = np.concatenate([np.asarray(tile) for tile in tiles], axis=1)
     return png_bytes(row.repeat(2, axis=0).repeat(2, axis=1))
 
 
@@ -50,7 +55,13 @@ def watch_it_learn(run_id: str, progress: Progress) -> None:
         f" and {len(wrong) - SHOWN_WRONG} more" if len(wrong) > SHOWN_WRONG else ""
     )
     st.image(
-        strip_png(run_id, snapshot["epoch"], tuple(snapshot["strip_indices"]), tuple(guesses)),
+        strip_png(
+            run_id,
+            snapshot["epoch"],
+            tuple(snapshot["strip_indices"]),
+            tuple(guesses),
+            dataset_or_stop(),
+        ),
         caption=f"After epoch {snapshot['epoch']}: {len(labels) - len(wrong)} of {len(labels)} "
         f"right (green frame); wrong: {listed or 'none'}",
     )

@@ -40,6 +40,7 @@ def page_of(items: np.ndarray, page: int, per_page: int) -> np.ndarray:
 
 
 def row_normalise(cm: np.ndarray) -> np.ndarray:
-    """Each row divided by its total: the share of each true class given each prediction."""
+    """Each row (a true class) divided by its total: the share of each prediction given
+    the true class."""
     totals = cm.sum(axis=1, keepdims=True)
     return np.divide(cm, totals, out=np.zeros(cm.shape, float), where=totals > 0)
