@@ -13,6 +13,13 @@ def with_article(name: str) -> str:
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
+def format_seconds(seconds: float | None) -> str:
+    """'2:05' for 125 seconds; '…' while not known yet."""
+    if seconds is None:
+        return "…"
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
 def training_story(card: dict) -> tuple[float, str]:
     """A model card's total training minutes, and how it was trained in one sentence.
 

@@ -1,0 +1,124 @@
+"""The Train page's settings form: TrainConfig's fields as widgets, links that fill it,
+and the Start button's callback."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from fashion_cnn import config, jobs
+from fashion_cnn.config import QUICK_RUN, TrainConfig, form_fields
+from fashion_cnn.recipe import from_query
+from fashion_cnn.wording import format_seconds
+
+RUN_PARAM = "run"  # /train?run=ID
+KEPT_RUNS = 5  # a session's last runs, to compare
+FORM_DEFAULTS = QUICK_RUN  # what the form shows on a first visit
+# Problems the engine reports, each a one-line message for the page.
+ENGINE_ERRORS = (jobs.EngineUnavailable, jobs.QueueFull, OSError, TimeoutError)
+
+
+def form_key(name: str) -> str:
+    return f"train_{name}"
+
+
+def fill_form(cfg: TrainConfig) -> None:
+    """Put a run's settings in the form (set in session state, they win over a disabled
+    widget's stale value)."""
+    for f in form_fields():
+        st.session_state[form_key(f.name)] = getattr(cfg, f.name)
+
+
+def setting_widget(column, f, disabled: bool) -> None:
+    """One TrainConfig field as the control its metadata declares."""
+    m = f.metadata
+    options = m.get("choices") or ()
+    options = list(options() if callable(options) else options)
+    common = dict(key=form_key(f.name), disabled=disabled, help=m["help"])
+    if m["kind"] == "select":
+        column.selectbox(m["label"], options, **common)
+    elif m["kind"] == "select_slider":
+        column.select_slider(m["label"], options, **common)
+    elif m["kind"] == "number":
+        column.number_input(m["label"], m["min"], m["max"], **common)
+    elif m["kind"] == "slider":
+        column.slider(m["label"], m["min"], m["max"], step=m["step"], **common)
+    else:
+        column.toggle(m["label"], **common)
+
+
+def settings_form(disabled: bool) -> None:
+    """The controls, four to a row; Start submits a run from its callback."""
+    for f in form_fields():
+        st.session_state.setdefault(form_key(f.name), getattr(FORM_DEFAULTS, f.name))
+    with st.form("train_settings", border=True):
+        slots = [column for _ in range(3) for column in st.columns(4)]
+        for column, f in zip(slots, form_fields(), strict=False):
+            setting_widget(column, f, disabled)
+        slots[len(form_fields())].form_submit_button(
+            "▶ Start training",
+            type="primary",
+            width="stretch",
+            disabled=disabled,
+            on_click=start_run,
+        )
+
+
+def form_config() -> TrainConfig:
+    """The settings the form holds now."""
+    settings = {f.name: st.session_state[form_key(f.name)] for f in form_fields()}
+    return TrainConfig(**settings, warmup_epochs=1 if settings["epochs"] > 2 else 0)
+
+
+def apply_recipe_link() -> None:
+    """Settings named in the link (/train?epochs=5&...) fill the form, once per link."""
+    params = {key: st.query_params[key] for key in st.query_params}
+    if not params or st.session_state.get("train_recipe_applied") == params:
+        return
+    st.session_state["train_recipe_applied"] = params
+    cfg, wrong = from_query(params, FORM_DEFAULTS)
+    fill_form(cfg)
+    if wrong:
+        st.warning(
+            f"The link's {', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not one the "
+            "form allows; the defaults stand in."
+        )
+
+
+def start_run() -> None:
+    """The Start button's callback: queue a run and make the address its link."""
+    state = st.session_state
+    live = st.query_params.get(RUN_PARAM)
+    if live and state.get("train_form_run") == live and state.get("train_shown_done") != live:
+        return  # a second click from a page drawn before the first run began
+    cfg = form_config()
+    try:
+        run_id = jobs.engine().submit(cfg)
+    except ENGINE_ERRORS as exc:
+        state["train_problem"] = jobs.one_line(exc)
+        return
+    st.query_params.clear()  # the run's link replaces any settings link
+    st.query_params[RUN_PARAM] = run_id
+    state["train_form_run"] = run_id
+    state["train_runs"] = [run_id, *state.get("train_runs", [])][:KEPT_RUNS]
+    fill_form(cfg)
+
+
+def estimate() -> str:
+    """How long the form's settings take at this cluster's measured speed, if known."""
+    try:
+        engine = jobs.engine_if_started()
+        architecture = st.session_state[form_key("architecture")]
+        speed = engine.measured_speed(architecture) if engine else None
+    except ENGINE_ERRORS:
+        speed = None
+    if not speed:
+        return "The first run measures how fast this server trains."
+    s = st.session_state
+    images = (s[form_key("train_subset")] or config.TRAIN_COUNT) * (
+        1 - s[form_key("validation_split")]
+    )
+    seconds = images * s[form_key("epochs")] / speed
+    return (
+        f"At the speed measured on this server's last {architecture} run ({speed:,.0f} "
+        f"images/s), these settings train in about {format_seconds(seconds)}."
+    )

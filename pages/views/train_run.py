@@ -1,0 +1,154 @@
+"""The Train page's view of one run: live progress and charts, its outcome, and the
+session's finished runs compared."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from fashion_cnn import config, jobs
+from fashion_cnn.charts import compare_chart, compare_table, training_curves
+from fashion_cnn.glossary import next_experiment
+from fashion_cnn.predict import Predictor
+from fashion_cnn.wording import format_seconds, plural
+from pages.views.shared import TRAINED_KEY
+from pages.views.train_form import ENGINE_ERRORS
+from pages.views.watch import watch_it_learn
+
+
+def training_chart(view: jobs.RunView):
+    """The loss and accuracy figure, updated only when the run's progress changed."""
+    shown = st.session_state.get("train_chart")
+    if shown is None or shown[0] != (view.run_id, view.progress.version):
+        p = view.progress
+        live = shown[1] if shown and shown[0][0] == view.run_id else None
+        shown = ((view.run_id, p.version), training_curves(p.batch_points, p.epoch_logs, live))
+        st.session_state["train_chart"] = shown
+    return shown[1]
+
+
+def live_view(run_id: str) -> None:
+    """Progress and charts from the engine; a full rerun when the run ends."""
+    try:
+        view = jobs.engine().view(run_id)
+    except ENGINE_ERRORS as exc:
+        st.error(f"Lost touch with the training cluster: {jobs.one_line(exc)}")
+        return
+    if view is None:
+        st.warning("This run has expired.")
+        return
+    p = view.progress
+    if view.state == "queued":
+        st.warning(
+            f"⏳ Waiting for a free worker: number {view.queue_position} in the queue. Keep "
+            "this page open (or its link): a queued run nobody looks at for a minute is "
+            "cancelled."
+        )
+    elif view.state == "starting":
+        st.info("Starting a training process on a worker…")
+    elif not (view.done and not view.summary):
+        text = (
+            f"Epoch {min(p.epoch + 1, p.epochs)}/{p.epochs} · batch {p.batch}/{p.batches} · "
+            f"{format_seconds(p.elapsed)} elapsed · ETA {format_seconds(p.eta_seconds)} · "
+            f"{p.images_per_second:,.0f} images/s"
+        )
+        if view.done:
+            text = f"{plural(p.epoch, 'epoch')} in {format_seconds(p.elapsed)}"
+        st.progress(1.0 if view.done else p.fraction_done, text=text)
+        st.plotly_chart(training_chart(view), key="train_curves", config={"displayModeBar": False})
+        watch_it_learn(run_id, p)
+    label = "✖ Cancel" if view.state == "queued" else "⏹ Stop"
+    if view.state in ("queued", "starting", "running") and st.button(
+        label, key="train_stop", help="A run ends after the current batch, keeping finished epochs"
+    ):
+        try:
+            jobs.engine().stop(run_id)
+        except ENGINE_ERRORS as exc:
+            st.error(f"Could not reach the training cluster to stop the run: {jobs.one_line(exc)}")
+    if view.state == "evaluating":
+        st.info("Measuring accuracy on the 10,000 test images…")
+    if view.done and st.session_state.get("train_shown_done") != run_id:
+        st.session_state["train_shown_done"] = run_id
+        st.rerun(scope="app")
+    elif not view.done and view.state != st.session_state.get("train_page_state"):
+        st.rerun(scope="app")  # the note above the form names the run's state: keep it true
+
+
+def show_outcome(view: jobs.RunView) -> None:
+    """Test accuracy, main confusions, downloads and 'use this model'."""
+    if view.state == "failed":
+        st.error(view.message)
+        return
+    if not view.summary:
+        st.warning(view.message)
+        return
+    (st.success if view.state == "finished" else st.warning)(view.message)
+    st.info(
+        next_experiment(
+            view.cfg,
+            {
+                k: [log[k] for log in view.progress.epoch_logs if k in log]
+                for k in ("accuracy", "val_accuracy")
+            },
+        ),
+        icon="🧪",
+    )
+    metrics = view.summary
+    cm = metrics["confusion_matrix"]
+    pairs = sorted(
+        ((cm[t][q], t, q) for t in range(10) for q in range(10) if t != q), reverse=True
+    )[:3]
+    a, b = st.columns(2)
+    a.metric("Test accuracy", f"{metrics['accuracy']:.2%}", help="On all 10,000 test images")
+    with b:
+        st.markdown("**Most common confusions** (open one in Explore errors)")
+        for n, t, q in pairs:
+            true, pred = config.CLASS_NAMES[t], config.CLASS_NAMES[q]
+            st.page_link(
+                "pages/explore.py",
+                label=f"{true} → {pred}: {n}",
+                query_params={"true": true, "pred": pred},
+            )
+    try:
+        result = jobs.engine().result(view.run_id)
+    except Exception as exc:  # the worker holding it was lost: one line, the page goes on
+        result, problem = {}, jobs.one_line(exc)
+    else:
+        problem = "its worker was lost"
+    if not result:
+        st.warning(f"The trained model is no longer available: {problem}.")
+        return
+    c1, c2, c3 = st.columns(3)
+    for column, suffix in ((c1, "keras"), (c2, "onnx")):
+        column.download_button(
+            f"⬇ Download model (.{suffix})",
+            result[f"{'model' if suffix == 'keras' else 'onnx'}_file"],
+            file_name=f"fashion_cnn_{view.cfg.architecture}.{suffix}",
+            mime="application/octet-stream",
+            key=f"train_download_{suffix}",
+            on_click="ignore",
+        )
+    if c3.button("Use this model on Explore errors and Classify", key="train_use"):
+        name = f"Trained here ({metrics['accuracy']:.1%})"
+        st.session_state[TRAINED_KEY] = Predictor(result["onnx_file"], name)
+        st.toast("Your model is now available on the other pages.")
+
+
+def compare_runs() -> None:
+    """This session's last runs side by side: validation curves and settings vs accuracy."""
+    st.subheader("Compare runs")
+    views = []
+    for run_id in st.session_state.get("train_runs", []):
+        try:
+            found = jobs.engine().view(run_id, watched=False)
+        except ENGINE_ERRORS:
+            found = None
+        if found is not None and found.done and found.summary:
+            views.append(found)
+    if len(views) < 2:
+        st.info(
+            "Finish two runs to compare them here: change one setting (augmentation, the "
+            "learning rate, more images) and see what it does."
+        )
+        return
+    st.plotly_chart(compare_chart(views), key="train_compare", config={"displayModeBar": False})
+    st.markdown(compare_table(views))
