@@ -146,7 +146,7 @@ st.caption(
     "The CNN sees a 28×28 light-on-black image; every input is converted the way "
     "Fashion-MNIST itself was made, and each step is shown."
 )
-model = pick_model("classify_model")
+model = pick_model()
 TABS = ["✏️ Draw", "📤 Upload", "🎲 Test image"]
 data = dataset_or_stop()
 # A link with ?image=N (shared, or from Explore) opens on its test image. Applied once per
@@ -164,8 +164,12 @@ with draw_tab:
 
     plain_values_are_not_dataframes()
     # The canvas, its prediction right under it, then its settings: on a phone the columns
-    # stack and the prediction stays on the first screen.
-    canvas_col, details_col = st.columns([1, 2])
+    # stack and the prediction stays on the first screen. The canvas's column is as wide as
+    # the canvas (a relative column cut it off on screens under 1,440 px); the details
+    # take the rest, or move below it where the row is too narrow for both.
+    row = st.container(horizontal=True, gap="medium")
+    canvas_col = row.container(width=CANVAS_SIZE)
+    details_col = row.container(width="stretch")
     with canvas_col:
         # Room for the canvas's toolbar, which shows above its top right corner.
         st.space(TOOLBAR_ROOM)

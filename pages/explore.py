@@ -78,7 +78,7 @@ st.caption(
     "Which garments does the CNN confuse, and why? Click a cell of the matrix to see "
     "the images behind it."
 )
-model = pick_model("explore_model")
+model = pick_model()
 data = dataset_or_stop()
 probs = test_probabilities(model.key, model)
 metrics = evaluate_probabilities(probs, data.y_test)

@@ -89,7 +89,8 @@ at.switch_page("pages/classify.py").run()
 loaded = sorted({name.split(".")[0] for name in sys.modules} & set(sys.argv[1:]))
 print(json.dumps({
     "exceptions": [e.value for e in at.exception],
-    "models": at.radio(key="classify_model").options if at.radio else [],
+    "models": at.radio(key="model_choice").options if at.radio else [],
+    "chosen": at.radio(key="model_choice").value if at.radio else None,
     "heavy": loaded,
 }))
 """
@@ -100,4 +101,5 @@ def test_training_and_using_a_run_imports_no_tensorflow(real_data):
     report = run_isolated(TRAIN_RUNNER, *HEAVY)
     assert report["exceptions"] == []
     assert any(name.startswith("Trained here") for name in report["models"]), report
+    assert report["chosen"].startswith("Trained here")  # "Use this model" switched to it
     assert report["heavy"] == [], report["heavy"]

@@ -26,6 +26,7 @@ KEPT_WIDGETS = {
     "explore_map_layout": TSNE,
     "test_index": 0,
     "test_class": "any class",
+    "model_choice": "Bundled CNN",
 }
 VISIT = "page_visit"  # (url path, count): changes each time the visitor arrives on a page
 DRAWING = "draw_kept"  # (canvas json, RGBA pixels) of the last stroke

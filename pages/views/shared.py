@@ -17,6 +17,7 @@ from fashion_cnn.predict import Classification, Predictor
 
 BUNDLED = "Bundled CNN"
 TRAINED_KEY = "trained_model"  # session_state: the Predictor of this session's last run
+MODEL_CHOICE = "model_choice"  # the model picker's choice, one for every page
 
 
 PLAIN = (str, int, float, bool, list, tuple, dict, type(None))
@@ -79,21 +80,26 @@ def bundled_card() -> dict:
         return {}
 
 
-def pick_model(key: str) -> Predictor:
-    """A radio between the bundled model and this session's trained one; stops if neither."""
+def pick_model() -> Predictor:
+    """A radio between the bundled model and this session's trained one; stops if neither.
+
+    One choice for every page (kept across pages by pages.views.session); "Use this model"
+    on the Train page sets it to the run's model."""
     trained: Predictor | None = st.session_state.get(TRAINED_KEY)
     bundled, problem = bundled_or_none()
     options = ([BUNDLED] if bundled else []) + ([trained.name] if trained else [])
     if not options:
         st.error(f"No model to use: {problem}. Train one on the Train page.")
         st.stop()
+    if st.session_state.get(MODEL_CHOICE) not in options:
+        st.session_state[MODEL_CHOICE] = options[0]
     choice = options[0]
     if len(options) > 1:
         choice = st.radio(
             "Model",
             options,
             horizontal=True,
-            key=key,
+            key=MODEL_CHOICE,
             help="The CNN shipped with the app, or the one you trained this session",
         )
     return bundled if choice == BUNDLED else trained

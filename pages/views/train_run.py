@@ -10,7 +10,7 @@ from fashion_cnn.charts import compare_chart, compare_table, training_curves
 from fashion_cnn.glossary import next_experiment
 from fashion_cnn.predict import Predictor
 from fashion_cnn.wording import format_seconds, plural
-from pages.views.shared import TRAINED_KEY
+from pages.views.shared import MODEL_CHOICE, TRAINED_KEY
 from pages.views.train_form import ENGINE_ERRORS
 from pages.views.watch import watch_it_learn
 
@@ -127,10 +127,17 @@ def show_outcome(view: jobs.RunView) -> None:
             key=f"train_download_{suffix}",
             on_click="ignore",
         )
-    if c3.button("Use this model on Explore errors and Classify", key="train_use"):
+    if c3.button(
+        "Use this model on the other pages",
+        key="train_use",
+        help="Explore errors and Classify switch to it; the bundled model stays a click away",
+    ):
         name = f"Trained here ({metrics['accuracy']:.1%})"
         st.session_state[TRAINED_KEY] = Predictor(result["onnx_file"], name)
-        st.toast("Your model is now available on the other pages.")
+        st.session_state[MODEL_CHOICE] = name
+        st.toast(
+            "Explore errors and Classify now use your model (the bundled one stays a click away)."
+        )
 
 
 def compare_runs() -> None:
