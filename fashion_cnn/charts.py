@@ -66,6 +66,9 @@ def feature_map_figure(
     palette = sample_colorscale("Turbo", np.linspace(0.05, 0.95, config.NUM_CLASSES))
     for k, name in enumerate(config.CLASS_NAMES):
         members = np.flatnonzero(y_true == k)
+        # Right answers first: the legend shows a trace's first marker (a cross would say
+        # "mistake"), and the crosses are drawn last, on top.
+        members = members[np.argsort(y_pred[members] != k, kind="stable")]
         wrong = y_pred[members] != k
         fig.add_trace(
             go.Scattergl(
@@ -240,6 +243,11 @@ def framed_thumbnail(image: np.ndarray, size: int = 120) -> np.ndarray:
     return framed
 
 
+def share_text(share: float) -> str:
+    """'12%', or '<1%' for a share that is not zero but rounds to it."""
+    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
+
+
 def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Figure:
     """The confusion matrix: coloured cells under clickable points (heatmaps send no
     selections), fitting any width down to a phone's.
@@ -266,7 +274,8 @@ def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Fi
         for a, b in zip(t, p, strict=True)
     ]
     text = [
-        f"{values[a, b]:.0%}" if normalise else str(cm[a, b]) for a, b in zip(t, p, strict=True)
+        (share_text(values[a, b]) if normalise else str(cm[a, b]))
+        for a, b in zip(t, p, strict=True)
     ]
     shade = [0.0 if a == b else float(values[a, b] / scale) for a, b in zip(t, p, strict=True)]
     reds = sample_colorscale("OrRd", [0.04 + 0.96 * s for s in shade])  # one call: it is slow

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     """'1 epoch', '2 epochs', '10,000 images'; `many` for irregular plurals."""
@@ -20,18 +22,24 @@ def format_seconds(seconds: float | None) -> str:
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
+def without_out(command: str) -> str:
+    """A training command without its `--out PATH`: where a file was written first is of
+    no use to a reader (the README says how the bundled model was made)."""
+    return re.sub(r"\s--out(=|\s+)\S+", "", command)
+
+
 def training_story(card: dict) -> tuple[float, str]:
     """A model card's total training minutes, and how it was trained in one sentence.
 
     A fine-tuned model's card names its start; what the start's card lacked is left out."""
-    own = f"{plural(card['epochs_completed'], 'epoch')} (`{card['command']}`)"
+    own = f"{plural(card['epochs_completed'], 'epoch')} (`{without_out(card['command'])}`)"
     base = card.get("fine_tuned_from")
     if not base:
         return card["training_seconds"] / 60, f"Trained for {own} on {card['machine']}."
     minutes = (card["training_seconds"] + (base.get("training_seconds") or 0)) / 60
     known = [f"`{base['command']}`"] if base.get("command") else []
     if base.get("test_accuracy") is not None:
-        known.append(f"{base['test_accuracy']:.2%} on the test set")
+        known.append(f"{base['test_accuracy']:.2%} on the test set before fine-tuning")
     start = f" ({', '.join(known)})" if known else ""
     if base.get("epochs_completed"):
         first = f"Trained for {plural(base['epochs_completed'], 'epoch')}{start}, then fine-tuned"

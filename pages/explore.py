@@ -152,6 +152,12 @@ if not len(mistakes):
             f"of the {true_name} class that the CNN classified correctly. The gallery shows "
             "mistakes only: click a cell off the diagonal, or pick another predicted class."
         )
+    elif (low, high) == (0.0, 1.0) and ALL not in (true_name, pred_name):
+        st.info(
+            f"The CNN never took {with_article(true_name)} for {with_article(pred_name)} on "
+            f"the {len(data.y_test):,} test images: this cell of the matrix is 0. Pick "
+            "another cell."
+        )
     else:
         st.info(
             "No mistakes match these filters. Widen the confidence range or pick other classes."

@@ -46,6 +46,9 @@ def test_confusion_scatter_greys_the_diagonal_and_shades_errors_by_count():
     diagonal = {colours[i * 11] for i in range(10)}
     assert len(diagonal) == 1
     assert colours[60] not in diagonal and colours[60] != colours[42] != colours[1]
+    cm[9, 7] = 2  # 2 of 902: a mistake that rounds to 0%
+    text = confusion_scatter(cm, normalise=True).data[0].text
+    assert (text[97], text[60], text[1]) == ("<1%", "12%", "0%")
 
 
 def test_probability_bars_show_all_ten_classes_in_label_order_top_one_highlighted():

@@ -47,6 +47,14 @@ def test_selection_names_test_images_from_their_customdata():
     assert selected_images({"points": []}) == [] and selected_images({}) == []
 
 
+def test_legend_shows_each_class_as_a_dot_even_when_its_first_image_is_a_mistake():
+    y_true, y_pred = np.array([0, 0, 0, 1]), np.array([3, 0, 3, 1])
+    fig = feature_map_figure(np.zeros((4, 2)), y_true, y_pred)
+    shirts = fig.data[0]
+    assert list(shirts.customdata) == [1, 0, 2]  # the right answer first
+    assert list(shirts.marker.symbol) == ["circle", "x", "x"]  # the legend takes the first
+
+
 def test_tsne_keeps_groups_apart_that_pca_overlaps():
     # Ten groups, each apart from the others in 16 dimensions (an image's nearest
     # neighbours are of its group): two directions cannot hold them all apart (PCA), a

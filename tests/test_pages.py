@@ -111,6 +111,10 @@ def test_explore_empty_filter_has_next_step(real_data):
     at.selectbox(key="explore_pred").set_value("Bag").run()
     assert not at.exception
     assert any("No mistakes match" in i.value for i in at.info)
+    # A cell that holds no mistakes at all says so, rather than to widen a full range.
+    at.slider(key="explore_conf").set_value((0.0, 1.0)).run()
+    at.selectbox(key="explore_pred").set_value("Sandal").run()
+    assert any("never took a Trouser for a Sandal" in i.value for i in at.info)
 
 
 def test_explore_diagonal_cell_says_it_holds_the_right_answers(real_data):

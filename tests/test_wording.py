@@ -33,7 +33,7 @@ def test_training_story_tells_a_fine_tune_and_adds_its_minutes():
         **fresh,
         "epochs_completed": 1,
         "training_seconds": 600.0,
-        "command": "python train_model.py --init-from m.keras",
+        "command": "python train_model.py --init-from m.keras --out /tmp/x/m.keras",
         "fine_tuned_from": {**fresh, "test_accuracy": 0.9469},
     }
     minutes, story = training_story(tuned)

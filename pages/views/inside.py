@@ -47,7 +47,10 @@ def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: s
         "From the input to the last convolution, each layer's feature maps, "
         "the most active first. Bright means the filter found its pattern there."
     )
-    for column, step in zip(st.columns(len(with_maps)), with_maps, strict=True):
+    # One row on a phone too (it scrolls sideways): stacked, each tall column of maps was
+    # stretched to the full width and the section grew 20,000 px tall.
+    layers = st.columns(len(with_maps), wrap=False)
+    for column, step in zip(layers, with_maps, strict=True):
         order = most_active(step.maps)[: None if show_all else SHOWN_MAPS]
         column.markdown(f"**{step.name}**  \n{step.shape_text}")
         column.image(maps_image(step.maps, order, 2 if show_all else 1), width="stretch")
