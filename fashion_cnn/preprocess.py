@@ -103,22 +103,40 @@ def to_gray_on_contrast(image: Image.Image) -> np.ndarray:
     return np.asarray(Image.composite(gray, ground, alpha), dtype=np.float32)
 
 
-def border_level(gray: np.ndarray) -> float:
-    """Median of the outer ring of pixels: the background's shade."""
+def border_ring(gray: np.ndarray) -> np.ndarray:
+    """A mask of the outer ring of pixels, where the background shows."""
     h, w = gray.shape
     ring = max(1, min(h, w) // 25)
-    edges = np.concatenate(
-        [gray[:ring].ravel(), gray[-ring:].ravel(), gray[:, :ring].ravel(), gray[:, -ring:].ravel()]
-    )
-    return float(np.median(edges))
+    mask = np.zeros((h, w), bool)
+    mask[:ring], mask[-ring:], mask[:, :ring], mask[:, -ring:] = True, True, True, True
+    return mask
+
+
+def ground_shade(gray: np.ndarray) -> tuple[float, np.ndarray]:
+    """The background's median shade, and its shade at each pixel: a plane fitted to the
+    outer ring, so a photo lit from one side loses all of its ground, not half of it.
+
+    Ring pixels far from the median (the garment where it touches the frame) stay out of
+    the fit. Returned as (h, 1) and (1, w) parts that broadcast, not a full-size array."""
+    ring = border_ring(gray)
+    values = gray[ring]
+    level = float(np.median(values))
+    rows, cols = np.nonzero(ring)
+    near = np.abs(values - level) < 40
+    h, w = gray.shape
+    design = np.column_stack([np.ones(near.sum()), cols[near] / w, rows[near] / h])
+    (base, across, down), *_ = np.linalg.lstsq(design, values[near].astype(np.float64))
+    x = (base + across * np.arange(w) / w).astype(np.float32)[None, :]
+    y = (down * np.arange(h) / h).astype(np.float32)[:, None]
+    return level, (x, y)
 
 
 def foreground(gray: np.ndarray) -> np.ndarray:
-    """Light garment on black: inverted if the ground is light, ground level subtracted."""
-    level = border_level(gray)
-    if level > 127:
-        gray, level = 255.0 - gray, 255.0 - level  # the ring's median, mirrored
-    return np.clip(gray - level, 0, 255)
+    """Light garment on black: inverted if the ground is light, the ground subtracted."""
+    level, (x, y) = ground_shade(gray)
+    if level > 127:  # a light ground: the garment is what is darker than it
+        return np.clip((x + y) - gray, 0, 255)
+    return np.clip(gray - (x + y), 0, 255)
 
 
 def looks_like_drawing(fg: np.ndarray) -> bool:
