@@ -62,7 +62,8 @@ def open_image(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))
             if image.width * image.height > MAX_PIXELS:
                 raise ImageInputError(
-                    f"the image is too large ({image.width}x{image.height} pixels)"
+                    f"the image is too large ({image.width}×{image.height} pixels; up to "
+                    f"{MAX_PIXELS // 1_000_000} megapixels): shrink it first"
                 )
             image.seek(0)  # animated GIF/WebP: the first frame
             image.load()
@@ -70,7 +71,10 @@ def open_image(data: bytes) -> Image.Image:
     except ImageInputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageInputError("the image is too large (decompression bomb guard)") from None
+        raise ImageInputError(
+            f"the image is too large to open safely (up to {MAX_PIXELS // 1_000_000} "
+            "megapixels): shrink it first"
+        ) from None
     except UnidentifiedImageError:
         raise ImageInputError("this is not an image file Pillow can read") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:

@@ -157,6 +157,7 @@ if st.session_state.get("classify_link") != arrival:
     if arrival[1] is not None:
         st.session_state["classify_first_tab"] = TABS[2]
         st.session_state["test_index"] = linked_test_index(arrival[1], len(data.x_test))
+        link_test_image()  # a link to no image now names the one shown
 draw_tab, upload_tab, test_tab = st.tabs(TABS, default=st.session_state.get("classify_first_tab"))
 
 with draw_tab:

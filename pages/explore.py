@@ -182,6 +182,8 @@ with st.container(horizontal=True, gap="xsmall", key="explore_gallery"):
             st.caption(f"{true_label} → **{pred_label}** {probs[idx].max():.0%}")
             if st.button("Inspect", key=f"inspect_{idx}"):
                 st.session_state["explore_selected"] = int(idx)
+                # The details are under the gallery, often off screen: say where.
+                st.toast(f"Test image #{idx} is shown under the gallery ↓", icon="🔎")
 
 # One mistake, large
 selected = st.session_state.get("explore_selected")

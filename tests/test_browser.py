@@ -459,7 +459,7 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     page.goto(f"{app_url}/train")
     page.get_by_role("button", name="Start training").wait_for(timeout=90_000)
     wait_for_app(page)
-    page.get_by_text("Finish two runs to compare them here").wait_for()  # the empty state
+    page.get_by_text("Finish two runs in this session to compare them").wait_for()  # empty state
     finish_a_short_run(page, "2")
     # Watch it learn, on the finished run: the strip, a matrix per epoch, the filters.
     page.get_by_text("🔬 Watch it learn").click()

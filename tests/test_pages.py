@@ -73,6 +73,8 @@ def test_classify_link_opens_its_test_image(real_data, link, shown):
     assert [w.value.startswith("The link names test image") for w in at.warning] == (
         [] if str(shown) == link else [True]
     )
+    linked = at.query_params["image"]
+    assert (linked[0] if isinstance(linked, list) else linked) == str(shown)  # the address too
 
 
 def test_classify_without_model_explains(monkeypatch, tmp_path, real_data):
@@ -175,7 +177,7 @@ def test_train_settings_link_fills_the_form_and_bad_values_warn(real_data):
     assert warning.startswith("The link's batch_size is not one the form allows")
     link = next(c.value for c in at.caption if "These settings as a link" in c.value)
     assert "epochs=7" in link and "learning_rate=0.01" in link and "augment=false" in link
-    assert any("Finish two runs to compare" in i.value for i in at.info)  # the empty state
+    assert any("Finish two runs in this session" in i.value for i in at.info)  # empty state
 
 
 def test_train_compares_two_finished_runs(real_data):

@@ -153,8 +153,8 @@ def compare_runs() -> None:
             views.append(found)
     if len(views) < 2:
         st.info(
-            "Finish two runs to compare them here: change one setting (augmentation, the "
-            "learning rate, more images) and see what it does."
+            "Finish two runs in this session to compare them here: change one setting "
+            "(augmentation, the learning rate, more images) and see what it does."
         )
         return
     st.plotly_chart(compare_chart(views), key="train_compare", config={"displayModeBar": False})
