@@ -333,8 +333,8 @@ def start_embedded_cluster(workers: int, timeout: float = 60) -> EmbeddedCluster
         lines.append(process.stdout.readline())
         first_line.set()
         for line in process.stdout:
-            sys.stderr.buffer.write(line)
-            sys.stderr.flush()
+            with contextlib.suppress(OSError, ValueError):  # reading on is what matters
+                sys.stderr.write(line.decode(errors="replace"))
 
     threading.Thread(target=read_all, daemon=True).start()
     first_line.wait(timeout)
