@@ -107,27 +107,29 @@ def to_gray_on_contrast(image: Image.Image) -> np.ndarray:
     return np.asarray(Image.composite(gray, ground, alpha), dtype=np.float32)
 
 
-def border_ring(gray: np.ndarray) -> np.ndarray:
-    """A mask of the outer ring of pixels, where the background shows."""
+def border_ring(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The outer ring of pixels, where the background shows: values, rows and columns."""
     h, w = gray.shape
     ring = max(1, min(h, w) // 25)
-    mask = np.zeros((h, w), bool)
-    mask[:ring], mask[-ring:], mask[:, :ring], mask[:, -ring:] = True, True, True, True
-    return mask
+    top_rows, top_cols = np.meshgrid(np.arange(ring), np.arange(w), indexing="ij")
+    side_rows, side_cols = np.meshgrid(np.arange(h), np.arange(ring), indexing="ij")
+    rows = np.concatenate([top_rows, top_rows + h - ring, side_rows, side_rows], axis=None)
+    cols = np.concatenate([top_cols, top_cols, side_cols, side_cols + w - ring], axis=None)
+    return gray[rows, cols], rows, cols
 
 
-def ground_shade(gray: np.ndarray) -> tuple[float, np.ndarray]:
+def ground_shade(gray: np.ndarray) -> tuple[float, tuple[np.ndarray, np.ndarray]]:
     """The background's median shade, and its shade at each pixel: a plane fitted to the
     outer ring, so a photo lit from one side loses all of its ground, not half of it.
 
     Ring pixels far from the median (the garment where it touches the frame) stay out of
-    the fit. Returned as (h, 1) and (1, w) parts that broadcast, not a full-size array."""
-    ring = border_ring(gray)
-    values = gray[ring]
-    level = float(np.median(values))
-    rows, cols = np.nonzero(ring)
-    near = np.abs(values - level) < 40
+    the fit. Returned as (1, w) and (h, 1) parts that add up by broadcasting."""
     h, w = gray.shape
+    values, rows, cols = border_ring(gray)
+    level = float(np.median(values))
+    if np.ptp(values) < 1:  # an even ground, as a canvas's: nothing to fit
+        return level, (np.full((1, w), level, np.float32), np.zeros((h, 1), np.float32))
+    near = np.abs(values - level) < 40
     design = np.column_stack([np.ones(near.sum()), cols[near] / w, rows[near] / h])
     (base, across, down), *_ = np.linalg.lstsq(design, values[near].astype(np.float64))
     x = (base + across * np.arange(w) / w).astype(np.float32)[None, :]
