@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 from fashion_cnn.feature_map import TSNE
+from pages.views.shared import BUNDLED, MODEL_CHOICE
 
 # Widgets whose values survive page changes. Each is drawn without a `value`/`index`
 # argument (its default is set here) so that Streamlit does not warn about two defaults.
@@ -26,7 +27,7 @@ KEPT_WIDGETS = {
     "explore_map_layout": TSNE,
     "test_index": 0,
     "test_class": "any class",
-    "model_choice": "Bundled CNN",
+    MODEL_CHOICE: BUNDLED,
 }
 VISIT = "page_visit"  # (url path, count): changes each time the visitor arrives on a page
 DRAWING = "draw_kept"  # (canvas json, RGBA pixels) of the last stroke
