@@ -60,9 +60,12 @@ busy = view is not None and not view.done
 if busy:
     st.session_state["train_page_state"] = view.state
     st.info(RUN_STATE_NOTES.get(view.state, RUN_STATE_NOTES["running"]))
-settings_form(disabled=busy)
-recipe = urlencode(to_query(form_config()))
-st.caption(f"🔗 These settings as a link to share: [`/train?{recipe}`](/train?{recipe})")
+# Folded while a run is live, so that its charts come first (on a phone the greyed form
+# was 1,000 px of scrolling above them).
+with st.expander("This run's settings") if busy else st.container():
+    settings_form(disabled=busy)
+    recipe = urlencode(to_query(form_config()))
+    st.caption(f"🔗 These settings as a link to share: [`/train?{recipe}`](/train?{recipe})")
 if view is None:
     st.info(f"Pick settings and press **Start training**. {estimate()}")
 else:

@@ -398,6 +398,8 @@ def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browse
     page.wait_for_url("**/train?run=*")  # the run's link is the page's address
     link = page.url
     page.get_by_text("images/s").wait_for(timeout=90_000)
+    assert not epochs.is_visible()  # folded away while the run is live: its charts come first
+    page.get_by_text("This run's settings").click()
     assert epochs.is_disabled() and epochs.input_value() == "40"  # the run's settings on show
     seen = []
     deadline = time.time() + 60
@@ -408,10 +410,12 @@ def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browse
     # A reload, and another browser with the link, both show the same run going on.
     page.reload()
     page.get_by_text("images/s").wait_for(timeout=60_000)
+    page.get_by_text("This run's settings").click()
     assert page.url == link and epochs.is_disabled() and epochs.input_value() == "40"
     elsewhere = browser.new_context().new_page()
     elsewhere.goto(link)
     elsewhere.get_by_text("images/s").wait_for(timeout=60_000)
+    elsewhere.get_by_text("This run's settings").click()
     assert elsewhere.get_by_role("spinbutton", name="Epochs").input_value() == "40"
     elsewhere.context.close()
     # At least one epoch finished. Epochs of 2,000 images can pass between two polls, so
