@@ -44,15 +44,11 @@ def next_experiment(cfg, history: dict[str, list[float]]) -> str:
     """One experiment to try after a run, from its settings and curves."""
     train_acc = (history.get("accuracy") or [0])[-1]
     val_acc = (history.get("val_accuracy") or [None])[-1]
-    if not cfg.augment:
-        return (
-            "Next, try **augmentation** on: the same run sees shifted, flipped and partly "
-            "erased garments, which usually lifts test accuracy."
-        )
     if val_acc is not None and train_acc - val_acc > 0.05:
+        remedy = "Turn **augmentation** on, or try" if not cfg.augment else "Try"
         return (
             "Training accuracy is well above validation: the network starts to memorise. "
-            "Try more **weight decay** or **dropout**, or more training images."
+            f"{remedy} more **weight decay** or **dropout**, or more training images."
         )
     if cfg.train_subset and cfg.train_subset < 60_000:
         return (
@@ -63,4 +59,12 @@ def next_experiment(cfg, history: dict[str, list[float]]) -> str:
         return "Next, try **more epochs**: the curves were probably still rising."
     if cfg.architecture != "studio":
         return "Next, try the **studio** architecture: six convolutions instead of three."
+    if not cfg.augment:
+        # Measured on the quick run (tiny, 20,000 images): augmentation cost 4 points
+        # after 2 epochs and after 10 (81.5% -> 77.5%, 87.8% -> 84.1%).
+        return (
+            "Next, try **augmentation** on over many epochs: shifted, flipped and partly "
+            "erased garments are harder to learn, so short runs lose accuracy with it; "
+            "long runs of a large network use it against memorising, as the bundled model did."
+        )
     return "Next, compare **learning rates** (one run each) and keep the best: watch the loss."
