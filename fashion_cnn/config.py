@@ -182,6 +182,12 @@ class TrainConfig:
         0.1, "Share of each target spread over the other classes", (0.0, 0.9)
     )
     warmup_epochs: int = setting(2, "Epochs of linear learning-rate warm-up", (0, None))
+    weight_averaging: float = setting(
+        0.0,
+        "End with a moving average of the weights, updated each step with this momentum "
+        "(e.g. 0.999, about the last 1,000 steps); 0: the last step's weights",
+        (0.0, 0.99999),
+    )
     seed: int = setting(42, "Random seed of the weights, the split and the augmentation")
     # XLA: about 20% faster per epoch on 2 CPU cores, but seconds of compiling up front,
     # so only train_model.py's long runs turn it on.

@@ -98,6 +98,12 @@ class BatchNormStatistics(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.on_test_begin()
 
+    def on_train_end(self, logs=None):
+        # Keras has just swapped in the averaged weights, whose statistics are not the
+        # last step's.
+        if getattr(self.model.optimizer, "use_ema", False):
+            self.set_statistics()
+
 
 class AugmentedBatches(keras.utils.PyDataset):
     """Shuffled, freshly augmented one-hot batches every epoch; with `drawings` (images,
@@ -143,7 +149,8 @@ def split_training_data(data: FashionMNIST, cfg: TrainConfig, rng: np.random.Gen
 
 
 def build_optimizer(cfg: TrainConfig, steps_per_epoch: int) -> keras.optimizers.Optimizer:
-    """Linear warm-up to the learning rate, then cosine decay to zero."""
+    """Linear warm-up to the learning rate, then cosine decay to zero; with
+    `weight_averaging`, Keras' own moving average of the weights replaces them at the end."""
     total = max(1, cfg.epochs * steps_per_epoch)
     warmup = min(cfg.warmup_epochs * steps_per_epoch, total // 2)
     schedule = keras.optimizers.schedules.CosineDecay(
@@ -152,12 +159,15 @@ def build_optimizer(cfg: TrainConfig, steps_per_epoch: int) -> keras.optimizers.
         warmup_target=cfg.learning_rate if warmup else None,
         warmup_steps=warmup,
     )
+    common = dict(
+        weight_decay=cfg.weight_decay or None,
+        use_ema=cfg.weight_averaging > 0,
+        ema_momentum=cfg.weight_averaging or 0.99,
+    )
     if cfg.optimizer == "sgd":
-        return keras.optimizers.SGD(
-            schedule, momentum=0.9, nesterov=True, weight_decay=cfg.weight_decay or None
-        )
+        return keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, **common)
     if cfg.optimizer == "adam":
-        return keras.optimizers.Adam(schedule, weight_decay=cfg.weight_decay or None)
+        return keras.optimizers.Adam(schedule, **common)
     raise ValueError(f"unknown optimizer {cfg.optimizer!r}; choose one of {OPTIMIZERS}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 
@@ -12,7 +13,16 @@ from fashion_cnn.augment import AugmentSettings, augment
 from fashion_cnn.config import QUICK_RUN, TrainConfig
 from fashion_cnn.export import onnx_bytes
 from fashion_cnn.predict import Predictor
-from fashion_cnn.training import evaluate_on_test, save_model_atomic, train
+from fashion_cnn.training import (
+    STATISTICS_SAMPLE,
+    BatchNormStatistics,
+    evaluate_on_test,
+    save_model_atomic,
+    split_training_data,
+    train,
+)
+
+BatchNormalization = keras.layers.BatchNormalization
 
 
 def small_config(seed: int) -> TrainConfig:
@@ -41,6 +51,26 @@ def test_a_run_of_one_short_epoch_already_answers_well_above_chance(real_data):
     result = train(replace(QUICK_RUN, epochs=1, train_subset=2000), real_data)
     assert result.history["val_accuracy"][-1] > 0.3
     assert evaluate_on_test(onnx_bytes(result.model), real_data, 2000)["accuracy"] > 0.3
+
+
+def test_weight_averaging_ends_with_the_average_and_its_own_statistics(real_data):
+    cfg = replace(small_config(7), epochs=2)
+    plain = train(cfg, real_data).model
+    averaged = train(replace(cfg, weight_averaging=0.9), real_data).model
+    # Same seed, same steps: only the averaging tells the two apart.
+    first_kernel = next(i for i, w in enumerate(plain.weights) if "kernel" in w.path)
+    assert not np.allclose(plain.get_weights()[first_kernel], averaged.get_weights()[first_kernel])
+    # Its batch norm statistics are those of the averaged weights, not of the last step's.
+    norms = [layer for layer in averaged.layers if isinstance(layer, BatchNormalization)]
+    kept = [np.asarray(layer.moving_variance) for layer in norms]
+    (x_train, _), _ = split_training_data(real_data, cfg, np.random.default_rng(cfg.seed))
+    recomputed = BatchNormStatistics(x_train[:STATISTICS_SAMPLE])
+    recomputed.set_model(averaged)
+    recomputed.set_statistics()
+    assert norms
+    for before, layer in zip(kept, norms, strict=True):
+        np.testing.assert_allclose(before, np.asarray(layer.moving_variance), rtol=1e-4)
+    assert evaluate_on_test(onnx_bytes(averaged), real_data, 2000)["accuracy"] > 0.3
 
 
 def test_failed_save_keeps_the_good_file(tmp_path, monkeypatch, real_data):
