@@ -463,7 +463,7 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     page.goto(f"{app_url}/train")
     page.get_by_role("button", name="Start training").wait_for(timeout=90_000)
     wait_for_app(page)
-    page.get_by_text("Finish two runs in this session to compare them").wait_for()  # empty state
+    page.get_by_text("Finish two runs to compare them").wait_for()  # empty state
     finish_a_short_run(page, "2")
     # Watch it learn, on the finished run: the strip, a matrix per epoch, the filters.
     page.get_by_text("🔬 Watch it learn").click()
@@ -490,6 +490,11 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     epochs = [row.locator("td").nth(2).inner_text() for row in rows.all()]
     assert sorted(epochs) == ["2", "3"], epochs
     screenshot(page, "train-compare")
+    # A reload starts a new session; the address keeps the comparison.
+    assert "compare=" in page.url
+    page.reload()
+    rows.nth(1).wait_for(timeout=60_000)
+    assert rows.count() == 2
     page.set_viewport_size(PHONE)  # the phone's screen, scrolled to the comparison
     page.get_by_role("heading", name="Compare runs").scroll_into_view_if_needed()
     wait_for_app(page)

@@ -177,7 +177,7 @@ def test_train_settings_link_fills_the_form_and_bad_values_warn(real_data):
     assert warning.startswith("The link's batch_size is not one the form allows")
     link = next(c.value for c in at.caption if "These settings as a link" in c.value)
     assert "epochs=7" in link and "learning_rate=0.01" in link and "augment=false" in link
-    assert any("Finish two runs in this session" in i.value for i in at.info)  # empty state
+    assert any("Finish two runs to compare" in i.value for i in at.info)  # empty state
 
 
 def test_train_compares_two_finished_runs(real_data):

@@ -11,7 +11,8 @@ from fashion_cnn.recipe import from_query
 from fashion_cnn.wording import format_seconds
 
 RUN_PARAM = "run"  # /train?run=ID
-KEPT_RUNS = 5  # a session's last runs, to compare
+COMPARE_PARAM = "compare"  # /train?run=ID&compare=A,B: the visitor's earlier runs
+KEPT_RUNS = 5  # a visitor's last runs, to compare
 FORM_DEFAULTS = QUICK_RUN  # what the form shows on a first visit
 # Problems the engine reports, each a one-line message for the page.
 ENGINE_ERRORS = (jobs.EngineUnavailable, jobs.QueueFull, OSError, TimeoutError)
@@ -96,11 +97,28 @@ def start_run() -> None:
     except ENGINE_ERRORS as exc:
         state["train_problem"] = jobs.one_line(exc)
         return
+    earlier = visitor_runs()
     st.query_params.clear()  # the run's link replaces any settings link
     st.query_params[RUN_PARAM] = run_id
+    if earlier:
+        st.query_params[COMPARE_PARAM] = ",".join(earlier[: KEPT_RUNS - 1])
     state["train_form_run"] = run_id
-    state["train_runs"] = [run_id, *state.get("train_runs", [])][:KEPT_RUNS]
+    state["train_runs"] = [run_id, *earlier][:KEPT_RUNS]
     fill_form(cfg)
+
+
+def visitor_runs() -> list[str]:
+    """This visitor's last runs, newest first. The address keeps them too (?run=ID&compare=
+    A,B), so that a reload, which starts a new session, still compares them."""
+    state = st.session_state
+    if "train_runs" not in state:
+        linked = [
+            st.query_params.get(RUN_PARAM),
+            *st.query_params.get(COMPARE_PARAM, "").split(","),
+        ]
+        ids = [r for r in linked if r and r.isalnum() and len(r) <= 32]  # run IDs are hex
+        state["train_runs"] = list(dict.fromkeys(ids))[:KEPT_RUNS]
+    return state["train_runs"]
 
 
 def estimate() -> str:

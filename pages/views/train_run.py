@@ -11,7 +11,7 @@ from fashion_cnn.glossary import next_experiment
 from fashion_cnn.predict import Predictor
 from fashion_cnn.wording import format_seconds, plural
 from pages.views.shared import MODEL_CHOICE, TRAINED_KEY
-from pages.views.train_form import ENGINE_ERRORS
+from pages.views.train_form import ENGINE_ERRORS, visitor_runs
 from pages.views.watch import watch_it_learn
 
 
@@ -141,10 +141,10 @@ def show_outcome(view: jobs.RunView) -> None:
 
 
 def compare_runs() -> None:
-    """This session's last runs side by side: validation curves and settings vs accuracy."""
+    """The visitor's last runs side by side: validation curves and settings vs accuracy."""
     st.subheader("Compare runs")
     views = []
-    for run_id in st.session_state.get("train_runs", []):
+    for run_id in visitor_runs():
         try:
             found = jobs.engine().view(run_id, watched=False)
         except ENGINE_ERRORS:
@@ -153,7 +153,7 @@ def compare_runs() -> None:
             views.append(found)
     if len(views) < 2:
         st.info(
-            "Finish two runs in this session to compare them here: change one setting "
+            "Finish two runs to compare them here: change one setting "
             "(augmentation, the learning rate, more images) and see what it does."
         )
         return
