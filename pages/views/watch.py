@@ -21,7 +21,9 @@ SHOWN_WRONG = 4  # mistakes named under the strip; early epochs have a dozen
 def strip_png(
     run_id: str, epoch: int, indices: tuple, predicted: tuple, _data: FashionMNIST
 ) -> bytes:
-    """The 20 fixed test images, each framed green when classified right, red when not."""
+    """The 20 fixed test images, each framed green when classified right, red when not: a
+    column per class, its two images one above the other (in one row of 20, a phone showed
+    each at 18 px)."""
     tiles = [
         ImageOps.expand(
             Image.fromarray(_data.x_test[index]).convert("RGB"),
@@ -30,8 +32,9 @@ def strip_png(
         )
         for index, guess in zip(indices, predicted, strict=True)
     ]
-    row = np.concatenate([np.asarray(tile) for tile in tiles], axis=1)
-    return png_bytes(row.repeat(2, axis=0).repeat(2, axis=1))
+    per_class = len(tiles) // config.NUM_CLASSES  # the strip lists them class by class
+    rows = [np.concatenate(tiles[k::per_class], axis=1) for k in range(per_class)]
+    return png_bytes(np.concatenate(rows).repeat(2, axis=0).repeat(2, axis=1))
 
 
 def watch_it_learn(run_id: str, progress: Progress) -> None:
@@ -63,7 +66,8 @@ def watch_it_learn(run_id: str, progress: Progress) -> None:
             dataset_or_stop(),
         ),
         caption=f"After epoch {snapshot['epoch']}: {len(labels) - len(wrong)} of {len(labels)} "
-        f"right (green frame); wrong: {listed or 'none'}",
+        f"right (green frame; a column per class, {config.CLASS_NAMES[0]} to "
+        f"{config.CLASS_NAMES[-1]}); wrong: {listed or 'none'}",
     )
     confusions = progress.confusions
     left, right = st.columns([3, 2])
