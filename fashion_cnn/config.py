@@ -185,7 +185,9 @@ class TrainConfig:
     weight_averaging: float = setting(
         0.0,
         "End with a moving average of the weights, updated each step with this momentum "
-        "(e.g. 0.999, about the last 1,000 steps); 0: the last step's weights",
+        "(0.999: about the last 1,000 steps; the run needs several times that many). The "
+        "curves show the plain weights; a run stopped halfway keeps its last epoch's. "
+        "0: the last step's weights",
         (0.0, 0.99999),
     )
     seed: int = setting(42, "Random seed of the weights, the split and the augmentation")
@@ -203,6 +205,9 @@ class TrainConfig:
                 flag = "--" + f.name.replace("_", "-")
                 bounds = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
                 raise ValueError(f"{flag} must be {bounds}, not {value:g}")
+        if self.weight_averaging and self.early_stopping:
+            # Early stopping would put back its best epoch's plain weights at the end.
+            raise ValueError("--weight-averaging and --early-stopping cannot be used together")
 
 
 # The Train page's first-visit settings: a run of seconds to minutes.

@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import pickle
+import re
 import subprocess
 import sys
 import threading
@@ -42,6 +43,14 @@ MAX_POINTS = 400  # per-batch points kept per series; older ones are thinned
 PUBLISH_EVERY = 0.3  # seconds between progress updates on the scheduler
 SEEN_EVERY = 2.0  # seconds between a web server's records of a look at the same run
 DONE = ("finished", "stopped", "failed", "cancelled")
+RUN_ID_LENGTH = 12  # hex digits of a uuid4
+
+
+def is_run_id(text: str | None) -> bool:
+    """Whether a link's value can name a run at all (and so is safe to show)."""
+    return bool(text) and re.fullmatch(f"[0-9a-f]{{{RUN_ID_LENGTH}}}", text) is not None
+
+
 # Dask settings of the embedded cluster; a cluster's scheduler needs the same (README).
 ENGINE_CONFIG = {
     "distributed.scheduler.allowed-failures": 0,  # a killed worker fails its run at once
@@ -397,7 +406,7 @@ class Engine:
         live = [r for r in self.records().values() if r["state"] not in DONE]
         if len(live) >= MAX_LIVE_RUNS:
             raise QueueFull(f"{len(live)} runs are waiting or training; try again later.")
-        run_id, now = uuid.uuid4().hex[:12], time.time()
+        run_id, now = uuid.uuid4().hex[:RUN_ID_LENGTH], time.time()
         self.client.set_metadata(
             [RUNS_KEY, run_id],
             {

@@ -5,13 +5,10 @@ belongs to its link, /train?run=ID, not to a browser tab: any browser can reatta
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from fashion_cnn import jobs
 from fashion_cnn.glossary import notes
-from fashion_cnn.recipe import to_query
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.train_form import (
     ENGINE_ERRORS,
@@ -19,7 +16,6 @@ from pages.views.train_form import (
     apply_recipe_link,
     estimate,
     fill_form,
-    form_config,
     settings_form,
 )
 from pages.views.train_run import compare_runs, live_view, show_outcome
@@ -42,6 +38,9 @@ st.caption(
 )
 run_id = st.query_params.get(RUN_PARAM)
 view, problem = None, st.session_state.pop("train_problem", None)
+if run_id and not jobs.is_run_id(run_id):
+    st.warning("This link names no run: a run's link ends in ?run= and 12 letters and digits.")
+    run_id = None
 try:
     engine = jobs.engine_if_started()  # an embedded cluster that never started has no runs
     view = engine.view(run_id) if engine and run_id else None
@@ -60,13 +59,8 @@ busy = view is not None and not view.done
 if busy:
     st.session_state["train_page_state"] = view.state
     st.info(RUN_STATE_NOTES.get(view.state, RUN_STATE_NOTES["running"]))
-# Folded while a run is live, so that its charts come first (on a phone the greyed form
-# was 1,000 px of scrolling above them).
-with st.expander("This run's settings") if busy else st.container():
-    settings_form(disabled=busy)
-    recipe = urlencode(to_query(form_config()))
-    st.caption(f"🔗 These settings as a link to share: [`/train?{recipe}`](/train?{recipe})")
 if view is None:
+    settings_form(disabled=False)
     st.info(f"Pick settings and press **Start training**. {estimate()}")
 else:
     st.markdown(
@@ -87,4 +81,10 @@ else:
         )
     if view.done:
         show_outcome(view)
+        st.subheader("Next run")
+        st.caption("This run's settings are filled in: change one and start again.")
+    # Under the run, so that its charts come first; folded while it is live (on a phone
+    # the greyed form was 1,000 px of scrolling).
+    with st.expander("This run's settings") if busy else st.container():
+        settings_form(disabled=busy)
 compare_runs()

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
@@ -452,7 +453,7 @@ def finish_a_short_run(pg, epochs: str) -> None:
     before = pg.url
     pg.get_by_role("button", name="Start training").click()
     pg.wait_for_url(lambda url: "run=" in url and url != before)
-    run_id = pg.url.split("run=")[1]
+    run_id = parse_qs(urlparse(pg.url).query)["run"][0]
     pg.get_by_text(f"/train?run={run_id}", exact=True).wait_for()  # no longer the last run's
     pg.get_by_text(f"Finished {epochs} epochs.", exact=True).wait_for(timeout=120_000)
     pg.get_by_text("Test accuracy", exact=True).wait_for()

@@ -76,8 +76,12 @@ def test_train_model_reports_missing_dataset(tmp_path):
         (["--batch-size", "0"], "--batch-size must be at least 1, not 0"),
         (["--validation-split", "1.5"], "--validation-split must be from 0 to 0.9"),
         (["--init-from", "/no/such/model.keras"], "not found"),
+        (
+            ["--weight-averaging", "0.99", "--early-stopping", "2"],
+            "--weight-averaging and --early-stopping cannot be used together",
+        ),
     ],
-    ids=["batch-size", "validation-split", "init-from"],
+    ids=["batch-size", "validation-split", "init-from", "averaging-with-early-stopping"],
 )
 def test_train_model_refuses_bad_settings_in_one_line(flags, said):
     result = run("train_model.py", "--dry-run", "--architecture", "tiny", *flags)

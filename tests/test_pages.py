@@ -19,6 +19,11 @@ def page(name: str) -> AppTest:
     return at.switch_page(f"pages/{name}.py")
 
 
+def start_button(at: AppTest):
+    """The form's Start button, wherever the page puts the form."""
+    return next(b for b in at.button if b.label == "▶ Start training")
+
+
 @pytest.fixture(autouse=True)
 def fresh_caches():
     st.cache_resource.clear()
@@ -140,7 +145,7 @@ def test_train_page_starts_links_and_stops_a_run(real_data):
     keys += [w.key for w in at.toggle]
     assert sorted(keys) == sorted(f"train_{f.name}" for f in config.form_fields())
     at.number_input(key="train_epochs").set_value(50)
-    at.button[0].click().run()  # the form's submit button
+    start_button(at).click().run()  # the form's submit button
     run_id = at.query_params["run"]  # the run's link is the page's address
     try:
         assert not at.exception
@@ -166,17 +171,17 @@ def test_train_page_starts_links_and_stops_a_run(real_data):
 
 def test_train_settings_link_fills_the_form_and_bad_values_warn(real_data):
     at = page("train")
-    at.query_params.update({"epochs": "7", "learning_rate": "0.01", "augment": "false"})
+    at.query_params.update({"epochs": "7", "learning_rate": "0.01", "augment": "true"})
     at.query_params["batch_size"] = "999"
     at.run()
     assert not at.exception
     assert at.number_input(key="train_epochs").value == 7
     assert at.select_slider(key="train_learning_rate").value == 0.01
-    assert at.toggle(key="train_augment").value is False
+    assert at.toggle(key="train_augment").value is True  # the form's default is off
     (warning,) = [w.value for w in at.warning]
     assert warning.startswith("The link's batch_size is not one the form allows")
     link = next(c.value for c in at.caption if "These settings as a link" in c.value)
-    assert "epochs=7" in link and "learning_rate=0.01" in link and "augment=false" in link
+    assert "epochs=7" in link and "learning_rate=0.01" in link and "augment=true" in link
     assert any("Finish two runs to compare" in i.value for i in at.info)  # empty state
 
 
@@ -189,7 +194,7 @@ def test_train_compares_two_finished_runs(real_data):
     finished = []
     for augment in (True, False):
         at.toggle(key="train_augment").set_value(augment)
-        at.button[0].click().run()  # Start
+        start_button(at).click().run()  # Start
         run_id = at.query_params["run"]
         run_id = run_id[0] if isinstance(run_id, list) else run_id
         deadline = time.time() + 180
@@ -202,6 +207,14 @@ def test_train_compares_two_finished_runs(real_data):
     table = next(m.value for m in at.markdown if m.value.startswith("| run |"))
     assert all(f"[{run_id}](/train?run={run_id})" in table for run_id in finished)
     assert "| on |" in table and "| off |" in table
+    # A reload is a new session: the address's ?compare= brings the earlier run back.
+    assert at.query_params["compare"] in (finished[0], [finished[0]])
+    again = page("train")
+    again.query_params.update({"run": finished[1], "compare": f"{finished[0]},../x,{finished[0]}"})
+    again.run()
+    assert again.session_state["train_runs"] == finished[::-1]
+    table = next(m.value for m in again.markdown if m.value.startswith("| run |"))
+    assert all(f"[{run_id}](/train?run={run_id})" in table for run_id in finished)
 
 
 def test_train_watch_it_learn_shows_a_finished_runs_epochs(real_data):
@@ -233,11 +246,22 @@ def test_train_watch_it_learn_shows_a_finished_runs_epochs(real_data):
 
 def test_train_link_to_an_unknown_run_says_so(real_data):
     at = page("train")
-    at.query_params["run"] = "nosuchrun"
+    at.query_params["run"] = "0123456789ab"
     at.run()
     assert not at.exception
-    assert "No run nosuchrun here" in at.warning[0].value
+    assert "No run 0123456789ab here" in at.warning[0].value
     assert not at.number_input(key="train_epochs").disabled
+
+
+def test_train_link_that_names_no_run_is_not_echoed(real_data):
+    at = page("train")
+    at.query_params["run"] = "[Log in](https://evil.example)"
+    at.query_params["compare"] = "../x,[a](b)"
+    at.run()
+    assert not at.exception
+    assert at.warning[0].value.startswith("This link names no run")
+    assert not any("evil" in w.value for w in at.warning)
+    assert at.session_state["train_runs"] == []
 
 
 def test_home_page_imports_no_tensorflow():
@@ -339,7 +363,7 @@ def test_unreachable_cluster_is_one_line_on_train_and_other_pages_work(monkeypat
     assert not at.exception
     assert len(at.error) == 1 and "tcp://127.0.0.1:9" in at.error[0].value
     assert "\n" not in at.error[0].value
-    at.button[0].click().run()  # Start answers with the same line, at once
+    start_button(at).click().run()  # Start answers with the same line, at once
     assert not at.exception and "tcp://127.0.0.1:9" in at.error[0].value
     classify = page("classify").run()
     assert not classify.exception
@@ -359,7 +383,7 @@ def test_train_queued_visitor_sees_their_place_and_cancels(monkeypatch, real_dat
             assert time.time() < deadline
             time.sleep(0.2)
         at = page("train").run()
-        at.button[0].click().run()
+        start_button(at).click().run()
         assert not at.exception
         assert any("number 1 in the queue" in w.value for w in at.warning), [
             w.value for w in at.warning

@@ -26,7 +26,7 @@ BatchNormalization = keras.layers.BatchNormalization
 
 
 def small_config(seed: int) -> TrainConfig:
-    return replace(QUICK_RUN, epochs=1, train_subset=2000, warmup_epochs=0, seed=seed)
+    return replace(QUICK_RUN, epochs=1, train_subset=2000, warmup_epochs=0, augment=True, seed=seed)
 
 
 def test_seeded_runs_reproduce(real_data):
@@ -63,13 +63,15 @@ def test_weight_averaging_ends_with_the_average_and_its_own_statistics(real_data
     # Its batch norm statistics are those of the averaged weights, not of the last step's.
     norms = [layer for layer in averaged.layers if isinstance(layer, BatchNormalization)]
     kept = [np.asarray(layer.moving_variance) for layer in norms]
+    kept_means = [np.asarray(layer.moving_mean) for layer in norms]
     (x_train, _), _ = split_training_data(real_data, cfg, np.random.default_rng(cfg.seed))
     recomputed = BatchNormStatistics(x_train[:STATISTICS_SAMPLE])
     recomputed.set_model(averaged)
     recomputed.set_statistics()
     assert norms
-    for before, layer in zip(kept, norms, strict=True):
+    for before, mean, layer in zip(kept, kept_means, norms, strict=True):
         np.testing.assert_allclose(before, np.asarray(layer.moving_variance), rtol=1e-4)
+        np.testing.assert_allclose(mean, np.asarray(layer.moving_mean), rtol=1e-4, atol=1e-6)
     assert evaluate_on_test(onnx_bytes(averaged), real_data, 2000)["accuracy"] > 0.3
 
 

@@ -3,11 +3,13 @@ and the Start button's callback."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from fashion_cnn import config, jobs
 from fashion_cnn.config import QUICK_RUN, TrainConfig, form_fields
-from fashion_cnn.recipe import from_query
+from fashion_cnn.recipe import from_query, to_query
 from fashion_cnn.wording import format_seconds
 
 RUN_PARAM = "run"  # /train?run=ID
@@ -48,7 +50,8 @@ def setting_widget(column, f, disabled: bool) -> None:
 
 
 def settings_form(disabled: bool) -> None:
-    """The controls, four to a row; Start submits a run from its callback."""
+    """The controls, four to a row, and the settings as a link; Start submits a run from
+    its callback."""
     for f in form_fields():
         st.session_state.setdefault(form_key(f.name), getattr(FORM_DEFAULTS, f.name))
     with st.form("train_settings", border=True):
@@ -62,6 +65,8 @@ def settings_form(disabled: bool) -> None:
             disabled=disabled,
             on_click=start_run,
         )
+    recipe = urlencode(to_query(form_config()))
+    st.caption(f"🔗 These settings as a link to share: [`/train?{recipe}`](/train?{recipe})")
 
 
 def form_config() -> TrainConfig:
@@ -116,7 +121,7 @@ def visitor_runs() -> list[str]:
             st.query_params.get(RUN_PARAM),
             *st.query_params.get(COMPARE_PARAM, "").split(","),
         ]
-        ids = [r for r in linked if r and r.isalnum() and len(r) <= 32]  # run IDs are hex
+        ids = [r for r in linked if jobs.is_run_id(r)]
         state["train_runs"] = list(dict.fromkeys(ids))[:KEPT_RUNS]
     return state["train_runs"]
 
