@@ -14,11 +14,12 @@ from PIL import Image, ImageFilter
 from fashion_cnn.preprocess import ImageInputError, preprocess
 
 CANVAS = 280
+SILHOUETTE_LEVEL = 25  # a dataset pixel above this is part of the garment's shape
 
 
 def render(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One garment drawn on a canvas: RGBA, white strokes on a transparent ground."""
-    silhouette = Image.fromarray(np.pad((image > 25) * 255, 3).astype(np.uint8))
+    silhouette = Image.fromarray(np.pad((image > SILHOUETTE_LEVEL) * 255, 3).astype(np.uint8))
     silhouette = silhouette.rotate(float(rng.uniform(-8, 8)), Image.Resampling.BILINEAR)
     side = int(rng.integers(110, 260))
     size = (side, int(side * rng.uniform(0.85, 1.15)))
@@ -50,3 +51,15 @@ def drawing_inputs(
         except ImageInputError:  # a garment too faint to draw: skip it
             continue
     return np.stack(out), labels[np.array(kept)]
+
+
+def typical_silhouettes(images: np.ndarray, labels: np.ndarray, per_class: int = 500):
+    """One silhouette per class, as people would draw it: of the first `per_class` images
+    of the class, the one whose silhouette lies closest to the class's mean silhouette.
+    Returns (10, 28, 28) uint8, white on black."""
+    shapes = []
+    for k in range(int(labels.max()) + 1):
+        masks = (images[labels == k][:per_class] > SILHOUETTE_LEVEL).astype(np.float32)
+        mean = masks.mean(axis=0)
+        shapes.append(masks[((masks - mean) ** 2).sum(axis=(1, 2)).argmin()])
+    return (np.stack(shapes) * 255).astype(np.uint8)

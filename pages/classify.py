@@ -8,9 +8,12 @@ from fashion_cnn.charts import (
     enlarge,
     framed_thumbnail,
     heatmap_overlay,
+    image_grid,
     png_bytes,
     probability_bars,
 )
+from fashion_cnn.data import FashionMNIST
+from fashion_cnn.drawings import typical_silhouettes
 from fashion_cnn.predict import Classification, Predictor
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
 from fashion_cnn.verdict import NOT_A_GARMENT, UNSURE
@@ -95,6 +98,12 @@ def show_steps(pre: Preprocessed, key: str) -> None:
 @st.cache_data(show_spinner=False, max_entries=128)
 def step_png(image: np.ndarray) -> bytes:
     return png_bytes(framed_thumbnail(image, STEP_TILE))
+
+
+@st.cache_data(show_spinner=False)
+def typical_shapes_png(_data: FashionMNIST) -> bytes:
+    """Each class's typical silhouette in the training images, in two rows of five."""
+    return png_bytes(image_grid(typical_silhouettes(_data.x_train, _data.y_train), 5))
 
 
 VERDICT_BADGES = {UNSURE: "⚠️ unsure", NOT_A_GARMENT: "🚫 not a garment"}
@@ -191,6 +200,18 @@ with draw_tab:
             "Undo, redo and clear: the toolbar above the canvas's top right corner. It "
             "shows while the pointer is on the canvas (on a phone, after a stroke)."
         )
+        with st.expander("Shapes the CNN knows"):
+            names = config.CLASS_NAMES
+            st.image(
+                typical_shapes_png(data),
+                caption=f"Top: {', '.join(names[:5])}. Bottom: {', '.join(names[5:])}.",
+            )
+            st.caption(
+                "Each class's most typical outline in the training images. Draw garments "
+                "from the front and shoes from the side: sneakers low and long, ankle boots "
+                "taller. Pullovers, coats and shirts share one shape: on drawings they are "
+                "the CNN's most common mix-ups."
+            )
     with canvas_box:
         canvas = st_canvas(
             stroke_width=stroke,

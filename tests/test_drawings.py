@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fashion_cnn.drawings import drawing_inputs, render
+from fashion_cnn.drawings import drawing_inputs, render, typical_silhouettes
 
 
 def test_rendered_outline_is_a_canvas_export(real_data):
@@ -25,3 +25,23 @@ def test_drawn_inputs_look_like_the_garments_silhouettes(real_data):
         drawn = image > 100
         overlaps.append((drawn & mean).sum() / max((drawn | mean).sum(), 1))
     assert np.median(overlaps) > 0.5
+
+
+def test_typical_shapes_shown_as_drawing_guidance_are_read_as_their_class(real_data):
+    from PIL import Image
+
+    from fashion_cnn.predict import load_bundled
+    from fashion_cnn.preprocess import preprocess
+
+    shapes = typical_silhouettes(real_data.x_train, real_data.y_train)
+    assert shapes.shape == (10, 28, 28) and set(np.unique(shapes)) == {0, 255}
+    drawn = []
+    for shape in shapes:  # drawn large on the canvas, as the page invites
+        big = Image.fromarray(shape).resize((224, 224), Image.Resampling.BILINEAR)
+        rgba = np.zeros((280, 280, 4), np.uint8)
+        rgba[..., :3], rgba[28:252, 28:252, 3] = (
+            255,
+            np.asarray(big.point(lambda v: 255 * (v > 127))),
+        )
+        drawn.append(preprocess(rgba, "drawing").image)
+    assert (load_bundled().probabilities(np.stack(drawn)).argmax(axis=1) == np.arange(10)).all()

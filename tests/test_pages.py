@@ -55,6 +55,8 @@ def test_classify_test_image_tab(real_data):
     prediction = next(m for m in at.metric if m.label == "Prediction")
     assert prediction.value in config.CLASS_NAMES
     assert any("True label" in m.value for m in at.markdown)
+    shapes = next(e for e in at.expander if e.label == "Shapes the CNN knows")  # Draw tab
+    assert len(shapes.get("image")) == 1
     first = at.caption[-1].value
     assert "image" not in at.query_params  # a plain visit's address names no test image
     at.button(key="test_pick").click().run()
