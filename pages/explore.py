@@ -12,6 +12,7 @@ from fashion_cnn.charts import (
     image_strip,
     probability_bars,
 )
+from fashion_cnn.data import FashionMNIST
 from fashion_cnn.evaluation import evaluate_probabilities
 from fashion_cnn.glossary import notes
 from fashion_cnn.mistakes import find_mistakes, page_count, page_of
@@ -71,6 +72,39 @@ def apply_matrix_click() -> None:
         st.session_state["explore_true"] = config.CLASS_NAMES[true_idx]
         st.session_state["explore_pred"] = config.CLASS_NAMES[pred_idx]
         st.session_state["explore_page"] = 1
+
+
+@st.dialog("Inspect a mistake", width="large")
+def inspect_mistake(selected: int, model: Predictor, data: FashionMNIST, probs: np.ndarray) -> None:
+    """One mistake, large, over the page: the image, where the CNN looked, its ten
+    probabilities, Inside the CNN, and training images of both classes."""
+    true_idx, pred_idx = int(data.y_test[selected]), int(probs[selected].argmax())
+    st.subheader(
+        f"Test image #{selected}: {with_article(config.CLASS_NAMES[true_idx])} seen as "
+        f"{with_article(config.CLASS_NAMES[pred_idx])}"
+    )
+    st.page_link(
+        "pages/classify.py",
+        label="Open it in Classify",
+        icon="🎨",
+        query_params={"image": str(selected)},
+    )
+    left, mid, right = st.columns([1, 1, 2])
+    left.image(enlarge(data.x_test[selected], 7), caption="The image", clamp=True)
+    _, heat = analyse(model, model.key, data.x_test[selected])  # Grad-CAM of the predicted class
+    mid.image(
+        enlarge(heatmap_overlay(data.x_test[selected], heat), 7),
+        caption=f"Where it saw {with_article(config.CLASS_NAMES[pred_idx])}",
+    )
+    right.plotly_chart(
+        probability_bars(probs[selected]), key="explore_probs", config={"displayModeBar": False}
+    )
+    inside_the_cnn(model, data.x_test[selected], pred_idx, "explore")
+    rng = np.random.default_rng(selected)
+    for label, cls in (("predicted", pred_idx), ("true", true_idx)):
+        examples = rng.choice(np.flatnonzero(data.y_train == cls), 8, replace=False)
+        st.markdown(f"Training images of the {label} class, **{config.CLASS_NAMES[cls]}**:")
+        st.image(image_strip(data.x_train[examples], scale=3), clamp=True)
 
 
 st.title("🔍 Explore errors")
@@ -181,38 +215,4 @@ with st.container(horizontal=True, gap="xsmall", key="explore_gallery"):
             st.image(thumbnail_png(data.x_test[idx]), width=84)
             st.caption(f"{true_label} → **{pred_label}** {probs[idx].max():.0%}")
             if st.button("Inspect", key=f"inspect_{idx}"):
-                st.session_state["explore_selected"] = int(idx)
-                # The details are under the gallery, often off screen: say where.
-                st.toast(f"Test image #{idx} is shown under the gallery ↓", icon="🔎")
-
-# One mistake, large
-selected = st.session_state.get("explore_selected")
-if selected is None or selected not in mistakes:
-    selected = int(shown[0])
-true_idx, pred_idx = int(data.y_test[selected]), int(probs[selected].argmax())
-st.subheader(
-    f"Test image #{selected}: {with_article(config.CLASS_NAMES[true_idx])} seen as "
-    f"{with_article(config.CLASS_NAMES[pred_idx])}"
-)
-st.page_link(
-    "pages/classify.py",
-    label="Open it in Classify",
-    icon="🎨",
-    query_params={"image": str(selected)},
-)
-left, mid, right = st.columns([1, 1, 2])
-left.image(enlarge(data.x_test[selected], 7), caption="The image", clamp=True)
-_, heat = analyse(model, model.key, data.x_test[selected])  # Grad-CAM of the predicted class
-mid.image(
-    enlarge(heatmap_overlay(data.x_test[selected], heat), 7),
-    caption=f"Where it saw {with_article(config.CLASS_NAMES[pred_idx])}",
-)
-right.plotly_chart(
-    probability_bars(probs[selected]), key="explore_probs", config={"displayModeBar": False}
-)
-inside_the_cnn(model, data.x_test[selected], pred_idx, "explore")
-rng = np.random.default_rng(selected)
-for label, cls in (("predicted", pred_idx), ("true", true_idx)):
-    examples = rng.choice(np.flatnonzero(data.y_train == cls), 8, replace=False)
-    st.markdown(f"Training images of the {label} class, **{config.CLASS_NAMES[cls]}**:")
-    st.image(image_strip(data.x_train[examples], scale=3), clamp=True)
+                inspect_mistake(int(idx), model, data, probs)  # opens over the gallery

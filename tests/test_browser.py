@@ -221,11 +221,21 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
         except PlaywrightTimeout:
             continue
     page.wait_for_function(filtered, timeout=10_000)
-    page.get_by_text("a Shirt seen as a T-shirt/top").wait_for()
     wait_for_app(page)
     captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()
     assert captions and all(c.startswith("Shirt → T-shirt/top") for c in captions)
     screenshot(page, "explore")
+    # Inspect opens the mistake over the gallery, where the visitor is; Escape closes it.
+    page.get_by_role("button", name="Inspect").first.click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("a Shirt seen as a T-shirt/top").wait_for(timeout=30_000)
+    dialog.get_by_text("Where it saw a T-shirt/top").wait_for()
+    dialog.get_by_text("Inside the CNN").click()  # a widget in the dialog keeps it open
+    dialog.get_by_text("One map up close").wait_for(timeout=30_000)
+    wait_for_app(page)
+    screenshot(page, "explore-inspect")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
     # A diagonal cell holds no mistakes: the page says it holds the right answers.
     diagonal = page.locator(".js-plotly-plot .scatterlayer path.point").nth(6 * 10 + 6)
     box = diagonal.bounding_box()

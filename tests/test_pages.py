@@ -101,6 +101,13 @@ def test_explore_filters_the_gallery(real_data):
     assert gallery and all(c.startswith("Shirt → **T-shirt/top**") for c in gallery)
     at.radio(key="explore_sort").set_value("Least confident").run()
     assert not at.exception
+    # Inspect opens that mistake over the gallery.
+    assert not [h for h in at.subheader if h.value.startswith("Test image #")]
+    inspect = next(b for b in at.button if b.key and b.key.startswith("inspect_"))
+    inspect.click().run()
+    number = inspect.key.removeprefix("inspect_")
+    (title,) = [h.value for h in at.subheader if h.value.startswith("Test image #")]
+    assert title == f"Test image #{number}: a Shirt seen as a T-shirt/top"
 
 
 def test_explore_map_offers_the_shipped_tsne_layout_and_pca(real_data):
