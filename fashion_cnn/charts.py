@@ -22,13 +22,16 @@ def image_strip(images: np.ndarray, scale: int = 2, gap: int = 2) -> np.ndarray:
     return image_grid(images, len(images), scale, gap)
 
 
-def image_grid(images: np.ndarray, columns: int, scale: int = 2, gap: int = 2) -> np.ndarray:
-    """uint8 images (N, H, W) in rows of `columns`, enlarged by `scale`, on a white ground."""
+def image_grid(
+    images: np.ndarray, columns: int, scale: int = 2, gap: int = 2, ground: int = 255
+) -> np.ndarray:
+    """uint8 images (N, H, W) in rows of `columns`, enlarged by `scale`, `gap` px apart on
+    a ground of shade `ground` (white)."""
     images = np.asarray(images, np.uint8)
     n, h, w = images.shape
     rows = -(-n // columns)
     cell_h, cell_w = h * scale + gap, w * scale + gap
-    grid = np.full((rows * cell_h - gap, min(n, columns) * cell_w - gap), 255, np.uint8)
+    grid = np.full((rows * cell_h - gap, min(n, columns) * cell_w - gap), ground, np.uint8)
     for i, image in enumerate(images):
         top, left = (i // columns) * cell_h, (i % columns) * cell_w
         grid[top : top + h * scale, left : left + w * scale] = enlarge(image, scale)
@@ -98,8 +101,40 @@ def feature_map_figure(
     return fig
 
 
+def setting_text(value) -> str:
+    """A run setting as the comparison shows it."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, int):
+        return f"{value or config.TRAIN_COUNT:,}"  # only training images can be 0: all
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def differing_settings(views: list) -> tuple[list, list]:
+    """The Train form's fields whose values differ between the runs, and those alike
+    (epochs aside: the table always shows how many each run finished)."""
+    differ, alike = [], []
+    for f in config.form_fields():
+        if f.name == "epochs":
+            continue
+        values = {getattr(view.cfg, f.name) for view in views}
+        (differ if len(values) > 1 else alike).append(f)
+    return differ, alike
+
+
+def run_label(view, differ: list) -> str:
+    """A run's short id, epochs and what sets it apart, for the legend."""
+    told = ", ".join(
+        f"{f.metadata['label'].lower()} {setting_text(getattr(view.cfg, f.name))}" for f in differ
+    )
+    epochs = plural(view.progress.epoch, "epoch")
+    return f"{view.run_id[:6]}: {epochs}, {told}" if told else f"{view.run_id[:6]}: {epochs}"
+
+
 def compare_chart(views: list, height: int = 320) -> go.Figure:
-    """Each run's validation accuracy per epoch (training accuracy without validation)."""
+    """Each run's validation accuracy per epoch (training accuracy without validation).
+    `views` oldest first: a run keeps its colour as newer ones join."""
+    differ, _ = differing_settings(views)
     fig = go.Figure()
     for view, colour in zip(views, qualitative.D3, strict=False):  # distinct hues, not shades
         logs = view.progress.epoch_logs
@@ -110,7 +145,7 @@ def compare_chart(views: list, height: int = 320) -> go.Figure:
                 y=[100 * log[key] for log in logs],
                 mode="lines+markers",
                 line=dict(color=colour),
-                name=f"{view.run_id} ({'validation' if key == 'val_accuracy' else 'training'})",
+                name=run_label(view, differ) + ("" if key == "val_accuracy" else " (training)"),
             )
         )
     fig.update_layout(
@@ -123,22 +158,23 @@ def compare_chart(views: list, height: int = 320) -> go.Figure:
     return fig
 
 
-def compare_table(views: list) -> str:
-    """Runs' settings against their test accuracy, as a Markdown table with their links."""
-    rows = [
-        "| run | architecture | epochs | images | optimizer | learning rate | augmentation "
-        "| test accuracy |",
-        "| --- | --- | ---: | ---: | --- | ---: | --- | ---: |",
-    ]
+def compare_table(views: list) -> tuple[str, str]:
+    """The settings that differ between runs against their test accuracy, as a Markdown
+    table with the runs' links, and a line naming the settings they share."""
+    differ, alike = differing_settings(views)
+    head = ["run", "epochs", *(f.metadata["label"].lower() for f in differ), "test accuracy"]
+    rows = ["| " + " | ".join(head) + " |", "| --- " * (len(head) - 1) + "| ---: |"]
     for view in views:
-        c = view.cfg
-        rows.append(
-            f"| [{view.run_id}](/train?run={view.run_id}) | {c.architecture} "
-            f"| {view.progress.epoch} | {c.train_subset or config.TRAIN_COUNT:,} | {c.optimizer} "
-            f"| {c.learning_rate:g} | {'on' if c.augment else 'off'} "
-            f"| {view.summary['accuracy']:.2%} |"
-        )
-    return "\n".join(rows)
+        done, planned = view.progress.epoch, view.cfg.epochs
+        cells = [f"[{view.run_id}](/train?run={view.run_id})"]
+        cells += [str(done) if done == planned else f"{done} of {planned}"]
+        cells += [setting_text(getattr(view.cfg, f.name)) for f in differ]
+        rows.append("| " + " | ".join([*cells, f"{view.summary['accuracy']:.2%}"]) + " |")
+    shared = ", ".join(
+        f"{f.metadata['label'].lower()} {setting_text(getattr(views[0].cfg, f.name))}"
+        for f in alike
+    )
+    return "\n".join(rows), f"Alike in all: {shared}." if shared else ""
 
 
 def probability_bars(probs: np.ndarray, height: int = 280) -> go.Figure:

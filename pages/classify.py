@@ -13,7 +13,7 @@ from fashion_cnn.charts import (
     probability_bars,
 )
 from fashion_cnn.data import FashionMNIST
-from fashion_cnn.drawings import typical_silhouettes
+from fashion_cnn.drawings import class_shapes
 from fashion_cnn.predict import Classification, Predictor
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
 from fashion_cnn.verdict import NOT_A_GARMENT, UNSURE
@@ -101,9 +101,11 @@ def step_png(image: np.ndarray) -> bytes:
 
 
 @st.cache_data(show_spinner=False)
-def typical_shapes_png(_data: FashionMNIST) -> bytes:
-    """Each class's typical silhouette in the training images, in two rows of five."""
-    return png_bytes(image_grid(typical_silhouettes(_data.x_train, _data.y_train), 5))
+def class_shapes_png(_data: FashionMNIST) -> bytes:
+    """Each class's average silhouette in the training images, in two rows of five, on
+    grey so that shapes touching their tile's edge stay apart."""
+    shapes = np.pad(class_shapes(_data.x_train, _data.y_train), ((0, 0), (2, 2), (2, 2)))
+    return png_bytes(image_grid(shapes, 5, gap=4, ground=128))
 
 
 VERDICT_BADGES = {UNSURE: "⚠️ unsure", NOT_A_GARMENT: "🚫 not a garment"}
@@ -203,11 +205,11 @@ with draw_tab:
         with st.expander("Shapes the CNN knows"):
             names = config.CLASS_NAMES
             st.image(
-                typical_shapes_png(data),
+                class_shapes_png(data),
                 caption=f"Top: {', '.join(names[:5])}. Bottom: {', '.join(names[5:])}.",
             )
             st.caption(
-                "Each class's most typical outline in the training images. Draw garments "
+                "Each class's average shape in the training images. Draw garments "
                 "from the front and shoes from the side: sneakers low and long, ankle boots "
                 "taller. Pullovers, coats and shirts share one shape: on drawings they are "
                 "the CNN's most common mix-ups."

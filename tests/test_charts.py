@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import plotly.io as pio
@@ -10,12 +12,15 @@ from PIL import Image
 
 from fashion_cnn import config
 from fashion_cnn.charts import (
+    compare_chart,
+    compare_table,
     confusion_scatter,
     enlarge,
     png_bytes,
     probability_bars,
     training_curves,
 )
+from fashion_cnn.config import QUICK_RUN
 
 
 def test_thumbnail_png_is_a_pixel_exact_enlargement():
@@ -81,3 +86,30 @@ def test_live_training_curves_update_in_place_and_draw_what_a_new_figure_draws()
     # The first epoch's markers are new traces, so the figure is drawn anew
     more = training_curves(points, [*logs, dict(logs[0], epoch=2)], training_curves(points, []))
     assert [len(t.x) for t in more.data] == [120, 120, 2, 2, 2, 2]
+
+
+def finished_run(run_id: str, epochs_done: int, accuracy: float, **settings) -> SimpleNamespace:
+    """What the comparison reads of a finished run (the engine's RunView, in short)."""
+    logs = [{"epoch": e + 1, "val_accuracy": 0.5} for e in range(epochs_done)]
+    return SimpleNamespace(
+        run_id=run_id,
+        cfg=replace(QUICK_RUN, **settings),
+        progress=SimpleNamespace(epoch=epochs_done, epoch_logs=logs),
+        summary={"accuracy": accuracy},
+    )
+
+
+def test_compared_runs_show_the_settings_that_differ():
+    runs = [
+        finished_run("aaaaaaaaaaaa", 4, 0.6843, epochs=4),
+        finished_run("bbbbbbbbbbbb", 2, 0.7072, epochs=4, dropout=0.6),  # stopped early
+    ]
+    table, alike = compare_table(runs)
+    head, _, first, second = table.splitlines()
+    assert head == "| run | epochs | dropout | test accuracy |"
+    assert first == "| [aaaaaaaaaaaa](/train?run=aaaaaaaaaaaa) | 4 | 0.2 | 68.43% |"
+    assert second == "| [bbbbbbbbbbbb](/train?run=bbbbbbbbbbbb) | 2 of 4 | 0.6 | 70.72% |"
+    assert alike.startswith("Alike in all: architecture tiny, batch size 128, ")
+    assert "training images 20,000" in alike and "augmentation off" in alike
+    names = [trace.name for trace in compare_chart(runs).data]
+    assert names == ["aaaaaa: 4 epochs, dropout 0.2", "bbbbbb: 2 epochs, dropout 0.6"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fashion_cnn.drawings import drawing_inputs, render, typical_silhouettes
+from fashion_cnn.drawings import class_shapes, drawing_inputs, render
 
 
 def test_rendered_outline_is_a_canvas_export(real_data):
@@ -27,13 +27,13 @@ def test_drawn_inputs_look_like_the_garments_silhouettes(real_data):
     assert np.median(overlaps) > 0.5
 
 
-def test_typical_shapes_shown_as_drawing_guidance_are_read_as_their_class(real_data):
+def test_class_shapes_shown_as_drawing_guidance_are_read_as_their_class(real_data):
     from PIL import Image
 
     from fashion_cnn.predict import load_bundled
     from fashion_cnn.preprocess import preprocess
 
-    shapes = typical_silhouettes(real_data.x_train, real_data.y_train)
+    shapes = class_shapes(real_data.x_train, real_data.y_train)
     assert shapes.shape == (10, 28, 28) and set(np.unique(shapes)) == {0, 255}
     drawn = []
     for shape in shapes:  # drawn large on the canvas, as the page invites

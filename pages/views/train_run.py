@@ -157,5 +157,9 @@ def compare_runs() -> None:
             "(augmentation, the learning rate, more images) and see what it does."
         )
         return
+    views.reverse()  # oldest first: each run keeps its colour as newer ones join
     st.plotly_chart(compare_chart(views), key="train_compare", config={"displayModeBar": False})
-    st.markdown(compare_table(views))
+    table, alike = compare_table(views)
+    st.markdown(table)
+    if alike:
+        st.caption(alike)
