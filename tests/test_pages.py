@@ -188,7 +188,7 @@ def test_train_settings_link_fills_the_form_and_bad_values_warn(real_data):
     assert at.select_slider(key="train_learning_rate").value == 0.01
     assert at.toggle(key="train_augment").value is True  # the form's default is off
     (warning,) = [w.value for w in at.warning]
-    assert warning.startswith("The link's batch_size is not one the form allows")
+    assert warning == "The link's batch_size is not a value the form allows; its default stands in."
     link = next(c.value for c in at.caption if "These settings as a link" in c.value)
     assert "epochs=7" in link and "learning_rate=0.01" in link and "augment=true" in link
     assert any("Finish two runs to compare" in i.value for i in at.info)  # empty state

@@ -84,9 +84,11 @@ def apply_recipe_link() -> None:
     cfg, wrong = from_query(params, FORM_DEFAULTS)
     fill_form(cfg)
     if wrong:
+        names = " and ".join([", ".join(wrong[:-1]), wrong[-1]] if len(wrong) > 1 else wrong)
+        one = len(wrong) == 1
         st.warning(
-            f"The link's {', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not one the "
-            "form allows; the defaults stand in."
+            f"The link's {names} {'is not a value' if one else 'are not values'} the form "
+            f"allows; {'its default stands' if one else 'their defaults stand'} in."
         )
 
 

@@ -45,6 +45,8 @@ def live_view(run_id: str) -> None:
         )
     elif view.state == "starting":
         st.info("Starting a training process on a worker…")
+    elif not view.done and not (p.batch_points or p.epoch_logs):  # empty axes look broken
+        st.info("Training has begun: the curves start with its first batches, in a moment.")
     elif not (view.done and not view.summary):
         text = (
             f"Epoch {min(p.epoch + 1, p.epochs)}/{p.epochs} · batch {p.batch}/{p.batches} · "
