@@ -101,12 +101,19 @@ def feature_map_figure(
     return fig
 
 
-def setting_text(value) -> str:
-    """A run setting as the comparison shows it."""
+def setting_name(f) -> str:
+    """A Train form field's label as a sentence uses it ("dropout", "L2 weight decay")."""
+    label = f.metadata["label"]
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def setting_text(f, cfg) -> str:
+    """A run's setting as the comparison shows it."""
+    value = getattr(cfg, f.name)
     if isinstance(value, bool):
         return "on" if value else "off"
-    if isinstance(value, int):
-        return f"{value or config.TRAIN_COUNT:,}"  # only training images can be 0: all
+    if f.name == "train_subset":
+        return f"{value or config.TRAIN_COUNT:,}"  # 0: all of them
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -124,9 +131,7 @@ def differing_settings(views: list) -> tuple[list, list]:
 
 def run_label(view, differ: list) -> str:
     """A run's short id, epochs and what sets it apart, for the legend."""
-    told = ", ".join(
-        f"{f.metadata['label'].lower()} {setting_text(getattr(view.cfg, f.name))}" for f in differ
-    )
+    told = ", ".join(f"{setting_name(f)} {setting_text(f, view.cfg)}" for f in differ)
     epochs = plural(view.progress.epoch, "epoch")
     return f"{view.run_id[:6]}: {epochs}, {told}" if told else f"{view.run_id[:6]}: {epochs}"
 
@@ -162,18 +167,15 @@ def compare_table(views: list) -> tuple[str, str]:
     """The settings that differ between runs against their test accuracy, as a Markdown
     table with the runs' links, and a line naming the settings they share."""
     differ, alike = differing_settings(views)
-    head = ["run", "epochs", *(f.metadata["label"].lower() for f in differ), "test accuracy"]
+    head = ["run", "epochs", *(setting_name(f) for f in differ), "test accuracy"]
     rows = ["| " + " | ".join(head) + " |", "| --- " * (len(head) - 1) + "| ---: |"]
     for view in views:
         done, planned = view.progress.epoch, view.cfg.epochs
         cells = [f"[{view.run_id}](/train?run={view.run_id})"]
         cells += [str(done) if done == planned else f"{done} of {planned}"]
-        cells += [setting_text(getattr(view.cfg, f.name)) for f in differ]
+        cells += [setting_text(f, view.cfg) for f in differ]
         rows.append("| " + " | ".join([*cells, f"{view.summary['accuracy']:.2%}"]) + " |")
-    shared = ", ".join(
-        f"{f.metadata['label'].lower()} {setting_text(getattr(views[0].cfg, f.name))}"
-        for f in alike
-    )
+    shared = ", ".join(f"{setting_name(f)} {setting_text(f, views[0].cfg)}" for f in alike)
     return "\n".join(rows), f"Alike in all: {shared}." if shared else ""
 
 

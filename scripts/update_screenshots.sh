@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 mkdir -p docs/screenshots
 for name in home train-stopped explore classify-draw classify-upload \
     home-phone train-phone explore-phone classify-draw-phone classify-inside \
-    explore-feature-map train-watch train-compare; do
+    explore-feature-map train-watch train-compare explore-inspect; do
     .venv/bin/python - "$name" <<'PY'
 import sys
 from PIL import Image

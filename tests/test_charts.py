@@ -111,5 +111,6 @@ def test_compared_runs_show_the_settings_that_differ():
     assert second == "| [bbbbbbbbbbbb](/train?run=bbbbbbbbbbbb) | 2 of 4 | 0.6 | 70.72% |"
     assert alike.startswith("Alike in all: architecture tiny, batch size 128, ")
     assert "training images 20,000" in alike and "augmentation off" in alike
+    assert "L2 weight decay 0.0001" in alike and "early stopping patience 0" in alike
     names = [trace.name for trace in compare_chart(runs).data]
     assert names == ["aaaaaa: 4 epochs, dropout 0.2", "bbbbbb: 2 epochs, dropout 0.6"]
