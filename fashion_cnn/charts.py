@@ -26,7 +26,7 @@ def image_grid(
     images: np.ndarray, columns: int, scale: int = 2, gap: int = 2, ground: int = 255
 ) -> np.ndarray:
     """uint8 images (N, H, W) in rows of `columns`, enlarged by `scale`, `gap` px apart on
-    a ground of shade `ground` (white)."""
+    a ground of shade `ground` (default white)."""
     images = np.asarray(images, np.uint8)
     n, h, w = images.shape
     rows = -(-n // columns)
@@ -108,37 +108,44 @@ def setting_name(f) -> str:
 
 
 def setting_text(f, cfg) -> str:
-    """A run's setting as the comparison shows it."""
+    """A run's setting as the comparison shows it; equal settings read the same."""
     value = getattr(cfg, f.name)
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (f.name == "early_stopping" and not value):
         return "on" if value else "off"
     if f.name == "train_subset":
         return f"{value or config.TRAIN_COUNT:,}"  # 0: all of them
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    if f.name == "validation_split":
+        return f"{value:.0%}"
+    if isinstance(value, float):  # 1e-05 as 0.00001; a slider's 0.30000000000000004 as 0.3
+        return np.format_float_positional(round(value, 8), trim="-")
+    return str(value)
 
 
 def differing_settings(views: list) -> tuple[list, list]:
-    """The Train form's fields whose values differ between the runs, and those alike
+    """The Train form's fields whose shown values differ between the runs, and those alike
     (epochs aside: the table always shows how many each run finished)."""
     differ, alike = [], []
     for f in config.form_fields():
         if f.name == "epochs":
             continue
-        values = {getattr(view.cfg, f.name) for view in views}
+        values = {setting_text(f, view.cfg) for view in views}
         (differ if len(values) > 1 else alike).append(f)
     return differ, alike
 
 
 def run_label(view, differ: list) -> str:
-    """A run's short id, epochs and what sets it apart, for the legend."""
-    told = ", ".join(f"{setting_name(f)} {setting_text(f, view.cfg)}" for f in differ)
-    epochs = plural(view.progress.epoch, "epoch")
-    return f"{view.run_id[:6]}: {epochs}, {told}" if told else f"{view.run_id[:6]}: {epochs}"
+    """A run's short id and epochs for the legend, with the one setting that sets it apart
+    (a horizontal legend does not wrap: the table names several)."""
+    label = f"{view.run_id[:6]}: {plural(view.progress.epoch, 'epoch')}"
+    if len(differ) == 1:
+        label += f", {setting_name(differ[0])} {setting_text(differ[0], view.cfg)}"
+    return label
 
 
 def compare_chart(views: list, height: int = 320) -> go.Figure:
     """Each run's validation accuracy per epoch (training accuracy without validation).
-    `views` oldest first: a run keeps its colour as newer ones join."""
+    `views` oldest first, so that a run keeps its colour when a newer one joins (until the
+    oldest leaves the last five)."""
     differ, _ = differing_settings(views)
     fig = go.Figure()
     for view, colour in zip(views, qualitative.D3, strict=False):  # distinct hues, not shades

@@ -10,6 +10,11 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
+def and_list(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 def with_article(name: str) -> str:
     """'an Ankle boot', 'a Shirt', 'a T-shirt/top': by the first letter's sound."""
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"

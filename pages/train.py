@@ -22,7 +22,7 @@ from pages.views.train_run import compare_runs, live_view, show_outcome
 
 run_through_entrypoint()  # a deep link on a fresh server
 
-# What the settings form says while a run is live, per run state.
+# What the top of the page says while a run is live, per run state.
 RUN_STATE_NOTES = {
     "queued": "Your run is queued: it waits for a free worker. Cancel it to change the settings.",
     "starting": "Your run is starting on a worker. Stop it to change the settings.",

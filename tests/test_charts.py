@@ -111,6 +111,17 @@ def test_compared_runs_show_the_settings_that_differ():
     assert second == "| [bbbbbbbbbbbb](/train?run=bbbbbbbbbbbb) | 2 of 4 | 0.6 | 70.72% |"
     assert alike.startswith("Alike in all: architecture tiny, batch size 128, ")
     assert "training images 20,000" in alike and "augmentation off" in alike
-    assert "L2 weight decay 0.0001" in alike and "early stopping patience 0" in alike
+    assert "L2 weight decay 0.0001" in alike and "validation share 10%" in alike
     names = [trace.name for trace in compare_chart(runs).data]
     assert names == ["aaaaaa: 4 epochs, dropout 0.2", "bbbbbb: 2 epochs, dropout 0.6"]
+    # Several differences: the legend, which cannot wrap, names none of them; the table
+    # shows each as people write it, and a slider's float noise is no difference.
+    runs[1] = finished_run("bbbbbbbbbbbb", 4, 0.7, epochs=4, dropout=0.1 + 0.2, weight_decay=1e-5)
+    runs.append(finished_run("cccccccccccc", 4, 0.7, epochs=4, dropout=0.3, validation_split=0.2))
+    assert [trace.name for trace in compare_chart(runs).data][1] == "bbbbbb: 4 epochs"
+    table, alike = compare_table(runs)
+    assert table.splitlines()[0] == (
+        "| run | epochs | dropout | L2 weight decay | validation share | test accuracy |"
+    )
+    assert "| 0.3 | 0.00001 | 10% |" in table.splitlines()[3]
+    assert "early stopping patience off" in alike

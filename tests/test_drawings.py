@@ -39,9 +39,7 @@ def test_class_shapes_shown_as_drawing_guidance_are_read_as_their_class(real_dat
     for shape in shapes:  # drawn large on the canvas, as the page invites
         big = Image.fromarray(shape).resize((224, 224), Image.Resampling.BILINEAR)
         rgba = np.zeros((280, 280, 4), np.uint8)
-        rgba[..., :3], rgba[28:252, 28:252, 3] = (
-            255,
-            np.asarray(big.point(lambda v: 255 * (v > 127))),
-        )
+        rgba[..., :3] = 255  # white strokes, drawn in the alpha channel
+        rgba[28:252, 28:252, 3] = np.asarray(big.point(lambda v: 255 * (v > 127)))
         drawn.append(preprocess(rgba, "drawing").image)
     assert (load_bundled().probabilities(np.stack(drawn)).argmax(axis=1) == np.arange(10)).all()

@@ -61,3 +61,11 @@ def test_next_experiment_follows_the_run():
     assert "augmentation" in next_experiment(quick, overfit)
     assert "more training images" in next_experiment(TrainConfig(train_subset=2000), {})
     assert "more epochs" in next_experiment(TrainConfig(epochs=5), {})
+
+
+def test_and_list_reads_as_english():
+    from fashion_cnn.wording import and_list
+
+    assert and_list(["epochs"]) == "epochs"
+    assert and_list(["epochs", "dropout"]) == "epochs and dropout"
+    assert and_list(["a", "b", "c"]) == "a, b and c"

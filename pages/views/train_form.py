@@ -10,7 +10,7 @@ import streamlit as st
 from fashion_cnn import config, jobs
 from fashion_cnn.config import QUICK_RUN, TrainConfig, form_fields
 from fashion_cnn.recipe import from_query, to_query
-from fashion_cnn.wording import format_seconds
+from fashion_cnn.wording import and_list, format_seconds
 
 RUN_PARAM = "run"  # /train?run=ID
 COMPARE_PARAM = "compare"  # /train?run=ID&compare=A,B: the visitor's earlier runs
@@ -84,11 +84,10 @@ def apply_recipe_link() -> None:
     cfg, wrong = from_query(params, FORM_DEFAULTS)
     fill_form(cfg)
     if wrong:
-        names = " and ".join([", ".join(wrong[:-1]), wrong[-1]] if len(wrong) > 1 else wrong)
         one = len(wrong) == 1
         st.warning(
-            f"The link's {names} {'is not a value' if one else 'are not values'} the form "
-            f"allows; {'its default stands' if one else 'their defaults stand'} in."
+            f"The link's {and_list(wrong)} {'is not a value' if one else 'are not values'} "
+            f"the form allows; {'its default stands' if one else 'their defaults stand'} in."
         )
 
 
