@@ -67,7 +67,9 @@ def open_image(data: bytes) -> Image.Image:
                 )
             image.seek(0)  # animated GIF/WebP: the first frame
             image.load()
+            frames = getattr(image, "n_frames", 1)
             image = ImageOps.exif_transpose(image)
+            image.info["frames"] = frames  # for the note; the transposed copy lost the count
     except ImageInputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -228,6 +230,8 @@ def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preproc
     steps.append(("Trimmed to the item", np.clip(item, 0, 255).astype(np.uint8)))
     resolved = kind if kind != "auto" else ("drawing" if looks_like_drawing(fg) else "photo")
     notes = []
+    if source.info.get("frames", 1) > 1:
+        notes.append(f"only the first of its {source.info['frames']} frames is classified")
     if resolved == "drawing":
         item, filled = fill_drawing(item)
         if filled:

@@ -15,6 +15,15 @@ def and_list(names: list[str]) -> str:
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
+def short_name(filename: str, limit: int = 14) -> str:
+    """A file name that fits a narrow tile: 'a-very-long-…name.png' keeps its extension."""
+    if len(filename) <= limit:
+        return filename
+    _, dot, extension = filename.rpartition(".")
+    tail = dot + extension if dot and len(extension) <= 4 else ""
+    return filename[: limit - len(tail) - 1] + "…" + tail
+
+
 def with_article(name: str) -> str:
     """'an Ankle boot', 'a Shirt', 'a T-shirt/top': by the first letter's sound."""
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"

@@ -17,7 +17,7 @@ from fashion_cnn.drawings import class_shapes
 from fashion_cnn.predict import Classification, Predictor
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
 from fashion_cnn.verdict import NOT_A_GARMENT, UNSURE
-from fashion_cnn.wording import plural
+from fashion_cnn.wording import plural, short_name
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.inside import inside_the_cnn
 from pages.views.session import (
@@ -64,9 +64,16 @@ def pick_random(labels: np.ndarray) -> None:
     link_test_image()
 
 
-def link_test_image() -> None:
+def link_test_image(count: int | None = None) -> None:
     """The address links to the test image the visitor picked (a plain visit gets none,
-    so that reloading it opens the Draw tab, not this one)."""
+    so that reloading it opens the Draw tab, not this one). A typed number out of the
+    `count` images is brought into range, with a note."""
+    typed = st.session_state["test_index"]
+    if count is not None and not 0 <= typed < count:
+        st.session_state["test_index"] = min(max(typed, 0), count - 1)
+        st.session_state["test_range_note"] = (
+            f"There is no test image {typed:,}: they are numbered 0 to {count - 1:,}."
+        )
     index = str(st.session_state["test_index"])
     st.query_params["image"] = index
     st.session_state["classify_link"] = (st.session_state.get(VISIT), index)
@@ -291,7 +298,7 @@ with upload_tab:
                     st.markdown(
                         f"**{results[i].label}** · {results[i].confidence:.0%}  \n"
                         + (f"{badge}  \n" if badge else "")
-                        + f"`{processed[i][0]}`",
+                        + f"`{short_name(processed[i][0])}`",
                         help=results[i].hint,
                     )
         if good:
@@ -305,17 +312,27 @@ with upload_tab:
 
 with test_tab:
     number_col, class_col, pick_col = st.columns([1, 2, 2], vertical_alignment="bottom")
+    # No min or max: out of range, the browser kept the typed number on show, whatever
+    # image was picked next. Our callback brings it into range instead, and says so.
     index = number_col.number_input(
         "Test image",
-        0,
-        len(data.x_test) - 1,
+        step=1,
         key="test_index",
-        help="Its number, 0 to 9,999",
+        help=f"Its number, 0 to {len(data.x_test) - 1:,}",
         on_change=link_test_image,
+        args=(len(data.x_test),),
     )
-    class_col.selectbox("Of class", [ALL_CLASSES, *config.CLASS_NAMES], key="test_class")
+    class_col.selectbox(
+        "Of class",
+        [ALL_CLASSES, *config.CLASS_NAMES],
+        key="test_class",
+        on_change=pick_random,  # a class chosen shows one of its images at once
+        args=(data.y_test,),
+    )
     pick_col.button(
         "🎲 Pick a random test image", key="test_pick", on_click=pick_random, args=(data.y_test,)
     )
+    if note := st.session_state.pop("test_range_note", None):
+        st.warning(note)
     st.caption(f"Test image #{index} of {len(data.x_test):,}, never seen in training.")
     show_result(model, data.x_test[index], "test", truth=int(data.y_test[index]))

@@ -59,6 +59,12 @@ def test_inside_the_cnn_section_on_classify(real_data):
     assert any(m.value.startswith("**Why ") for m in at.markdown)
     at.selectbox(key="test_inside_layer").set_value("block1_conv1").run()
     assert not at.exception
-    assert (
-        any("Its 3×3 filter" in (getattr(i, "caption", "") or "") for i in at.get("imgs")) or True
-    )
+
+    def captions() -> list[str]:
+        return [c for image in at.get("image") for c in image.captions]
+
+    # The first layer's filter is a picture of the input; a later one weighs many maps.
+    assert "Its 3×3 filter (grey is 0, light +, dark −)" in captions()
+    at.selectbox(key="test_inside_layer").set_value("block2_conv1").run()
+    assert "Its 3×3 filter (grey is 0, light +, dark −)" not in captions()
+    assert any(c.value.startswith("Its filter is 3×3×32") for c in at.caption)

@@ -340,12 +340,26 @@ def test_classify_picks_a_test_image_by_number_or_class(real_data):
     at.number_input(key="test_index").set_value(4321).run()
     assert not at.exception and at.caption[-1].value.startswith("Test image #4321 ")
     assert at.query_params["image"] == ["4321"] or at.query_params["image"] == "4321"
-    at.selectbox(key="test_class").set_value("Sandal").run()
+    at.selectbox(key="test_class").set_value("Sandal").run()  # shows a sandal at once
+    index = at.number_input(key="test_index").value
+    assert index != 4321 and real_data.y_test[index] == config.CLASS_NAMES.index("Sandal")
     for _ in range(3):
         at.button(key="test_pick").click().run()
         index = at.number_input(key="test_index").value
         assert real_data.y_test[index] == config.CLASS_NAMES.index("Sandal")
         assert at.caption[-1].value.startswith(f"Test image #{index} ")
+
+
+@pytest.mark.parametrize(("typed", "shown"), [(99999, 9999), (-5, 0)])
+def test_classify_test_image_number_out_of_range_is_brought_in(real_data, typed, shown):
+    at = page("classify").run()
+    at.number_input(key="test_index").set_value(typed).run()
+    assert not at.exception
+    assert at.number_input(key="test_index").value == shown  # the box shows what is shown
+    assert at.caption[-1].value.startswith(f"Test image #{shown} ")
+    assert at.warning[0].value == (
+        f"There is no test image {typed:,}: they are numbered 0 to 9,999."
+    )
 
 
 @pytest.mark.parametrize(

@@ -158,7 +158,10 @@ def test_unusual_modes_are_converted(mode):
 def test_animated_gif_uses_first_frame():
     frames = [product_photo(), Image.new("RGB", (300, 200), "white")]
     data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:])
-    assert preprocess(open_image(data)).image.max() > 150
+    pre = preprocess(open_image(data))
+    assert pre.image.max() > 150
+    assert pre.notes == ["only the first of its 2 frames is classified"]
+    assert preprocess(open_image(encode(frames[0], "GIF"))).notes == []  # one frame: no note
 
 
 @pytest.mark.parametrize("size", [(2000, 20), (20, 2000), (1, 1)])

@@ -69,3 +69,11 @@ def test_and_list_reads_as_english():
     assert and_list(["epochs"]) == "epochs"
     assert and_list(["epochs", "dropout"]) == "epochs and dropout"
     assert and_list(["a", "b", "c"]) == "a, b and c"
+
+
+def test_short_name_keeps_the_extension():
+    from fashion_cnn.wording import short_name
+
+    assert short_name("shirt.png") == "shirt.png"
+    assert short_name("huge4000x3000.png") == "huge4000x….png"  # 14 characters
+    assert short_name("x" * 30) == "x" * 13 + "…"  # no extension to keep
