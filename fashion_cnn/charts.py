@@ -28,14 +28,27 @@ def image_grid(
     """uint8 images (N, H, W) in rows of `columns`, enlarged by `scale`, `gap` px apart on
     a ground of shade `ground` (default white)."""
     images = np.asarray(images, np.uint8)
-    n, h, w = images.shape
+    n, h, w = images.shape[:3]  # (N, H, W, 3) colour images too
     rows = -(-n // columns)
     cell_h, cell_w = h * scale + gap, w * scale + gap
-    grid = np.full((rows * cell_h - gap, min(n, columns) * cell_w - gap), ground, np.uint8)
+    shape = (rows * cell_h - gap, min(n, columns) * cell_w - gap, *images.shape[3:])
+    grid = np.full(shape, ground, np.uint8)
     for i, image in enumerate(images):
         top, left = (i // columns) * cell_h, (i % columns) * cell_w
         grid[top : top + h * scale, left : left + w * scale] = enlarge(image, scale)
     return grid
+
+
+RIGHT_FRAME, WRONG_FRAME = (46, 160, 67), (228, 87, 46)
+
+
+def framed(images: np.ndarray, right: np.ndarray, border: int = 2) -> np.ndarray:
+    """Grayscale images (N, H, W) as RGB tiles framed green where `right`, red where not."""
+    n, h, w = images.shape
+    tiles = np.empty((n, h + 2 * border, w + 2 * border, 3), np.uint8)
+    tiles[:] = np.where(np.asarray(right)[:, None], RIGHT_FRAME, WRONG_FRAME)[:, None, None, :]
+    tiles[:, border : border + h, border : border + w] = np.asarray(images, np.uint8)[..., None]
+    return tiles
 
 
 def contribution_bars(contributions: np.ndarray, channels: np.ndarray, height: int = 260):

@@ -168,7 +168,9 @@ st.subheader("Mistakes")
 f1, f2, f3, f4 = st.columns([2, 2, 2, 1])
 true_name = f1.selectbox("True class", CLASS_OPTIONS, key="explore_true")
 pred_name = f2.selectbox("Predicted class", CLASS_OPTIONS, key="explore_pred")
-low, high = f3.slider("Confidence", 0.0, 1.0, (0.0, 1.0), 0.05, key="explore_conf")
+low, high = f3.slider(
+    "Confidence", 0.0, 1.0, (0.0, 1.0), 0.05, format="percent", key="explore_conf"
+)
 order = f4.radio("Sort", ["Most confident", "Least confident"], key="explore_sort")
 mistakes = find_mistakes(
     probs,
@@ -199,7 +201,11 @@ if not len(mistakes):
     st.stop()
 
 pages = page_count(len(mistakes), PER_PAGE)
-page = st.number_input(f"Page (of {pages})", 1, pages, key="explore_page") if pages > 1 else 1
+page = (
+    st.number_input(f"Page (of {pages})", 1, pages, key="explore_page", width=160)
+    if pages > 1
+    else 1
+)
 st.caption(
     f"{plural(len(mistakes), 'mistake')} match. Click **Inspect** under an image to see why."
 )

@@ -12,10 +12,14 @@ from PIL import Image
 
 from fashion_cnn import config
 from fashion_cnn.charts import (
+    RIGHT_FRAME,
+    WRONG_FRAME,
     compare_chart,
     compare_table,
     confusion_scatter,
     enlarge,
+    framed,
+    image_grid,
     png_bytes,
     probability_bars,
     training_curves,
@@ -125,3 +129,13 @@ def test_compared_runs_show_the_settings_that_differ():
     )
     assert "| 0.3 | 0.00001 | 10% |" in table.splitlines()[3]
     assert "early stopping patience off" in alike
+
+
+def test_framed_tiles_say_right_or_wrong_around_the_untouched_image():
+    images = np.arange(2 * 28 * 28, dtype=np.uint32).reshape(2, 28, 28).astype(np.uint8)
+    tiles = framed(images, np.array([True, False]))
+    assert tiles.shape == (2, 32, 32, 3)
+    assert (tiles[0, 0, 0] == RIGHT_FRAME).all() and (tiles[1, -1, -1] == WRONG_FRAME).all()
+    assert (tiles[:, 2:30, 2:30, 0] == images).all() and (tiles[:, 2:30, 2:30, 2] == images).all()
+    grid = image_grid(tiles, 2, scale=1, gap=0)  # colour tiles side by side
+    assert grid.shape == (32, 64, 3) and (grid[:, 32:] == tiles[1]).all()

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from fashion_cnn import config
-from fashion_cnn.charts import feature_map_figure, image_grid
+from fashion_cnn.charts import feature_map_figure, framed, image_grid
 from fashion_cnn.data import FashionMNIST
 from fashion_cnn.feature_map import PCA, TSNE, layout_path, pca_2d, read_layout, selected_images
 from fashion_cnn.model import bundled_model_path
@@ -75,7 +75,9 @@ def feature_map_section(model: Predictor, data: FashionMNIST, probs: np.ndarray)
     shown = chosen[:SHOWN]
     counts = np.bincount(data.y_test[chosen], minlength=config.NUM_CLASSES)
     classes = ", ".join(f"{config.CLASS_NAMES[k]} {n}" for k, n in enumerate(counts) if n)
+    right = probs[shown].argmax(axis=1) == data.y_test[shown]
     st.image(
-        image_grid(data.x_test[shown], columns=10, scale=2, gap=4),
-        caption=f"True classes of the selection: {classes}",
+        image_grid(framed(data.x_test[shown], right), columns=10, scale=2, gap=4),
+        caption=f"Green frame: classified right; red: a mistake. True classes of the "
+        f"selection: {classes}",
     )

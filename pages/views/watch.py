@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-from PIL import Image, ImageOps
 
 from fashion_cnn import config
-from fashion_cnn.charts import confusion_scatter, image_grid, png_bytes
+from fashion_cnn.charts import confusion_scatter, framed, image_grid, png_bytes
 from fashion_cnn.data import FashionMNIST
 from fashion_cnn.inside import to_gray
 from fashion_cnn.jobs import Progress
 from pages.views.shared import dataset_or_stop
 
-RIGHT, WRONG = (46, 160, 67), (228, 87, 46)
 SHOWN_WRONG = 4  # mistakes named under the strip; early epochs have a dozen
 
 
@@ -24,17 +22,11 @@ def strip_png(
     """The 20 fixed test images, each framed green when classified right, red when not: a
     column per class, its two images one above the other (in one row of 20, a phone showed
     each at 18 px)."""
-    tiles = [
-        ImageOps.expand(
-            Image.fromarray(_data.x_test[index]).convert("RGB"),
-            border=2,
-            fill=RIGHT if guess == _data.y_test[index] else WRONG,
-        )
-        for index, guess in zip(indices, predicted, strict=True)
-    ]
+    indices = np.asarray(indices)
+    tiles = framed(_data.x_test[indices], np.asarray(predicted) == _data.y_test[indices])
     per_class = len(tiles) // config.NUM_CLASSES  # the strip lists them class by class
-    rows = [np.concatenate(tiles[k::per_class], axis=1) for k in range(per_class)]
-    return png_bytes(np.concatenate(rows).repeat(2, axis=0).repeat(2, axis=1))
+    by_row = np.concatenate([np.arange(k, len(tiles), per_class) for k in range(per_class)])
+    return png_bytes(image_grid(tiles[by_row], config.NUM_CLASSES, scale=2, gap=0))
 
 
 def watch_it_learn(run_id: str, progress: Progress) -> None:
