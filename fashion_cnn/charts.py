@@ -134,6 +134,11 @@ def setting_text(f, cfg) -> str:
     return str(value)
 
 
+def settings_summary(cfg) -> str:
+    """All of a run's Train form settings in one line: "architecture tiny · epochs 5 · …"."""
+    return " · ".join(f"{setting_name(f)} {setting_text(f, cfg)}" for f in config.form_fields())
+
+
 def differing_settings(views: list) -> tuple[list, list]:
     """The Train form's fields whose shown values differ between the runs, and those alike
     (epochs aside: the table always shows how many each run finished)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from fashion_cnn import jobs
+from fashion_cnn.charts import settings_summary
 from fashion_cnn.glossary import notes
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.train_form import (
@@ -50,9 +51,12 @@ if problem:
     st.error(problem)
 elif run_id and view is None:
     st.warning(f"No run {run_id} here: a run is kept for an hour after it ends.")
-if view is not None and st.session_state.get("train_form_run") != run_id:
+if view is not None and st.session_state.get("train_form_filled") != (run_id, view.done):
+    # Once when a run is first shown and once when it ends: the form then holds its
+    # settings, ready to tweak (a form not drawn during the run lost its widgets' state).
+    st.session_state["train_form_filled"] = (run_id, view.done)
     st.session_state["train_form_run"] = run_id
-    fill_form(view.cfg)  # a reattached run shows its own settings
+    fill_form(view.cfg)
 elif not run_id:
     apply_recipe_link()
 busy = view is not None and not view.done
@@ -60,7 +64,7 @@ if busy:
     st.session_state["train_page_state"] = view.state
     st.info(RUN_STATE_NOTES.get(view.state, RUN_STATE_NOTES["running"]))
 if view is None:
-    settings_form(disabled=False)
+    settings_form()
     st.info(f"Pick settings and press **Start training**. {estimate()}")
 else:
     st.markdown(
@@ -83,8 +87,9 @@ else:
         show_outcome(view)
         st.subheader("Next run")
         st.caption("This run's settings are filled in: change one and start again.")
-    # Under the run, so that its charts come first; folded while it is live (on a phone
-    # the greyed form was 1,000 px of scrolling).
-    with st.expander("This run's settings") if busy else st.container():
-        settings_form(disabled=busy)
+    if busy:  # a summary, folded under the charts: a greyed form was 1,000 px on a phone
+        with st.expander("This run's settings"):
+            st.markdown(settings_summary(view.cfg))
+    else:
+        settings_form()
 compare_runs()

@@ -163,7 +163,9 @@ def test_train_page_starts_links_and_stops_a_run(real_data):
             n.startswith(("Your run is training", "Your run is queued", "Your run is starting"))
             for n in notes
         ), notes
-        assert at.number_input(key="train_epochs").disabled  # shown, not editable
+        # While it runs, its settings are a summary, not a form that could be changed.
+        assert not [w for w in at.number_input if w.key == "train_epochs"]
+        assert any(m.value.startswith("architecture tiny · epochs 50 · ") for m in at.markdown)
         assert any(f"/train?run={run_id}" in m.value for m in at.markdown)
     finally:
         jobs.engine().stop(run_id)

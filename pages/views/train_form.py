@@ -25,18 +25,17 @@ def form_key(name: str) -> str:
 
 
 def fill_form(cfg: TrainConfig) -> None:
-    """Put a run's settings in the form (set in session state, they win over a disabled
-    widget's stale value)."""
+    """Put a run's settings in the form (set in session state before it is drawn)."""
     for f in form_fields():
         st.session_state[form_key(f.name)] = getattr(cfg, f.name)
 
 
-def setting_widget(column, f, disabled: bool) -> None:
+def setting_widget(column, f) -> None:
     """One TrainConfig field as the control its metadata declares."""
     m = f.metadata
     options = m.get("choices") or ()
     options = list(options() if callable(options) else options)
-    common = dict(key=form_key(f.name), disabled=disabled, help=m["help"])
+    common = dict(key=form_key(f.name), help=m["help"])
     if m["kind"] == "select":
         column.selectbox(m["label"], options, **common)
     elif m["kind"] == "select_slider":
@@ -49,7 +48,7 @@ def setting_widget(column, f, disabled: bool) -> None:
         column.toggle(m["label"], **common)
 
 
-def settings_form(disabled: bool) -> None:
+def settings_form() -> None:
     """The controls, four to a row, and the settings as a link; Start submits a run from
     its callback."""
     for f in form_fields():
@@ -57,12 +56,11 @@ def settings_form(disabled: bool) -> None:
     with st.form("train_settings", border=True):
         slots = [column for _ in range(3) for column in st.columns(4)]
         for column, f in zip(slots, form_fields(), strict=False):
-            setting_widget(column, f, disabled)
+            setting_widget(column, f)
         slots[len(form_fields())].form_submit_button(
             "▶ Start training",
             type="primary",
             width="stretch",
-            disabled=disabled,
             on_click=start_run,
         )
     recipe = urlencode(to_query(form_config()))
