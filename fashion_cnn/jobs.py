@@ -542,10 +542,11 @@ class Engine:
                 self._worker_lost(run_id)
 
     def forget(self, run_id: str) -> None:
-        """Drop a run and its result everywhere (its metadata key stays, emptied)."""
-        self.client.set_metadata([RUNS_KEY, run_id], None)
+        """Drop a run and its result everywhere (its metadata key stays, emptied). The
+        result goes first, so a run no page can see any more holds no memory."""
         with contextlib.suppress(KeyError):
             self.client.unpublish_dataset(run_id)
+        self.client.set_metadata([RUNS_KEY, run_id], None)
         with self._lock:
             self._futures.pop(run_id, None)
             self._results.pop(run_id, None)
