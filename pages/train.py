@@ -13,6 +13,7 @@ from fashion_cnn.glossary import notes
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.train_form import (
     ENGINE_ERRORS,
+    FILLED_FOR,
     RUN_PARAM,
     apply_recipe_link,
     estimate,
@@ -51,12 +52,10 @@ if problem:
     st.error(problem)
 elif run_id and view is None:
     st.warning(f"No run {run_id} here: a run is kept for an hour after it ends.")
-if view is not None and st.session_state.get("train_form_filled") != (run_id, view.done):
+if view is not None and st.session_state.get(FILLED_FOR) != (run_id, view.done):
     # Once when a run is first shown and once when it ends: the form then holds its
     # settings, ready to tweak (a form not drawn during the run lost its widgets' state).
-    st.session_state["train_form_filled"] = (run_id, view.done)
-    st.session_state["train_form_run"] = run_id
-    fill_form(view.cfg)
+    fill_form(view.cfg, run_id, view.done)
 elif not run_id:
     apply_recipe_link()
 busy = view is not None and not view.done

@@ -15,6 +15,7 @@ from fashion_cnn.wording import and_list, format_seconds
 RUN_PARAM = "run"  # /train?run=ID
 COMPARE_PARAM = "compare"  # /train?run=ID&compare=A,B: the visitor's earlier runs
 KEPT_RUNS = 5  # a visitor's last runs, to compare
+FILLED_FOR = "train_form_filled"  # (run ID, ended): the run whose settings the form holds
 FORM_DEFAULTS = QUICK_RUN  # what the form shows on a first visit
 # Problems the engine reports, each a one-line message for the page.
 ENGINE_ERRORS = (jobs.EngineUnavailable, jobs.QueueFull, OSError, TimeoutError)
@@ -24,10 +25,12 @@ def form_key(name: str) -> str:
     return f"train_{name}"
 
 
-def fill_form(cfg: TrainConfig) -> None:
-    """Put a run's settings in the form (set in session state before it is drawn)."""
+def fill_form(cfg: TrainConfig, run_id: str | None = None, done: bool = False) -> None:
+    """Put a run's settings in the form (set in session state before it is drawn), and
+    note which run, live or ended, they came from."""
     for f in form_fields():
         st.session_state[form_key(f.name)] = getattr(cfg, f.name)
+    st.session_state[FILLED_FOR] = (run_id, done)
 
 
 def setting_widget(column, f) -> None:
@@ -93,7 +96,7 @@ def start_run() -> None:
     """The Start button's callback: queue a run and make the address its link."""
     state = st.session_state
     live = st.query_params.get(RUN_PARAM)
-    if live and state.get("train_form_run") == live and state.get("train_shown_done") != live:
+    if live and state.get(FILLED_FOR) == (live, False):
         return  # a second click from a page drawn before the first run began
     cfg = form_config()
     try:
@@ -106,9 +109,8 @@ def start_run() -> None:
     st.query_params[RUN_PARAM] = run_id
     if earlier:
         st.query_params[COMPARE_PARAM] = ",".join(earlier[: KEPT_RUNS - 1])
-    state["train_form_run"] = run_id
     state["train_runs"] = [run_id, *earlier][:KEPT_RUNS]
-    fill_form(cfg)
+    fill_form(cfg, run_id, done=False)
 
 
 def visitor_runs() -> list[str]:
