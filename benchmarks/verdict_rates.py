@@ -36,23 +36,27 @@ def auroc(inside: np.ndarray, outside: np.ndarray) -> float:
     return (outside_ranks - len(outside) * (len(outside) + 1) / 2) / (len(inside) * len(outside))
 
 
-def judged(predictor, images: np.ndarray):
-    out = predictor.run(images, [PROBABILITIES, FEATURES])
+def judged(predictor, images: np.ndarray, drawn: bool | list[bool] = False):
+    """Verdicts, distances and probabilities as the app gets them (drawings in their views)."""
+    out = predictor.read(images, drawn)
     kinds = [
         v.kind for v in verdicts(out[PROBABILITIES], images, out[FEATURES], predictor.detector)
     ]
     return np.array(kinds), predictor.detector.distances(out[FEATURES]), out[PROBABILITIES]
 
 
-def preprocessed(sources, kind: str) -> tuple[np.ndarray, int]:
-    images, refused = [], 0
+def preprocessed(sources, kind: str) -> tuple[np.ndarray, list[bool], int]:
+    """The 28x28 inputs, which of them were read as drawings, and how many were refused."""
+    images, drawn, refused = [], [], 0
     for source in sources:
         try:
-            image = open_image(source) if isinstance(source, bytes) else source
-            images.append(preprocess(image, kind).image)
+            pre = preprocess(open_image(source) if isinstance(source, bytes) else source, kind)
         except ImageInputError:
             refused += 1  # "nothing to classify": also not called a garment
-    return np.stack(images), refused
+            continue
+        images.append(pre.image)
+        drawn.append(pre.drawn)
+    return np.stack(images), drawn, refused
 
 
 def main() -> None:
@@ -78,8 +82,8 @@ def main() -> None:
     )
     flagged_all, distances_all = [], []
     for name, make in ood_sets(data.x_test).items():
-        images, refused = preprocessed(pictures(make, args.count, args.seed), "auto")
-        kinds, distances, _ = judged(predictor, images)
+        images, drawn, refused = preprocessed(pictures(make, args.count, args.seed), "auto")
+        kinds, distances, _ = judged(predictor, images, drawn)
         flagged = np.isin(kinds, (UNSURE, NOT_A_GARMENT))
         share = (flagged.sum() + refused) / args.count
         flagged_all.append(share)
@@ -102,8 +106,8 @@ def main() -> None:
         ("product photos", "auto", make_photo),
         ("canvas drawings", "drawing", make_drawing),
     ):
-        images, _ = preprocessed([maker(im, rng) for im in data.x_test[idx]], kind)
-        kinds, _, probs = judged(predictor, images)
+        images, drawn, _ = preprocessed([maker(im, rng) for im in data.x_test[idx]], kind)
+        kinds, _, probs = judged(predictor, images, drawn)
         rates[f"synthetic_{label.split()[-1]}_not_a_garment"] = np.mean(kinds == NOT_A_GARMENT)
         print(
             f"synthetic {label}: not a garment {np.mean(kinds == NOT_A_GARMENT):.2%}, "

@@ -73,9 +73,8 @@ def predict(args: argparse.Namespace) -> int:
     failures = 0
     for path in args.files:
         try:
-            result = predictor.classify(preprocess(open_image(path.read_bytes()), args.kind).image)[
-                0
-            ]
+            pre = preprocess(open_image(path.read_bytes()), args.kind)
+            result = predictor.classify(pre.image, pre.drawn)[0]
         except (ImageInputError, OSError) as exc:
             failures += 1
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

@@ -37,6 +37,7 @@ from fashion_cnn.verdict import GarmentDetector, Verdict, verdicts
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
 BULK_OUTPUTS = {PROBABILITIES, FEATURES}
 BULK_FROM = 64  # images: from here on, a run uses the pruned graph
+MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a drawing's views: one pixel each way
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,27 @@ def as_batch(images: np.ndarray) -> np.ndarray:
     """uint8 or float images (N, 28, 28[, 1]) or one (28, 28) as the graph's float input."""
     size = config.IMAGE_SIZE
     return np.asarray(images, np.float32).reshape(-1, size, size, 1)
+
+
+def drawing_views(image: np.ndarray) -> np.ndarray:
+    """A drawing as drawn, mirrored, and moved one pixel each way: (6, 28, 28).
+
+    Where a hand puts its strokes is loose, and the preprocessing's fit to 28 pixels moves
+    an edge by a pixel or so; reading a drawing six ways and averaging scored 87.6% on
+    10,000 synthetic drawings of the test split against 87.1% as drawn only
+    (`benchmarks.input_accuracy`). Garments in the dataset face either way, and the CNN
+    was trained with flips."""
+    size = config.IMAGE_SIZE
+    image = np.asarray(image).reshape(size, size)
+    padded = np.pad(image, 1)
+    moved = [padded[1 - dy : 1 - dy + size, 1 - dx : 1 - dx + size] for dy, dx in MOVES]
+    return np.stack([image, image[:, ::-1], *moved])
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax, as the model's last layer computes it."""
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 class Predictor:
@@ -180,9 +202,35 @@ class Predictor:
         """(N, 10) class probabilities."""
         return self.run(images, [PROBABILITIES])[PROBABILITIES]
 
-    def classify(self, images: np.ndarray) -> list[Classification]:
-        """One Classification with its verdict per 28x28 image, in a single model call."""
-        out = self.run(images, [PROBABILITIES, FEATURES])
+    def read(
+        self, images: np.ndarray, drawn: bool | Sequence[bool], outputs: Sequence[str] = ()
+    ) -> dict[str, np.ndarray]:
+        """Probabilities, features and `outputs` per image; each drawing (`drawn`) is read
+        in its `drawing_views`, and its probabilities come from the views' mean features
+        (the same as their mean logits: one dense layer follows the pooling). Every other
+        output is of the image itself, as drawn: the verdict's distance is calibrated on
+        single images, and averaged features lie nearer the classes than any one view."""
+        x = as_batch(images)[..., 0]
+        drawn = np.broadcast_to(np.asarray(drawn, bool), len(x))
+        groups = [drawing_views(im) if d else im[None] for im, d in zip(x, drawn, strict=True)]
+        starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
+        out = self.run(np.concatenate(groups), sorted({PROBABILITIES, FEATURES, *outputs}))
+        read = {name: values[starts] for name, values in out.items()}
+        if drawn.any():
+            sizes = np.diff([*starts, len(out[FEATURES])])
+            mean_features = np.add.reduceat(out[FEATURES], starts) / sizes[:, None]
+            weights, bias = self.classifier
+            probs = softmax(mean_features[drawn] @ weights + bias)
+            read[PROBABILITIES] = read[PROBABILITIES].copy()
+            read[PROBABILITIES][drawn] = probs
+        return read
+
+    def classify(
+        self, images: np.ndarray, drawn: bool | Sequence[bool] = False
+    ) -> list[Classification]:
+        """One Classification with its verdict per 28x28 image, in a single model call;
+        drawings (`drawn`) are read in their views (see `read`)."""
+        out = self.read(images, drawn)
         judged = verdicts(out[PROBABILITIES], images, out[FEATURES], self.detector)
         return [
             Classification.from_probabilities(p, v)
@@ -213,10 +261,10 @@ class Predictor:
             np.asarray(m["classifier_bias"], np.float32),
         )
 
-    def analyse(self, image: np.ndarray) -> tuple[Classification, np.ndarray]:
+    def analyse(self, image: np.ndarray, drawn: bool = False) -> tuple[Classification, np.ndarray]:
         """The classification of one image, its verdict and a heatmap of its top class, in
-        one call."""
-        out = self.run(image, [PROBABILITIES, FEATURE_MAPS, FEATURES])
+        one call; a drawing (`drawn`) is read in its views (see `read`)."""
+        out = self.read(image, drawn, [FEATURE_MAPS])
         probs = out[PROBABILITIES][0]
         verdict = verdicts(out[PROBABILITIES], image, out[FEATURES], self.detector)[0]
         result = Classification.from_probabilities(probs, verdict)

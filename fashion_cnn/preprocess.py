@@ -47,6 +47,11 @@ class Preprocessed:
     steps: list[tuple[str, np.ndarray]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def drawn(self) -> bool:
+        """Read as a drawing: the predictor reads it in several views."""
+        return self.kind == "drawing"
+
 
 def open_image(data: bytes) -> Image.Image:
     """Decode image bytes safely: first frame only, EXIF orientation applied."""

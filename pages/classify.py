@@ -136,7 +136,9 @@ def show_prediction(result: Classification, truth: int | None = None) -> None:
         st.warning(result.hint, icon="⚠️")
 
 
-def show_details(result: Classification, heat: np.ndarray, image: np.ndarray, key: str) -> None:
+def show_details(
+    result: Classification, heat: np.ndarray, image: np.ndarray, key: str, drawn: bool = False
+) -> None:
     """The 28x28 input and Grad-CAM side by side, then all ten probabilities."""
     with st.container(horizontal=True, gap="small"):
         st.image(enlarge(image, 6), caption="What the model saw (28×28)", clamp=True)
@@ -146,16 +148,23 @@ def show_details(result: Classification, heat: np.ndarray, image: np.ndarray, ke
         key=f"{key}_bars",
         config={"displayModeBar": False},
     )
+    if drawn:
+        st.caption(
+            "A drawing is read six ways, as drawn, mirrored and moved a pixel each way, and "
+            "the six readings averaged: a hand is looser than a camera."
+        )
 
 
-def show_result(model: Predictor, image: np.ndarray, key: str, truth: int | None = None) -> None:
+def show_result(
+    model: Predictor, image: np.ndarray, key: str, truth: int | None = None, drawn: bool = False
+) -> None:
     """Prediction first (it comes first on a phone), then its details and inside view."""
-    result, heat = analyse(model, model.key, image)
+    result, heat = analyse(model, model.key, image, drawn)
     left, right = st.columns([1, 2])
     with left:
         show_prediction(result, truth)
     with right:
-        show_details(result, heat, image, key)
+        show_details(result, heat, image, key, drawn)
     inside_the_cnn(model, image, result.index, key)
 
 
@@ -246,11 +255,11 @@ with draw_tab:
         except ImageInputError as exc:
             prediction_box.info(f"{exc}. Draw a garment on the canvas.")
         else:
-            result, heat = analyse(model, model.key, pre.image)
+            result, heat = analyse(model, model.key, pre.image, pre.drawn)
             with prediction_box:
                 show_prediction(result)
             with details_col:
-                show_details(result, heat, pre.image, "draw")
+                show_details(result, heat, pre.image, "draw", pre.drawn)
                 with st.expander("Preprocessing steps"):
                     show_steps(pre, "draw_steps")
             inside_the_cnn(model, pre.image, result.index, "draw")
@@ -287,8 +296,9 @@ with upload_tab:
             if error:
                 st.error(f"**{name}**: {error}")
         good = [i for i, (_, pre, _) in enumerate(processed) if pre is not None]
-        images = [processed[i][1].image for i in good]
-        results = dict(zip(good, model.classify(np.stack(images)), strict=True)) if good else {}
+        images = np.stack([processed[i][1].image for i in good]) if good else None
+        drawn = [processed[i][1].drawn for i in good]
+        results = dict(zip(good, model.classify(images, drawn), strict=True)) if good else {}
         # A wrapping row: left to right, top to bottom, on any screen width.
         with st.container(horizontal=True, gap="small", key="upload_grid"):
             for i in good:
@@ -306,7 +316,7 @@ with upload_tab:
                 "Details for", good, format_func=lambda i: processed[i][0], key="upload_detail"
             )
             pre = processed[chosen][1]
-            show_result(model, pre.image, "upload")
+            show_result(model, pre.image, "upload", drawn=pre.drawn)
             with st.expander("Preprocessing steps", expanded=True):
                 show_steps(pre, "upload_steps")
 

@@ -91,6 +91,7 @@ def draw_a_tshirt(pg, app_url: str):
 def test_draw_on_canvas_gets_prediction(page, app_url):
     prediction = draw_a_tshirt(page, app_url)
     assert "confident" in prediction.inner_text()
+    page.get_by_text("A drawing is read six ways").wait_for()
     screenshot(page, "classify-draw")
 
 

@@ -162,3 +162,81 @@ def test_bulk_outputs_are_cached_on_disk_together(real_data, tmp_path, monkeypat
     features = cached_outputs(predictor, images, "features")  # unreadable: computed again
     assert features.shape == (300, 128) and np.allclose(probs, predictor.probabilities(images))
     assert np.allclose(cached_outputs(predictor, images, "features"), features)
+
+
+def test_drawing_views_are_the_drawing_mirrored_and_moved_a_pixel(real_data):
+    from fashion_cnn.predict import drawing_views
+
+    image = real_data.x_test[1]  # a pullover, lit up to its edges
+    views = drawing_views(image)
+    assert views.shape == (6, 28, 28) and views.dtype == image.dtype
+    assert (views[0] == image).all() and (views[1] == image[:, ::-1]).all()
+    rows, cols = np.mgrid[:28, :28]
+
+    def centre(view):
+        weight = view.astype(float)
+        return (rows * weight).sum() / weight.sum(), (cols * weight).sum() / weight.sum()
+
+    cy, cx = centre(image)
+    moves = {(round(centre(v)[0] - cy), round(centre(v)[1] - cx)) for v in views[2:]}
+    assert moves == {(0, 1), (0, -1), (1, 0), (-1, 0)}
+    for view in views[2:]:  # moved, not wrapped round: what leaves one edge is gone
+        assert view.sum() <= image.sum()
+
+
+def test_a_drawing_is_read_from_its_views_mean_logits(real_data):
+    """Checked against the model's own probabilities for each view: the mean of their
+    logarithms differs from the mean logits by a constant, which softmax removes."""
+    from benchmarks.input_accuracy import make_drawing
+    from fashion_cnn.predict import drawing_views, softmax
+    from fashion_cnn.preprocess import preprocess
+
+    predictor = load_bundled()
+    rng = np.random.default_rng(3)
+    images = np.stack(
+        [preprocess(make_drawing(im, rng), "drawing").image for im in real_data.x_test[:12]]
+    )
+    drawn = [True, False] * 6
+    results = predictor.classify(images, drawn)
+    single = predictor.classify(images)
+    for image, is_drawn, result, alone in zip(images, drawn, results, single, strict=True):
+        if is_drawn:
+            logs = np.log(predictor.probabilities(drawing_views(image)))
+            expected = softmax(logs.mean(axis=0, keepdims=True))[0]
+            assert np.abs(result.probabilities - expected).max() < 1e-4
+        else:
+            assert np.abs(result.probabilities - alone.probabilities).max() < 1e-6
+    assert not all(  # the views changed something
+        np.allclose(r.probabilities, a.probabilities, atol=1e-3)
+        for r, a, d in zip(results, single, drawn, strict=True)
+        if d
+    )
+
+
+def test_a_drawings_verdict_distance_is_of_the_drawing_as_drawn(real_data):
+    """The detector's threshold was set on single images: averaged views would lie
+    nearer every class, and let more shapes through as garments."""
+    from fashion_cnn.predict import drawing_views
+
+    predictor = load_bundled()
+    image = real_data.x_test[7]
+    read = predictor.read(image, True)
+    assert np.allclose(read[FEATURES][0], predictor.features(image)[0], atol=1e-5)
+    views = predictor.features(drawing_views(image))
+    assert not np.allclose(views.mean(axis=0), read[FEATURES][0], atol=1e-3)
+
+
+def test_reading_drawings_in_their_views_gets_more_of_them_right(real_data):
+    """Synthetic canvas drawings of test images (the benchmark's own drawing code)."""
+    from benchmarks.input_accuracy import make_drawing
+    from fashion_cnn.preprocess import preprocess
+
+    rng = np.random.default_rng(11)
+    idx = rng.choice(len(real_data.x_test), 2000, replace=False)
+    images = np.stack(
+        [preprocess(make_drawing(im, rng), "drawing").image for im in real_data.x_test[idx]]
+    )
+    predictor, truth = load_bundled(), real_data.y_test[idx]
+    single = np.mean([r.index for r in predictor.classify(images)] == truth)
+    views = np.mean([r.index for r in predictor.classify(images, True)] == truth)
+    assert views > single, (views, single)

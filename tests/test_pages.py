@@ -57,6 +57,8 @@ def test_classify_test_image_tab(real_data):
     assert any("True label" in m.value for m in at.markdown)
     shapes = next(e for e in at.expander if e.label == "Shapes the CNN knows")  # Draw tab
     assert len(shapes.get("image")) == 1
+    # A test image is read once; only drawings are read in their six views.
+    assert not any("read six ways" in c.value for c in at.caption)
     first = at.caption[-1].value
     assert "image" not in at.query_params  # a plain visit's address names no test image
     at.button(key="test_pick").click().run()

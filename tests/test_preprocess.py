@@ -286,8 +286,9 @@ def test_drawn_handbag_keeps_its_handle_hole(width):
 def test_drawn_handbag_is_a_bag_to_the_bundled_model():
     from fashion_cnn.predict import load_bundled
 
-    result = load_bundled().classify(preprocess(handbag_drawing(), "drawing").image)[0]
-    assert result.label == "Bag" and result.verdict.kind == "confident"
+    for drawn in (False, True):  # the single image, and as the app reads it, in its views
+        result = load_bundled().classify(preprocess(handbag_drawing(), "drawing").image, drawn)[0]
+        assert result.label == "Bag" and result.verdict.kind == "confident"
 
 
 def test_input_step_of_a_16_bit_image_shows_the_picture():
