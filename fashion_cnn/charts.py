@@ -10,7 +10,7 @@ from plotly.colors import qualitative, sample_colorscale
 
 from fashion_cnn import config
 from fashion_cnn.mistakes import row_normalise
-from fashion_cnn.wording import plural
+from fashion_cnn.wording import plural, setting_name, setting_text
 
 ACCENT = "#e4572e"
 MUTED = "#9aa5b1"
@@ -112,31 +112,6 @@ def feature_map_figure(
         legend=dict(itemsizing="constant", orientation="h", y=0, yanchor="top"),
     )
     return fig
-
-
-def setting_name(f) -> str:
-    """A Train form field's label as a sentence uses it ("dropout", "L2 weight decay")."""
-    label = f.metadata["label"]
-    return label if label[:2].isupper() else label[0].lower() + label[1:]
-
-
-def setting_text(f, cfg) -> str:
-    """A run's setting as the comparison shows it; equal settings read the same."""
-    value = getattr(cfg, f.name)
-    if isinstance(value, bool) or (f.name == "early_stopping" and not value):
-        return "on" if value else "off"
-    if f.name == "train_subset":
-        return f"{value or config.TRAIN_COUNT:,}"  # 0: all of them
-    if f.name == "validation_split":
-        return f"{value:.0%}"
-    if isinstance(value, float):  # 1e-05 as 0.00001; a slider's 0.30000000000000004 as 0.3
-        return np.format_float_positional(round(value, 8), trim="-")
-    return str(value)
-
-
-def settings_summary(cfg) -> str:
-    """All of a run's Train form settings in one line: "architecture tiny · epochs 5 · …"."""
-    return " · ".join(f"{setting_name(f)} {setting_text(f, cfg)}" for f in config.form_fields())
 
 
 def differing_settings(views: list) -> tuple[list, list]:

@@ -1,8 +1,13 @@
-"""Small grammar helpers for the sentences the pages build from numbers and class names."""
+"""Small grammar helpers for the sentences the pages build from numbers, class names and
+a run's settings."""
 
 from __future__ import annotations
 
 import re
+
+import numpy as np
+
+from fashion_cnn import config
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -65,3 +70,28 @@ def training_story(card: dict) -> tuple[float, str]:
         else ""
     )
     return minutes, f"{first} for {own}{drawn}, on {card['machine']}."
+
+
+def setting_name(f) -> str:
+    """A Train form field's label as a sentence uses it ("dropout", "L2 weight decay")."""
+    label = f.metadata["label"]
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def setting_text(f, cfg) -> str:
+    """A run's setting as the comparison shows it; equal settings read the same."""
+    value = getattr(cfg, f.name)
+    if isinstance(value, bool) or (f.name == "early_stopping" and not value):
+        return "on" if value else "off"
+    if f.name == "train_subset":
+        return f"{value or config.TRAIN_COUNT:,}"  # 0: all of them
+    if f.name == "validation_split":
+        return f"{value:.0%}"
+    if isinstance(value, float):  # 1e-05 as 0.00001; a slider's 0.30000000000000004 as 0.3
+        return np.format_float_positional(round(value, 8), trim="-")
+    return str(value)
+
+
+def settings_summary(cfg) -> str:
+    """All of a run's Train form settings in one line: "architecture tiny · epochs 5 · …"."""
+    return " · ".join(f"{setting_name(f)} {setting_text(f, cfg)}" for f in config.form_fields())

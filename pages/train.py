@@ -8,8 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from fashion_cnn import jobs
-from fashion_cnn.charts import settings_summary
 from fashion_cnn.glossary import notes
+from fashion_cnn.wording import settings_summary
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.train_form import (
     ENGINE_ERRORS,

@@ -77,3 +77,18 @@ def test_short_name_keeps_the_extension():
     assert short_name("shirt.png") == "shirt.png"
     assert short_name("huge4000x3000.png") == "huge4000x….png"  # 14 characters
     assert short_name("x" * 30) == "x" * 13 + "…"  # no extension to keep
+
+
+def test_a_runs_settings_read_as_people_write_them():
+    from dataclasses import replace
+
+    from fashion_cnn.wording import settings_summary
+
+    cfg = replace(config.QUICK_RUN, learning_rate=1e-5, dropout=0.1 + 0.2, train_subset=0)
+    summary = settings_summary(cfg).split(" · ")
+    assert summary[0] == "architecture tiny"
+    for shown in ("learning rate 0.00001", "dropout 0.3", "training images 60,000"):
+        assert shown in summary, summary
+    assert "augmentation off" in summary and "validation share 10%" in summary
+    assert "early stopping patience off" in summary  # 0 epochs of patience: none
+    assert len(summary) == len(config.form_fields())  # every form setting, once
