@@ -275,6 +275,22 @@ def test_train_link_that_names_no_run_is_not_echoed(real_data):
     assert at.warning[0].value.startswith("This link names no run")
     assert not any("evil" in w.value for w in at.warning)
     assert at.session_state["train_runs"] == []
+    assert any(
+        c.value == "2 names in its compare list are not a run's ID (12 letters and digits)."
+        for c in at.caption
+    )
+
+
+def test_train_link_to_runs_that_are_gone_says_so(real_data):
+    at = page("train")
+    at.query_params["compare"] = "0123456789ab,zzz"
+    at.run()
+    assert not at.exception
+    assert any(
+        c.value.startswith("1 earlier run in this link is no longer here")
+        and "1 name in its compare list is not a run's ID" in c.value
+        for c in at.caption
+    ), [c.value for c in at.caption]
 
 
 def test_home_page_imports_no_tensorflow():

@@ -124,6 +124,8 @@ def visitor_runs() -> list[str]:
         ]
         ids = [r for r in linked if jobs.is_run_id(r)]
         state["train_runs"] = list(dict.fromkeys(ids))[:KEPT_RUNS]
+        # ?run= has its own warning; a bad name in ?compare= gets a caption in Compare runs.
+        state["train_runs_unreadable"] = sum(bool(r) and not jobs.is_run_id(r) for r in linked[1:])
     return state["train_runs"]
 
 
