@@ -213,12 +213,21 @@ shown = page_of(mistakes, page, PER_PAGE)
 # One wrapping row: the order reads left to right, then top to bottom, on any screen width.
 with st.container(horizontal=True, gap="xsmall", key="explore_gallery"):
     for idx in shown:
-        with st.container(width=GALLERY_TILE, gap="xsmall", key=f"mistake_{idx}"):
+        # Each tile as tall as its row, the button at its foot: captions of one line and of
+        # two then leave the row's buttons in line.
+        with st.container(
+            width=GALLERY_TILE,
+            height="stretch",
+            gap="xsmall",
+            vertical_alignment="distribute",
+            key=f"mistake_{idx}",
+        ):
             true_label, pred_label = (
                 config.CLASS_NAMES[data.y_test[idx]],
                 config.CLASS_NAMES[probs[idx].argmax()],
             )
-            st.image(thumbnail_png(data.x_test[idx]), width=84)
-            st.caption(f"{true_label} → **{pred_label}** {probs[idx].max():.0%}")
+            with st.container(gap="xsmall"):
+                st.image(thumbnail_png(data.x_test[idx]), width=84)
+                st.caption(f"{true_label} → **{pred_label}** {probs[idx].max():.0%}")
             if st.button("Inspect", key=f"inspect_{idx}"):
                 inspect_mistake(int(idx), model, data, probs)  # opens over the gallery

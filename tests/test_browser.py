@@ -201,6 +201,13 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     page.goto(f"{app_url}/explore")
     page.get_by_text("mistakes match").wait_for(timeout=120_000)
     wait_for_app(page)
+    # A row's Inspect buttons are in line, whether its captions take one line or two.
+    rows: dict[int, set[int]] = {}
+    for tile in page.locator("[class*='st-key-mistake_']").all():
+        top = round(tile.get_by_test_id("stImage").bounding_box()["y"])
+        button = tile.get_by_role("button", name="Inspect").bounding_box()
+        rows.setdefault(top, set()).add(round(button["y"]))
+    assert len(rows) > 1 and all(len(tops) == 1 for tops in rows.values()), rows
     # Points are in row-major order: true Shirt (6) -> predicted T-shirt/top (0).
     # Plotly's points ignore pointer events (its drag layer takes them): click at the spot.
     cell = page.locator(".js-plotly-plot .scatterlayer path.point").nth(6 * 10 + 0)
