@@ -36,7 +36,7 @@ from fashion_cnn.verdict import GarmentDetector, Verdict, verdicts
 
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
 BULK_OUTPUTS = {PROBABILITIES, FEATURES}
-BULK_FROM = 64  # images: from here on, a run uses the pruned graph
+BULK_FROM = 64  # images (a drawing's views count each): from here on, the pruned graph
 MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a drawing's views: one pixel each way
 
 
@@ -211,19 +211,20 @@ class Predictor:
         output is of the image itself, as drawn: the verdict's distance is calibrated on
         single images, and averaged features lie nearer the classes than any one view."""
         x = as_batch(images)[..., 0]
-        drawn = np.broadcast_to(np.asarray(drawn, bool), len(x))
-        groups = [drawing_views(im) if d else im[None] for im, d in zip(x, drawn, strict=True)]
+        names = sorted({PROBABILITIES, FEATURES, *outputs})
+        is_drawing = np.broadcast_to(np.asarray(drawn, bool), len(x))
+        if not is_drawing.any():
+            return self.run(x, names)
+        groups = [drawing_views(im) if d else im[None] for im, d in zip(x, is_drawing, strict=True)]
         starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
-        out = self.run(np.concatenate(groups), sorted({PROBABILITIES, FEATURES, *outputs}))
-        read = {name: values[starts] for name, values in out.items()}
-        if drawn.any():
-            sizes = np.diff([*starts, len(out[FEATURES])])
-            mean_features = np.add.reduceat(out[FEATURES], starts) / sizes[:, None]
-            weights, bias = self.classifier
-            probs = softmax(mean_features[drawn] @ weights + bias)
-            read[PROBABILITIES] = read[PROBABILITIES].copy()
-            read[PROBABILITIES][drawn] = probs
-        return read
+        out = self.run(np.concatenate(groups), names)
+        per_image = {name: values[starts] for name, values in out.items()}
+        sizes = np.diff([*starts, len(out[FEATURES])])
+        mean_features = np.add.reduceat(out[FEATURES], starts) / sizes[:, None]
+        weights, bias = self.classifier
+        per_image[PROBABILITIES] = per_image[PROBABILITIES].copy()
+        per_image[PROBABILITIES][is_drawing] = softmax(mean_features[is_drawing] @ weights + bias)
+        return per_image
 
     def classify(
         self, images: np.ndarray, drawn: bool | Sequence[bool] = False

@@ -130,6 +130,8 @@ def verdicts(
     """One verdict per classified image: not a garment when the 28x28 input holds too
     little shape or (with a detector) its features lie far from every class; otherwise
     confident or unsure by the probabilities."""
+    if not len(probabilities):
+        return []
     images = np.asarray(images).reshape(len(probabilities), -1)
     sparse = (images > INK_LEVEL).mean(axis=1) < SPARSE_INK
     far = np.zeros(len(probabilities), bool)

@@ -151,7 +151,8 @@ def show_details(
     if drawn:
         st.caption(
             "A drawing is read six ways, as drawn, mirrored and moved a pixel each way, and "
-            "the six readings averaged: a hand is looser than a camera."
+            "the six readings averaged: a hand is looser than a camera. The pictures here "
+            "and Inside the CNN show the drawing as drawn."
         )
 
 

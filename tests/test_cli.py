@@ -182,6 +182,26 @@ def test_predict_json_says_what_is_not_a_garment(tmp_path, real_data):
     assert second["verdict"] == "not_a_garment" and "Not a garment" in second["hint"]
 
 
+def test_predict_reads_a_drawing_in_its_views_as_the_app_does(tmp_path, real_data):
+    from benchmarks.input_accuracy import make_drawing
+    from fashion_cnn.predict import load_bundled
+    from fashion_cnn.preprocess import preprocess
+
+    rng = np.random.default_rng(4)
+    drawings = [make_drawing(real_data.x_test[i], rng) for i in range(6)]
+    paths = []
+    for i, rgba in enumerate(drawings):
+        paths.append(tmp_path / f"drawing{i}.png")
+        Image.fromarray(rgba).save(paths[-1])
+    result = run("-m", "fashion_cnn", "predict", "--json", "--kind", "drawing", *map(str, paths))
+    assert result.returncode == 0, result.stderr[-2000:]
+    said = [json.loads(line) for line in result.stdout.splitlines()]
+    images = np.stack([preprocess(Image.open(path), "drawing").image for path in paths])
+    read, alone = load_bundled().classify(images, True), load_bundled().classify(images)
+    assert [x["confidence"] for x in said] == [round(r.confidence, 4) for r in read]
+    assert [round(r.confidence, 4) for r in read] != [round(r.confidence, 4) for r in alone]
+
+
 def test_missing_model_is_one_line(tmp_path):
     result = run(
         "-m",

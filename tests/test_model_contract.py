@@ -164,24 +164,20 @@ def test_bulk_outputs_are_cached_on_disk_together(real_data, tmp_path, monkeypat
     assert np.allclose(cached_outputs(predictor, images, "features"), features)
 
 
-def test_drawing_views_are_the_drawing_mirrored_and_moved_a_pixel(real_data):
-    from fashion_cnn.predict import drawing_views
+def test_drawing_views_are_the_drawing_mirrored_and_moved_a_pixel():
+    from fashion_cnn.predict import MOVES, drawing_views
 
-    image = real_data.x_test[1]  # a pullover, lit up to its edges
+    image = (np.arange(28 * 28).reshape(28, 28) % 250 + 1).astype(np.uint8)  # lit everywhere
     views = drawing_views(image)
     assert views.shape == (6, 28, 28) and views.dtype == image.dtype
     assert (views[0] == image).all() and (views[1] == image[:, ::-1]).all()
-    rows, cols = np.mgrid[:28, :28]
-
-    def centre(view):
-        weight = view.astype(float)
-        return (rows * weight).sum() / weight.sum(), (cols * weight).sum() / weight.sum()
-
-    cy, cx = centre(image)
-    moves = {(round(centre(v)[0] - cy), round(centre(v)[1] - cx)) for v in views[2:]}
-    assert moves == {(0, 1), (0, -1), (1, 0), (-1, 0)}
-    for view in views[2:]:  # moved, not wrapped round: what leaves one edge is gone
-        assert view.sum() <= image.sum()
+    for (dy, dx), view in zip(MOVES, views[2:], strict=True):
+        expected = np.roll(image, (dy, dx), axis=(0, 1))
+        # Moved, not wrapped round: the row or column it leaves is ground.
+        expected[0 if dy == 1 else -1, :] *= dy == 0
+        expected[:, 0 if dx == 1 else -1] *= dx == 0
+        assert (view == expected).all(), (dy, dx)
+    assert {(dy, dx) for dy, dx in MOVES} == {(0, 1), (0, -1), (1, 0), (-1, 0)}
 
 
 def test_a_drawing_is_read_from_its_views_mean_logits(real_data):
@@ -213,21 +209,33 @@ def test_a_drawing_is_read_from_its_views_mean_logits(real_data):
     )
 
 
-def test_a_drawings_verdict_distance_is_of_the_drawing_as_drawn(real_data):
-    """The detector's threshold was set on single images: averaged views would lie
-    nearer every class, and let more shapes through as garments."""
+def test_a_drawings_verdict_distance_is_of_the_drawing_as_drawn():
+    """The detector's threshold was set on single images: the views' mean features lie
+    nearer every class, and would let shapes through that the drawing alone does not."""
+    from benchmarks.ood_sets import pictures, shape
     from fashion_cnn.predict import drawing_views
+    from fashion_cnn.preprocess import preprocess
 
     predictor = load_bundled()
-    image = real_data.x_test[7]
-    read = predictor.read(image, True)
-    assert np.allclose(read[FEATURES][0], predictor.features(image)[0], atol=1e-5)
-    views = predictor.features(drawing_views(image))
-    assert not np.allclose(views.mean(axis=0), read[FEATURES][0], atol=1e-3)
+    detector = predictor.detector
+    images = np.stack([preprocess(p, "drawing").image for p in pictures(shape, 120, seed=2)])
+    alone = predictor.classify(images)
+    read = predictor.classify(images, True)
+    far = [i for i, r in enumerate(alone) if r.verdict.kind == "not_a_garment"]
+    assert len(far) > 50
+    assert all(read[i].verdict.kind == "not_a_garment" for i in far)
+    nearer = [  # shapes whose mean of views lies within the threshold: a verdict on it fails
+        i
+        for i in far
+        if detector.distances(predictor.features(drawing_views(images[i])).mean(axis=0)[None])[0]
+        <= detector.distance_above
+    ]
+    assert nearer, "no shape here tells the two apart: pick another seed"
 
 
 def test_reading_drawings_in_their_views_gets_more_of_them_right(real_data):
-    """Synthetic canvas drawings of test images (the benchmark's own drawing code)."""
+    """Synthetic canvas drawings of test images (the benchmark's own drawing code). On
+    these 2,000, 87.80% -> 88.05%: a retrained model must earn its views again."""
     from benchmarks.input_accuracy import make_drawing
     from fashion_cnn.preprocess import preprocess
 
