@@ -97,7 +97,7 @@ def test_draw_on_canvas_gets_prediction(page, app_url):
 
 def test_inside_the_cnn_for_a_drawing(page, app_url):
     draw_a_tshirt(page, app_url)
-    page.get_by_text("Inside the CNN").first.click()
+    page.get_by_text("🔬 Inside the CNN", exact=True).first.click()  # the toggle, not a caption
     page.get_by_text(re.compile(r"^Why .+\?$")).first.wait_for(timeout=60_000)
     for layer in ("block1_conv1", "block3_conv2"):
         page.get_by_text(layer, exact=True).first.wait_for()
