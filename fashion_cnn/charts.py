@@ -165,13 +165,17 @@ def compare_chart(views: list, height: int = 320) -> go.Figure:
 
 def compare_table(views: list) -> tuple[str, str]:
     """The settings that differ between runs against their test accuracy, as a Markdown
-    table with the runs' links, and a line naming the settings they share."""
+    table with the runs' links, and a line naming the settings they share. A run is named
+    by the start of its ID, as in the chart's legend (the whole ID made the table wider
+    than a phone), and its link keeps the others to compare with (newest first)."""
     differ, alike = differing_settings(views)
     head = ["run", "epochs", *(setting_name(f) for f in differ), "test accuracy"]
     rows = ["| " + " | ".join(head) + " |", "| --- " * (len(head) - 1) + "| ---: |"]
+    ids = [view.run_id for view in views]
     for view in views:
         done, planned = view.progress.epoch, view.cfg.epochs
-        cells = [f"[{view.run_id}](/train?run={view.run_id})"]
+        others = ",".join(run_id for run_id in reversed(ids) if run_id != view.run_id)
+        cells = [f"[{view.run_id[:6]}](/train?run={view.run_id}&compare={others})"]
         cells += [str(done) if done == planned else f"{done} of {planned}"]
         cells += [setting_text(f, view.cfg) for f in differ]
         rows.append("| " + " | ".join([*cells, f"{view.summary['accuracy']:.2%}"]) + " |")
@@ -454,7 +458,7 @@ def curves_layout() -> dict:
         xaxis=dict(x_axis, domain=[0, 0.45], anchor="y"),
         xaxis2=dict(x_axis, domain=[0.55, 1], anchor="y2"),
         yaxis=dict(anchor="x"),
-        yaxis2=dict(anchor="x2"),
+        yaxis2=dict(anchor="x2", tickformat=".0%", hoverformat=".1%"),  # as Compare reads
         annotations=[dict(title, text="Loss", x=0.225), dict(title, text="Accuracy", x=0.775)],
         height=330,
         margin=dict(l=0, r=0, t=30, b=0),

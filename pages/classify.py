@@ -16,7 +16,7 @@ from fashion_cnn.data import FashionMNIST
 from fashion_cnn.drawings import class_shapes
 from fashion_cnn.predict import Classification, Predictor
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
-from fashion_cnn.verdict import NOT_A_GARMENT, UNSURE
+from fashion_cnn.verdict import CONFIDENT, NOT_A_GARMENT, UNSURE
 from fashion_cnn.wording import plural, short_name
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.inside import inside_the_cnn
@@ -24,6 +24,7 @@ from pages.views.session import (
     VISIT,
     canvas_pixels,
     canvas_start,
+    forget_drawing,
     forget_uploads,
     keep_uploads,
     kept_uploads,
@@ -120,13 +121,14 @@ VERDICT_BADGES = {UNSURE: "⚠️ unsure", NOT_A_GARMENT: "🚫 not a garment"}
 
 def show_prediction(result: Classification, truth: int | None = None) -> None:
     """The class and confidence, the true label if known, and the verdict's hint."""
-    st.metric(
-        "Prediction",
-        result.label,
-        f"{result.confidence:.1%} confident",
-        delta_color="off",
-        delta_arrow="off",
-    )
+    # "81% confident" beside "not a garment" read as a contradiction: the share is of the
+    # garment classes only, so it is worded by the verdict.
+    share = {
+        CONFIDENT: f"{result.confidence:.1%} confident",
+        UNSURE: f"{result.confidence:.1%}, unsure",
+        NOT_A_GARMENT: f"{result.confidence:.1%}, if it were a garment",
+    }[result.verdict.kind]
+    st.metric("Prediction", result.label, share, delta_color="off", delta_arrow="off")
     if truth is not None:
         mark = "✅" if truth == result.index else "❌"
         st.markdown(f"{mark} True label: **{config.CLASS_NAMES[truth]}**")
@@ -192,6 +194,7 @@ with draw_tab:
     from streamlit_drawable_canvas import st_canvas
 
     plain_values_are_not_dataframes()
+    start = canvas_start()  # the drawing from an earlier visit, if any
     # The canvas, its prediction right under it, then its settings: on a phone the columns
     # stack and the prediction stays on the first screen. The canvas's column is as wide as
     # the canvas (a relative column cut it off on screens under 1,440 px); the details
@@ -219,6 +222,14 @@ with draw_tab:
             "Undo, redo and clear: the toolbar above the canvas's top right corner. It "
             "shows while the pointer is on the canvas (on a phone, after a stroke)."
         )
+        if start is not None:
+            st.button(
+                "🗑️ New drawing",
+                key="draw_new",
+                on_click=forget_drawing,
+                help="The canvas reopened with your earlier drawing, and the toolbar's bin "
+                "goes back to it: this clears it",
+            )
         with st.expander("Shapes the CNN knows"):
             names = config.CLASS_NAMES
             st.image(
@@ -239,7 +250,7 @@ with draw_tab:
             width=CANVAS_SIZE,
             height=CANVAS_SIZE,
             drawing_mode="freedraw",
-            initial_drawing=canvas_start(),  # the drawing from an earlier visit, if any
+            initial_drawing=start,
             update_streamlit=True,
             return_image_data=True,
             key="draw_canvas",
@@ -259,6 +270,11 @@ with draw_tab:
             result, heat = analyse(model, model.key, pre.image, pre.drawn)
             with prediction_box:
                 show_prediction(result)
+                if not fill_outlines and result.verdict.kind != CONFIDENT:
+                    st.caption(  # an outline read as it is looks like nothing it knows
+                        "The CNN knows garments as filled shapes: for an outline, turn on "
+                        "**Fill closed outlines**."
+                    )
             with details_col:
                 show_details(result, heat, pre.image, "draw", pre.drawn)
                 with st.expander("Preprocessing steps"):

@@ -363,6 +363,10 @@ def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_
     wait_for_app(page)
     drawn, said = lit_canvas_pixels(page), prediction.inner_text()
     assert drawn > 1000
+    # The outline as drawn looks like nothing the CNN knows, and the page says what to do;
+    # its share of the garment classes does not read as confidence.
+    assert "if it were a garment" in said, said
+    page.get_by_text("for an outline, turn on").wait_for()
     index = int(np.flatnonzero(real_data.y_test == 1)[0])
     buf = io.BytesIO()
     Image.fromarray(255 - real_data.x_test[index]).resize((200, 200)).save(buf, "PNG")
@@ -390,6 +394,17 @@ def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_
     page.get_by_text("uploaded earlier in this session").wait_for()
     page.get_by_role("button", name="Clear").click()
     page.get_by_text("Upload one or more images").wait_for()
+    # The toolbar's bin would go back to the drawing the canvas reopened with (a trial found
+    # no way to a blank canvas but a reload): New drawing clears it.
+    page.get_by_role("tab", name="Draw").click()
+    page.get_by_role("button", name="New drawing").click()
+    page.get_by_text("Draw one garment, large").wait_for()
+    deadline = time.time() + 30
+    while lit_canvas_pixels(page):
+        assert time.time() < deadline, "the canvas kept its drawing"
+        page.wait_for_timeout(200)
+    wait_for_app(page)
+    assert page.get_by_role("button", name="New drawing").count() == 0  # a blank canvas now
 
 
 def chart_points(pg) -> int:
@@ -516,9 +531,13 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     page.reload()
     rows.nth(1).wait_for(timeout=60_000)
     assert rows.count() == 2
+    link = rows.first.locator("a").get_attribute("href")
+    assert "compare=" in link  # opened in a new tab, a run's link still compares the runs
     page.set_viewport_size(PHONE)  # the phone's screen, scrolled to the comparison
     page.get_by_role("heading", name="Compare runs").scroll_into_view_if_needed()
     wait_for_app(page)
+    box = page.get_by_role("table").last.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"], box  # no column cut off at the right
     screenshot(page, "train-compare-phone")
 
 

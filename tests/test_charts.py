@@ -90,6 +90,7 @@ def test_live_training_curves_update_in_place_and_draw_what_a_new_figure_draws()
     # The first epoch's markers are new traces, so the figure is drawn anew
     more = training_curves(points, [*logs, dict(logs[0], epoch=2)], training_curves(points, []))
     assert [len(t.x) for t in more.data] == [120, 120, 2, 2, 2, 2]
+    assert more.layout.yaxis2.tickformat == ".0%"  # accuracy in percent, as Compare shows it
 
 
 def finished_run(run_id: str, epochs_done: int, accuracy: float, **settings) -> SimpleNamespace:
@@ -111,8 +112,12 @@ def test_compared_runs_show_the_settings_that_differ():
     table, alike = compare_table(runs)
     head, _, first, second = table.splitlines()
     assert head == "| run | epochs | dropout | test accuracy |"
-    assert first == "| [aaaaaaaaaaaa](/train?run=aaaaaaaaaaaa) | 4 | 0.2 | 68.43% |"
-    assert second == "| [bbbbbbbbbbbb](/train?run=bbbbbbbbbbbb) | 2 of 4 | 0.6 | 70.72% |"
+    link = "/train?run=aaaaaaaaaaaa&compare=bbbbbbbbbbbb"  # a new tab compares them too
+    assert first == f"| [aaaaaa]({link}) | 4 | 0.2 | 68.43% |"
+    assert (
+        second
+        == "| [bbbbbb](/train?run=bbbbbbbbbbbb&compare=aaaaaaaaaaaa) | 2 of 4 | 0.6 | 70.72% |"
+    )
     assert alike.startswith("Alike in all: architecture tiny, batch size 128, ")
     assert "training images 20,000" in alike and "augmentation off" in alike
     assert "L2 weight decay 0.0001" in alike and "validation share 10%" in alike
@@ -128,6 +133,7 @@ def test_compared_runs_show_the_settings_that_differ():
         "| run | epochs | dropout | L2 weight decay | validation share | test accuracy |"
     )
     assert "| 0.3 | 0.00001 | 10% |" in table.splitlines()[3]
+    assert "(/train?run=aaaaaaaaaaaa&compare=cccccccccccc,bbbbbbbbbbbb)" in table
     assert "early stopping patience off" in alike
 
 

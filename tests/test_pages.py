@@ -218,7 +218,7 @@ def test_train_compares_two_finished_runs(real_data):
         at.run()
     assert not at.exception
     table = next(m.value for m in at.markdown if m.value.startswith("| run |"))
-    assert all(f"[{run_id}](/train?run={run_id})" in table for run_id in finished)
+    assert all(f"[{run_id[:6]}](/train?run={run_id}&compare=" in table for run_id in finished)
     assert "| on |" in table and "| off |" in table
     # A reload is a new session: the address's ?compare= brings the earlier run back.
     assert at.query_params["compare"] in (finished[0], [finished[0]])
@@ -227,7 +227,7 @@ def test_train_compares_two_finished_runs(real_data):
     again.run()
     assert again.session_state["train_runs"] == finished[::-1]
     table = next(m.value for m in again.markdown if m.value.startswith("| run |"))
-    assert all(f"[{run_id}](/train?run={run_id})" in table for run_id in finished)
+    assert all(f"[{run_id[:6]}](/train?run={run_id}&compare=" in table for run_id in finished)
 
 
 def test_train_watch_it_learn_shows_a_finished_runs_epochs(real_data):

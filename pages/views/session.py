@@ -57,6 +57,13 @@ def canvas_start() -> dict | None:
     return shown[1]
 
 
+def forget_drawing() -> None:
+    """on_click of "New drawing": the canvas reopens empty. Its toolbar's bin cannot do
+    that for a canvas opened with a kept drawing: it goes back to the drawing it opened with."""
+    st.session_state[DRAWING] = None
+    st.session_state[DRAWING_SHOWN] = (st.session_state.get(VISIT), None)
+
+
 def canvas_pixels(json_data: dict | None, image_data: np.ndarray | None) -> np.ndarray | None:
     """The drawing's RGBA pixels: the canvas's, kept for the next visit, or the kept ones
     while a reopened canvas shows the kept drawing and has sent nothing yet."""

@@ -67,7 +67,8 @@ def settings_form() -> None:
             on_click=start_run,
         )
     recipe = urlencode(to_query(form_config()))
-    st.caption(f"🔗 These settings as a link to share: [`/train?{recipe}`](/train?{recipe})")
+    # The link by name: spelled out, the address took five lines on a phone.
+    st.caption(f"🔗 [These settings as a link](/train?{recipe}), to share or bookmark.")
 
 
 def form_config() -> TrainConfig:
