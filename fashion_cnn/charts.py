@@ -167,7 +167,9 @@ def compare_table(views: list) -> tuple[str, str]:
     """The settings that differ between runs against their test accuracy, as a Markdown
     table with the runs' links, and a line naming the settings they share. A run is named
     by the start of its ID, as in the chart's legend (the whole ID made the table wider
-    than a phone), and its link keeps the others to compare with (newest first)."""
+    than a phone), and its link keeps the others to compare with. `views` come oldest
+    first, as compare_runs orders them; a link lists the others newest first, as the
+    address does."""
     differ, alike = differing_settings(views)
     head = ["run", "epochs", *(setting_name(f) for f in differ), "test accuracy"]
     rows = ["| " + " | ".join(head) + " |", "| --- " * (len(head) - 1) + "| ---: |"]

@@ -72,6 +72,23 @@ def training_story(card: dict) -> tuple[float, str]:
     return minutes, f"{first} for {own}{drawn}, on {card['machine']}."
 
 
+def missing_runs_note(gone: int, unreadable: int) -> str:
+    """What Compare runs could not show from its link, in a line; empty when nothing."""
+    notes = []
+    if gone:
+        notes.append(
+            f"{plural(gone, 'earlier run')} in this link {'is' if gone == 1 else 'are'} no "
+            "longer here: a run is kept for an hour after it ends."
+        )
+    if unreadable:
+        verb = "is not a run's ID" if unreadable == 1 else "are not run IDs"
+        notes.append(
+            f"This link's compare list holds {plural(unreadable, 'name')} that {verb} "
+            "(12 characters, 0-9 and a-f)."
+        )
+    return " ".join(notes)
+
+
 def setting_name(f) -> str:
     """A Train form field's label as a sentence uses it ("dropout", "L2 weight decay")."""
     label = f.metadata["label"]

@@ -22,6 +22,7 @@ from pages.views.entrypoint import run_through_entrypoint
 from pages.views.inside import inside_the_cnn
 from pages.views.session import (
     VISIT,
+    canvas_key,
     canvas_pixels,
     canvas_start,
     forget_drawing,
@@ -253,7 +254,7 @@ with draw_tab:
             initial_drawing=start,
             update_streamlit=True,
             return_image_data=True,
-            key="draw_canvas",
+            key=canvas_key(),
         )
     pixels = canvas_pixels(canvas.json_data, canvas.image_data) if canvas is not None else None
     if pixels is None or pixels[..., :3].max() == 0:

@@ -41,7 +41,7 @@ st.caption(
 run_id = st.query_params.get(RUN_PARAM)
 view, problem = None, st.session_state.pop("train_problem", None)
 if run_id and not jobs.is_run_id(run_id):
-    st.warning("This link names no run: a run's link ends in ?run= and 12 letters and digits.")
+    st.warning("This link names no run: a run's link ends in ?run= and 12 characters, 0-9 and a-f.")
     run_id = None
 try:
     engine = jobs.engine_if_started()  # an embedded cluster that never started has no runs

@@ -405,6 +405,19 @@ def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_
         page.wait_for_timeout(200)
     wait_for_app(page)
     assert page.get_by_role("button", name="New drawing").count() == 0  # a blank canvas now
+    # A stroke cleared with the toolbar's bin leaves a blank canvas, not a kept drawing.
+    until(lambda: draw_path(page, TSHIRT), visible_prediction(page))
+    wait_for_app(page)
+    page.get_by_role("button", name="Reset canvas & history").click()
+    page.get_by_text("Draw one garment, large").wait_for()
+    wait_for_app(page)
+    nav.get_by_role("link", name="Home").click()
+    page.get_by_text("The bundled CNN").wait_for()
+    wait_for_app(page)
+    nav.get_by_role("link", name="Classify").click()
+    page.get_by_text("Draw one garment, large").wait_for()
+    wait_for_app(page)
+    assert page.get_by_role("button", name="New drawing").count() == 0
 
 
 def chart_points(pg) -> int:
@@ -531,8 +544,10 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     page.reload()
     rows.nth(1).wait_for(timeout=60_000)
     assert rows.count() == 2
-    link = rows.first.locator("a").get_attribute("href")
-    assert "compare=" in link  # opened in a new tab, a run's link still compares the runs
+    first, second = (row.locator("a").get_attribute("href") for row in rows.all())
+    # Opened in a new tab, each run's link still compares it with the other.
+    assert first.split("run=")[1].split("&")[0] == second.split("compare=")[1]
+    assert second.split("run=")[1].split("&")[0] == first.split("compare=")[1]
     page.set_viewport_size(PHONE)  # the phone's screen, scrolled to the comparison
     page.get_by_role("heading", name="Compare runs").scroll_into_view_if_needed()
     wait_for_app(page)

@@ -92,3 +92,18 @@ def test_a_runs_settings_read_as_people_write_them():
     assert "augmentation off" in summary and "validation share 10%" in summary
     assert "early stopping patience off" in summary  # 0 epochs of patience: none
     assert len(summary) == len(config.form_fields())  # every form setting, once
+
+
+def test_a_links_missing_runs_in_a_line():
+    from fashion_cnn.wording import missing_runs_note
+
+    assert missing_runs_note(0, 0) == ""
+    assert missing_runs_note(2, 0) == (
+        "2 earlier runs in this link are no longer here: a run is kept for an hour after it ends."
+    )
+    one = missing_runs_note(0, 1)
+    assert one == (
+        "This link's compare list holds 1 name that is not a run's ID (12 characters, 0-9 and a-f)."
+    )
+    assert missing_runs_note(1, 3).startswith("1 earlier run in this link is no longer here")
+    assert "holds 3 names that are not run IDs" in missing_runs_note(1, 3)

@@ -32,6 +32,7 @@ KEPT_WIDGETS = {
 VISIT = "page_visit"  # (url path, count): changes each time the visitor arrives on a page
 DRAWING = "draw_kept"  # (canvas json, RGBA pixels) of the last stroke
 DRAWING_SHOWN = "draw_initial"  # (visit, json) the canvas was opened with on this visit
+CANVAS_GENERATION = "draw_generation"  # counts New drawing presses: a new canvas each time
 UPLOADS = "upload_kept"  # [(name, bytes)] of the last files the visitor chose
 
 
@@ -52,16 +53,26 @@ def canvas_start() -> dict | None:
     shown = st.session_state.get(DRAWING_SHOWN)
     if shown is None or shown[0] != visit:
         kept = st.session_state.get(DRAWING)
-        shown = (visit, kept[0] if kept else None)
+        strokes = kept and kept[0] and kept[0].get("objects")  # a cleared canvas has none
+        shown = (visit, kept[0] if strokes else None)
         st.session_state[DRAWING_SHOWN] = shown
     return shown[1]
 
 
 def forget_drawing() -> None:
     """on_click of "New drawing": the canvas reopens empty. Its toolbar's bin cannot do
-    that for a canvas opened with a kept drawing: it goes back to the drawing it opened with."""
-    st.session_state[DRAWING] = None
-    st.session_state[DRAWING_SHOWN] = (st.session_state.get(VISIT), None)
+    that for a canvas opened with a kept drawing: it goes back to the drawing it opened with.
+    A canvas under a new key starts blank at once (the old one would send its strokes once
+    more, and they would be classified and kept again)."""
+    state = st.session_state
+    state[DRAWING] = None
+    state[DRAWING_SHOWN] = (state.get(VISIT), None)
+    state[CANVAS_GENERATION] = state.get(CANVAS_GENERATION, 0) + 1
+
+
+def canvas_key() -> str:
+    """The canvas's widget key: one per New drawing press."""
+    return f"draw_canvas_{st.session_state.get(CANVAS_GENERATION, 0)}"
 
 
 def canvas_pixels(json_data: dict | None, image_data: np.ndarray | None) -> np.ndarray | None:

@@ -125,9 +125,13 @@ def visitor_runs() -> list[str]:
         ]
         ids = [r for r in linked if jobs.is_run_id(r)]
         state["train_runs"] = list(dict.fromkeys(ids))[:KEPT_RUNS]
-        # ?run= has its own warning; a bad name in ?compare= gets a caption in Compare runs.
-        state["train_runs_unreadable"] = sum(bool(r) and not jobs.is_run_id(r) for r in linked[1:])
     return state["train_runs"]
+
+
+def unreadable_compare_names() -> int:
+    """How many names in the address's ?compare= are not run IDs (?run= has its warning)."""
+    names = st.query_params.get(COMPARE_PARAM, "").split(",")
+    return sum(bool(name) and not jobs.is_run_id(name) for name in names)
 
 
 def estimate() -> str:

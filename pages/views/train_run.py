@@ -9,9 +9,14 @@ from fashion_cnn import config, jobs
 from fashion_cnn.charts import compare_chart, compare_table, training_curves
 from fashion_cnn.glossary import next_experiment
 from fashion_cnn.predict import Predictor
-from fashion_cnn.wording import format_seconds, plural
+from fashion_cnn.wording import format_seconds, missing_runs_note, plural
 from pages.views.shared import MODEL_CHOICE, TRAINED_KEY
-from pages.views.train_form import ENGINE_ERRORS, RUN_PARAM, visitor_runs
+from pages.views.train_form import (
+    ENGINE_ERRORS,
+    RUN_PARAM,
+    unreadable_compare_names,
+    visitor_runs,
+)
 from pages.views.watch import watch_it_learn
 
 
@@ -145,29 +150,18 @@ def show_outcome(view: jobs.RunView) -> None:
 def compare_runs() -> None:
     """The visitor's last runs side by side: validation curves and settings vs accuracy."""
     st.subheader("Compare runs")
-    views, gone = [], 0
+    views, gone = [], []
     for run_id in visitor_runs():
         try:
             found = jobs.engine().view(run_id, watched=False)
         except ENGINE_ERRORS:
-            found = None
-        if found is not None and found.done and found.summary:
+            continue  # the page's top says what went wrong
+        if found is None and run_id != st.query_params.get(RUN_PARAM):  # that one: warned
+            gone.append(run_id)
+        elif found is not None and found.done and found.summary:
             views.append(found)
-        gone += found is None and run_id != st.query_params.get(RUN_PARAM)  # that one: warned
-    unreadable = st.session_state.get("train_runs_unreadable", 0)
-    notes = []
-    if gone:
-        notes.append(
-            f"{plural(gone, 'earlier run')} in this link {'is' if gone == 1 else 'are'} no "
-            "longer here: a run is kept for an hour after it ends."
-        )
-    if unreadable:
-        notes.append(
-            f"{plural(unreadable, 'name')} in its compare list {'is' if unreadable == 1 else 'are'}"
-            " not a run's ID (12 letters and digits)."
-        )
-    if notes:
-        st.caption(" ".join(notes))
+    if note := missing_runs_note(len(gone), unreadable_compare_names()):
+        st.caption(note)
     if len(views) < 2:
         st.info(
             "Finish two runs to compare them here: change one setting "
