@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from fashion_cnn.config import MODEL_DIR
@@ -134,6 +134,15 @@ def test_lasso_on_the_feature_map_shows_those_images(page, app_url):
     screenshot(page, "explore-feature-map")
 
 
+def outline_png() -> bytes:
+    """The browser test's T-shirt outline as an uploaded PNG: white strokes on black."""
+    canvas = Image.new("RGB", (280, 280))
+    ImageDraw.Draw(canvas).line(TSHIRT, fill=(255, 255, 255), width=14, joint="curve")
+    buf = io.BytesIO()
+    canvas.save(buf, "PNG")
+    return buf.getvalue()
+
+
 def test_upload_file_gets_prediction(page, app_url, real_data):
     # A trouser from the test set, shown the way a product photo is: dark on white, larger.
     index = int(np.flatnonzero(real_data.y_test == 1)[0])
@@ -155,6 +164,7 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
             {"name": "trouser.png", "mimeType": "image/png", "buffer": buf.getvalue()},
             {"name": "broken.png", "mimeType": "image/png", "buffer": b"not an image"},
             {"name": "noise.png", "mimeType": "image/png", "buffer": noise.getvalue()},
+            {"name": "outline.png", "mimeType": "image/png", "buffer": outline_png()},
         ]
     )
     page.get_by_text("this is not an image file").wait_for(timeout=60_000)
@@ -186,6 +196,12 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     sizes = {(b["width"], b["height"]) for b in (i.bounding_box() for i in steps.all())}
     assert steps.count() >= 5 and len(sizes) == 1, sizes  # every step a tile of one size
     screenshot(page, "classify-upload")
+    # An uploaded drawing is read as the canvas's are, in six views.
+    assert page.get_by_text("A drawing is read six ways").count() == 0  # not a photo
+    page.locator(".st-key-upload_detail").click()
+    page.get_by_role("option", name="outline.png").click()
+    page.get_by_text("A drawing is read six ways").wait_for()
+    assert "T-shirt/top" in visible_prediction(page).inner_text()
 
 
 def test_link_to_a_test_image_opens_its_tab(page, app_url):
