@@ -18,14 +18,13 @@ import time
 import numpy as np
 from scipy.stats import rankdata
 
-from benchmarks.input_accuracy import make_drawing, make_photo
+from benchmarks.input_accuracy import make_drawing, make_photo, preprocessed
 from benchmarks.ood_sets import ood_sets, pictures
 from fashion_cnn.data import load_fashion_mnist
 from fashion_cnn.export import FEATURES, PROBABILITIES
 from fashion_cnn.files import write_bytes_atomic
 from fashion_cnn.model import bundled_model_path, model_card_path, read_model_card
 from fashion_cnn.predict import load_bundled
-from fashion_cnn.preprocess import ImageInputError, open_image, preprocess
 from fashion_cnn.verdict import NOT_A_GARMENT, UNSURE, verdicts
 
 
@@ -45,18 +44,16 @@ def judged(predictor, images: np.ndarray, drawn: bool | list[bool] = False):
     return np.array(kinds), predictor.detector.distances(out[FEATURES]), out[PROBABILITIES]
 
 
-def preprocessed(sources, kind: str) -> tuple[np.ndarray, list[bool], int]:
-    """The 28x28 inputs, which of them were read as drawings, and how many were refused."""
-    images, drawn, refused = [], [], 0
-    for source in sources:
-        try:
-            pre = preprocess(open_image(source) if isinstance(source, bytes) else source, kind)
-        except ImageInputError:
-            refused += 1  # "nothing to classify": also not called a garment
-            continue
-        images.append(pre.image)
-        drawn.append(pre.drawn)
-    return np.stack(images), drawn, refused
+def app_inputs(sources, kind: str) -> tuple[np.ndarray, list[bool], int]:
+    """The 28x28 inputs the app makes of `sources`, which of them it reads as drawings,
+    and how many it refused ("nothing to classify": also not called a garment)."""
+    sources = list(sources)
+    done, kept = preprocessed(sources, kind)
+    return (
+        np.stack([pre.image for pre in done]),
+        [pre.drawn for pre in done],
+        len(sources) - len(kept),
+    )
 
 
 def main() -> None:
@@ -82,7 +79,7 @@ def main() -> None:
     )
     flagged_all, distances_all = [], []
     for name, make in ood_sets(data.x_test).items():
-        images, drawn, refused = preprocessed(pictures(make, args.count, args.seed), "auto")
+        images, drawn, refused = app_inputs(pictures(make, args.count, args.seed), "auto")
         kinds, distances, _ = judged(predictor, images, drawn)
         flagged = np.isin(kinds, (UNSURE, NOT_A_GARMENT))
         share = (flagged.sum() + refused) / args.count
@@ -106,7 +103,7 @@ def main() -> None:
         ("product photos", "auto", make_photo),
         ("canvas drawings", "drawing", make_drawing),
     ):
-        images, drawn, _ = preprocessed([maker(im, rng) for im in data.x_test[idx]], kind)
+        images, drawn, _ = app_inputs([maker(im, rng) for im in data.x_test[idx]], kind)
         kinds, _, probs = judged(predictor, images, drawn)
         rates[f"synthetic_{label.split()[-1]}_not_a_garment"] = np.mean(kinds == NOT_A_GARMENT)
         print(
