@@ -61,18 +61,39 @@ def test_weight_averaging_ends_with_the_average_and_its_own_statistics(real_data
     first_kernel = next(i for i, w in enumerate(plain.weights) if "kernel" in w.path)
     assert not np.allclose(plain.get_weights()[first_kernel], averaged.get_weights()[first_kernel])
     # Its batch norm statistics are those of the averaged weights, not of the last step's.
-    norms = [layer for layer in averaged.layers if isinstance(layer, BatchNormalization)]
-    kept = [np.asarray(layer.moving_variance) for layer in norms]
-    kept_means = [np.asarray(layer.moving_mean) for layer in norms]
     (x_train, _), _ = split_training_data(real_data, cfg, np.random.default_rng(cfg.seed))
-    recomputed = BatchNormStatistics(x_train[:STATISTICS_SAMPLE])
-    recomputed.set_model(averaged)
-    recomputed.set_statistics()
-    assert norms
-    for before, mean, layer in zip(kept, kept_means, norms, strict=True):
-        np.testing.assert_allclose(before, np.asarray(layer.moving_variance), rtol=1e-4)
-        np.testing.assert_allclose(mean, np.asarray(layer.moving_mean), rtol=1e-4, atol=1e-6)
+    assert statistics_are_of(averaged, x_train[:STATISTICS_SAMPLE])
     assert evaluate_on_test(onnx_bytes(averaged), real_data, 2000)["accuracy"] > 0.3
+
+
+def statistics_are_of(model: keras.Model, images: np.ndarray) -> bool:
+    """Whether the model's batch norm statistics are those `images` give (it keeps those)."""
+    norms = [layer for layer in model.layers if isinstance(layer, BatchNormalization)]
+    kept = [(np.asarray(n.moving_mean), np.asarray(n.moving_variance)) for n in norms]
+    recomputed = BatchNormStatistics(images)
+    recomputed.set_model(model)
+    recomputed.set_statistics()
+    return bool(norms) and all(
+        np.allclose(mean, n.moving_mean, rtol=1e-4, atol=1e-6)
+        and np.allclose(variance, n.moving_variance, rtol=1e-4)
+        for (mean, variance), n in zip(kept, norms, strict=True)
+    )
+
+
+def test_batch_norm_statistics_are_of_the_mix_of_drawings_a_run_trains_on(real_data):
+    from fashion_cnn.drawings import drawing_inputs
+    from fashion_cnn.training import statistics_sample
+
+    cfg = replace(small_config(5), train_subset=1500, drawing_share=0.5)
+    model = train(cfg, real_data).model
+    (x_train, y_train), _ = split_training_data(real_data, cfg, np.random.default_rng(cfg.seed))
+    drawings = drawing_inputs(x_train, y_train, len(x_train), seed=cfg.seed)  # the run's pool
+    sample = statistics_sample(x_train, drawings, cfg.drawing_share)
+    half = STATISTICS_SAMPLE // 2
+    assert (sample[:half] == drawings[0][:half]).all()
+    assert (sample[half:] == x_train[half:STATISTICS_SAMPLE]).all()
+    assert statistics_are_of(model, sample)
+    assert not statistics_are_of(model, x_train[:STATISTICS_SAMPLE])  # the training images alone
 
 
 def test_failed_save_keeps_the_good_file(tmp_path, monkeypatch, real_data):
