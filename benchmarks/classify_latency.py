@@ -3,8 +3,8 @@
     python -m benchmarks.classify_latency [--runs 300] [--keras]
 
 Prints p50/p95 of the app's path (preprocessing, then the exported model on ONNX Runtime
-reading the drawing in its six views, with its Grad-CAM), of one view only, and of
-preprocessing alone. With --keras, also the same through the
+reading the drawing as drawn, and the CNN for drawings reading its six views, with its
+Grad-CAM), of one view only, and of preprocessing alone. With --keras, also the same through the
 `.keras` file with the traced Keras function the app used before, and the ratio.
 """
 

@@ -7,13 +7,15 @@ size, tinted, placed off-centre on a canvas of random aspect, some EXIF-rotated,
 JPEG, PNG or WebP. Drawings: each garment's silhouette, filled or as an outline, drawn in
 white strokes at a random size and place on a 280x280 black or transparent canvas.
 Both go through the app's own preprocessing and the bundled model (or --model), read as
-the app reads them (a drawing in its six views; see `fashion_cnn.predict.drawing_views`),
-and from the single 28x28 image.
+the app reads them (a drawing in its six views by the CNN for drawings; see
+`fashion_cnn.predict.Predictor.read`), by the model alone in its views, and from the
+single 28x28 image.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import os
 from pathlib import Path
@@ -24,7 +26,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from fashion_cnn.data import load_fashion_mnist
-from fashion_cnn.predict import Predictor
+from fashion_cnn.predict import Predictor, load_bundled
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
 
 
@@ -88,15 +90,20 @@ def preprocessed(inputs, kind: str) -> tuple[list[Preprocessed], list[int]]:
     return done, keep
 
 
-def accuracy(predictor: Predictor, inputs, labels, kind: str) -> tuple[float, float, int]:
-    """Share right as the app reads them (drawings in their views), share right from the
-    single image, and how many were refused (counted as wrong)."""
+def accuracy(predictor: Predictor, inputs, labels, kind: str) -> tuple[float, ...]:
+    """Share right as the app reads them (drawings in their views, by the CNN for drawings
+    when there is one), by the model alone in views, from the single image, and how many
+    were refused (counted as wrong)."""
     done, keep = preprocessed(inputs, kind)
-    images, truth = np.stack([pre.image for pre in done]), labels[keep]
-    read = predictor.classify(images, [pre.drawn for pre in done])
+    images, truth, drawn = np.stack([p.image for p in done]), labels[keep], [p.drawn for p in done]
+    alone = copy.copy(predictor)
+    alone.drawings = None
+    shares = [
+        np.sum([r.index for r in reader.classify(images, drawn)] == truth) / len(labels)
+        for reader in (predictor, alone)
+    ]
     single = predictor.probabilities(images).argmax(axis=1)
-    right = sum(r.index == t for r, t in zip(read, truth, strict=True))
-    return right / len(labels), (single == truth).sum() / len(labels), len(labels) - len(keep)
+    return *shares, (single == truth).sum() / len(labels), len(labels) - len(keep)
 
 
 def main() -> None:
@@ -109,18 +116,20 @@ def main() -> None:
     data = load_fashion_mnist()
     idx = rng.choice(len(data.x_test), args.count, replace=False)
     x, y = data.x_test[idx], data.y_test[idx]
-    predictor = Predictor.load(args.model)
+    predictor = load_bundled() if args.model is None else Predictor.load(args.model)
     base = (predictor.probabilities(x).argmax(axis=1) == y).mean()
     photos = accuracy(predictor, [make_photo(im, rng) for im in x], y, "auto")
     drawings = accuracy(predictor, [make_drawing(im, rng) for im in x], y, "drawing")
     print(f"test images as they are     {base:.2%}  ({args.count} images, seed {args.seed})")
-    for name, (read, single, refused) in (
+    if predictor.drawings:
+        print(f"(drawings read by {predictor.drawings.name}; 'alone': by {predictor.name})")
+    for name, (read, alone, single, refused) in (
         ("product photos", photos),
         ("canvas drawings", drawings),
     ):
         print(
-            f"synthetic {name:18s}{read:.2%}  (from the single image: {single:.2%}; "
-            f"{refused} refused)"
+            f"synthetic {name:18s}{read:.2%}  (alone: {alone:.2%}; from the single image: "
+            f"{single:.2%}; {refused} refused)"
         )
 
 

@@ -40,9 +40,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def load_predictor(model_path: Path | None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # only a bare .keras file needs it
-    from fashion_cnn.predict import Predictor
+    from fashion_cnn.predict import Predictor, load_bundled
 
-    return Predictor.load(model_path)
+    return load_bundled() if model_path is None else Predictor.load(model_path)
 
 
 def evaluate(args: argparse.Namespace) -> int:

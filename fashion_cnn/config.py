@@ -26,6 +26,7 @@ IMAGE_SIZE = 28
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MODEL_DIR = PROJECT_ROOT / "model"
+DRAWINGS_DIR = "drawings"  # in MODEL_DIR: the bundled CNN fine-tuned to read drawings
 MODEL_CARD_SUFFIX = ".json"
 # Results worth keeping across server restarts, such as a model's test-set predictions.
 CACHE_ENV_VAR = "FASHION_CNN_CACHE"

@@ -30,7 +30,10 @@ from fashion_cnn.model import (
     read_model_card,
 )
 
-DRAWING_POOL = 30_000  # drawn garments made once per run, drawn from again each epoch
+# Drawn garments made once per run (minutes), drawn from again each epoch: every training
+# image once. 4 epochs at 90% drawings: 88.32% of 17,000 synthetic drawings right, 88.22%
+# from a pool of 30,000.
+DRAWING_POOL = 60_000
 STATISTICS_SAMPLE = 1024  # training images that set batch norm's statistics
 
 
@@ -197,7 +200,7 @@ def train(
     rng = np.random.default_rng(cfg.seed)
     (x_train, y_train), (x_val, y_val) = split_training_data(data, cfg, rng)
     drawings = None
-    if cfg.drawing_share > 0:  # minutes for 30,000: each goes through the app's preprocessing
+    if cfg.drawing_share > 0:  # minutes: each drawing goes through the preprocessing
         count = min(DRAWING_POOL, len(x_train))
         drawings = drawing_inputs(x_train, y_train, count, seed=cfg.seed)
     batches = AugmentedBatches(x_train, y_train, cfg, rng, drawings)

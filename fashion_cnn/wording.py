@@ -72,6 +72,18 @@ def training_story(card: dict) -> tuple[float, str]:
     return minutes, f"{first} for {own}{drawn}, on {card['machine']}."
 
 
+def drawings_model_story(card: dict) -> str:
+    """The CNN for drawings (model/drawings/) in two sentences, from its model card."""
+    share = card["training_settings"]["drawing_share"]
+    return (
+        f"Drawings are read by a copy of this CNN fine-tuned for "
+        f"{plural(card['epochs_completed'], 'more epoch')} with {share:.0%} of its images "
+        f"drawn garments (`{without_out(card['command'])}`, in `model/drawings/`). It gets "
+        f"more drawings right and fewer test images ({card['test_accuracy']:.2%}), so it "
+        "reads only drawings."
+    )
+
+
 def missing_runs_note(gone: int, unreadable: int) -> str:
     """What Compare runs could not show from its link, in a line; empty when nothing."""
     notes = []
@@ -87,6 +99,23 @@ def missing_runs_note(gone: int, unreadable: int) -> str:
             "(12 characters, 0-9 and a-f)."
         )
     return " ".join(notes)
+
+
+def drawing_note(by_drawings_cnn: bool) -> str:
+    """The caption under a drawing's probabilities: how it was read, and what the pictures
+    beside it show (`by_drawings_cnn`: read by the copy of the CNN fine-tuned on drawings)."""
+    if by_drawings_cnn:
+        return (
+            "A drawing is read by a copy of the CNN fine-tuned on drawings, six ways (as "
+            "drawn, mirrored, and moved a pixel each way), and the six readings averaged: a "
+            "hand is looser than a camera. The pictures here and Inside the CNN show the "
+            "bundled CNN at work on the drawing as drawn."
+        )
+    return (
+        "A drawing is read six ways (as drawn, mirrored, and moved a pixel each way), and "
+        "the six readings averaged: a hand is looser than a camera. The pictures here and "
+        "Inside the CNN show the drawing as drawn."
+    )
 
 
 def setting_name(f) -> str:

@@ -17,7 +17,7 @@ from fashion_cnn.drawings import class_shapes
 from fashion_cnn.predict import Classification, Predictor
 from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
 from fashion_cnn.verdict import CONFIDENT, NOT_A_GARMENT, UNSURE
-from fashion_cnn.wording import plural, short_name
+from fashion_cnn.wording import drawing_note, plural, short_name
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.inside import inside_the_cnn
 from pages.views.session import (
@@ -140,9 +140,9 @@ def show_prediction(result: Classification, truth: int | None = None) -> None:
 
 
 def show_details(
-    result: Classification, heat: np.ndarray, image: np.ndarray, key: str, drawn: bool = False
+    result: Classification, heat: np.ndarray, image: np.ndarray, key: str, note: str | None = None
 ) -> None:
-    """The 28x28 input and Grad-CAM side by side, then all ten probabilities."""
+    """The 28x28 input and Grad-CAM side by side, then all ten probabilities and `note`."""
     with st.container(horizontal=True, gap="small"):
         st.image(enlarge(image, 6), caption="What the model saw (28×28)", clamp=True)
         st.image(enlarge(heatmap_overlay(image, heat), 6), caption="Where it looked (Grad-CAM)")
@@ -151,24 +151,21 @@ def show_details(
         key=f"{key}_bars",
         config={"displayModeBar": False},
     )
-    if drawn:
-        st.caption(
-            "A drawing is read six ways, as drawn, mirrored and moved a pixel each way, and "
-            "the six readings averaged: a hand is looser than a camera. The pictures here "
-            "and Inside the CNN show the drawing as drawn."
-        )
+    if note:
+        st.caption(note)
 
 
 def show_result(
     model: Predictor, image: np.ndarray, key: str, truth: int | None = None, drawn: bool = False
 ) -> None:
     """Prediction first (it comes first on a phone), then its details and inside view."""
-    result, heat = analyse(model, model.key, image, drawn)
+    result, heat = analyse(model, model.reading_key, image, drawn)
+    note = drawing_note(model.drawings is not None) if drawn else None
     left, right = st.columns([1, 2])
     with left:
         show_prediction(result, truth)
     with right:
-        show_details(result, heat, image, key, drawn)
+        show_details(result, heat, image, key, note)
     inside_the_cnn(model, image, result.index, key)
 
 
@@ -268,7 +265,7 @@ with draw_tab:
         except ImageInputError as exc:
             prediction_box.info(f"{exc}. Draw a garment on the canvas.")
         else:
-            result, heat = analyse(model, model.key, pre.image, pre.drawn)
+            result, heat = analyse(model, model.reading_key, pre.image, pre.drawn)
             with prediction_box:
                 show_prediction(result)
                 if not fill_outlines and result.verdict.kind != CONFIDENT:
@@ -277,7 +274,8 @@ with draw_tab:
                         "**Fill closed outlines**."
                     )
             with details_col:
-                show_details(result, heat, pre.image, "draw", pre.drawn)
+                note = drawing_note(model.drawings is not None) if pre.drawn else None
+                show_details(result, heat, pre.image, "draw", note)
                 with st.expander("Preprocessing steps"):
                     show_steps(pre, "draw_steps")
             inside_the_cnn(model, pre.image, result.index, "draw")

@@ -107,3 +107,21 @@ def test_a_links_missing_runs_in_a_line():
     )
     assert missing_runs_note(1, 3).startswith("1 earlier run in this link is no longer here")
     assert "holds 3 names that are not run IDs" in missing_runs_note(1, 3)
+
+
+def test_the_cnn_for_drawings_is_described_from_its_card():
+    import json
+
+    from fashion_cnn.model import bundled_model_path, model_card_path
+    from fashion_cnn.wording import drawing_note, drawings_model_story
+
+    path = bundled_model_path(config.MODEL_DIR / config.DRAWINGS_DIR)
+    card = json.loads(model_card_path(path).read_text())
+    story = drawings_model_story(card)
+    assert story.startswith(
+        f"Drawings are read by a copy of this CNN fine-tuned for {card['epochs_completed']} "
+        f"more epochs with {card['training_settings']['drawing_share']:.0%} of its images drawn"
+    )
+    assert "--out" not in story and f"({card['test_accuracy']:.2%})" in story
+    assert "fine-tuned on drawings" in drawing_note(True)
+    assert "fine-tuned" not in drawing_note(False) and "six ways" in drawing_note(False)

@@ -4,16 +4,15 @@ Models run through fashion_cnn.predict on ONNX Runtime: no page imports TensorFl
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import streamlit as st
 
+from fashion_cnn import config
 from fashion_cnn.charts import enlarge, per_class_markdown, png_bytes
 from fashion_cnn.data import DatasetError, FashionMNIST, load_fashion_mnist
-from fashion_cnn.export import onnx_path
+from fashion_cnn.export import ONNX_SUFFIX
 from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
-from fashion_cnn.predict import Classification, Predictor
+from fashion_cnn.predict import Classification, Predictor, load_bundled
 
 BUNDLED = "Bundled CNN"
 TRAINED_KEY = "trained_model"  # session_state: the Predictor of this session's last run
@@ -57,25 +56,26 @@ def dataset_or_stop() -> FashionMNIST:
 
 
 @st.cache_resource(show_spinner="Loading the bundled CNN…", max_entries=1)
-def _bundled(path: str, mtime: float) -> Predictor:
-    """One Predictor per model file; a new file (a retrain) evicts the old one."""
-    return Predictor.load(Path(path), name=BUNDLED)
+def _bundled(files: tuple[tuple[str, float], ...]) -> Predictor:
+    """The bundled CNN and its CNN for drawings, loaded once for the model files as they
+    are (`files`: each exported twin's path and time): a retrain evicts the old ones."""
+    return load_bundled()
 
 
 def bundled_or_none() -> tuple[Predictor | None, str | None]:
     """The bundled model's exported twin, or None and a one-line reason."""
     try:
-        path = onnx_path(bundled_model_path())
-        return _bundled(str(path), path.stat().st_mtime), None
-    except FileNotFoundError:
-        return None, f"{path.name} is missing; run `python -m fashion_cnn export` to make it"
+        twins = sorted(config.MODEL_DIR.rglob("*" + ONNX_SUFFIX))
+        return _bundled(tuple((str(p), p.stat().st_mtime) for p in twins)), None
     except (ModelFileError, OSError) as exc:
         return None, str(exc)
 
 
-def bundled_card() -> dict:
+def bundled_card(folder: str = "") -> dict:
+    """The bundled model's card (or, with `folder`, the card of the model in model/folder/);
+    empty when there is none."""
     try:
-        return read_model_card(bundled_model_path())
+        return read_model_card(bundled_model_path(config.MODEL_DIR / folder))
     except ModelFileError:
         return {}
 
