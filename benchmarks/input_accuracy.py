@@ -15,7 +15,6 @@ single 28x28 image.
 from __future__ import annotations
 
 import argparse
-import copy
 import io
 import os
 from pathlib import Path
@@ -90,17 +89,15 @@ def preprocessed(inputs, kind: str) -> tuple[list[Preprocessed], list[int]]:
     return done, keep
 
 
-def accuracy(predictor: Predictor, inputs, labels, kind: str) -> tuple[float, ...]:
+def accuracy(predictor: Predictor, inputs, labels, kind: str) -> tuple[float, float, float, int]:
     """Share right as the app reads them (drawings in their views, by the CNN for drawings
     when there is one), by the model alone in views, from the single image, and how many
     were refused (counted as wrong)."""
     done, keep = preprocessed(inputs, kind)
     images, truth, drawn = np.stack([p.image for p in done]), labels[keep], [p.drawn for p in done]
-    alone = copy.copy(predictor)
-    alone.drawings = None
     shares = [
         np.sum([r.index for r in reader.classify(images, drawn)] == truth) / len(labels)
-        for reader in (predictor, alone)
+        for reader in (predictor, predictor.without_drawings_model())
     ]
     single = predictor.probabilities(images).argmax(axis=1)
     return *shares, (single == truth).sum() / len(labels), len(labels) - len(keep)
@@ -121,8 +118,8 @@ def main() -> None:
     photos = accuracy(predictor, [make_photo(im, rng) for im in x], y, "auto")
     drawings = accuracy(predictor, [make_drawing(im, rng) for im in x], y, "drawing")
     print(f"test images as they are     {base:.2%}  ({args.count} images, seed {args.seed})")
-    if predictor.drawings:
-        print(f"(drawings read by {predictor.drawings.name}; 'alone': by {predictor.name})")
+    if predictor.drawings_model:
+        print(f"(drawings read by {predictor.drawings_model.name}; alone: by {predictor.name})")
     for name, (read, alone, single, refused) in (
         ("product photos", photos),
         ("canvas drawings", drawings),

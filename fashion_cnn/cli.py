@@ -14,14 +14,17 @@ from pathlib import Path
 
 from fashion_cnn import config
 
-MODEL_HELP = "a .onnx or .keras file (default: the bundled model's exported twin)"
+MODEL_HELP = (
+    "a .onnx or .keras file, which then reads drawings itself (default: the bundled model's "
+    "exported twin, with the CNN for drawings for --kind drawing and drawn-looking files)"
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m fashion_cnn")
     sub = p.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="accuracy, per-class metrics and confusion matrix")
-    ev.add_argument("--model", type=Path, help=MODEL_HELP)
+    ev.add_argument("--model", type=Path, help="a .onnx or .keras file (default: bundled)")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     pr = sub.add_parser("predict", help="classify image files")
     pr.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -38,11 +41,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def load_predictor(model_path: Path | None):
+def load_predictor(model_path: Path | None, drawings: bool = True):
+    """--model, or the bundled model (with its CNN for drawings if `drawings`)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # only a bare .keras file needs it
     from fashion_cnn.predict import Predictor, load_bundled
 
-    return load_bundled() if model_path is None else Predictor.load(model_path)
+    return load_bundled(drawings) if model_path is None else Predictor.load(model_path)
 
 
 def evaluate(args: argparse.Namespace) -> int:
@@ -50,7 +54,7 @@ def evaluate(args: argparse.Namespace) -> int:
     from fashion_cnn.evaluation import evaluate_probabilities
 
     data = load_fashion_mnist()
-    probs = load_predictor(args.model).probabilities(data.x_test)
+    probs = load_predictor(args.model, drawings=False).probabilities(data.x_test)
     metrics = evaluate_probabilities(probs, data.y_test)
     if args.json:
         print(json.dumps(metrics))

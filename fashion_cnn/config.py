@@ -176,6 +176,13 @@ class TrainConfig:
         "the Draw tab's inputs are familiar; 0: none",
         (0.0, 1.0),
     )
+    drawing_pool: int = setting(
+        60_000,
+        "How many drawn garments a run with a drawing share makes first (minutes: each goes "
+        "through the preprocessing) and draws from each epoch; at most one per training "
+        "image",
+        (1, None),
+    )
     init_from: str = setting(
         "", "A .keras file of the same architecture to start from (fine-tuning); '': random"
     )

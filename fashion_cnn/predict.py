@@ -8,6 +8,7 @@ only a `.keras` file without its exported twin is converted, through Keras, on d
 from __future__ import annotations
 
 import contextlib
+import copy
 import ctypes
 import hashlib
 import io
@@ -23,6 +24,7 @@ import onnxruntime as ort
 from PIL import Image
 
 from fashion_cnn import config
+from fashion_cnn.data import sha256_of
 from fashion_cnn.export import (
     FEATURE_MAPS,
     FEATURES,
@@ -32,7 +34,12 @@ from fashion_cnn.export import (
     onnx_path,
 )
 from fashion_cnn.files import write_bytes_atomic
-from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
+from fashion_cnn.model import (
+    ModelFileError,
+    bundled_model_path,
+    model_card_path,
+    read_model_card,
+)
 from fashion_cnn.verdict import GarmentDetector, Verdict, verdicts
 
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
@@ -40,6 +47,7 @@ BULK_OUTPUTS = {PROBABILITIES, FEATURES}
 BULK_FROM = 64  # images (a drawing's views count each): from here on, the pruned graph
 MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a drawing's views: one pixel each way
 VIEWS = 2 + len(MOVES)  # as drawn, mirrored, and the moves
+AS_DRAWN = "probabilities_as_drawn"  # `read`: this CNN's own, where a drawing's are its views'
 
 
 @dataclass(frozen=True)
@@ -112,8 +120,8 @@ def drawing_views(image: np.ndarray) -> np.ndarray:
     """A drawing as drawn, mirrored, and moved one pixel each way: (6, 28, 28).
 
     Where a hand puts its strokes is loose, and the preprocessing's fit to 28 pixels moves
-    an edge by a pixel or so; reading a drawing six ways and averaging scored 87.6% on
-    10,000 synthetic drawings of the test split against 87.1% as drawn only
+    an edge by a pixel or so; the bundled CNN reading a drawing six ways and averaging
+    scored 87.6% on 10,000 synthetic drawings of the test split against 87.1% as drawn only
     (`benchmarks.input_accuracy`). Garments in the dataset face either way, and the CNN
     was trained with flips."""
     size = config.IMAGE_SIZE
@@ -144,12 +152,18 @@ class Predictor:
         self.key = hashlib.sha256(onnx).hexdigest()[:16]  # identifies the weights
         self.outputs = [o.name for o in self.session.get_outputs()]
         self.detector = GarmentDetector.from_card(self.card)
-        self.drawings: Predictor | None = None  # reads drawings in this one's place (`read`)
+        self.drawings_model: Predictor | None = None  # reads drawings in its place (`read`)
 
     @property
     def reading_key(self) -> str:
         """Identifies what a classification depends on: these weights and the drawings CNN's."""
-        return self.key + (self.drawings.key if self.drawings else "")
+        return self.key + (self.drawings_model.key if self.drawings_model else "")
+
+    def without_drawings_model(self) -> Predictor:
+        """This CNN reading drawings itself (a copy sharing its session)."""
+        alone = copy.copy(self)
+        alone.drawings_model = None
+        return alone
 
     @classmethod
     def load(cls, path: Path, name: str | None = None) -> Predictor:
@@ -219,16 +233,18 @@ class Predictor:
         self, images: np.ndarray, drawn: bool | Sequence[bool], outputs: Sequence[str] = ()
     ) -> dict[str, np.ndarray]:
         """Probabilities, features and `outputs` per image. Each drawing (`drawn`) takes its
-        probabilities from its `drawing_views`, read by the CNN for drawings (`drawings`;
-        this one when there is none): from the views' mean features, the same as their
-        mean logits (one dense layer follows the pooling). Every other output is this CNN's,
-        of the image as drawn: the verdict's distance is calibrated on single images of
-        this CNN, and averaged features lie nearer the classes than any one view."""
+        probabilities from its `drawing_views`, read by the CNN for drawings
+        (`drawings_model`; this one when there is none): from the views' mean features, the
+        same as their mean logits (one dense layer follows the pooling). Every other output
+        is this CNN's, of the image as drawn, its own probabilities too (`AS_DRAWN`): the
+        verdict's distance is calibrated on single images of this CNN, and averaged
+        features lie nearer the classes than any one view."""
         x = as_batch(images)[..., 0]
         out = self.run(x, sorted({PROBABILITIES, FEATURES, *outputs}))
+        out[AS_DRAWN] = out[PROBABILITIES].copy()
         is_drawing = np.broadcast_to(np.asarray(drawn, bool), len(x))
         if is_drawing.any():
-            reader = self.drawings or self
+            reader = self.drawings_model or self
             views = np.concatenate([drawing_views(im) for im in x[is_drawing]])
             features = reader.features(views).reshape(-1, VIEWS, reader.feature_count)
             weights, bias = reader.classifier
@@ -275,10 +291,10 @@ class Predictor:
         """The classification of one image, its verdict and a heatmap of its top class, in
         one call; a drawing (`drawn`) is read in its views (see `read`)."""
         out = self.read(image, drawn, [FEATURE_MAPS])
-        probs = out[PROBABILITIES][0]
         verdict = verdicts(out[PROBABILITIES], image, out[FEATURES], self.detector)[0]
-        result = Classification.from_probabilities(probs, verdict)
-        return result, self.class_map(out[FEATURE_MAPS][0], probs, result.index)
+        result = Classification.from_probabilities(out[PROBABILITIES][0], verdict)
+        # Grad-CAM is this CNN's: of its own probabilities, for the class the reading chose.
+        return result, self.class_map(out[FEATURE_MAPS][0], out[AS_DRAWN][0], result.index)
 
     def heatmap(self, image: np.ndarray, class_index: int) -> np.ndarray:
         """28x28, scaled 0-1: where the image pushed the CNN towards `class_index`."""
@@ -325,20 +341,42 @@ def cached_outputs(predictor: Predictor, images: np.ndarray, output: str) -> np.
     return computed[output]
 
 
+def drawings_model_path() -> Path:
+    """The CNN for drawings' `.keras` file: the one in model/drawings/ (ModelFileError)."""
+    return bundled_model_path(config.MODEL_DIR / config.DRAWINGS_DIR)
+
+
+def bundled_files() -> list[Path]:
+    """The files `load_bundled` reads (those there are): what a cache of it depends on."""
+    files = [onnx_path(bundled_model_path())]
+    with contextlib.suppress(ModelFileError):
+        files.append(onnx_path(drawings_model_path()))
+    files += [model_card_path(f) for f in files] + [bundled_model_path()]
+    return [f for f in files if f.is_file()]
+
+
 def load_drawings_model() -> tuple[Predictor | None, str | None]:
-    """The CNN fine-tuned on drawings (model/drawings/), or None and a one-line reason."""
+    """The CNN for drawings (model/drawings/), or None and a one-line reason: missing,
+    unreadable, or fine-tuned from other weights than the bundled model's (a retrain)."""
     try:
-        keras_file = bundled_model_path(config.MODEL_DIR / config.DRAWINGS_DIR)
-        return Predictor.load(onnx_path(keras_file), name="CNN for drawings"), None
+        model = Predictor.load(onnx_path(drawings_model_path()), name="CNN for drawings")
+        start = (model.card.get("fine_tuned_from") or {}).get("sha256")
+        if start != sha256_of(bundled_model_path()):
+            return None, (
+                "it was fine-tuned from other weights than the bundled model's; make it "
+                "again (README: The CNN for drawings)"
+            )
+        return model, None
     except (ModelFileError, OSError) as exc:
         return None, str(exc)
 
 
-def load_bundled() -> Predictor:
+def load_bundled(drawings: bool = True) -> Predictor:
     """The CNN shipped in model/, through its exported twin, with the CNN for drawings
-    when that loads (without it, the bundled one reads drawings too)."""
+    when asked for and it loads (without it, the bundled one reads drawings too)."""
     predictor = Predictor.load(onnx_path(bundled_model_path()), name="Bundled CNN")
-    predictor.drawings, problem = load_drawings_model()
-    if problem:  # the app goes on without it; whoever runs the server should know
-        logging.getLogger(__name__).warning("no CNN for drawings: %s", problem)
+    if drawings:
+        predictor.drawings_model, problem = load_drawings_model()
+        if problem:  # the app goes on without it; whoever runs the server should know
+            logging.getLogger(__name__).warning("no CNN for drawings: %s", problem)
     return predictor

@@ -79,7 +79,7 @@ def drawings_model_story(card: dict) -> str:
         f"Drawings are read by a copy of this CNN fine-tuned for "
         f"{plural(card['epochs_completed'], 'more epoch')} with {share:.0%} of its images "
         f"drawn garments (`{without_out(card['command'])}`, in `model/drawings/`). It gets "
-        f"more drawings right and fewer test images ({card['test_accuracy']:.2%}), so it "
+        f"more drawings right but fewer test images ({card['test_accuracy']:.2%}), so it "
         "reads only drawings."
     )
 

@@ -160,7 +160,7 @@ def show_result(
 ) -> None:
     """Prediction first (it comes first on a phone), then its details and inside view."""
     result, heat = analyse(model, model.reading_key, image, drawn)
-    note = drawing_note(model.drawings is not None) if drawn else None
+    note = drawing_note(model.drawings_model is not None) if drawn else None
     left, right = st.columns([1, 2])
     with left:
         show_prediction(result, truth)
@@ -274,7 +274,7 @@ with draw_tab:
                         "**Fill closed outlines**."
                     )
             with details_col:
-                note = drawing_note(model.drawings is not None) if pre.drawn else None
+                note = drawing_note(model.drawings_model is not None) if pre.drawn else None
                 show_details(result, heat, pre.image, "draw", note)
                 with st.expander("Preprocessing steps"):
                     show_steps(pre, "draw_steps")

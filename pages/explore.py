@@ -91,7 +91,7 @@ def inspect_mistake(selected: int, model: Predictor, data: FashionMNIST, probs: 
     )
     left, mid, right = st.columns([1, 1, 2])
     left.image(enlarge(data.x_test[selected], 7), caption="The image", clamp=True)
-    _, heat = analyse(model, model.key, data.x_test[selected])  # Grad-CAM of the predicted class
+    _, heat = analyse(model, model.reading_key, data.x_test[selected])  # Grad-CAM, predicted class
     mid.image(
         enlarge(heatmap_overlay(data.x_test[selected], heat), 7),
         caption=f"Where it saw {with_article(config.CLASS_NAMES[pred_idx])}",

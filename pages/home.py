@@ -6,9 +6,14 @@ import streamlit as st
 from fashion_cnn import config
 from fashion_cnn.charts import image_strip
 from fashion_cnn.model import ARCHITECTURES
-from fashion_cnn.wording import drawings_model_story, training_story
+from fashion_cnn.wording import training_story
 from pages.views.entrypoint import run_through_entrypoint
-from pages.views.shared import bundled_card, dataset_or_stop, per_class_table
+from pages.views.shared import (
+    bundled_card,
+    dataset_or_stop,
+    drawings_model_story,
+    per_class_table,
+)
 
 run_through_entrypoint()  # a deep link on a fresh server
 
@@ -50,8 +55,8 @@ st.caption(
     f"{arch.summary() if arch else card['architecture_description']}. {story} "
     f"TensorFlow {card['versions']['tensorflow']}."
 )
-drawings_card = bundled_card(config.DRAWINGS_DIR)
-if drawings_card:
-    st.caption(drawings_model_story(drawings_card))
+drawings_story = drawings_model_story()
+if drawings_story:
+    st.caption(drawings_story)
 with st.expander("Per-class precision, recall and F1 on the 10,000 test images"):
     per_class_table(card["per_class"])

@@ -134,6 +134,41 @@ def test_lasso_on_the_feature_map_shows_those_images(page, app_url):
     screenshot(page, "explore-feature-map")
 
 
+def drawing_the_two_cnns_read_apart(real_data) -> bytes:
+    """A PNG of a synthetic test-set drawing whose class (the CNN for drawings' reading of
+    its views) is not the bundled CNN's top class on it as drawn."""
+    from benchmarks.input_accuracy import make_drawing
+    from fashion_cnn.predict import load_bundled
+    from fashion_cnn.preprocess import preprocess
+
+    predictor, rng = load_bundled(), np.random.default_rng(5)
+    for image in real_data.x_test[:500]:
+        rgba = make_drawing(image, rng)
+        pre = preprocess(rgba, "drawing")
+        if (
+            predictor.classify(pre.image, True)[0].index
+            != predictor.probabilities(pre.image)[0].argmax()
+        ):
+            buf = io.BytesIO()
+            Image.fromarray(rgba).save(buf, "PNG")
+            return buf.getvalue()
+    raise AssertionError("the two CNNs agree on 500 drawings: the check needs another set")
+
+
+def test_inside_the_cnn_says_when_a_drawings_class_is_not_its_own(page, app_url, real_data):
+    png = drawing_the_two_cnns_read_apart(real_data)
+    page.goto(f"{app_url}/classify")
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("input[type='file']").set_input_files(
+        {"name": "drawn.png", "mimeType": "image/png", "buffer": png}
+    )
+    page.get_by_text("A drawing is read by a copy of the CNN fine-tuned on drawings").wait_for()
+    page.get_by_text("🔬 Inside the CNN", exact=True).first.click()
+    note = page.get_by_text(re.compile("is the reading of the drawing's six views"))
+    note.wait_for(timeout=60_000)
+    assert note.inner_text().startswith("On this picture alone the network shown here scores")
+
+
 def outline_png() -> bytes:
     """The browser test's T-shirt outline as an uploaded PNG: white strokes on black."""
     canvas = Image.new("RGB", (280, 280))

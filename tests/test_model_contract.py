@@ -183,7 +183,8 @@ def test_drawing_views_are_the_drawing_mirrored_and_moved_a_pixel():
 def test_a_drawing_is_read_from_its_views_mean_logits(real_data):
     """By the CNN for drawings, checked against its own probabilities for each view: the
     mean of their logarithms differs from the mean logits by a constant, which softmax
-    removes. Everything else is the bundled CNN's, as before."""
+    removes. Everything else is the bundled CNN's, its Grad-CAM too. 12 drawings make 72
+    views: more than `BULK_FROM`, so the batch goes through the pruned graph."""
     from benchmarks.input_accuracy import make_drawing
     from fashion_cnn.predict import drawing_views, softmax
     from fashion_cnn.preprocess import preprocess
@@ -191,18 +192,21 @@ def test_a_drawing_is_read_from_its_views_mean_logits(real_data):
     predictor = load_bundled()
     rng = np.random.default_rng(3)
     images = np.stack(
-        [preprocess(make_drawing(im, rng), "drawing").image for im in real_data.x_test[:12]]
+        [preprocess(make_drawing(im, rng), "drawing").image for im in real_data.x_test[:24]]
     )
-    drawn = [True, False] * 6
+    drawn = [True, False] * 12
     results = predictor.classify(images, drawn)
     single = predictor.classify(images)
-    reader = predictor.drawings
+    reader = predictor.drawings_model
     assert reader is not None and reader.key != predictor.key
     for image, is_drawn, result, alone in zip(images, drawn, results, single, strict=True):
         if is_drawn:
             logs = np.log(reader.probabilities(drawing_views(image)))
             expected = softmax(logs.mean(axis=0, keepdims=True))[0]
             assert np.abs(result.probabilities - expected).max() < 1e-4
+            read, heat = predictor.analyse(image, True)
+            assert read.index == result.index
+            assert np.abs(heat - predictor.heatmap(image, result.index)).max() < 1e-5
         else:
             assert np.abs(result.probabilities - alone.probabilities).max() < 1e-6
     assert not all(  # the views changed something
@@ -241,7 +245,6 @@ def test_reading_drawings_in_their_views_gets_more_of_them_right(real_data):
     these 2,000, the bundled CNN: 87.80% from the drawing alone, 88.05% in its views; the
     CNN for drawings in its views: 88.50%. A retrained model must earn its views and its
     copy for drawings."""
-    import copy
 
     from benchmarks.input_accuracy import make_drawing
     from fashion_cnn.preprocess import preprocess
@@ -252,8 +255,7 @@ def test_reading_drawings_in_their_views_gets_more_of_them_right(real_data):
         [preprocess(make_drawing(im, rng), "drawing").image for im in real_data.x_test[idx]]
     )
     predictor, truth = load_bundled(), real_data.y_test[idx]
-    alone = copy.copy(predictor)
-    alone.drawings = None
+    alone = predictor.without_drawings_model()
     single = np.mean([r.index for r in predictor.classify(images)] == truth)
     views = np.mean([r.index for r in alone.classify(images, True)] == truth)
     read = np.mean([r.index for r in predictor.classify(images, True)] == truth)
@@ -275,26 +277,39 @@ def test_the_cnn_for_drawings_is_a_fine_tuned_copy_with_its_card_and_twin(real_d
     x = real_data.x_test[:500]
     keras_probs = np.asarray(model(x[..., None].astype("float32")))
     assert np.abs(twin.probabilities(x) - keras_probs).max() <= 1e-4
-    assert load_bundled().drawings.key == twin.key
+    assert load_bundled().drawings_model.key == twin.key
 
 
-@pytest.mark.parametrize("damage", ["missing", "torn twin"])
+@pytest.mark.parametrize(
+    ("damage", "logged"),
+    [
+        ("missing", "expected exactly one .keras file"),
+        ("torn twin", "could not load the exported model"),
+        ("fine-tuned from other weights", "it was fine-tuned from other weights"),
+    ],
+)
 def test_without_the_cnn_for_drawings_the_bundled_one_reads_them(
-    damage, monkeypatch, tmp_path, caplog
+    damage, logged, monkeypatch, tmp_path, caplog
 ):
+    """A missing or torn CNN for drawings, or one fine-tuned from the bundled model before
+    a retrain: the app logs why and goes on, the bundled CNN reading drawings itself."""
     import shutil
 
     from fashion_cnn.predict import drawing_views, softmax
 
     for part in config.MODEL_DIR.glob(bundled_model_path().stem + ".*"):
         shutil.copy(part, tmp_path)
-    if damage == "torn twin":
+    if damage != "missing":
         shutil.copytree(config.MODEL_DIR / config.DRAWINGS_DIR, tmp_path / config.DRAWINGS_DIR)
+    if damage == "torn twin":
         twin = next((tmp_path / config.DRAWINGS_DIR).glob("*.onnx"))
         twin.write_bytes(twin.read_bytes()[:5000])
+    if damage == "fine-tuned from other weights":  # as after `python train_model.py`
+        bundled = next(tmp_path.glob("*.keras"))
+        bundled.write_bytes(bundled.read_bytes() + b"retrained")
     monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
     predictor = load_bundled()
-    assert predictor.drawings is None and "no CNN for drawings" in caplog.text
+    assert predictor.drawings_model is None and f"no CNN for drawings: {logged}" in caplog.text
     image = np.zeros((28, 28), np.uint8)
     image[4:24, 8:20] = 200  # a filled block: drawn, though no garment
     read = predictor.classify(image, True)[0]

@@ -40,6 +40,25 @@ def test_home_shows_dataset_and_model_card(real_data):
     assert any(c.value.startswith("Drawings are read by a copy") for c in at.caption)
 
 
+def test_home_names_no_cnn_for_drawings_when_the_app_goes_without_it(
+    monkeypatch, tmp_path, real_data
+):
+    import shutil
+
+    from fashion_cnn.model import bundled_model_path
+
+    for part in config.MODEL_DIR.glob(bundled_model_path().stem + ".*"):
+        shutil.copy(part, tmp_path)
+    shutil.copytree(config.MODEL_DIR / config.DRAWINGS_DIR, tmp_path / config.DRAWINGS_DIR)
+    twin = next((tmp_path / config.DRAWINGS_DIR).glob("*.onnx"))
+    twin.write_bytes(twin.read_bytes()[:5000])  # torn: its card alone is still there
+    monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
+    at = AppTest.from_file("../streamlit_app.py", default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert next(m for m in at.metric if m.label == "Test accuracy").value.endswith("%")
+    assert not any(c.value.startswith("Drawings are read") for c in at.caption)
+
+
 def test_home_without_dataset_says_how_to_fix(monkeypatch, tmp_path):
     monkeypatch.setenv(config.DATASET_ENV_VAR, str(tmp_path))
     monkeypatch.setattr(config, "DEBIAN_DATASET_DIR", tmp_path / "a")

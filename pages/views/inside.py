@@ -98,6 +98,12 @@ def why_this_class(model: Predictor, last: Step, class_index: int, key: str) -> 
         f"The score for {name} ({score:.1f}) is the sum of each final channel's average "
         "activation times its learned weight, plus a bias. These channels voted most:"
     )
+    own = int(np.argmax(logits(model, features)))
+    if own != class_index:  # a drawing's class is its views' reading (by the CNN for drawings)
+        st.caption(
+            f"On this picture alone the network shown here scores {config.CLASS_NAMES[own]} "
+            f"higher: {name} is the reading of the drawing's six views."
+        )
     top = np.argsort(np.abs(contributions))[::-1][:TOP_CHANNELS]
     left, right = st.columns([3, 2])
     left.plotly_chart(

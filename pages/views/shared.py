@@ -7,12 +7,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from fashion_cnn import config
 from fashion_cnn.charts import enlarge, per_class_markdown, png_bytes
 from fashion_cnn.data import DatasetError, FashionMNIST, load_fashion_mnist
-from fashion_cnn.export import ONNX_SUFFIX
 from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
-from fashion_cnn.predict import Classification, Predictor, load_bundled
+from fashion_cnn.predict import Classification, Predictor, bundled_files, load_bundled
+from fashion_cnn.wording import drawings_model_story as drawings_story
 
 BUNDLED = "Bundled CNN"
 TRAINED_KEY = "trained_model"  # session_state: the Predictor of this session's last run
@@ -57,27 +56,36 @@ def dataset_or_stop() -> FashionMNIST:
 
 @st.cache_resource(show_spinner="Loading the bundled CNN…", max_entries=1)
 def _bundled(files: tuple[tuple[str, float], ...]) -> Predictor:
-    """The bundled CNN and its CNN for drawings, loaded once for the model files as they
-    are (`files`: each exported twin's path and time): a retrain evicts the old ones."""
+    """The bundled CNN and its CNN for drawings, loaded once for the files they are read
+    from as they are (`files`: each one's path and time): a retrain or a new card evicts
+    the old ones."""
     return load_bundled()
 
 
 def bundled_or_none() -> tuple[Predictor | None, str | None]:
     """The bundled model's exported twin, or None and a one-line reason."""
     try:
-        twins = sorted(config.MODEL_DIR.rglob("*" + ONNX_SUFFIX))
-        return _bundled(tuple((str(p), p.stat().st_mtime) for p in twins)), None
+        return _bundled(tuple((str(p), p.stat().st_mtime) for p in bundled_files())), None
     except (ModelFileError, OSError) as exc:
         return None, str(exc)
 
 
-def bundled_card(folder: str = "") -> dict:
-    """The bundled model's card (or, with `folder`, the card of the model in model/folder/);
-    empty when there is none."""
+def bundled_card() -> dict:
     try:
-        return read_model_card(bundled_model_path(config.MODEL_DIR / folder))
+        return read_model_card(bundled_model_path())
     except ModelFileError:
         return {}
+
+
+def drawings_model_story() -> str | None:
+    """The CNN for drawings in two sentences, or None when the app goes without it."""
+    model, _ = bundled_or_none()
+    if model is None or model.drawings_model is None:
+        return None
+    try:
+        return drawings_story(model.drawings_model.card)
+    except (KeyError, TypeError, ValueError):  # a card of another version: say nothing
+        return None
 
 
 def pick_model() -> Predictor:
