@@ -78,9 +78,9 @@ def drawings_model_story(card: dict) -> str:
     return (
         f"Drawings are read by a copy of this CNN fine-tuned for "
         f"{plural(card['epochs_completed'], 'more epoch')} with {share:.0%} of its images "
-        f"drawn garments (`{without_out(card['command'])}`, in `model/drawings/`). It gets "
-        f"more drawings right but fewer test images ({card['test_accuracy']:.2%}), so it "
-        "reads only drawings."
+        f"drawn garments (in `model/drawings/`; the README says how). It gets more drawings "
+        f"right but fewer test images ({card['test_accuracy']:.2%}), so it reads only "
+        "drawings."
     )
 
 

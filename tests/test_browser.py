@@ -166,7 +166,9 @@ def test_inside_the_cnn_says_when_a_drawings_class_is_not_its_own(page, app_url,
     page.get_by_text("🔬 Inside the CNN", exact=True).first.click()
     note = page.get_by_text(re.compile("is the reading of the drawing's six views"))
     note.wait_for(timeout=60_000)
-    assert note.inner_text().startswith("On this picture alone the network shown here scores")
+    assert note.inner_text().startswith("On this picture alone the bundled CNN scores")
+    page.get_by_text(re.compile(r"^What votes for .+\?$")).wait_for()
+    assert page.get_by_text(re.compile(r"^Why .+\?$")).count() == 0
 
 
 def outline_png() -> bytes:

@@ -93,17 +93,20 @@ def why_this_class(model: Predictor, last: Step, class_index: int, key: str) -> 
     contributions = channel_contributions(model, features, class_index)
     score = logits(model, features)[class_index]
     name = config.CLASS_NAMES[class_index]
-    st.markdown(f"**Why {name}?**")
-    st.caption(
-        f"The score for {name} ({score:.1f}) is the sum of each final channel's average "
-        "activation times its learned weight, plus a bias. These channels voted most:"
-    )
     own = int(np.argmax(logits(model, features)))
-    if own != class_index:  # a drawing's class is its views' reading (by the CNN for drawings)
+    if own == class_index:
+        st.markdown(f"**Why {name}?**")
+    else:  # a drawing's class is its views' reading, by the CNN for drawings
+        st.markdown(f"**What votes for {name}?**")
         st.caption(
-            f"On this picture alone the network shown here scores {config.CLASS_NAMES[own]} "
+            f"On this picture alone the bundled CNN scores {config.CLASS_NAMES[own]} "
             f"higher: {name} is the reading of the drawing's six views."
         )
+    st.caption(
+        f"The score for {name} ({score:.1f}) is the sum of each final channel's average "
+        "activation times its learned weight, plus a bias. These channels weigh most, for "
+        "or against:"
+    )
     top = np.argsort(np.abs(contributions))[::-1][:TOP_CHANNELS]
     left, right = st.columns([3, 2])
     left.plotly_chart(
