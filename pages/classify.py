@@ -268,8 +268,8 @@ with draw_tab:
             result, heat = analyse(model, model.reading_key, pre.image, pre.drawn)
             with prediction_box:
                 show_prediction(result)
-                if not fill_outlines and result.verdict.kind != CONFIDENT:
-                    st.caption(  # an outline read as it is looks like nothing it knows
+                if not fill_outlines:  # an outline read as it is: unknown, or even misread
+                    st.caption(
                         "The CNN knows garments as filled shapes: for an outline, turn on "
                         "**Fill closed outlines**."
                     )

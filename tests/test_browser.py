@@ -407,6 +407,7 @@ def lit_canvas_pixels(pg) -> int:
 def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_data):
     prediction = draw_a_tshirt(page, app_url)
     filled = prediction.inner_text()
+    assert page.get_by_text("for an outline, turn on").count() == 0  # filling is on
     page.get_by_text("Fill closed outlines").click()  # off: the outline as drawn
     page.wait_for_function(
         "t => Array.from(document.querySelectorAll('[data-testid=\"stMetric\"]'))"
