@@ -104,17 +104,15 @@ def missing_runs_note(gone: int, unreadable: int) -> str:
 def drawing_note(by_drawings_cnn: bool) -> str:
     """The caption under a drawing's probabilities: how it was read, and what the pictures
     beside it show (`by_drawings_cnn`: read by the copy of the CNN fine-tuned on drawings)."""
-    if by_drawings_cnn:
-        return (
-            "A drawing is read by a copy of the CNN fine-tuned on drawings, six ways (as "
-            "drawn, mirrored, and moved a pixel each way), and the six readings averaged: a "
-            "hand is looser than a camera. The pictures here and Inside the CNN show the "
-            "bundled CNN at work on the drawing as drawn."
-        )
+    by, shown = (
+        (" by a copy of the CNN fine-tuned on drawings,", "the bundled CNN at work on ")
+        if by_drawings_cnn
+        else ("", "")
+    )
     return (
-        "A drawing is read six ways (as drawn, mirrored, and moved a pixel each way), and "
-        "the six readings averaged: a hand is looser than a camera. The pictures here and "
-        "Inside the CNN show the drawing as drawn."
+        f"A drawing is read{by} six ways (as drawn, mirrored, and moved a pixel each way), "
+        "and the six readings averaged: a hand is looser than a camera. The pictures here "
+        f"and Inside the CNN show {shown}the drawing as drawn."
     )
 
 

@@ -155,17 +155,21 @@ def show_details(
         st.caption(note)
 
 
+def reading_note(model: Predictor, drawn: bool) -> str | None:
+    """How a drawing was read (by which CNN); nothing to say of a photo or test image."""
+    return drawing_note(model.drawings_model is not None) if drawn else None
+
+
 def show_result(
     model: Predictor, image: np.ndarray, key: str, truth: int | None = None, drawn: bool = False
 ) -> None:
     """Prediction first (it comes first on a phone), then its details and inside view."""
     result, heat = analyse(model, model.reading_key, image, drawn)
-    note = drawing_note(model.drawings_model is not None) if drawn else None
     left, right = st.columns([1, 2])
     with left:
         show_prediction(result, truth)
     with right:
-        show_details(result, heat, image, key, note)
+        show_details(result, heat, image, key, reading_note(model, drawn))
     inside_the_cnn(model, image, result.index, key)
 
 
@@ -274,8 +278,7 @@ with draw_tab:
                         "**Fill closed outlines**."
                     )
             with details_col:
-                note = drawing_note(model.drawings_model is not None) if pre.drawn else None
-                show_details(result, heat, pre.image, "draw", note)
+                show_details(result, heat, pre.image, "draw", reading_note(model, pre.drawn))
                 with st.expander("Preprocessing steps"):
                     show_steps(pre, "draw_steps")
             inside_the_cnn(model, pre.image, result.index, "draw")

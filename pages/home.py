@@ -11,7 +11,7 @@ from pages.views.entrypoint import run_through_entrypoint
 from pages.views.shared import (
     bundled_card,
     dataset_or_stop,
-    drawings_model_story,
+    drawings_model_caption,
     per_class_table,
 )
 
@@ -55,8 +55,8 @@ st.caption(
     f"{arch.summary() if arch else card['architecture_description']}. {story} "
     f"TensorFlow {card['versions']['tensorflow']}."
 )
-drawings_story = drawings_model_story()
-if drawings_story:
-    st.caption(drawings_story)
+drawings_caption = drawings_model_caption()
+if drawings_caption:
+    st.caption(drawings_caption)
 with st.expander("Per-class precision, recall and F1 on the 10,000 test images"):
     per_class_table(card["per_class"])

@@ -11,7 +11,7 @@ from fashion_cnn.charts import enlarge, per_class_markdown, png_bytes
 from fashion_cnn.data import DatasetError, FashionMNIST, load_fashion_mnist
 from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
 from fashion_cnn.predict import Classification, Predictor, bundled_files, load_bundled
-from fashion_cnn.wording import drawings_model_story as drawings_story
+from fashion_cnn.wording import drawings_model_story
 
 BUNDLED = "Bundled CNN"
 TRAINED_KEY = "trained_model"  # session_state: the Predictor of this session's last run
@@ -77,13 +77,13 @@ def bundled_card() -> dict:
         return {}
 
 
-def drawings_model_story() -> str | None:
+def drawings_model_caption() -> str | None:
     """The CNN for drawings in two sentences, or None when the app goes without it."""
     model, _ = bundled_or_none()
     if model is None or model.drawings_model is None:
         return None
     try:
-        return drawings_story(model.drawings_model.card)
+        return drawings_model_story(model.drawings_model.card)
     except (KeyError, TypeError, ValueError):  # a card of another version: say nothing
         return None
 
