@@ -20,18 +20,19 @@ from typing import TYPE_CHECKING
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter quiet
 
-from fashion_cnn import config
-from fashion_cnn.data import DatasetError, load_fashion_mnist
+from fashion_cnn.common import config
+from fashion_cnn.common.data import DatasetError
+from fashion_cnn.training.dataset import load_or_fetch
 
 if TYPE_CHECKING:
-    from fashion_cnn.config import TrainConfig
+    from fashion_cnn.common.settings import TrainConfig
 
 DEFAULT_OUT = config.MODEL_DIR / "fashion_cnn.keras"
 
 
 def add_setting_flags(parser: argparse.ArgumentParser) -> None:
-    """One flag per TrainConfig field that declares help text (see config.setting)."""
-    from fashion_cnn.config import TrainConfig, flag_fields
+    """One flag per TrainConfig field that declares help text (see settings.setting)."""
+    from fashion_cnn.common.settings import TrainConfig, flag_fields
 
     defaults = TrainConfig()
     for f in flag_fields():
@@ -74,7 +75,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
     """The run's TrainConfig; a dry run shrinks everything so it finishes in seconds."""
-    from fashion_cnn.config import TrainConfig, flag_fields
+    from fashion_cnn.common.settings import TrainConfig, flag_fields
 
     cfg = TrainConfig(**{f.name: getattr(args, f.name) for f in flag_fields()})
     if args.dry_run:
@@ -100,17 +101,12 @@ def stop_on_ctrl_c() -> threading.Event:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from fashion_cnn.export import onnx_bytes
-    from fashion_cnn.feature_map import layout_path, tsne_2d, write_layout
-    from fashion_cnn.model import ModelFileError
-    from fashion_cnn.predict import Predictor
-    from fashion_cnn.training import (
-        StopWhenSet,
-        evaluate_on_test,
-        save_model_and_card,
-        train,
-    )
-    from fashion_cnn.verdict import calibrated_card
+    from fashion_cnn.common.contract import ModelFileError, layout_path
+    from fashion_cnn.serving.predictor import Predictor
+    from fashion_cnn.training.calibrate import calibrated_card
+    from fashion_cnn.training.export import onnx_bytes
+    from fashion_cnn.training.fit import StopWhenSet, evaluate_on_test, save_model_and_card, train
+    from fashion_cnn.training.layout import tsne_2d, write_layout
 
     try:
         cfg = config_from_args(args)
@@ -121,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Data: the four IDX files, checked.
     try:
-        data = load_fashion_mnist()
+        data = load_or_fetch()
     except DatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -17,8 +17,8 @@ import time
 import numpy as np
 from PIL import Image, ImageDraw
 
-from fashion_cnn.predict import load_bundled
-from fashion_cnn.preprocess import preprocess
+from fashion_cnn.serving.predictor import load_bundled
+from fashion_cnn.serving.preprocess import preprocess
 from tests.test_browser import TSHIRT  # the outline the browser test draws
 
 
@@ -69,7 +69,7 @@ def main() -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         import tensorflow as tf
 
-        from fashion_cnn.model import load_model
+        from fashion_cnn.training.model import load_model
 
         model = load_model()
         spec = tf.TensorSpec([None, 28, 28, 1], tf.float32)

@@ -22,11 +22,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
 
-from fashion_cnn import jobs
-from fashion_cnn.config import QUICK_RUN, TrainConfig
+from fashion_cnn.common.settings import QUICK_RUN, TrainConfig
+from fashion_cnn.jobs import runs
 
 
-def wait_done(engine: jobs.Engine, run_id: str, watched: bool = True) -> jobs.RunView:
+def wait_done(engine: runs.Engine, run_id: str, watched: bool = True) -> runs.RunView:
     while not (view := engine.view(run_id, watched=watched)).done:
         time.sleep(0.5)
     return view
@@ -72,9 +72,9 @@ def throughput(rounds: int) -> None:
     from multiprocessing import Pipe
 
     from benchmarks.streaming_overhead import drain
-    from fashion_cnn.data import load_fashion_mnist
-    from fashion_cnn.train_job import PipeProgress
-    from fashion_cnn.training import train
+    from fashion_cnn.common.data import load_fashion_mnist
+    from fashion_cnn.training.fit import train
+    from fashion_cnn.training.job import PipeProgress
 
     def in_thread_fit() -> float:
         reader, writer = Pipe(duplex=False)
@@ -91,7 +91,7 @@ def throughput(rounds: int) -> None:
 
     cfg = QUICK_RUN
     data = load_fashion_mnist()
-    engine = jobs.Engine.start(workers=1)
+    engine = runs.Engine.start(workers=1)
     in_thread, in_worker, wall = [], [], []
     train(replace(cfg, epochs=1, train_subset=2000), data)  # warm-up, as a server would be
     for _ in range(rounds):
@@ -174,11 +174,11 @@ def watched(rounds: int, watchers: int = 3) -> None:
     from tests.live_app import running_app
 
     cfg = QUICK_RUN
-    cluster = jobs.start_embedded_cluster(1)
-    engine = jobs.Engine.start(cluster.address)
+    cluster = runs.start_embedded_cluster(1)
+    engine = runs.Engine.start(cluster.address)
     speeds: dict[int, list[float]] = {0: [], watchers: []}
     per_poll = []
-    with running_app(env={jobs.SCHEDULER_ENV: cluster.address}) as app:
+    with running_app(env={runs.SCHEDULER_ENV: cluster.address}) as app:
         Watcher(app.websocket_url, "none").start()  # warm the server up
         time.sleep(5)
         for round_ in range(rounds):
@@ -213,7 +213,7 @@ def machine_cpu() -> tuple[float, float]:
     return (user + nice + system + irq + softirq) / tick, steal / tick
 
 
-def one_watched_run(engine: jobs.Engine, app, cfg: TrainConfig, n: int) -> tuple:
+def one_watched_run(engine: runs.Engine, app, cfg: TrainConfig, n: int) -> tuple:
     """Images/s of one run watched by n clients, a line on CPU use, ms of server CPU per poll."""
     run_id = engine.submit(cfg)
     clients = [Watcher(app.websocket_url, run_id) for _ in range(n)]
@@ -221,7 +221,7 @@ def one_watched_run(engine: jobs.Engine, app, cfg: TrainConfig, n: int) -> tuple
         client.start()
     while engine.view(run_id).state != "running":
         time.sleep(0.2)
-    trainer = engine.client.get_metadata([jobs.RUNS_KEY, run_id, "pid"])
+    trainer = engine.client.get_metadata([runs.RUNS_KEY, run_id, "pid"])
     polls0 = sum(c.polls for c in clients)
     cpu0, t0 = cpu_seconds(app.pid), time.perf_counter()
     here0 = cpu_seconds(os.getpid())  # the clients, and this loop's checks
@@ -252,7 +252,7 @@ def one_watched_run(engine: jobs.Engine, app, cfg: TrainConfig, n: int) -> tuple
 def burst(runs: int, closed_every: int = 4) -> None:
     """`runs` runs submitted at once from `runs` sessions; every `closed_every`-th page is
     closed at once (never looks again). Each run must end served or cancelled."""
-    engine = jobs.Engine.start(workers=2, queued_timeout=10)
+    engine = runs.Engine.start(workers=2, queued_timeout=10)
     cfg = replace(QUICK_RUN, epochs=1, train_subset=2000, warmup_epochs=0)
     start = time.perf_counter()
     run_ids = [engine.submit(replace(cfg, seed=i)) for i in range(runs)]
@@ -286,7 +286,7 @@ def memory(sessions: int) -> None:
 
     from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
 
-    with running_app(env={jobs.WORKERS_ENV: "1"}) as app, sync_playwright() as p:
+    with running_app(env={runs.WORKERS_ENV: "1"}) as app, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(app.url)

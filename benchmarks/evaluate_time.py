@@ -13,9 +13,9 @@ import os
 import time
 
 start = time.perf_counter()
-from fashion_cnn.data import load_fashion_mnist  # noqa: E402
-from fashion_cnn.evaluation import evaluate_probabilities  # noqa: E402
-from fashion_cnn.predict import load_bundled  # noqa: E402
+from fashion_cnn.common.data import load_fashion_mnist  # noqa: E402
+from fashion_cnn.serving.evaluation import evaluate_probabilities  # noqa: E402
+from fashion_cnn.serving.predictor import load_bundled  # noqa: E402
 
 
 def keras_pass(images) -> float:
@@ -23,7 +23,7 @@ def keras_pass(images) -> float:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import tensorflow as tf
 
-    from fashion_cnn.model import load_model
+    from fashion_cnn.training.model import load_model
 
     begin = time.perf_counter()
     model = load_model()

@@ -8,7 +8,7 @@ JPEG, PNG or WebP. Drawings: each garment's silhouette, filled or as an outline,
 white strokes at a random size and place on a 280x280 black or transparent canvas.
 Both go through the app's own preprocessing and the bundled model (or --model), read as
 the app reads them (a drawing in its six views by the CNN for drawings; see
-`fashion_cnn.predict.Predictor.read`), by the model alone in its views, and from the
+`fashion_cnn.serving.predictor.Predictor.read`), by the model alone in its views, and from the
 single 28x28 image.
 """
 
@@ -24,9 +24,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # only a bare .keras --model
 import numpy as np
 from PIL import Image, ImageFilter
 
-from fashion_cnn.data import load_fashion_mnist
-from fashion_cnn.predict import Predictor, load_bundled
-from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
+from fashion_cnn.common.data import load_fashion_mnist
+from fashion_cnn.serving.predictor import Predictor, load_bundled
+from fashion_cnn.serving.preprocess import ImageInputError, Preprocessed, open_image, preprocess
 
 
 def make_photo(image: np.ndarray, rng: np.random.Generator) -> bytes:

@@ -23,8 +23,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-from fashion_cnn import jobs
-from fashion_cnn.config import QUICK_RUN
+from fashion_cnn.common.settings import QUICK_RUN
+from fashion_cnn.jobs import runs
 from tests.live_app import running_app
 
 RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
@@ -95,8 +95,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--training", type=int, default=0, help="runs training meanwhile")
     args = parser.parse_args()
-    cluster = jobs.start_embedded_cluster(args.training) if args.training else None
-    env = {jobs.SCHEDULER_ENV: cluster.address} if cluster else None
+    cluster = runs.start_embedded_cluster(args.training) if args.training else None
+    env = {runs.SCHEDULER_ENV: cluster.address} if cluster else None
     with running_app(env=env) as app:
         url = app.websocket_url
         for page in ("", args.page):  # warm up: navigation, TensorFlow, model, dataset
@@ -106,7 +106,7 @@ def main() -> None:
         print(f"server memory, model loaded: {rss_mb(app.pid):.0f} MB")
         engine, run_ids = None, []
         if cluster:
-            engine = jobs.Engine.start(cluster.address)
+            engine = runs.Engine.start(cluster.address)
             run_ids = [engine.submit(LONG_RUN) for _ in range(args.training)]
             # until both train: a run is "running" while its process still loads TensorFlow
             while any(not engine.view(r).progress.images_seen for r in run_ids):

@@ -22,7 +22,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.classify_latency import tshirt_drawing
-from fashion_cnn import config
+from fashion_cnn.common import config
 
 
 def page(name: str) -> AppTest:

@@ -23,14 +23,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 MEASURE = """
 import json, sys, time
 import numpy as np
-from fashion_cnn.data import load_fashion_mnist
-x = load_fashion_mnist(allow_download=False).x_test[..., None].astype(np.float32)
+from fashion_cnn.common.data import load_fashion_mnist
+x = load_fashion_mnist().x_test[..., None].astype(np.float32)
 runtime, path, out = sys.argv[1:]
 start = time.perf_counter()
 if runtime == "onnxruntime":
     import onnxruntime
     imported = time.perf_counter()
-    from fashion_cnn.predict import Predictor  # as the app runs it
+    from fashion_cnn.serving.predictor import Predictor  # as the app runs it
     predictor = Predictor(open(path, "rb").read(), "measured")
     run = predictor.probabilities
 else:
@@ -59,8 +59,8 @@ print(json.dumps({"import": imported - start, "load": loaded - imported,
 
 
 def export_both(folder: Path) -> tuple[Path, Path, object]:
-    from fashion_cnn.export import export_onnx, inspection_model
-    from fashion_cnn.model import load_model
+    from fashion_cnn.training.export import export_onnx, inspection_model
+    from fashion_cnn.training.model import load_model
 
     model = load_model()
     onnx_file = export_onnx(model, folder / "model.onnx")
@@ -71,7 +71,7 @@ def export_both(folder: Path) -> tuple[Path, Path, object]:
 def main() -> None:
     import numpy as np
 
-    from fashion_cnn.data import load_fashion_mnist
+    from fashion_cnn.common.data import load_fashion_mnist
 
     x = load_fashion_mnist().x_test
     with tempfile.TemporaryDirectory() as tmp:

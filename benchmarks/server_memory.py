@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.load_test import open_page, rss_mb
-from fashion_cnn import config
+from fashion_cnn.common import config
 from tests.live_app import running_app
 
 TENSORFLOW_RSS_MB = 734.0

@@ -5,7 +5,7 @@ test images after each epoch.
 
     python -m benchmarks.streaming_overhead [--rounds 5] [--architecture tiny]
 
-Settings: the Train page's first-visit run (config.QUICK_RUN). Two figures:
+Settings: the Train page's first-visit run (settings.QUICK_RUN). Two figures:
 - time spent inside the callbacks' hooks, as a share of the fit (direct, steady);
 - fit time with vs without them, alternating in one process (plain, live, plain, ...) so
   drift hits both alike (includes indirect costs, but on 2 shared cores it is noisy).
@@ -25,17 +25,17 @@ from multiprocessing import Pipe
 
 import numpy as np
 
-from fashion_cnn.config import QUICK_RUN, TrainConfig
-from fashion_cnn.data import load_fashion_mnist
-from fashion_cnn.train_job import PipeProgress
-from fashion_cnn.training import train
-from fashion_cnn.watch import EpochSnapshots
+from fashion_cnn.common.data import load_fashion_mnist
+from fashion_cnn.common.settings import QUICK_RUN, TrainConfig
+from fashion_cnn.training.fit import train
+from fashion_cnn.training.job import PipeProgress
+from fashion_cnn.training.snapshots import EpochSnapshots
 
 HOOKS = ("on_train_begin", "on_train_batch_end", "on_epoch_end")
 
 
 def drain(conn) -> None:
-    """Read messages until the sender closes, as jobs.Relay does."""
+    """Read messages until the sender closes, as fashion_cnn.jobs.runs.Relay does."""
     try:
         while True:
             conn.recv()

@@ -24,11 +24,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 def train_one(overrides: dict) -> dict:
     """Train with the overrides; test accuracy, final train accuracy and seconds."""
-    from fashion_cnn.augment import AugmentSettings
-    from fashion_cnn.config import TrainConfig
-    from fashion_cnn.data import load_fashion_mnist
-    from fashion_cnn.evaluation import evaluate_probabilities
-    from fashion_cnn.training import train
+    from fashion_cnn.common.data import load_fashion_mnist
+    from fashion_cnn.common.settings import AugmentSettings, TrainConfig
+    from fashion_cnn.serving.evaluation import evaluate_probabilities
+    from fashion_cnn.training.fit import train
 
     augment_settings = replace(AugmentSettings(), **overrides.pop("augment_settings", {}))
     # XLA on: without it the JAX backend runs every op eagerly, many times slower.

@@ -20,12 +20,17 @@ from scipy.stats import rankdata
 
 from benchmarks.input_accuracy import make_drawing, make_photo, preprocessed
 from benchmarks.ood_sets import ood_sets, pictures
-from fashion_cnn.data import load_fashion_mnist
-from fashion_cnn.export import FEATURES, PROBABILITIES
-from fashion_cnn.files import write_bytes_atomic
-from fashion_cnn.model import bundled_model_path, model_card_path, read_model_card
-from fashion_cnn.predict import load_bundled
-from fashion_cnn.verdict import NOT_A_GARMENT, UNSURE, verdicts
+from fashion_cnn.common.contract import (
+    FEATURES,
+    PROBABILITIES,
+    bundled_model_path,
+    model_card_path,
+    read_model_card,
+)
+from fashion_cnn.common.data import load_fashion_mnist
+from fashion_cnn.common.files import write_bytes_atomic
+from fashion_cnn.serving.predictor import load_bundled
+from fashion_cnn.serving.verdict import NOT_A_GARMENT, UNSURE, verdicts
 
 
 def auroc(inside: np.ndarray, outside: np.ndarray) -> float:

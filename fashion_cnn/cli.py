@@ -1,7 +1,8 @@
 """`python -m fashion_cnn evaluate|predict|export|calibrate|map`: the package's command line.
 
 evaluate and predict run the exported model with ONNX Runtime and import no TensorFlow,
-unless --model names a `.keras` file without its exported twin. export needs Keras.
+unless --model names a `.keras` file without its exported twin. export and map load the
+training side (Keras, scikit-learn); calibrate runs the exported twin.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from fashion_cnn import config
+from fashion_cnn.common import config
 
 MODEL_HELP = (
     "a .onnx or .keras file, which then reads drawings itself (default: the bundled model's "
@@ -42,16 +43,36 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def load_predictor(model_path: Path | None, drawings: bool = True):
-    """--model, or the bundled model (with its CNN for drawings if `drawings`)."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # only a bare .keras file needs it
-    from fashion_cnn.predict import Predictor, load_bundled
+    """--model, or the bundled model (with its CNN for drawings if `drawings`). A `.keras`
+    file without an up-to-date exported twin is exported in memory, which loads TensorFlow."""
+    from fashion_cnn.common.contract import twin_is_current
+    from fashion_cnn.serving.predictor import Predictor, load_bundled
 
-    return load_bundled(drawings) if model_path is None else Predictor.load(model_path)
+    if model_path is None:
+        return load_bundled(drawings)
+    if model_path.suffix == ".keras" and model_path.is_file() and not twin_is_current(model_path):
+        return exported_in_memory(model_path)
+    return Predictor.load(model_path)
+
+
+def exported_in_memory(keras_path: Path):
+    """A Predictor of a `.keras` file through an ONNX twin made in memory (training side)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from fashion_cnn.common.contract import ModelFileError, read_model_card
+    from fashion_cnn.serving.predictor import Predictor
+    from fashion_cnn.training.export import onnx_bytes
+    from fashion_cnn.training.model import load_model
+
+    try:
+        onnx = onnx_bytes(load_model(keras_path))
+    except ValueError as exc:  # an architecture the runtime cannot explain
+        raise ModelFileError(f"cannot export {keras_path.name}: {exc}") from None
+    return Predictor(onnx, keras_path.stem, read_model_card(keras_path))
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    from fashion_cnn.data import load_fashion_mnist
-    from fashion_cnn.evaluation import evaluate_probabilities
+    from fashion_cnn.common.data import load_fashion_mnist
+    from fashion_cnn.serving.evaluation import evaluate_probabilities
 
     data = load_fashion_mnist()
     probs = load_predictor(args.model, drawings=False).probabilities(data.x_test)
@@ -71,7 +92,7 @@ def evaluate(args: argparse.Namespace) -> int:
 
 
 def predict(args: argparse.Namespace) -> int:
-    from fashion_cnn.preprocess import ImageInputError, open_image, preprocess
+    from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
 
     predictor = load_predictor(args.model)
     failures = 0
@@ -95,9 +116,15 @@ def predict(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from fashion_cnn.export import export_onnx, onnx_path
-    from fashion_cnn.files import write_bytes_atomic
-    from fashion_cnn.model import bundled_model_path, load_model, model_card_path, read_model_card
+    from fashion_cnn.common.contract import (
+        bundled_model_path,
+        model_card_path,
+        onnx_path,
+        read_model_card,
+    )
+    from fashion_cnn.common.files import write_bytes_atomic
+    from fashion_cnn.training.export import export_onnx
+    from fashion_cnn.training.model import load_model
 
     source = args.model or bundled_model_path()
     target = export_onnx(load_model(source), onnx_path(source))
@@ -110,9 +137,9 @@ def export(args: argparse.Namespace) -> int:
 
 
 def calibrate(args: argparse.Namespace) -> int:
-    from fashion_cnn.data import load_fashion_mnist
-    from fashion_cnn.model import bundled_model_path
-    from fashion_cnn.verdict import write_detector
+    from fashion_cnn.common.contract import bundled_model_path
+    from fashion_cnn.common.data import load_fashion_mnist
+    from fashion_cnn.training.calibrate import write_detector
 
     source = args.model or bundled_model_path()
     detector = write_detector(source, load_fashion_mnist())
@@ -121,9 +148,9 @@ def calibrate(args: argparse.Namespace) -> int:
 
 
 def layout(args: argparse.Namespace) -> int:
-    from fashion_cnn.data import load_fashion_mnist
-    from fashion_cnn.feature_map import write_test_layout
-    from fashion_cnn.model import bundled_model_path
+    from fashion_cnn.common.contract import bundled_model_path
+    from fashion_cnn.common.data import load_fashion_mnist
+    from fashion_cnn.training.layout import write_test_layout
 
     source = args.model or bundled_model_path()
     path = write_test_layout(source, load_fashion_mnist().x_test)
@@ -132,8 +159,8 @@ def layout(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from fashion_cnn.data import DatasetError
-    from fashion_cnn.model import ModelFileError
+    from fashion_cnn.common.contract import ModelFileError
+    from fashion_cnn.common.data import DatasetError
 
     args = parse_args(argv)
     commands = {

@@ -3,8 +3,12 @@
 import numpy as np
 import streamlit as st
 
-from fashion_cnn import config
-from fashion_cnn.charts import (
+from fashion_cnn.common import config
+from fashion_cnn.common.data import FashionMNIST
+from fashion_cnn.serving.predictor import Classification, Predictor
+from fashion_cnn.serving.preprocess import ImageInputError, Preprocessed, open_image, preprocess
+from fashion_cnn.serving.verdict import CONFIDENT, NOT_A_GARMENT, UNSURE
+from fashion_cnn.ui.charts import (
     enlarge,
     framed_thumbnail,
     heatmap_overlay,
@@ -12,12 +16,8 @@ from fashion_cnn.charts import (
     png_bytes,
     probability_bars,
 )
-from fashion_cnn.data import FashionMNIST
-from fashion_cnn.drawings import class_shapes
-from fashion_cnn.predict import Classification, Predictor
-from fashion_cnn.preprocess import ImageInputError, Preprocessed, open_image, preprocess
-from fashion_cnn.verdict import CONFIDENT, NOT_A_GARMENT, UNSURE
-from fashion_cnn.wording import drawing_note, plural, short_name
+from fashion_cnn.ui.shapes import class_shapes
+from fashion_cnn.ui.wording import drawing_note, plural, short_name
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.inside import inside_the_cnn
 from pages.views.session import (

@@ -3,8 +3,12 @@
 import numpy as np
 import streamlit as st
 
-from fashion_cnn import config
-from fashion_cnn.charts import (
+from fashion_cnn.common import config
+from fashion_cnn.common.data import FashionMNIST
+from fashion_cnn.serving.evaluation import evaluate_probabilities
+from fashion_cnn.serving.mistakes import find_mistakes, page_count, page_of
+from fashion_cnn.serving.predictor import Predictor, cached_outputs
+from fashion_cnn.ui.charts import (
     confidence_histogram,
     confusion_scatter,
     enlarge,
@@ -12,12 +16,8 @@ from fashion_cnn.charts import (
     image_strip,
     probability_bars,
 )
-from fashion_cnn.data import FashionMNIST
-from fashion_cnn.evaluation import evaluate_probabilities
-from fashion_cnn.glossary import notes
-from fashion_cnn.mistakes import find_mistakes, page_count, page_of
-from fashion_cnn.predict import Predictor, cached_outputs
-from fashion_cnn.wording import plural, with_article
+from fashion_cnn.ui.glossary import notes
+from fashion_cnn.ui.wording import plural, with_article
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.feature_map import feature_map_section
 from pages.views.inside import inside_the_cnn

@@ -3,10 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from fashion_cnn import config
-from fashion_cnn.charts import image_strip
-from fashion_cnn.model import ARCHITECTURES
-from fashion_cnn.wording import training_story
+from fashion_cnn.common import config
+from fashion_cnn.common.architectures import ARCHITECTURES
+from fashion_cnn.ui.charts import image_strip
+from fashion_cnn.ui.wording import training_story
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.shared import (
     bundled_card,

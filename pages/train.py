@@ -1,15 +1,15 @@
 """Train: a CNN learns on the training workers while its charts stream live.
 
-The page only talks to the engine (fashion_cnn.jobs) and never imports TensorFlow. A run
+The page only talks to the engine (fashion_cnn.jobs.runs) and never imports TensorFlow. A run
 belongs to its link, /train?run=ID, not to a browser tab: any browser can reattach."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from fashion_cnn import jobs
-from fashion_cnn.glossary import notes
-from fashion_cnn.wording import settings_summary
+from fashion_cnn.jobs import runs
+from fashion_cnn.ui.glossary import notes
+from fashion_cnn.ui.wording import settings_summary
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.train_form import (
     ENGINE_ERRORS,
@@ -40,14 +40,14 @@ st.caption(
 )
 run_id = st.query_params.get(RUN_PARAM)
 view, problem = None, st.session_state.pop("train_problem", None)
-if run_id and not jobs.is_run_id(run_id):
+if run_id and not runs.is_run_id(run_id):
     st.warning("This link names no run: a run's link ends in ?run= and 12 characters, 0-9 and a-f.")
     run_id = None
 try:
-    engine = jobs.engine_if_started()  # an embedded cluster that never started has no runs
+    engine = runs.engine_if_started()  # an embedded cluster that never started has no runs
     view = engine.view(run_id) if engine and run_id else None
 except ENGINE_ERRORS as exc:
-    problem = jobs.one_line(exc)
+    problem = runs.one_line(exc)
 if problem:
     st.error(problem)
 elif run_id and view is None:
@@ -86,7 +86,7 @@ else:
         show_outcome(view)
         st.subheader("Next run")
         st.caption("This run's settings are filled in: change one and start again.")
-    if busy:  # a summary, folded under the charts: a greyed form was 1,000 px on a phone
+    if busy:  # a summary, folded under the charts: a greyed form is a screen or more on a phone
         with st.expander("This run's settings"):
             st.markdown(settings_summary(view.cfg))
     else:

@@ -34,5 +34,5 @@ if [ ! -f "$stamp" ]; then
 fi
 
 # Dataset: found on disk (apt, $FASHION_MNIST_DIR, Keras cache) or downloaded by Keras.
-.venv/bin/python -c "from fashion_cnn.data import find_dataset_dir; print('Dataset:', find_dataset_dir())" \
+.venv/bin/python -c "from fashion_cnn.training.dataset import fetch_dataset_dir as f; print('Dataset:', f())" \
     || echo "warning: Fashion-MNIST is not available; the app will say how to install it"

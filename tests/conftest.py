@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fashion_cnn import config
-from fashion_cnn.data import IMAGES_MAGIC, LABELS_MAGIC, DatasetError, load_fashion_mnist
+from fashion_cnn.common import config
+from fashion_cnn.common.data import IMAGES_MAGIC, LABELS_MAGIC, DatasetError, load_fashion_mnist
 from tests.live_app import CHROMIUM, CHROMIUM_ARGS, ROOT, ServerStartError, running_app
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,7 +38,7 @@ def write_fake_dataset(folder: Path, train: int, test: int, seed: int = 0) -> Pa
 def real_data():
     """The real dataset, or a skip where it is not installed."""
     try:
-        return load_fashion_mnist(allow_download=False)
+        return load_fashion_mnist()
     except DatasetError as exc:
         pytest.skip(f"real Fashion-MNIST not available: {exc}")
 

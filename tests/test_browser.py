@@ -17,7 +17,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from fashion_cnn.config import MODEL_DIR
+from fashion_cnn.common.config import MODEL_DIR
 from tests.conftest import PHONE, screenshot
 from tests.live_app import ROOT, running_app
 
@@ -138,8 +138,8 @@ def drawing_the_two_cnns_read_apart(real_data) -> bytes:
     """A PNG of a synthetic test-set drawing whose class (the CNN for drawings' reading of
     its views) is not the bundled CNN's top class on it as drawn."""
     from benchmarks.input_accuracy import make_drawing
-    from fashion_cnn.predict import load_bundled
-    from fashion_cnn.preprocess import preprocess
+    from fashion_cnn.serving.predictor import load_bundled
+    from fashion_cnn.serving.preprocess import preprocess
 
     predictor, rng = load_bundled(), np.random.default_rng(5)
     for image in real_data.x_test[:500]:

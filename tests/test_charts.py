@@ -10,8 +10,9 @@ import numpy as np
 import plotly.io as pio
 from PIL import Image
 
-from fashion_cnn import config
-from fashion_cnn.charts import (
+from fashion_cnn.common import config
+from fashion_cnn.common.settings import QUICK_RUN
+from fashion_cnn.ui.charts import (
     RIGHT_FRAME,
     WRONG_FRAME,
     compare_chart,
@@ -24,7 +25,6 @@ from fashion_cnn.charts import (
     probability_bars,
     training_curves,
 )
-from fashion_cnn.config import QUICK_RUN
 
 
 def test_thumbnail_png_is_a_pixel_exact_enlargement():

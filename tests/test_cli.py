@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fashion_cnn import config
+from fashion_cnn.common import config
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
@@ -54,9 +54,9 @@ def test_train_model_reports_missing_dataset(tmp_path):
         [
             sys.executable,
             "-c",
-            "import fashion_cnn.config as c, pathlib, sys; "
+            "import fashion_cnn.common.config as c, pathlib, sys; "
             f"c.DEBIAN_DATASET_DIR = c.KERAS_CACHE_DIR = pathlib.Path({str(tmp_path)!r}); "
-            "import fashion_cnn.data as d; d._download_with_keras = lambda: False; "
+            "import fashion_cnn.training.dataset as d; d.download_with_keras = lambda: False; "
             "import train_model; sys.exit(train_model.main(['--dry-run']))",
         ],
         cwd=ROOT,
@@ -184,8 +184,8 @@ def test_predict_json_says_what_is_not_a_garment(tmp_path, real_data):
 
 def test_predict_reads_a_drawing_in_its_views_as_the_app_does(tmp_path, real_data):
     from benchmarks.input_accuracy import make_drawing
-    from fashion_cnn.predict import load_bundled
-    from fashion_cnn.preprocess import preprocess
+    from fashion_cnn.serving.predictor import load_bundled
+    from fashion_cnn.serving.preprocess import preprocess
 
     rng = np.random.default_rng(4)
     drawings = [make_drawing(real_data.x_test[i], rng) for i in range(6)]

@@ -7,8 +7,8 @@ import gzip
 import numpy as np
 import pytest
 
-from fashion_cnn import config, data
-from fashion_cnn.data import DatasetError, load_fashion_mnist, read_idx
+from fashion_cnn.common import config, data
+from fashion_cnn.common.data import DatasetError, load_fashion_mnist, read_idx
 from tests.conftest import write_fake_dataset
 
 
@@ -58,7 +58,7 @@ def test_missing_everywhere_names_the_places_and_the_fix(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "DEBIAN_DATASET_DIR", tmp_path / "debian")
     monkeypatch.setattr(config, "KERAS_CACHE_DIR", tmp_path / "keras")
     with pytest.raises(DatasetError) as exc:
-        load_fashion_mnist(allow_download=False)
+        load_fashion_mnist()
     message = str(exc.value)
     assert (
         str(tmp_path / "nowhere") in message and "apt-get install dataset-fashion-mnist" in message
@@ -68,7 +68,7 @@ def test_missing_everywhere_names_the_places_and_the_fix(tmp_path, monkeypatch):
 def test_env_var_is_searched_first(tmp_path, monkeypatch):
     folder = write_fake_dataset(tmp_path / "mine", train=60, test=20)
     monkeypatch.setenv(config.DATASET_ENV_VAR, str(folder))
-    assert data.find_dataset_dir(allow_download=False) == folder
+    assert data.find_dataset_dir() == folder
 
 
 def test_read_idx_rejects_non_28x28(tmp_path):

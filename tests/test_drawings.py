@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from fashion_cnn.drawings import class_shapes, drawing_inputs, render
+from fashion_cnn.training.drawings import drawing_inputs, render
+from fashion_cnn.ui.shapes import class_shapes
 
 
 def test_rendered_outline_is_a_canvas_export(real_data):
@@ -30,8 +31,8 @@ def test_drawn_inputs_look_like_the_garments_silhouettes(real_data):
 def test_class_shapes_shown_as_drawing_guidance_are_read_as_their_class(real_data):
     from PIL import Image
 
-    from fashion_cnn.predict import load_bundled
-    from fashion_cnn.preprocess import preprocess
+    from fashion_cnn.serving.predictor import load_bundled
+    from fashion_cnn.serving.preprocess import preprocess
 
     shapes = class_shapes(real_data.x_train, real_data.y_train)
     assert shapes.shape == (10, 28, 28) and set(np.unique(shapes)) == {0, 255}

@@ -5,8 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fashion_cnn.evaluation import confusion_matrix, evaluate_probabilities, per_class_metrics
-from fashion_cnn.mistakes import find_mistakes, page_count, page_of, row_normalise
+from fashion_cnn.serving.evaluation import (
+    confusion_matrix,
+    evaluate_probabilities,
+    per_class_metrics,
+)
+from fashion_cnn.serving.mistakes import find_mistakes, page_count, page_of, row_normalise
 
 
 def test_confusion_matrix_and_metrics_by_hand():

@@ -6,17 +6,11 @@ from __future__ import annotations
 import numpy as np
 from sklearn.manifold import trustworthiness
 
-from fashion_cnn.charts import feature_map_figure
-from fashion_cnn.feature_map import (
-    layout_path,
-    pca_2d,
-    read_layout,
-    selected_images,
-    tsne_2d,
-    write_layout,
-)
-from fashion_cnn.model import bundled_model_path
-from fashion_cnn.predict import load_bundled
+from fashion_cnn.common.contract import bundled_model_path, layout_path
+from fashion_cnn.serving.feature_map import pca_2d, read_layout, selected_images
+from fashion_cnn.serving.predictor import load_bundled
+from fashion_cnn.training.layout import tsne_2d, write_layout
+from fashion_cnn.ui.charts import feature_map_figure
 
 
 def test_pca_keeps_the_main_directions_and_a_fixed_orientation():

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from fashion_cnn.inside import channel_contributions, logits, most_active, steps, to_gray
-from fashion_cnn.predict import load_bundled
+from fashion_cnn.serving.inside import channel_contributions, logits, most_active, steps, to_gray
+from fashion_cnn.serving.predictor import load_bundled
 
 
 @pytest.fixture(scope="module")

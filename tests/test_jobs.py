@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from distributed import Client
 
-from fashion_cnn import jobs
-from fashion_cnn.config import QUICK_RUN, TrainConfig
-from fashion_cnn.predict import Predictor
+from fashion_cnn.common.settings import QUICK_RUN, TrainConfig
+from fashion_cnn.jobs import runs
+from fashion_cnn.serving.predictor import Predictor
 
 QUEUED_TIMEOUT = 3.0  # instead of a minute, so the test of a closed page is short
 
@@ -23,7 +23,7 @@ QUEUED_TIMEOUT = 3.0  # instead of a minute, so the test of a closed page is sho
 @pytest.fixture(scope="module")
 def engine(real_data):
     """An embedded cluster of 2 workers, as FASHION_CNN_WORKERS=2 gives the web server."""
-    engine = jobs.Engine.start(workers=2, queued_timeout=QUEUED_TIMEOUT)
+    engine = runs.Engine.start(workers=2, queued_timeout=QUEUED_TIMEOUT)
     yield engine
     engine.close()
 
@@ -49,7 +49,7 @@ def views(engine, run_ids, watched=True):
 
 def test_two_runs_at_once_a_third_queues_a_fourth_of_a_closed_page_is_cancelled(engine):
     # Two visitors, on two web servers of the same cluster, press Start within a second.
-    other_server = jobs.Engine(Client(engine.cluster.address, set_as_default=False))
+    other_server = runs.Engine(Client(engine.cluster.address, set_as_default=False))
     try:
         first = engine.submit(tiny_config())
         second = other_server.submit(tiny_config(seed=1))
@@ -122,7 +122,7 @@ def test_killed_worker_is_reported_in_one_line_and_other_runs_go_on(engine):
     wait_for(lambda: all(v.progress.batch >= 2 for v in views(engine, [victim, survivor])))
     key = f"train-{victim}"
     worker = next(w for w, keys in engine.client.processing().items() if key in keys)
-    trainer_pid = engine.client.get_metadata([jobs.RUNS_KEY, victim, "pid"])
+    trainer_pid = engine.client.get_metadata([runs.RUNS_KEY, victim, "pid"])
     os.kill(engine.client.run(os.getpid)[worker], signal.SIGKILL)
     killed_at = time.time()
     view = wait_for(lambda: (v := engine.view(victim)).done and v, 30)
@@ -138,16 +138,16 @@ def test_killed_worker_is_reported_in_one_line_and_other_runs_go_on(engine):
 
 
 def test_unreachable_cluster_is_one_line():
-    with pytest.raises(jobs.EngineUnavailable) as caught:
-        jobs.Engine.start("tcp://127.0.0.1:9", connect_timeout=2)
+    with pytest.raises(runs.EngineUnavailable) as caught:
+        runs.Engine.start("tcp://127.0.0.1:9", connect_timeout=2)
     assert "tcp://127.0.0.1:9" in str(caught.value) and "\n" not in str(caught.value)
 
 
 def test_a_bad_number_of_workers_is_one_line(monkeypatch):
-    monkeypatch.setenv(jobs.WORKERS_ENV, "two")
-    with pytest.raises(jobs.EngineUnavailable) as caught:
-        jobs.workers_wanted()
-    assert str(caught.value) == f"{jobs.WORKERS_ENV}='two' is not a number of workers"
+    monkeypatch.setenv(runs.WORKERS_ENV, "two")
+    with pytest.raises(runs.EngineUnavailable) as caught:
+        runs.workers_wanted()
+    assert str(caught.value) == f"{runs.WORKERS_ENV}='two' is not a number of workers"
 
 
 def test_unknown_run_is_none(engine):
@@ -159,7 +159,7 @@ def test_unwatched_run_stops_after_its_epoch_and_expires(engine):
     try:
         run_id = engine.submit(tiny_config(epochs=50))
     finally:
-        engine.unwatched_timeout = jobs.UNWATCHED_TIMEOUT
+        engine.unwatched_timeout = runs.UNWATCHED_TIMEOUT
     # Looked at while it waits for a worker (an earlier test's run may still hold one), so
     # it is not cancelled as a queued run of a closed page; then nobody watches
     # (watched=False reads without counting as a look).
@@ -172,5 +172,5 @@ def test_unwatched_run_stops_after_its_epoch_and_expires(engine):
     try:
         wait_for(lambda: engine.view(run_id, watched=False) is None, 30)
     finally:
-        engine.keep_seconds = jobs.KEEP_SECONDS
+        engine.keep_seconds = runs.KEEP_SECONDS
     assert engine.client.get_dataset(run_id, default=None) is None  # the result is released

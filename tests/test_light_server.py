@@ -74,14 +74,14 @@ def test_cli_evaluates_and_predicts_without_tensorflow(real_data, tmp_path):
 TRAIN_RUNNER = """
 import json, sys, time
 from streamlit.testing.v1 import AppTest
-from fashion_cnn import jobs
+from fashion_cnn.jobs import runs
 at = AppTest.from_file("streamlit_app.py", default_timeout=180)
 at.switch_page("pages/train.py").run()
 at.number_input(key="train_epochs").set_value(1)
 at.select_slider(key="train_train_subset").set_value(2000)
 at.button[0].click().run()
 run_id = at.query_params["run"]
-while not jobs.engine().view(run_id).done:
+while not runs.engine().view(run_id).done:
     time.sleep(0.5)
 at.run()
 at.button(key="train_use").click().run()

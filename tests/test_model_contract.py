@@ -8,17 +8,17 @@ import json
 import numpy as np
 import pytest
 
-from fashion_cnn import config
-from fashion_cnn.export import (
+from fashion_cnn.common import config
+from fashion_cnn.common.contract import (
     FEATURE_MAPS,
     FEATURES,
     PROBABILITIES,
-    conv_layers,
-    conv_output_layer,
+    bundled_model_path,
+    model_card_path,
     onnx_path,
 )
-from fashion_cnn.model import bundled_model_path, model_card_path
-from fashion_cnn.predict import Predictor, load_bundled
+from fashion_cnn.serving.predictor import Predictor, load_bundled
+from fashion_cnn.training.export import conv_layers, conv_output_layer
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +150,7 @@ def test_gradcam_looks_at_the_garment(real_data):
 
 
 def test_bulk_outputs_are_cached_on_disk_together(real_data, tmp_path, monkeypatch):
-    from fashion_cnn.predict import cached_outputs
+    from fashion_cnn.serving.predictor import cached_outputs
 
     monkeypatch.setenv(config.CACHE_ENV_VAR, str(tmp_path))
     predictor = load_bundled()
@@ -165,7 +165,7 @@ def test_bulk_outputs_are_cached_on_disk_together(real_data, tmp_path, monkeypat
 
 
 def test_drawing_views_are_the_drawing_mirrored_and_moved_a_pixel():
-    from fashion_cnn.predict import MOVES, drawing_views
+    from fashion_cnn.serving.predictor import MOVES, drawing_views
 
     image = (np.arange(28 * 28).reshape(28, 28) % 250 + 1).astype(np.uint8)  # lit everywhere
     views = drawing_views(image)
@@ -186,8 +186,8 @@ def test_a_drawing_is_read_from_its_views_mean_logits(real_data):
     removes. Everything else is the bundled CNN's, its Grad-CAM too. 12 drawings make 72
     views: more than `BULK_FROM`, so the batch goes through the pruned graph."""
     from benchmarks.input_accuracy import make_drawing
-    from fashion_cnn.predict import drawing_views, softmax
-    from fashion_cnn.preprocess import preprocess
+    from fashion_cnn.serving.predictor import drawing_views, softmax
+    from fashion_cnn.serving.preprocess import preprocess
 
     predictor = load_bundled()
     rng = np.random.default_rng(3)
@@ -220,8 +220,8 @@ def test_a_drawings_verdict_distance_is_of_the_drawing_as_drawn():
     """The detector's threshold was set on single images: the views' mean features lie
     nearer every class, and would let shapes through that the drawing alone does not."""
     from benchmarks.ood_sets import pictures, shape
-    from fashion_cnn.predict import drawing_views
-    from fashion_cnn.preprocess import preprocess
+    from fashion_cnn.serving.predictor import drawing_views
+    from fashion_cnn.serving.preprocess import preprocess
 
     predictor = load_bundled()
     detector = predictor.detector
@@ -247,7 +247,7 @@ def test_reading_drawings_in_their_views_gets_more_of_them_right(real_data):
     copy for drawings."""
 
     from benchmarks.input_accuracy import make_drawing
-    from fashion_cnn.preprocess import preprocess
+    from fashion_cnn.serving.preprocess import preprocess
 
     rng = np.random.default_rng(11)
     idx = rng.choice(len(real_data.x_test), 2000, replace=False)
@@ -295,7 +295,7 @@ def test_without_the_cnn_for_drawings_the_bundled_one_reads_them(
     a retrain: the app logs why and goes on, the bundled CNN reading drawings itself."""
     import shutil
 
-    from fashion_cnn.predict import drawing_views, softmax
+    from fashion_cnn.serving.predictor import drawing_views, softmax
 
     for part in config.MODEL_DIR.glob(bundled_model_path().stem + ".*"):
         shutil.copy(part, tmp_path)

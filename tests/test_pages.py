@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from fashion_cnn import config
+from fashion_cnn.common import config, settings
 
 TIMEOUT = 180
 
@@ -45,7 +45,7 @@ def test_home_names_no_cnn_for_drawings_when_the_app_goes_without_it(
 ):
     import shutil
 
-    from fashion_cnn.model import bundled_model_path
+    from fashion_cnn.common.contract import bundled_model_path
 
     for part in config.MODEL_DIR.glob(bundled_model_path().stem + ".*"):
         shutil.copy(part, tmp_path)
@@ -63,7 +63,6 @@ def test_home_without_dataset_says_how_to_fix(monkeypatch, tmp_path):
     monkeypatch.setenv(config.DATASET_ENV_VAR, str(tmp_path))
     monkeypatch.setattr(config, "DEBIAN_DATASET_DIR", tmp_path / "a")
     monkeypatch.setattr(config, "KERAS_CACHE_DIR", tmp_path / "b")
-    monkeypatch.setattr("fashion_cnn.data._download_with_keras", lambda: False)
     at = AppTest.from_file("../streamlit_app.py", default_timeout=TIMEOUT).run()
     assert not at.exception
     assert "apt-get install dataset-fashion-mnist" in at.error[0].value
@@ -166,7 +165,7 @@ def test_explore_diagonal_cell_says_it_holds_the_right_answers(real_data):
 
 
 def test_train_page_starts_links_and_stops_a_run(real_data):
-    from fashion_cnn import jobs
+    from fashion_cnn.jobs import runs
 
     at = page("train").run()
     assert not at.exception
@@ -174,7 +173,7 @@ def test_train_page_starts_links_and_stops_a_run(real_data):
     # The form is TrainConfig's fields, in order, and nothing else.
     keys = [w.key for w in [*at.selectbox, *at.number_input, *at.select_slider, *at.slider]]
     keys += [w.key for w in at.toggle]
-    assert sorted(keys) == sorted(f"train_{f.name}" for f in config.form_fields())
+    assert sorted(keys) == sorted(f"train_{f.name}" for f in settings.form_fields())
     at.number_input(key="train_epochs").set_value(50)
     start_button(at).click().run()  # the form's submit button
     run_id = at.query_params["run"]  # the run's link is the page's address
@@ -190,9 +189,9 @@ def test_train_page_starts_links_and_stops_a_run(real_data):
         assert any(m.value.startswith("architecture tiny · epochs 50 · ") for m in at.markdown)
         assert any(f"/train?run={run_id}" in m.value for m in at.markdown)
     finally:
-        jobs.engine().stop(run_id)
+        runs.engine().stop(run_id)
     deadline = time.time() + 120
-    while not jobs.engine().view(run_id).done:
+    while not runs.engine().view(run_id).done:
         assert time.time() < deadline
         time.sleep(0.5)
     at.run()
@@ -219,7 +218,7 @@ def test_train_settings_link_fills_the_form_and_bad_values_warn(real_data):
 
 
 def test_train_compares_two_finished_runs(real_data):
-    from fashion_cnn import jobs
+    from fashion_cnn.jobs import runs
 
     at = page("train").run()
     at.number_input(key="train_epochs").set_value(1)
@@ -231,7 +230,7 @@ def test_train_compares_two_finished_runs(real_data):
         run_id = at.query_params["run"]
         run_id = run_id[0] if isinstance(run_id, list) else run_id
         deadline = time.time() + 180
-        while not jobs.engine().view(run_id).done:
+        while not runs.engine().view(run_id).done:
             assert time.time() < deadline
             time.sleep(0.5)
         finished.append(run_id)
@@ -255,8 +254,8 @@ def test_train_compares_two_finished_runs(real_data):
 
 
 def test_train_watch_it_learn_shows_a_finished_runs_epochs(real_data):
-    from fashion_cnn import jobs
-    from fashion_cnn.config import TrainConfig
+    from fashion_cnn.common.settings import TrainConfig
+    from fashion_cnn.jobs import runs
 
     cfg = TrainConfig(
         architecture="tiny",
@@ -266,9 +265,9 @@ def test_train_watch_it_learn_shows_a_finished_runs_epochs(real_data):
         learning_rate=3e-3,
         warmup_epochs=0,
     )
-    run_id = jobs.engine().submit(cfg)
+    run_id = runs.engine().submit(cfg)
     deadline = time.time() + 180
-    while not jobs.engine().view(run_id).done:
+    while not runs.engine().view(run_id).done:
         assert time.time() < deadline
         time.sleep(0.5)
     at = page("train")
@@ -352,8 +351,9 @@ def test_a_new_bundled_model_file_frees_the_old_model(tmp_path, monkeypatch):
     import os
     import weakref
 
-    from fashion_cnn.export import export_onnx, onnx_path
-    from fashion_cnn.model import build_model
+    from fashion_cnn.common.contract import onnx_path
+    from fashion_cnn.training.export import export_onnx
+    from fashion_cnn.training.model import build_model
     from pages.views import shared
 
     monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
@@ -426,11 +426,11 @@ def test_explore_link_opens_a_matrix_cell(real_data, true, pred, applied):
 
 
 def test_unreachable_cluster_is_one_line_on_train_and_other_pages_work(monkeypatch, real_data):
-    from fashion_cnn import jobs
+    from fashion_cnn.jobs import runs
 
-    monkeypatch.setenv(jobs.SCHEDULER_ENV, "tcp://127.0.0.1:9")  # nothing listens there
-    monkeypatch.setattr(jobs, "_engine", None)  # this web server has not connected yet
-    monkeypatch.setattr(jobs, "_last_failure", (0.0, ""))
+    monkeypatch.setenv(runs.SCHEDULER_ENV, "tcp://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setattr(runs, "_engine", None)  # this web server has not connected yet
+    monkeypatch.setattr(runs, "_last_failure", (0.0, ""))
     at = page("train").run()
     assert not at.exception
     assert len(at.error) == 1 and "tcp://127.0.0.1:9" in at.error[0].value
@@ -443,15 +443,15 @@ def test_unreachable_cluster_is_one_line_on_train_and_other_pages_work(monkeypat
 
 
 def test_train_queued_visitor_sees_their_place_and_cancels(monkeypatch, real_data):
-    from fashion_cnn import jobs
-    from fashion_cnn.config import TrainConfig
+    from fashion_cnn.common.settings import TrainConfig
+    from fashion_cnn.jobs import runs
 
-    monkeypatch.setenv(jobs.WORKERS_ENV, "1")
+    monkeypatch.setenv(runs.WORKERS_ENV, "1")
     # Another visitor's run holds the embedded cluster's only worker.
-    blocker = jobs.engine().submit(TrainConfig(architecture="tiny", epochs=50, train_subset=2000))
+    blocker = runs.engine().submit(TrainConfig(architecture="tiny", epochs=50, train_subset=2000))
     try:
         deadline = time.time() + 60
-        while jobs.engine().view(blocker).state == "queued":
+        while runs.engine().view(blocker).state == "queued":
             assert time.time() < deadline
             time.sleep(0.2)
         at = page("train").run()
@@ -467,4 +467,4 @@ def test_train_queued_visitor_sees_their_place_and_cancels(monkeypatch, real_dat
         assert any("Cancelled while waiting" in w.value for w in at.warning), at.warning
         assert not at.number_input(key="train_epochs").disabled  # ready for another try
     finally:
-        jobs.engine().stop(blocker)
+        runs.engine().stop(blocker)

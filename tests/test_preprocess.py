@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from fashion_cnn.preprocess import ImageInputError, open_image, preprocess
+from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
 
 
 def encode(image: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
@@ -228,7 +228,7 @@ def test_a_ground_lit_from_one_side_is_all_ground(spread):
 
 
 def test_garments_on_a_ground_lit_from_one_side_are_recognised(real_data):
-    from fashion_cnn.predict import load_bundled
+    from fashion_cnn.serving.predictor import load_bundled
 
     picked = np.random.default_rng(3).choice(len(real_data.x_test), 40, replace=False)
     photos = [preprocess(lit_from_one_side(real_data.x_test[i])).image for i in picked]
@@ -284,7 +284,7 @@ def test_drawn_handbag_keeps_its_handle_hole(width):
 
 
 def test_drawn_handbag_is_a_bag_to_the_bundled_model():
-    from fashion_cnn.predict import load_bundled
+    from fashion_cnn.serving.predictor import load_bundled
 
     for drawn in (False, True):  # the single image, and as the app reads it, in its views
         result = load_bundled().classify(preprocess(handbag_drawing(), "drawing").image, drawn)[0]
@@ -304,7 +304,7 @@ def test_input_step_of_a_16_bit_image_shows_the_picture():
 
 
 def test_thumbnails_show_their_extent_on_any_background():
-    from fashion_cnn.charts import FRAME, framed_thumbnail
+    from fashion_cnn.ui.charts import FRAME, framed_thumbnail
 
     white = framed_thumbnail(np.full((280, 280), 255, np.uint8))
     strip = framed_thumbnail(np.zeros((28, 4), np.uint8))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fashion_cnn.config import TrainConfig
-from fashion_cnn.recipe import from_query, to_query
+from fashion_cnn.common.settings import TrainConfig
+from fashion_cnn.ui.recipe import from_query, to_query
 
 DEFAULTS = TrainConfig(architecture="tiny", epochs=5, optimizer="adam", learning_rate=3e-3)
 

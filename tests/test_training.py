@@ -9,11 +9,11 @@ import keras
 import numpy as np
 import pytest
 
-from fashion_cnn.augment import AugmentSettings, augment
-from fashion_cnn.config import QUICK_RUN, TrainConfig
-from fashion_cnn.export import onnx_bytes
-from fashion_cnn.predict import Predictor
-from fashion_cnn.training import (
+from fashion_cnn.common.settings import QUICK_RUN, AugmentSettings, TrainConfig
+from fashion_cnn.serving.predictor import Predictor
+from fashion_cnn.training.augment import augment
+from fashion_cnn.training.export import onnx_bytes
+from fashion_cnn.training.fit import (
     STATISTICS_SAMPLE,
     BatchNormStatistics,
     evaluate_on_test,
@@ -81,8 +81,8 @@ def statistics_are_of(model: keras.Model, images: np.ndarray) -> bool:
 
 
 def test_batch_norm_statistics_are_of_the_mix_of_drawings_a_run_trains_on(real_data):
-    from fashion_cnn.drawings import drawing_inputs
-    from fashion_cnn.training import statistics_sample
+    from fashion_cnn.training.drawings import drawing_inputs
+    from fashion_cnn.training.fit import statistics_sample
 
     cfg = replace(small_config(5), train_subset=1500, drawing_share=0.5)
     model = train(cfg, real_data).model
@@ -128,7 +128,7 @@ def test_augmentation_keeps_shape_and_range():
 
 
 def test_drawing_share_swaps_that_share_of_each_epoch_for_drawings():
-    from fashion_cnn.training import AugmentedBatches
+    from fashion_cnn.training.fit import AugmentedBatches
 
     images = np.zeros((2000, 28, 28), np.uint8)
     labels = np.zeros(2000, np.uint8)
@@ -163,7 +163,7 @@ def test_settings_are_declared_once_in_train_config():
     from dataclasses import replace
 
     import train_model
-    from fashion_cnn.config import TrainConfig, flag_fields, form_fields
+    from fashion_cnn.common.settings import TrainConfig, flag_fields, form_fields
 
     args = train_model.parse_args([])
     assert train_model.config_from_args(args) == replace(TrainConfig(), jit_compile=True)

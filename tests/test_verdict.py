@@ -10,11 +10,10 @@ import numpy as np
 import pytest
 
 from benchmarks.ood_sets import DIGITS, glyph, noise, pictures, shape
-from fashion_cnn.export import onnx_path
-from fashion_cnn.model import bundled_model_path, read_model_card
-from fashion_cnn.predict import Predictor, load_bundled
-from fashion_cnn.preprocess import preprocess
-from fashion_cnn.verdict import (
+from fashion_cnn.common.contract import bundled_model_path, onnx_path, read_model_card
+from fashion_cnn.serving.predictor import Predictor, load_bundled
+from fashion_cnn.serving.preprocess import preprocess
+from fashion_cnn.serving.verdict import (
     CONFIDENT,
     NOT_A_GARMENT,
     UNSURE,

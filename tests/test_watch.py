@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from fashion_cnn.config import QUICK_RUN
-from fashion_cnn.data import FashionMNIST
-from fashion_cnn.training import train
-from fashion_cnn.watch import EpochSnapshots, strip_indices
+from fashion_cnn.common.data import FashionMNIST
+from fashion_cnn.common.settings import QUICK_RUN
+from fashion_cnn.training.fit import train
+from fashion_cnn.training.snapshots import EpochSnapshots, strip_indices
 
 
 def test_strip_takes_two_of_each_class_in_class_order():

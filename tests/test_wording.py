@@ -1,7 +1,7 @@
 """The grammar helpers behind the pages' sentences."""
 
-from fashion_cnn import config
-from fashion_cnn.wording import plural, with_article
+from fashion_cnn.common import config, settings
+from fashion_cnn.ui.wording import plural, with_article
 
 
 def test_plural_counts():
@@ -19,7 +19,7 @@ def test_articles_for_every_class():
 
 
 def test_training_story_tells_a_fine_tune_and_adds_its_minutes():
-    from fashion_cnn.wording import training_story
+    from fashion_cnn.ui.wording import training_story
 
     fresh = {
         "epochs_completed": 55,
@@ -48,8 +48,8 @@ def test_training_story_tells_a_fine_tune_and_adds_its_minutes():
 
 
 def test_next_experiment_follows_the_run():
-    from fashion_cnn.config import TrainConfig
-    from fashion_cnn.glossary import next_experiment
+    from fashion_cnn.common.settings import TrainConfig
+    from fashion_cnn.ui.glossary import next_experiment
 
     # Augmentation costs short runs accuracy: it is only suggested against memorising,
     # or for a long run of the studio network.
@@ -64,7 +64,7 @@ def test_next_experiment_follows_the_run():
 
 
 def test_and_list_reads_as_english():
-    from fashion_cnn.wording import and_list
+    from fashion_cnn.ui.wording import and_list
 
     assert and_list(["epochs"]) == "epochs"
     assert and_list(["epochs", "dropout"]) == "epochs and dropout"
@@ -72,7 +72,7 @@ def test_and_list_reads_as_english():
 
 
 def test_short_name_keeps_the_extension():
-    from fashion_cnn.wording import short_name
+    from fashion_cnn.ui.wording import short_name
 
     assert short_name("shirt.png") == "shirt.png"
     assert short_name("huge4000x3000.png") == "huge4000x….png"  # 14 characters
@@ -82,20 +82,20 @@ def test_short_name_keeps_the_extension():
 def test_a_runs_settings_read_as_people_write_them():
     from dataclasses import replace
 
-    from fashion_cnn.wording import settings_summary
+    from fashion_cnn.ui.wording import settings_summary
 
-    cfg = replace(config.QUICK_RUN, learning_rate=1e-5, dropout=0.1 + 0.2, train_subset=0)
+    cfg = replace(settings.QUICK_RUN, learning_rate=1e-5, dropout=0.1 + 0.2, train_subset=0)
     summary = settings_summary(cfg).split(" · ")
     assert summary[0] == "architecture tiny"
     for shown in ("learning rate 0.00001", "dropout 0.3", "training images 60,000"):
         assert shown in summary, summary
     assert "augmentation off" in summary and "validation share 10%" in summary
     assert "early stopping patience off" in summary  # 0 epochs of patience: none
-    assert len(summary) == len(config.form_fields())  # every form setting, once
+    assert len(summary) == len(settings.form_fields())  # every form setting, once
 
 
 def test_a_links_missing_runs_in_a_line():
-    from fashion_cnn.wording import missing_runs_note
+    from fashion_cnn.ui.wording import missing_runs_note
 
     assert missing_runs_note(0, 0) == ""
     assert missing_runs_note(2, 0) == (
@@ -112,8 +112,8 @@ def test_a_links_missing_runs_in_a_line():
 def test_the_cnn_for_drawings_is_described_from_its_card():
     import json
 
-    from fashion_cnn.model import bundled_model_path, model_card_path
-    from fashion_cnn.wording import drawing_note, drawings_model_story
+    from fashion_cnn.common.contract import bundled_model_path, model_card_path
+    from fashion_cnn.ui.wording import drawing_note, drawings_model_story
 
     path = bundled_model_path(config.MODEL_DIR / config.DRAWINGS_DIR)
     card = json.loads(model_card_path(path).read_text())

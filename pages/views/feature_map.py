@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from fashion_cnn import config
-from fashion_cnn.charts import feature_map_figure, framed, image_grid
-from fashion_cnn.data import FashionMNIST
-from fashion_cnn.feature_map import PCA, TSNE, layout_path, pca_2d, read_layout, selected_images
-from fashion_cnn.model import bundled_model_path
-from fashion_cnn.predict import Predictor, cached_outputs, release_free_memory
+from fashion_cnn.common import config
+from fashion_cnn.common.contract import bundled_model_path, layout_path
+from fashion_cnn.common.data import FashionMNIST
+from fashion_cnn.serving.feature_map import PCA, TSNE, pca_2d, read_layout, selected_images
+from fashion_cnn.serving.predictor import Predictor, cached_outputs, release_free_memory
+from fashion_cnn.ui.charts import feature_map_figure, framed, image_grid
 
 SHOWN = 30
 HOW = {

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from fashion_cnn import config
-from fashion_cnn.charts import contribution_bars, enlarge, image_grid
-from fashion_cnn.inside import (
+from fashion_cnn.common import config
+from fashion_cnn.serving.inside import (
     Step,
     channel_contributions,
     first_filters,
@@ -16,7 +15,8 @@ from fashion_cnn.inside import (
     steps,
     to_gray,
 )
-from fashion_cnn.predict import Predictor
+from fashion_cnn.serving.predictor import Predictor
+from fashion_cnn.ui.charts import contribution_bars, enlarge, image_grid
 
 SHOWN_MAPS = 6  # per layer, the most active first; all on request
 TOP_CHANNELS = 8
@@ -47,8 +47,8 @@ def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: s
         "From the input to the last convolution, each layer's feature maps, "
         "the most active first. Bright means the filter found its pattern there."
     )
-    # One row on a phone too (it scrolls sideways): stacked, each tall column of maps was
-    # stretched to the full width and the section grew 20,000 px tall.
+    # One row on a phone too (it scrolls sideways): stacked, each tall column of maps
+    # would stretch to the full width and the section would grow metres tall.
     layers = st.columns(len(with_maps), wrap=False)
     for column, step in zip(layers, with_maps, strict=True):
         order = most_active(step.maps)[: None if show_all else SHOWN_MAPS]

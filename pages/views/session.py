@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from fashion_cnn.feature_map import TSNE
+from fashion_cnn.serving.feature_map import TSNE
 from pages.views.shared import BUNDLED, MODEL_CHOICE
 
 # Widgets whose values survive page changes. Each is drawn without a `value`/`index`

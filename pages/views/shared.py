@@ -1,17 +1,22 @@
 """Streamlit glue shared by the pages: cached data and models, the model picker.
 
-Models run through fashion_cnn.predict on ONNX Runtime: no page imports TensorFlow."""
+Models run through fashion_cnn.serving.predictor on ONNX Runtime: no page imports TensorFlow."""
 
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
-from fashion_cnn.charts import enlarge, per_class_markdown, png_bytes
-from fashion_cnn.data import DatasetError, FashionMNIST, load_fashion_mnist
-from fashion_cnn.model import ModelFileError, bundled_model_path, read_model_card
-from fashion_cnn.predict import Classification, Predictor, bundled_files, load_bundled
-from fashion_cnn.wording import drawings_model_story
+from fashion_cnn.common.contract import (
+    ModelFileError,
+    bundled_files,
+    bundled_model_path,
+    read_model_card,
+)
+from fashion_cnn.common.data import DatasetError, FashionMNIST, load_fashion_mnist
+from fashion_cnn.serving.predictor import Classification, Predictor, load_bundled
+from fashion_cnn.ui.charts import enlarge, per_class_markdown, png_bytes
+from fashion_cnn.ui.wording import drawings_model_story
 
 BUNDLED = "Bundled CNN"
 TRAINED_KEY = "trained_model"  # session_state: the Predictor of this session's last run

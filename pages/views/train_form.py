@@ -7,10 +7,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from fashion_cnn import config, jobs
-from fashion_cnn.config import QUICK_RUN, TrainConfig, form_fields
-from fashion_cnn.recipe import from_query, to_query
-from fashion_cnn.wording import and_list, format_seconds
+from fashion_cnn.common import config
+from fashion_cnn.common.settings import QUICK_RUN, TrainConfig, form_fields
+from fashion_cnn.jobs import runs
+from fashion_cnn.ui.recipe import from_query, to_query
+from fashion_cnn.ui.wording import and_list, format_seconds
 
 RUN_PARAM = "run"  # /train?run=ID
 COMPARE_PARAM = "compare"  # /train?run=ID&compare=A,B: the visitor's earlier runs
@@ -18,7 +19,7 @@ KEPT_RUNS = 5  # a visitor's last runs, to compare
 FILLED_FOR = "train_form_filled"  # (run ID, ended): the run whose settings the form holds
 FORM_DEFAULTS = QUICK_RUN  # what the form shows on a first visit
 # Problems the engine reports, each a one-line message for the page.
-ENGINE_ERRORS = (jobs.EngineUnavailable, jobs.QueueFull, OSError, TimeoutError)
+ENGINE_ERRORS = (runs.EngineUnavailable, runs.QueueFull, OSError, TimeoutError)
 
 
 def form_key(name: str) -> str:
@@ -101,9 +102,9 @@ def start_run() -> None:
         return  # a second click from a page drawn before the first run began
     cfg = form_config()
     try:
-        run_id = jobs.engine().submit(cfg)
+        run_id = runs.engine().submit(cfg)
     except ENGINE_ERRORS as exc:
-        state["train_problem"] = jobs.one_line(exc)
+        state["train_problem"] = runs.one_line(exc)
         return
     earlier = visitor_runs()
     st.query_params.clear()  # the run's link replaces any settings link
@@ -123,7 +124,7 @@ def visitor_runs() -> list[str]:
             st.query_params.get(RUN_PARAM),
             *st.query_params.get(COMPARE_PARAM, "").split(","),
         ]
-        ids = [r for r in linked if jobs.is_run_id(r)]
+        ids = [r for r in linked if runs.is_run_id(r)]
         state["train_runs"] = list(dict.fromkeys(ids))[:KEPT_RUNS]
     return state["train_runs"]
 
@@ -131,13 +132,13 @@ def visitor_runs() -> list[str]:
 def unreadable_compare_names() -> int:
     """How many names in the address's ?compare= are not run IDs (?run= has its warning)."""
     names = st.query_params.get(COMPARE_PARAM, "").split(",")
-    return sum(bool(name) and not jobs.is_run_id(name) for name in names)
+    return sum(bool(name) and not runs.is_run_id(name) for name in names)
 
 
 def estimate() -> str:
     """How long the form's settings take at this cluster's measured speed, if known."""
     try:
-        engine = jobs.engine_if_started()
+        engine = runs.engine_if_started()
         architecture = st.session_state[form_key("architecture")]
         speed = engine.measured_speed(architecture) if engine else None
     except ENGINE_ERRORS:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from fashion_cnn import config, jobs
-from fashion_cnn.charts import compare_chart, compare_table, training_curves
-from fashion_cnn.glossary import next_experiment
-from fashion_cnn.predict import Predictor
-from fashion_cnn.wording import format_seconds, missing_runs_note, plural
+from fashion_cnn.common import config
+from fashion_cnn.jobs import runs
+from fashion_cnn.serving.predictor import Predictor
+from fashion_cnn.ui.charts import compare_chart, compare_table, training_curves
+from fashion_cnn.ui.glossary import next_experiment
+from fashion_cnn.ui.wording import format_seconds, missing_runs_note, plural
 from pages.views.shared import MODEL_CHOICE, TRAINED_KEY
 from pages.views.train_form import (
     ENGINE_ERRORS,
@@ -20,7 +21,7 @@ from pages.views.train_form import (
 from pages.views.watch import watch_it_learn
 
 
-def training_chart(view: jobs.RunView):
+def training_chart(view: runs.RunView):
     """The loss and accuracy figure, updated only when the run's progress changed."""
     shown = st.session_state.get("train_chart")
     if shown is None or shown[0] != (view.run_id, view.progress.version):
@@ -34,9 +35,9 @@ def training_chart(view: jobs.RunView):
 def live_view(run_id: str) -> None:
     """Progress and charts from the engine; a full rerun when the run ends."""
     try:
-        view = jobs.engine().view(run_id)
+        view = runs.engine().view(run_id)
     except ENGINE_ERRORS as exc:
-        st.error(f"Lost touch with the training cluster: {jobs.one_line(exc)}")
+        st.error(f"Lost touch with the training cluster: {runs.one_line(exc)}")
         return
     if view is None:
         st.warning("This run has expired.")
@@ -68,9 +69,9 @@ def live_view(run_id: str) -> None:
         label, key="train_stop", help="A run ends after the current batch, keeping finished epochs"
     ):
         try:
-            jobs.engine().stop(run_id)
+            runs.engine().stop(run_id)
         except ENGINE_ERRORS as exc:
-            st.error(f"Could not reach the training cluster to stop the run: {jobs.one_line(exc)}")
+            st.error(f"Could not reach the training cluster to stop the run: {runs.one_line(exc)}")
     if view.state == "evaluating":
         st.info("Measuring accuracy on the 10,000 test images…")
     if view.done and st.session_state.get("train_shown_done") != run_id:
@@ -80,7 +81,7 @@ def live_view(run_id: str) -> None:
         st.rerun(scope="app")  # the note above the form names the run's state: keep it true
 
 
-def show_outcome(view: jobs.RunView) -> None:
+def show_outcome(view: runs.RunView) -> None:
     """Test accuracy, main confusions, downloads and 'use this model'."""
     if view.state == "failed":
         st.error(view.message)
@@ -116,9 +117,9 @@ def show_outcome(view: jobs.RunView) -> None:
                 query_params={"true": true, "pred": pred},
             )
     try:
-        result = jobs.engine().result(view.run_id)
+        result = runs.engine().result(view.run_id)
     except Exception as exc:  # the worker holding it was lost: one line, the page goes on
-        result, problem = {}, jobs.one_line(exc)
+        result, problem = {}, runs.one_line(exc)
     else:
         problem = "its worker was lost"
     if not result:
@@ -153,7 +154,7 @@ def compare_runs() -> None:
     views, gone = [], []
     for run_id in visitor_runs():
         try:
-            found = jobs.engine().view(run_id, watched=False)
+            found = runs.engine().view(run_id, watched=False)
         except ENGINE_ERRORS:
             continue  # the page's top says what went wrong
         if found is None and run_id != st.query_params.get(RUN_PARAM):  # that one: warned

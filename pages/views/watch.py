@@ -1,15 +1,16 @@
-"""Watch it learn: a section of the Train page's live view (fed by fashion_cnn.watch)."""
+"""Watch it learn: a section of the Train page's live view, fed by the per-epoch snapshots
+of fashion_cnn.training.snapshots."""
 
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
-from fashion_cnn import config
-from fashion_cnn.charts import confusion_scatter, framed, image_grid, png_bytes
-from fashion_cnn.data import FashionMNIST
-from fashion_cnn.inside import to_gray
-from fashion_cnn.jobs import Progress
+from fashion_cnn.common import config
+from fashion_cnn.common.data import FashionMNIST
+from fashion_cnn.jobs.runs import Progress
+from fashion_cnn.serving.inside import to_gray
+from fashion_cnn.ui.charts import confusion_scatter, framed, image_grid, png_bytes
 from pages.views.shared import dataset_or_stop
 
 SHOWN_WRONG = 4  # mistakes named under the strip; early epochs have a dozen

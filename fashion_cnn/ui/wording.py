@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from fashion_cnn import config
+from fashion_cnn.common import config, settings
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -43,7 +43,7 @@ def format_seconds(seconds: float | None) -> str:
 
 def without_out(command: str) -> str:
     """A training command without its `--out PATH`: where a file was written first is of
-    no use to a reader (the README says how the bundled model was made)."""
+    no use to a reader (docs/model.md says how the bundled model was made)."""
     return re.sub(r"\s--out(=|\s+)\S+", "", command)
 
 
@@ -78,7 +78,7 @@ def drawings_model_story(card: dict) -> str:
     return (
         f"Drawings are read by a copy of this CNN fine-tuned for "
         f"{plural(card['epochs_completed'], 'more epoch')} with {share:.0%} of its images "
-        f"drawn garments (in `model/drawings/`; the README says how). It gets more drawings "
+        f"drawn garments (in `model/drawings/`; docs/model.md says how). It gets more drawings "
         f"right but fewer test images ({card['test_accuracy']:.2%}), so it reads only "
         "drawings."
     )
@@ -138,4 +138,4 @@ def setting_text(f, cfg) -> str:
 
 def settings_summary(cfg) -> str:
     """All of a run's Train form settings in one line: "architecture tiny · epochs 5 · …"."""
-    return " · ".join(f"{setting_name(f)} {setting_text(f, cfg)}" for f in config.form_fields())
+    return " · ".join(f"{setting_name(f)} {setting_text(f, cfg)}" for f in settings.form_fields())

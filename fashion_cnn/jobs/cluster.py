@@ -1,4 +1,4 @@
-"""The embedded training cluster: `python -m fashion_cnn.cluster --workers N`.
+"""The embedded training cluster: `python -m fashion_cnn.jobs.cluster --workers N`.
 
 A Dask scheduler and N worker processes (one run each at a time) in a process of their
 own, so the web server holds only a client, exactly as with a remote cluster. Prints the
@@ -15,7 +15,7 @@ import sys
 import dask
 from distributed import LocalCluster
 
-from fashion_cnn.jobs import ENGINE_CONFIG
+from fashion_cnn.jobs.runs import ENGINE_CONFIG
 
 
 def main(argv: list[str] | None = None) -> int:

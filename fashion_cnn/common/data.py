@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from fashion_cnn import config
-from fashion_cnn.files import write_atomic
+from fashion_cnn.common import config
+from fashion_cnn.common.files import write_atomic
 
 IMAGES_MAGIC = 2051  # 0x00000803: unsigned bytes, 3 dimensions
 LABELS_MAGIC = 2049  # 0x00000801: unsigned bytes, 1 dimension
@@ -81,32 +81,20 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def find_dataset_dir(allow_download: bool = True) -> Path:
-    """First folder holding all four files; downloads with Keras as a last resort."""
+def find_dataset_dir() -> Path:
+    """The first folder holding all four files (the training side can also download them:
+    fashion_cnn.training.dataset)."""
     searched = candidate_dirs()
     for folder in searched:
         if all((folder / name).is_file() for name in config.IDX_FILES.values()):
             return folder
-    if allow_download and _download_with_keras():
-        return config.KERAS_CACHE_DIR
     looked = ", ".join(str(d) for d in searched)
     raise DatasetError(f"Fashion-MNIST not found (looked in {looked}); {FIX_HINT}")
 
 
-def _download_with_keras() -> bool:
-    """Let keras.datasets fetch the files into its cache; False when that fails."""
-    try:
-        from keras.datasets import fashion_mnist
-
-        fashion_mnist.load_data()
-    except Exception:  # no network, no keras, a proxy error: all mean "not available"
-        return False
-    return all((config.KERAS_CACHE_DIR / n).is_file() for n in config.IDX_FILES.values())
-
-
-def load_fashion_mnist(folder: Path | None = None, allow_download: bool = True) -> FashionMNIST:
+def load_fashion_mnist(folder: Path | None = None) -> FashionMNIST:
     """Load and check the whole dataset from `folder`, or from the first place that has it."""
-    folder = Path(folder) if folder is not None else find_dataset_dir(allow_download)
+    folder = Path(folder) if folder is not None else find_dataset_dir()
     paths = {key: folder / name for key, name in config.IDX_FILES.items()}
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fashion_cnn.config import TrainConfig, form_fields
+from fashion_cnn.common.settings import TrainConfig, form_fields
 
 
 def allowed(f) -> list | None:

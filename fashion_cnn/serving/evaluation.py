@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fashion_cnn import config
+from fashion_cnn.common import config
 
 
 def confusion_matrix(

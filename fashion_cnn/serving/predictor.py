@@ -2,7 +2,7 @@
 
 Pages, the command line and the benchmarks load a `Predictor` and ask it for
 probabilities, classifications, heatmaps, features or activations. No TensorFlow here:
-only a `.keras` file without its exported twin is converted, through Keras, on demand.
+the training side exports each model's twin (fashion_cnn.training.export).
 """
 
 from __future__ import annotations
@@ -23,24 +23,23 @@ import numpy as np
 import onnxruntime as ort
 from PIL import Image
 
-from fashion_cnn import config
-from fashion_cnn.data import sha256_of
-from fashion_cnn.export import (
+from fashion_cnn.common import config
+from fashion_cnn.common.contract import (
     FEATURE_MAPS,
     FEATURES,
     INPUT,
     METADATA_KEY,
     PROBABILITIES,
-    onnx_path,
-)
-from fashion_cnn.files import write_bytes_atomic
-from fashion_cnn.model import (
     ModelFileError,
     bundled_model_path,
-    model_card_path,
+    drawings_model_path,
+    onnx_path,
     read_model_card,
+    twin_is_current,
 )
-from fashion_cnn.verdict import GarmentDetector, Verdict, verdicts
+from fashion_cnn.common.data import sha256_of
+from fashion_cnn.common.files import write_bytes_atomic
+from fashion_cnn.serving.verdict import GarmentDetector, Verdict, verdicts
 
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
 BULK_OUTPUTS = {PROBABILITIES, FEATURES}
@@ -86,7 +85,7 @@ def release_free_memory() -> None:
     """Hand freed heap memory back to the system (glibc only; elsewhere nothing to do).
 
     Without the arena, each batch's buffers are freed after the run, but glibc keeps the
-    freed pages: after a 10,000-image pass a server process stayed ~36 MB larger."""
+    freed pages, and a server process would stay tens of MB larger after a bulk pass."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
@@ -97,8 +96,7 @@ def inference_session(onnx: bytes, arena: bool = False) -> ort.InferenceSession:
     Without `arena`, buffers are freed after each run: a long-lived session's arena would
     keep its largest batch's buffers for the life of the process. Its threads do not spin
     waiting for work after a run: a drawing runs two sessions (the bundled CNN's, then the
-    CNN for drawings'), and the first one's spinning threads held up the second (p95 of a
-    drawing 7.0 ms, 3.5 ms without; a 10,000-image pass 1.29 s, 1.32 s without)."""
+    CNN for drawings'), and the first one's spinning threads would hold up the second."""
     options = ort.SessionOptions()
     options.enable_cpu_mem_arena = arena
     options.log_severity_level = 3
@@ -120,8 +118,7 @@ def drawing_views(image: np.ndarray) -> np.ndarray:
     """A drawing as drawn, mirrored, and moved one pixel each way: (6, 28, 28).
 
     Where a hand puts its strokes is loose, and the preprocessing's fit to 28 pixels moves
-    an edge by a pixel or so; the bundled CNN reading a drawing six ways and averaging
-    scored 87.6% on 10,000 synthetic drawings of the test split against 87.1% as drawn only
+    an edge by a pixel or so: averaging the six readings gets more drawings right
     (`benchmarks.input_accuracy`). Garments in the dataset face either way, and the CNN
     was trained with flips."""
     size = config.IMAGE_SIZE
@@ -168,35 +165,23 @@ class Predictor:
     @classmethod
     def load(cls, path: Path, name: str | None = None) -> Predictor:
         """A `.onnx` file, or a `.keras` file through its exported twin (the bundled model
-        with its CNN for drawings: `load_bundled`).
-
-        A `.keras` file without an up-to-date twin is exported in memory, which needs Keras
-        and TensorFlow; the app's own models always have their twin."""
+        with its CNN for drawings: `load_bundled`). A `.keras` file without an up-to-date
+        twin needs `python -m fashion_cnn export` first (ModelFileError)."""
         path = Path(path)
         card = read_model_card(path)
-        if path.suffix == ".keras":
-            twin = onnx_path(path)
-            if twin.is_file() and twin.stat().st_mtime >= path.stat().st_mtime:
-                path = twin
-            else:
-                return cls.from_keras_file(path, name)
+        if path.suffix == ".keras" and path.is_file():
+            if not twin_is_current(path):
+                raise ModelFileError(
+                    f"{path.name} has no up-to-date exported twin; run "
+                    f"`python -m fashion_cnn export --model {path}` to make it"
+                )
+            path = onnx_path(path)
         if not path.is_file():
             raise ModelFileError(
                 f"model file {path} not found; run `python -m fashion_cnn export` or "
                 "`python train_model.py` to make it"
             )
         return cls(path.read_bytes(), name or path.stem, card)
-
-    @classmethod
-    def from_keras_file(cls, path: Path, name: str | None = None) -> Predictor:
-        from fashion_cnn.export import onnx_bytes
-        from fashion_cnn.model import load_model
-
-        try:
-            onnx = onnx_bytes(load_model(path))
-        except ValueError as exc:  # an architecture the runtime cannot explain
-            raise ModelFileError(f"cannot export {Path(path).name}: {exc}") from None
-        return cls(onnx, name or Path(path).stem, read_model_card(path))
 
     def bulk_session(self) -> ort.InferenceSession:
         """The graph pruned to probabilities and features: with every convolution a graph
@@ -341,20 +326,6 @@ def cached_outputs(predictor: Predictor, images: np.ndarray, output: str) -> np.
     return computed[output]
 
 
-def drawings_model_path() -> Path:
-    """The CNN for drawings' `.keras` file: the one in model/drawings/ (ModelFileError)."""
-    return bundled_model_path(config.MODEL_DIR / config.DRAWINGS_DIR)
-
-
-def bundled_files() -> list[Path]:
-    """The files `load_bundled` reads (those there are): what a cache of it depends on."""
-    files = [onnx_path(bundled_model_path())]
-    with contextlib.suppress(ModelFileError):
-        files.append(onnx_path(drawings_model_path()))
-    files += [model_card_path(f) for f in files] + [bundled_model_path()]
-    return [f for f in files if f.is_file()]
-
-
 def load_drawings_model() -> tuple[Predictor | None, str | None]:
     """The CNN for drawings (model/drawings/), or None and a one-line reason: missing,
     unreadable, or fine-tuned from other weights than the bundled model's (a retrain)."""
@@ -364,7 +335,7 @@ def load_drawings_model() -> tuple[Predictor | None, str | None]:
         if start != sha256_of(bundled_model_path()):
             return None, (
                 "it was fine-tuned from other weights than the bundled model's; make it "
-                "again (README: The CNN for drawings)"
+                "again (docs/model.md: The CNN for drawings)"
             )
         return model, None
     except (ModelFileError, OSError) as exc:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 import keras
 import numpy as np
 
-from fashion_cnn import config
-from fashion_cnn.evaluation import confusion_matrix
+from fashion_cnn.common import config
+from fashion_cnn.serving.evaluation import confusion_matrix
 
 STRIP_PER_CLASS = 2
 MATRIX_IMAGES = 500  # the strip included

@@ -23,21 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
-from fashion_cnn import config
-from fashion_cnn.files import write_bytes_atomic
+from fashion_cnn.common import config
+from fashion_cnn.common.contract import FEATURE_MAPS, FEATURES, INPUT, METADATA_KEY, PROBABILITIES
+from fashion_cnn.common.files import write_bytes_atomic
 
-INPUT = "pixels"
-PROBABILITIES = "probabilities"
-FEATURES = "features"
-FEATURE_MAPS = "feature_maps"
-METADATA_KEY = "fashion_cnn"
-ONNX_SUFFIX = ".onnx"
 OPSET = 17
-
-
-def onnx_path(keras_path: Path) -> Path:
-    """The exported twin that sits beside a `.keras` file."""
-    return Path(keras_path).with_suffix(ONNX_SUFFIX)
 
 
 def conv_layers(model) -> list:

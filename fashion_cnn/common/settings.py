@@ -1,63 +1,29 @@
-"""Constants shared by every stage: class names, paths, image geometry."""
+"""Every setting of a training run (TrainConfig), declared once for the Train form,
+train_model.py's flags and the engine that runs it."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 
-from fashion_cnn.augment import AugmentSettings
-
-# Label order of the original dataset (Xiao, Rasul & Vollgraf 2017).
-CLASS_NAMES: tuple[str, ...] = (
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-)
-NUM_CLASSES = len(CLASS_NAMES)
-IMAGE_SIZE = 28
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MODEL_DIR = PROJECT_ROOT / "model"
-DRAWINGS_DIR = "drawings"  # in MODEL_DIR: the bundled CNN fine-tuned to read drawings
-MODEL_CARD_SUFFIX = ".json"
-# Results worth keeping across server restarts, such as a model's test-set predictions.
-CACHE_ENV_VAR = "FASHION_CNN_CACHE"
-DEFAULT_CACHE_DIR = Path.home() / ".cache" / "fashion-cnn-studio"
+from fashion_cnn.common.architectures import ARCHITECTURES
 
 
-def cache_dir() -> Path:
-    """$FASHION_CNN_CACHE, else ~/.cache/fashion-cnn-studio."""
-    return Path(os.environ.get(CACHE_ENV_VAR) or DEFAULT_CACHE_DIR)
+@dataclass(frozen=True)
+class AugmentSettings:
+    """How training images are varied each epoch (fashion_cnn.training.augment)."""
 
+    max_shift: int = 2  # pixels, in each direction
+    flip_prob: float = 0.5  # horizontal flip; garments are roughly mirror-symmetric
+    erase_prob: float = 0.25  # random erasing (Zhong et al. 2017)
+    erase_area: tuple[float, float] = (0.02, 0.25)
+    silhouette_prob: float = 0.12  # flat shapes, so filled canvas drawings look familiar
 
-# Where the four IDX files are looked for, after $FASHION_MNIST_DIR.
-DATASET_ENV_VAR = "FASHION_MNIST_DIR"
-DEBIAN_DATASET_DIR = Path("/usr/share/datasets/fashion-mnist")
-KERAS_CACHE_DIR = Path.home() / ".keras" / "datasets" / "fashion-mnist"
-IDX_FILES = {
-    "train_images": "train-images-idx3-ubyte.gz",
-    "train_labels": "train-labels-idx1-ubyte.gz",
-    "test_images": "t10k-images-idx3-ubyte.gz",
-    "test_labels": "t10k-labels-idx1-ubyte.gz",
-}
-TRAIN_COUNT = 60_000
-TEST_COUNT = 10_000
 
 OPTIMIZERS = ("sgd", "adam")
 
 
 def architecture_names() -> list[str]:
-    """The presets of fashion_cnn.model, imported late: model.py imports this module."""
-    from fashion_cnn.model import ARCHITECTURES
-
+    """The presets' names (fashion_cnn.common.architectures), for the form and the flags."""
     return list(ARCHITECTURES)
 
 
@@ -77,7 +43,7 @@ class TrainConfig:
     """Every setting of one training run; defaults are those of the bundled model.
 
     The learning rate, dropout and erasing share were picked by benchmarks.sweep: the
-    README's model section lists the settings tried and their test accuracy. Each field's
+    docs/model.md lists the settings tried and their test accuracy. Each field's
     metadata derives train_model.py's flags and the Train page's form (tests check both)."""
 
     architecture: str = setting(
@@ -172,8 +138,8 @@ class TrainConfig:
     )
     drawing_share: float = setting(
         0.0,
-        "Share of each epoch's images swapped for drawn garments (fashion_cnn.drawings), so "
-        "the Draw tab's inputs are familiar; 0: none",
+        "Share of each epoch's images swapped for drawn garments, so the Draw tab's inputs "
+        "are familiar; 0: none",
         (0.0, 1.0),
     )
     drawing_pool: int = setting(
@@ -228,8 +194,7 @@ QUICK_RUN = TrainConfig(
     weight_decay=1e-4,
     train_subset=20000,
     validation_split=0.1,
-    # Harder images slow a short run: on 10,000 test images, 85.8% without against 81.6%
-    # with augmentation after these 5 epochs.
+    # Augmented images are harder: a run this short ends less accurate with them.
     augment=False,
     warmup_epochs=1,  # as the form's runs of 3 epochs or more
 )

@@ -1,6 +1,6 @@
-"""One training run in a process of its own: `python -m fashion_cnn.train_job FD`.
+"""One training run in a process of its own: `python -m fashion_cnn.training.job FD`.
 
-A Dask worker (fashion_cnn.jobs) starts one per run, so TensorFlow's memory goes back to
+A Dask worker (fashion_cnn.jobs.runs) starts one per run, so TensorFlow's memory goes back to
 the system when the run ends, and the worker process itself never imports TensorFlow.
 
 stdin: a pickled TrainConfig, then lines "stop" (after this batch) or "stop-epoch" (after
@@ -22,11 +22,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras
 
-from fashion_cnn.config import TrainConfig
-from fashion_cnn.data import load_fashion_mnist
-from fashion_cnn.export import onnx_bytes
-from fashion_cnn.training import StopWhenSet, evaluate_on_test, train
-from fashion_cnn.watch import EpochSnapshots
+from fashion_cnn.common.data import load_fashion_mnist
+from fashion_cnn.common.settings import TrainConfig
+from fashion_cnn.training.export import onnx_bytes
+from fashion_cnn.training.fit import StopWhenSet, evaluate_on_test, train
+from fashion_cnn.training.snapshots import EpochSnapshots
 
 
 class PipeProgress(keras.callbacks.Callback):
@@ -78,7 +78,7 @@ def model_bytes(model: keras.Model) -> bytes:
 
 def run(cfg: TrainConfig, conn: Connection, stop_now, stop_epoch) -> dict:
     """Train on this machine's copy of the dataset; the result as plain data and bytes."""
-    data = load_fashion_mnist(allow_download=False)
+    data = load_fashion_mnist()
     n_images = cfg.train_subset or len(data.x_train)
     n_train = n_images - int(n_images * cfg.validation_split)  # as split_training_data
     conn.send(("running", {"batches": -(-n_train // cfg.batch_size), "pid": os.getpid()}))

@@ -8,9 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 
-from fashion_cnn import config
-from fashion_cnn.mistakes import row_normalise
-from fashion_cnn.wording import plural, setting_name, setting_text
+from fashion_cnn.common import config, settings
+from fashion_cnn.serving.mistakes import row_normalise
+from fashion_cnn.ui.wording import plural, setting_name, setting_text
 
 ACCENT = "#e4572e"
 MUTED = "#9aa5b1"
@@ -118,7 +118,7 @@ def differing_settings(views: list) -> tuple[list, list]:
     """The Train form's fields whose shown values differ between the runs, and those alike
     (epochs aside: the table always shows how many each run finished)."""
     differ, alike = [], []
-    for f in config.form_fields():
+    for f in settings.form_fields():
         if f.name == "epochs":
             continue
         values = {setting_text(f, view.cfg) for view in views}

@@ -7,13 +7,10 @@ bundled model is trained, and shipped beside it (`layout_path`, ~40 KB).
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
 import numpy as np
-
-from fashion_cnn.files import write_bytes_atomic
 
 TSNE = "t-SNE"
 PCA = "PCA"
@@ -31,28 +28,6 @@ def pca_2d(features: np.ndarray) -> np.ndarray:
     return (coords * np.sign(coords[np.abs(coords).argmax(axis=0), [0, 1]])).astype(np.float32)
 
 
-def tsne_2d(features: np.ndarray, seed: int = 0) -> np.ndarray:
-    """(N, 2) by t-SNE (van der Maaten and Hinton 2008), scikit-learn's Barnes-Hut version:
-    images with alike features stay neighbours. 1.5 minutes for 10,000 on 2 cores."""
-    from sklearn.manifold import TSNE as TSNEModel  # training side only, like TensorFlow
-
-    model = TSNEModel(2, perplexity=30, init="pca", random_state=seed)
-    return model.fit_transform(np.asarray(features, np.float32)).astype(np.float32)
-
-
-def layout_path(model_file: Path) -> Path:
-    """Where a model's precomputed test-set layout lives: fashion_cnn.keras -> .map.npz."""
-    return Path(model_file).with_suffix(".map.npz")
-
-
-def write_layout(path: Path, coords: np.ndarray, model_key: str, method: str = TSNE) -> None:
-    """Save (N, 2) coordinates for the model whose Predictor.key is `model_key`, atomically.
-    float16 is plenty for a picture and halves the file."""
-    buffer = io.BytesIO()
-    np.savez(buffer, coords=coords.astype(np.float16), model_key=model_key, method=method)
-    write_bytes_atomic(buffer.getvalue(), path)
-
-
 def read_layout(path: Path, model_key: str) -> np.ndarray | None:
     """The coordinates saved for this model; None if there are none, they belong to other
     weights (a model retrained since), or the file is unreadable."""
@@ -63,18 +38,6 @@ def read_layout(path: Path, model_key: str) -> np.ndarray | None:
             return saved["coords"].astype(np.float32)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         return None
-
-
-def write_test_layout(model_file: Path, images: np.ndarray, seed: int = 0) -> Path:
-    """t-SNE of the test images' features under the model's exported twin, saved beside it."""
-    from fashion_cnn.export import onnx_path
-    from fashion_cnn.predict import Predictor
-
-    model = Predictor.load(onnx_path(Path(model_file)))
-    coords = tsne_2d(model.features(images), seed)
-    path = layout_path(model_file)
-    write_layout(path, coords, model.key)
-    return path
 
 
 def selected_images(selection: dict) -> list[int]:

@@ -1,6 +1,6 @@
 """Inside the CNN: what each layer makes of one image, and which features voted for a class.
 
-Everything comes from the exported model's named outputs and metadata (fashion_cnn.export),
+Everything comes from the exported model's named outputs and metadata (fashion_cnn.common.contract),
 so it runs without TensorFlow.
 """
 
@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fashion_cnn import config
-from fashion_cnn.predict import Predictor
+from fashion_cnn.common import config
+from fashion_cnn.serving.predictor import Predictor
 
 # One or two plain sentences per kind of step, for someone new to CNNs.
 EXPLANATIONS = {

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageFilter
 
-from fashion_cnn.preprocess import ImageInputError, preprocess
+from fashion_cnn.common.config import SILHOUETTE_LEVEL
+from fashion_cnn.serving.preprocess import ImageInputError, preprocess
 
 CANVAS = 280
-SILHOUETTE_LEVEL = 25  # a dataset pixel above this is part of the garment's shape
 
 
 def render(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -53,11 +53,4 @@ def drawing_inputs(
     return np.stack(out), labels[np.array(kept)]
 
 
-def class_shapes(images: np.ndarray, labels: np.ndarray, per_class: int = 2000) -> np.ndarray:
-    """Each class's average silhouette: the pixels inside the garment in at least half of
-    its first `per_class` training images. (10, 28, 28) uint8, white on black."""
-    shapes = [
-        (images[labels == k][:per_class] > SILHOUETTE_LEVEL).mean(axis=0) >= 0.5
-        for k in range(int(labels.max()) + 1)
-    ]
-    return (np.stack(shapes) * 255).astype(np.uint8)
+# END

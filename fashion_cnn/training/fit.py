@@ -14,21 +14,17 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from fashion_cnn import config
-from fashion_cnn.augment import augment
-from fashion_cnn.config import OPTIMIZERS, TrainConfig
-from fashion_cnn.data import FashionMNIST, sha256_of
-from fashion_cnn.drawings import drawing_inputs
-from fashion_cnn.evaluation import evaluate_probabilities
-from fashion_cnn.export import onnx_bytes, onnx_path
-from fashion_cnn.files import replace_durably, write_bytes_atomic
-from fashion_cnn.model import (
-    ARCHITECTURES,
-    build_model,
-    load_model,
-    model_card_path,
-    read_model_card,
-)
+from fashion_cnn.common import config
+from fashion_cnn.common.architectures import ARCHITECTURES
+from fashion_cnn.common.contract import model_card_path, onnx_path, read_model_card
+from fashion_cnn.common.data import FashionMNIST, sha256_of
+from fashion_cnn.common.files import replace_durably, write_bytes_atomic
+from fashion_cnn.common.settings import OPTIMIZERS, TrainConfig
+from fashion_cnn.serving.evaluation import evaluate_probabilities
+from fashion_cnn.training.augment import augment
+from fashion_cnn.training.drawings import drawing_inputs
+from fashion_cnn.training.export import onnx_bytes
+from fashion_cnn.training.model import build_model, load_model
 
 STATISTICS_SAMPLE = 1024  # training images that set batch norm's statistics
 
@@ -61,10 +57,8 @@ class BatchNormStatistics(keras.callbacks.Callback):
     epoch (a stopped one too), so every epoch's saved weights carry their own.
 
     Why: Keras keeps moving averages that start at mean 0 and variance 1 and forget that
-    start by 10% a step. After 30 steps (2 epochs of 2,000 images) 4% of that variance of 1
-    was left, twice the first layer's real variance, and the network answered at random
-    outside training: 13% test accuracy, 54% once set from a sample. Long runs barely
-    change (82.15% and 82.05% after 5 epochs of 20,000 images)."""
+    start by 10% a step, so after a short run they still hold much of it and the network
+    answers at random outside training. Long runs barely change."""
 
     def __init__(self, images: np.ndarray, batch_size: int = 256):
         super().__init__()
@@ -137,10 +131,8 @@ class AugmentedBatches(keras.utils.PyDataset):
 def statistics_sample(images: np.ndarray, drawings=None, share: float = 0.0) -> np.ndarray:
     """The images that set batch norm's statistics (`BatchNormStatistics`): the first
     `STATISTICS_SAMPLE` training images, the first `share` of them swapped for drawn garments
-    (`drawings`: images, labels) as each epoch swaps them. Set from training images alone,
-    a model fine-tuned on 90% drawings was normalised by statistics of inputs it rarely saw:
-    4 epochs gave 93.28% on the test set and 86.74% on 17,000 synthetic drawings (seed 7),
-    8 epochs 93.23% and 87.22%; with the mix, 4 epochs gave 94.11% and 88.22% (seed 42)."""
+    (`drawings`: images, labels) as each epoch swaps them, so that a model trained mostly on
+    drawings is normalised by statistics of the inputs it trains on."""
     sample = images[:STATISTICS_SAMPLE].copy()
     if drawings is not None:
         count = min(round(len(sample) * share), len(drawings[0]))
@@ -242,7 +234,7 @@ def train(
 def evaluate_on_test(onnx: bytes, data: FashionMNIST, limit: int = 0) -> dict:
     """Test-set metrics of an exported model, as the app runs it; `limit` > 0: the first
     `limit` images."""
-    from fashion_cnn.predict import Predictor
+    from fashion_cnn.serving.predictor import Predictor
 
     x, y = (data.x_test[:limit], data.y_test[:limit]) if limit else (data.x_test, data.y_test)
     return evaluate_probabilities(Predictor(onnx, "evaluated").probabilities(x), y)

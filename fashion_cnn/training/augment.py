@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-
-@dataclass(frozen=True)
-class AugmentSettings:
-    max_shift: int = 2  # pixels, in each direction
-    flip_prob: float = 0.5  # horizontal flip; garments are roughly mirror-symmetric
-    erase_prob: float = 0.25  # random erasing (Zhong et al. 2017)
-    erase_area: tuple[float, float] = (0.02, 0.25)
-    silhouette_prob: float = 0.12  # flat shapes, so filled canvas drawings look familiar
+from fashion_cnn.common.settings import AugmentSettings
 
 
 def random_shift(images: np.ndarray, rng: np.random.Generator, max_shift: int) -> np.ndarray:

@@ -1,9 +1,9 @@
 """Training runs as jobs of a Dask distributed cluster (no Streamlit, no TensorFlow here).
 
-The web server holds one `Engine`: a Dask client of an embedded cluster (fashion_cnn.cluster,
+The web server holds one `Engine`: a Dask client of an embedded cluster (fashion_cnn.jobs.cluster,
 started on the first run: `FASHION_CNN_WORKERS` worker processes, one run each at a time)
 or of the cluster at `FASHION_CNN_SCHEDULER`. A run is one task, `train_task`, which starts
-`fashion_cnn.train_job` in a child process and relays its messages. Everything a page
+`fashion_cnn.training.job` in a child process and relays its messages. Everything a page
 needs lives on the scheduler, so any web server of the cluster can show any run:
 
 - task metadata `[RUNS_KEY, run_id]`: a plain dict of settings, state, progress, stop
@@ -28,8 +28,8 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 
-from fashion_cnn.augment import AugmentSettings
-from fashion_cnn.config import PROJECT_ROOT, TrainConfig
+from fashion_cnn.common.config import PROJECT_ROOT
+from fashion_cnn.common.settings import AugmentSettings, TrainConfig
 
 WORKERS_ENV = "FASHION_CNN_WORKERS"  # local worker processes: that many runs at once
 SCHEDULER_ENV = "FASHION_CNN_SCHEDULER"  # a cluster's address; unset: embedded cluster
@@ -51,7 +51,7 @@ def is_run_id(text: str | None) -> bool:
     return bool(text) and re.fullmatch(f"[0-9a-f]{{{RUN_ID_LENGTH}}}", text) is not None
 
 
-# Dask settings of the embedded cluster; a cluster's scheduler needs the same (README).
+# Dask settings of the embedded cluster; a cluster's scheduler needs the same (docs/serving.md).
 ENGINE_CONFIG = {
     "distributed.scheduler.allowed-failures": 0,  # a killed worker fails its run at once
     "distributed.scheduler.worker-saturation": 1.0,  # runs wait on the scheduler, in order
@@ -78,7 +78,8 @@ class Progress:
     elapsed: float = 0.0
     batch_points: list = field(default_factory=list)  # (x, loss, accuracy)
     epoch_logs: list = field(default_factory=list)
-    snapshot: dict | None = None  # the last epoch's (fashion_cnn.watch), without its matrix
+    # The last epoch's snapshot (fashion_cnn.training.snapshots), without its matrix.
+    snapshot: dict | None = None
     confusions: list = field(default_factory=list)  # each epoch's confusion matrix
     version: int = 0  # counts changes, so a page redraws its charts only when needed
 
@@ -148,7 +149,7 @@ def one_line(exc: BaseException) -> str:
 
 
 class Relay:
-    """Runs fashion_cnn.train_job in a child process and mirrors it on the scheduler:
+    """Runs fashion_cnn.training.job in a child process and mirrors it on the scheduler:
     progress a few times a second, stop requests from pages, and the outcome."""
 
     def __init__(self, client, run_id: str, cfg: TrainConfig):
@@ -174,7 +175,7 @@ class Relay:
         try:
             try:
                 child = subprocess.Popen(
-                    [sys.executable, "-m", "fashion_cnn.train_job", str(write_end)],
+                    [sys.executable, "-m", "fashion_cnn.training.job", str(write_end)],
                     stdin=subprocess.PIPE,
                     pass_fds=(write_end,),
                     cwd=PROJECT_ROOT,
@@ -309,7 +310,7 @@ def train_task(run_id: str, cfg: TrainConfig) -> dict:
 
 @dataclass
 class EmbeddedCluster:
-    """`python -m fashion_cnn.cluster` run by this web server; it ends when we do."""
+    """`python -m fashion_cnn.jobs.cluster` run by this web server; it ends when we do."""
 
     process: subprocess.Popen
     address: str
@@ -327,7 +328,7 @@ def start_embedded_cluster(workers: int, timeout: float = 60) -> EmbeddedCluster
     """A scheduler and `workers` worker processes in a process of their own (spawned
     workers re-import the parent's main module, which in Streamlit is a page script)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "fashion_cnn.cluster", "--workers", str(workers)],
+        [sys.executable, "-m", "fashion_cnn.jobs.cluster", "--workers", str(workers)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         cwd=PROJECT_ROOT,

@@ -1,0 +1,1 @@
+"""Loaded by every process: constants, paths, run settings, the dataset, model files."""

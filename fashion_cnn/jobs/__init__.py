@@ -1,0 +1,1 @@
+"""Training runs as Dask jobs: the web server holds the engine, workers relay runs."""

@@ -1,0 +1,1 @@
+"""Training processes only (train_model.py, a run's child process): Keras and TensorFlow."""
