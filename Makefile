@@ -33,6 +33,7 @@ bench:
 	.venv/bin/python -m benchmarks.server_memory
 	.venv/bin/python -m benchmarks.runtime_choice
 	.venv/bin/python -m benchmarks.verdict_rates
+	.venv/bin/python -m benchmarks.api_load
 
 screenshots:
 	bash scripts/update_screenshots.sh

@@ -1,17 +1,25 @@
-"""Fashion-MNIST CNN Studio: the entrypoint, which only sets up navigation."""
+"""Fashion-MNIST CNN Studio: the entrypoint, which only sets up navigation.
+
+`streamlit run streamlit_app.py` imports this file for `app`, which serves the pages and
+the HTTP API (fashion_cnn.api) on one server; Streamlit then runs it as the script of
+every page view (`__main__`), where it only navigates."""
 
 import streamlit as st
 
-from pages.views.session import keep_across_pages
+if __name__ == "__main__":
+    from pages.views.session import keep_across_pages
 
-st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon="👕", layout="wide")
+    st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon="👕", layout="wide")
+    pages = [
+        st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+        st.Page("pages/train.py", title="Train", icon="🏋️", url_path="train"),
+        st.Page("pages/explore.py", title="Explore errors", icon="🔍", url_path="explore"),
+        st.Page("pages/classify.py", title="Classify", icon="🎨", url_path="classify"),
+    ]
+    page = st.navigation(pages)
+    keep_across_pages(page.url_path)
+    page.run()
+else:
+    from fashion_cnn.api.routes import api_routes
 
-pages = [
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/train.py", title="Train", icon="🏋️", url_path="train"),
-    st.Page("pages/explore.py", title="Explore errors", icon="🔍", url_path="explore"),
-    st.Page("pages/classify.py", title="Classify", icon="🎨", url_path="classify"),
-]
-page = st.navigation(pages)
-keep_across_pages(page.url_path)
-page.run()
+    app = st.App("streamlit_app.py", routes=api_routes())

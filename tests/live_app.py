@@ -48,20 +48,32 @@ class LiveApp:
 
 @contextmanager
 def running_app(env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[LiveApp]:
-    """Start `streamlit run streamlit_app.py` on a free port; stop it on leaving."""
+    """`streamlit run streamlit_app.py` (the pages and the API) on a free port."""
     port = free_port()
+    args = ["-m", "streamlit", "run", "streamlit_app.py", "--server.headless=true"]
+    args += [f"--server.port={port}", "--server.address=127.0.0.1"]
+    args += ["--browser.gatherUsageStats=false"]
+    with serving(args, port, "/_stcore/health", env, timeout) as app:
+        yield app
+
+
+@contextmanager
+def running_api(env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[LiveApp]:
+    """The API alone, as a replica runs it: `uvicorn fashion_cnn.api.asgi:api`."""
+    port = free_port()
+    args = ["-m", "uvicorn", "fashion_cnn.api.asgi:api", "--host", "127.0.0.1"]
+    args += ["--port", str(port), "--no-access-log"]
+    with serving(args, port, "/v2/health/live", env, timeout) as app:
+        yield app
+
+
+@contextmanager
+def serving(
+    args: list[str], port: int, health: str, env: dict[str, str] | None, timeout: float
+) -> Iterator[LiveApp]:
+    """Run `python ARGS` until leaving, once `health` answers on `port`."""
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-        ],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})},
         stdout=subprocess.DEVNULL,
@@ -69,7 +81,7 @@ def running_app(env: dict[str, str] | None = None, timeout: float = 60) -> Itera
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_healthy(url, timeout)
+        wait_until_healthy(url + health, timeout)
         yield LiveApp(url, server.pid)
     finally:
         server.terminate()
@@ -83,8 +95,8 @@ def wait_until_healthy(url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            urllib.request.urlopen(url, timeout=1)
             return
         except OSError:
             time.sleep(0.2)
-    raise ServerStartError(f"the Streamlit server did not answer within {timeout:.0f} s")
+    raise ServerStartError(f"{url} did not answer within {timeout:.0f} s")

@@ -184,7 +184,7 @@ def test_a_drawing_is_read_from_its_views_mean_logits(real_data):
     """By the CNN for drawings, checked against its own probabilities for each view: the
     mean of their logarithms differs from the mean logits by a constant, which softmax
     removes. Everything else is the bundled CNN's, its Grad-CAM too. 12 drawings make 72
-    views: more than `BULK_FROM`, so the batch goes through the pruned graph."""
+    views, read through the pruned graph; Grad-CAM needs the whole one."""
     from benchmarks.input_accuracy import make_drawing
     from fashion_cnn.serving.predictor import drawing_views, softmax
     from fashion_cnn.serving.preprocess import preprocess

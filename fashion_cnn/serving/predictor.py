@@ -43,7 +43,7 @@ from fashion_cnn.serving.verdict import GarmentDetector, Verdict, verdicts
 
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
 BULK_OUTPUTS = {PROBABILITIES, FEATURES}
-BULK_FROM = 64  # images (a drawing's views count each): from here on, the pruned graph
+PASS_FROM = 1024  # images: a pass this large gets a pruned graph with a memory arena
 MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a drawing's views: one pixel each way
 VIEWS = 2 + len(MOVES)  # as drawn, mirrored, and the moves
 AS_DRAWN = "probabilities_as_drawn"  # `read`: this CNN's own, where a drawing's are its views'
@@ -56,11 +56,14 @@ class Classification:
     confidence: float
     probabilities: np.ndarray
     verdict: Verdict
+    features: np.ndarray | None = None  # the penultimate vector the verdict judged
 
     @classmethod
-    def from_probabilities(cls, probs: np.ndarray, verdict: Verdict) -> Classification:
+    def from_probabilities(
+        cls, probs: np.ndarray, verdict: Verdict, features: np.ndarray | None = None
+    ) -> Classification:
         index = int(np.argmax(probs))
-        return cls(index, config.CLASS_NAMES[index], float(probs[index]), probs, verdict)
+        return cls(index, config.CLASS_NAMES[index], float(probs[index]), probs, verdict, features)
 
     @property
     def hint(self) -> str | None:
@@ -90,7 +93,7 @@ def release_free_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def inference_session(onnx: bytes, arena: bool = False) -> ort.InferenceSession:
+def inference_session(onnx: bytes, arena: bool = False, threads: int = 0) -> ort.InferenceSession:
     """An ONNX Runtime session on the CPU; ModelFileError for a file it cannot load.
 
     Without `arena`, buffers are freed after each run: a long-lived session's arena would
@@ -101,6 +104,7 @@ def inference_session(onnx: bytes, arena: bool = False) -> ort.InferenceSession:
     options.enable_cpu_mem_arena = arena
     options.log_severity_level = 3
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.intra_op_num_threads = threads  # 0: one per core
     try:
         return ort.InferenceSession(onnx, options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # ONNX Runtime raises its own types for a bad file
@@ -137,8 +141,9 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 class Predictor:
     """One exported CNN, loaded once and shared by every session (runs are thread-safe)."""
 
-    def __init__(self, onnx: bytes, name: str, card: dict | None = None):
-        self.session = inference_session(onnx)
+    def __init__(self, onnx: bytes, name: str, card: dict | None = None, threads: int = 0):
+        self.threads = threads  # ONNX Runtime's threads per run; 0: one per core
+        self.session = inference_session(onnx, threads=threads)
         self._onnx = onnx  # for the pruned copy that bulk runs use, made on demand
         meta = self.session.get_modelmeta().custom_metadata_map
         if METADATA_KEY not in meta:
@@ -163,7 +168,7 @@ class Predictor:
         return alone
 
     @classmethod
-    def load(cls, path: Path, name: str | None = None) -> Predictor:
+    def load(cls, path: Path, name: str | None = None, threads: int = 0) -> Predictor:
         """A `.onnx` file, or a `.keras` file through its exported twin (the bundled model
         with its CNN for drawings: `load_bundled`). A `.keras` file without an up-to-date
         twin needs `python -m fashion_cnn export` first (ModelFileError)."""
@@ -181,26 +186,36 @@ class Predictor:
                 f"model file {path} not found; run `python -m fashion_cnn export` or "
                 "`python train_model.py` to make it"
             )
-        return cls(path.read_bytes(), name or path.stem, card)
+        return cls(path.read_bytes(), name or path.stem, card, threads)
 
-    def bulk_session(self) -> ort.InferenceSession:
+    def pruned_onnx(self) -> bytes:
         """The graph pruned to probabilities and features: with every convolution a graph
         output, ONNX Runtime converts each one's memory layout back on every run, asked for
-        or not, which slows a 10,000-image pass. Made for each bulk pass (tens of ms) and
-        dropped after it, so its memory arena (reused buffers: faster) lasts one pass."""
-        import onnx  # only where a bulk pass happens
+        or not, which makes a run several times slower."""
+        import onnx  # only where a pruned graph is made
 
         proto = onnx.load_from_string(self._onnx)
         kept = [out for out in proto.graph.output if out.name in BULK_OUTPUTS]
         del proto.graph.output[:]
         proto.graph.output.extend(kept)
-        return inference_session(proto.SerializeToString(), arena=True)
+        return proto.SerializeToString()
+
+    @cached_property
+    def lean_session(self) -> ort.InferenceSession:
+        """The pruned graph, kept: classifications and the API's batches run here."""
+        return inference_session(self.pruned_onnx(), threads=self.threads)
+
+    def bulk_session(self) -> ort.InferenceSession:
+        """The pruned graph for one large pass (tens of ms to make), dropped after it, so
+        its memory arena (reused buffers: faster) lasts one pass."""
+        return inference_session(self.pruned_onnx(), arena=True, threads=self.threads)
 
     def run(self, images: np.ndarray, outputs: Sequence[str]) -> dict[str, np.ndarray]:
         """The named outputs for a batch of images, `BATCH_SIZE` at a time."""
         x = as_batch(images)
-        bulk = len(x) > BULK_FROM and set(outputs) <= BULK_OUTPUTS
-        session = self.bulk_session() if bulk else self.session
+        lean = set(outputs) <= BULK_OUTPUTS
+        bulk = lean and len(x) >= PASS_FROM
+        session = self.bulk_session() if bulk else self.lean_session if lean else self.session
         parts = [
             session.run(list(outputs), {INPUT: x[i : i + BATCH_SIZE]})
             for i in range(0, max(len(x), 1), BATCH_SIZE)
@@ -244,8 +259,8 @@ class Predictor:
         out = self.read(images, drawn)
         judged = verdicts(out[PROBABILITIES], images, out[FEATURES], self.detector)
         return [
-            Classification.from_probabilities(p, v)
-            for p, v in zip(out[PROBABILITIES], judged, strict=True)
+            Classification.from_probabilities(p, v, f)
+            for p, v, f in zip(out[PROBABILITIES], judged, out[FEATURES], strict=True)
         ]
 
     @cached_property
@@ -326,11 +341,12 @@ def cached_outputs(predictor: Predictor, images: np.ndarray, output: str) -> np.
     return computed[output]
 
 
-def load_drawings_model() -> tuple[Predictor | None, str | None]:
+def load_drawings_model(threads: int = 0) -> tuple[Predictor | None, str | None]:
     """The CNN for drawings (model/drawings/), or None and a one-line reason: missing,
     unreadable, or fine-tuned from other weights than the bundled model's (a retrain)."""
     try:
-        model = Predictor.load(onnx_path(drawings_model_path()), name="CNN for drawings")
+        path = onnx_path(drawings_model_path())
+        model = Predictor.load(path, name="CNN for drawings", threads=threads)
         start = (model.card.get("fine_tuned_from") or {}).get("sha256")
         if start != sha256_of(bundled_model_path()):
             return None, (
@@ -342,12 +358,13 @@ def load_drawings_model() -> tuple[Predictor | None, str | None]:
         return None, str(exc)
 
 
-def load_bundled(drawings: bool = True) -> Predictor:
+def load_bundled(drawings: bool = True, threads: int = 0) -> Predictor:
     """The CNN shipped in model/, through its exported twin, with the CNN for drawings
     when asked for and it loads (without it, the bundled one reads drawings too)."""
-    predictor = Predictor.load(onnx_path(bundled_model_path()), name="Bundled CNN")
+    path = onnx_path(bundled_model_path())
+    predictor = Predictor.load(path, name="Bundled CNN", threads=threads)
     if drawings:
-        predictor.drawings_model, problem = load_drawings_model()
+        predictor.drawings_model, problem = load_drawings_model(threads)
         if problem:  # the app goes on without it; whoever runs the server should know
             logging.getLogger(__name__).warning("no CNN for drawings: %s", problem)
     return predictor

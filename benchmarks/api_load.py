@@ -1,0 +1,204 @@
+"""The API under load, in one run on one server: the figures of its targets, side by side.
+
+    python -m benchmarks.api_load [--seconds 10] [--callers 64]
+
+Starts the app's server (pages and API) with a no-op route (benchmarks/api_server.py) on
+a loopback port and loads it with Debian's `wrk` (make test's setup installs it):
+
+1. one 28x28 tensor per request from `callers` connections, JSON and binary, against the
+   no-op route with the same body: throughput ratio and latency percentiles;
+2. 256-image binary tensor requests from 4 connections, against a bare ONNX Runtime loop
+   in this process over the same model (images/s ratio);
+3. one 280x280 PNG upload to /api/classify at concurrency 1 (latency);
+4. a Classify page rerun over Streamlit's websocket, idle and while `callers` load the API
+   (p95 ratio).
+
+Loopback only; every load is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from PIL import Image
+from websockets.sync.client import connect
+
+from benchmarks.load_test import open_page, rss_mb
+from fashion_cnn.common.contract import bundled_model_path, onnx_path
+from fashion_cnn.common.data import load_fashion_mnist
+from tests.live_app import free_port, serving
+
+INFER = "/v2/models/fashion_cnn/infer"
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
+LUA = """
+local f = io.open("{body}", "rb")
+wrk.method = "POST"
+wrk.body = f:read("*all")
+f:close()
+{headers}
+"""
+
+
+def tensor_request(images: np.ndarray, binary: bool) -> tuple[bytes, dict[str, str]]:
+    """An inference request for uint8 images (n, 28, 28) and its headers."""
+    spec = {"name": "pixels", "datatype": "UINT8", "shape": [len(images), 28, 28, 1]}
+    if not binary:
+        body = json.dumps({"inputs": [{**spec, "data": images.ravel().tolist()}]}).encode()
+        return body, {"Content-Type": "application/json"}
+    spec["parameters"] = {"binary_data_size": images.nbytes}
+    head = json.dumps({"inputs": [spec]}).encode()
+    headers = {"Content-Type": "application/octet-stream"}
+    return head + images.tobytes(), {**headers, "Inference-Header-Content-Length": str(len(head))}
+
+
+def wrk(url: str, body: bytes, headers: dict, connections: int, seconds: float) -> dict:
+    """Requests/s and latency percentiles (ms) of `connections` keeping one request each in
+    flight for `seconds`."""
+    with tempfile.TemporaryDirectory() as folder:
+        body_file, script = Path(folder) / "body", Path(folder) / "post.lua"
+        body_file.write_bytes(body)
+        lines = "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())
+        script.write_text(LUA.format(body=body_file, headers=lines))
+        threads = min(2, connections)
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                str(threads),
+                "-c",
+                str(connections),
+                "-d",
+                f"{max(1, round(seconds))}s",
+                "--latency",
+                "-s",
+                str(script),
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            check=True,
+        ).stdout
+    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    for pct, value, unit in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s|m)$", out, re.M):
+        figures[f"p{pct}"] = float(value) * UNITS[unit]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    figures["non2xx"] = int(bad.group(1)) if bad else 0
+    return figures
+
+
+def line(name: str, f: dict) -> str:
+    return (
+        f"{name:<34} {f['rps']:8.0f} req/s   p50 {f['p50']:6.2f} ms   p90 {f['p90']:6.2f} ms"
+        f"   p99 {f['p99']:6.2f} ms   non-2xx {f['non2xx']}"
+    )
+
+
+def bare_onnx_images_per_second(images: np.ndarray, seconds: float = 5.0) -> float:
+    """A plain ONNX Runtime loop over the bundled model's twin: 256 images a run."""
+    session = ort.InferenceSession(
+        str(onnx_path(bundled_model_path())), providers=["CPUExecutionProvider"]
+    )
+    x = images[..., None].astype(np.float32)
+    session.run(["probabilities"], {"pixels": x})
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        session.run(["probabilities"], {"pixels": x})
+        done += len(x)
+    return done / (time.perf_counter() - start)
+
+
+def page_reruns(ws_url: str, count: int) -> np.ndarray:
+    """Seconds of `count` Classify page runs, each with another test image, in one session."""
+    times = []
+    with connect(ws_url, subprotocols=["streamlit"], open_timeout=60) as ws:
+        open_page(ws, "classify", 120, "image=0")  # the session's first run
+        for i in range(count):
+            seconds, error = open_page(ws, "classify", 60, f"image={i + 1}")
+            if error:
+                raise RuntimeError(f"the Classify page failed: {error}")
+            times.append(seconds)
+    return np.array(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--callers", type=int, default=64)
+    parser.add_argument("--reruns", type=int, default=30)
+    args = parser.parse_args()
+    data = load_fashion_mnist()
+    port = free_port()
+    command = ["-m", "uvicorn", "benchmarks.api_server:app", "--port", str(port)]
+    with serving([*command, "--no-access-log"], port, "/v2/health/ready", None, 90) as server:
+        url = server.url
+        one_json = tensor_request(data.x_test[:1], binary=False)
+        one_binary = tensor_request(data.x_test[:1], binary=True)
+        for body, headers in (one_json, one_binary):  # warm up every path
+            wrk(url + INFER, body, headers, 4, 2)
+        print(f"server memory after warm-up: {rss_mb(server.pid):.0f} MB")
+
+        print(f"\n1. one 28x28 tensor per request, {args.callers} callers, {args.seconds:.0f} s")
+        noop = wrk(url + "/noop", *one_json, args.callers, args.seconds)
+        json_infer = wrk(url + INFER, *one_json, args.callers, args.seconds)
+        binary_infer = wrk(url + INFER, *one_binary, args.callers, args.seconds)
+        print(line("no-op route (same JSON body)", noop))
+        print(line("infer, JSON tensor", json_infer))
+        print(line("infer, binary tensor", binary_infer))
+        print(
+            f"throughput vs no-op: JSON {json_infer['rps'] / noop['rps']:.2f}, "
+            f"binary {binary_infer['rps'] / noop['rps']:.2f} (target >= 0.50); "
+            f"p99 JSON {json_infer['p99']:.1f} ms (target <= 50)"
+        )
+
+        print("\n2. 256-image binary tensor requests, 4 callers")
+        batch = wrk(url + INFER, *tensor_request(data.x_test[:256], True), 4, args.seconds)
+        print(line("infer, 256 images", batch))
+        bare = bare_onnx_images_per_second(data.x_test[:256])
+        served = batch["rps"] * 256
+        print(
+            f"images/s: API {served:.0f}, bare ONNX Runtime loop {bare:.0f}: "
+            f"{served / bare:.2f} (target >= 0.50)"
+        )
+
+        print("\n3. one 280x280 PNG upload at concurrency 1")
+        buffer = io.BytesIO()
+        Image.fromarray(255 - data.x_test[0]).resize((280, 280)).save(buffer, "PNG")
+        upload = wrk(
+            url + "/api/classify", buffer.getvalue(), {"Content-Type": "image/png"}, 1, args.seconds
+        )
+        print(line("/api/classify, one PNG", upload))
+        print(f"p50 {upload['p50']:.2f} ms (target <= 10)")
+
+        print(f"\n4. a Classify page rerun, idle and under {args.callers} API callers")
+        ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+        idle = page_reruns(ws_url, args.reruns) * 1000
+        load = threading.Thread(
+            target=wrk, args=(url + INFER, *one_json, args.callers, args.seconds * 3)
+        )
+        load.start()
+        time.sleep(1)
+        busy = page_reruns(ws_url, args.reruns) * 1000
+        load.join()
+        p95_idle, p95_busy = np.percentile(idle, 95), np.percentile(busy, 95)
+        print(
+            f"idle p50 {np.percentile(idle, 50):.1f} ms p95 {p95_idle:.1f} ms; "
+            f"under load p50 {np.percentile(busy, 50):.1f} ms p95 {p95_busy:.1f} ms: "
+            f"{p95_busy / p95_idle:.2f}x (target <= 2)"
+        )
+        print(f"\nserver memory at the end: {rss_mb(server.pid):.0f} MB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

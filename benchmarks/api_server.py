@@ -1,0 +1,27 @@
+"""The app's one server (the pages and the API, as `make run` serves them) plus a no-op
+POST route, the baseline of benchmarks.api_load:
+
+    python -m uvicorn benchmarks.api_server:app --port PORT
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from fashion_cnn.api.routes import api_routes
+from fashion_cnn.common import config
+
+
+async def noop(request: Request) -> JSONResponse:
+    """Reads the body and answers a small JSON object: the HTTP work of a request alone."""
+    await request.body()
+    return JSONResponse({"ok": True})
+
+
+app = st.App(
+    config.PROJECT_ROOT / "streamlit_app.py",
+    routes=[Route("/noop", noop, methods=["POST"]), *api_routes()],
+)

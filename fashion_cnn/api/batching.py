@@ -1,0 +1,109 @@
+"""Micro-batching: images from many requests run through the model together.
+
+Requests queue their images; a batch runs when it holds `max_batch` images or its first
+image has waited `max_wait` seconds, in one worker thread, so the event loop (and the
+pages served beside the API) never waits on the model, and throughput grows with the
+number of callers while one caller's latency stays a few milliseconds. The queue is
+bounded: past `max_queued` images a request is refused at once (HTTP 429).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from fashion_cnn.serving.predictor import Classification
+
+
+class Overloaded(RuntimeError):
+    """The queue is full; the message is one line for the caller."""
+
+
+@dataclass
+class Waiting:
+    images: np.ndarray  # (n, 28, 28)
+    drawn: np.ndarray  # (n,) bool
+    done: asyncio.Future
+
+
+Classify = Callable[[np.ndarray, np.ndarray], list[Classification]]
+
+
+class Batcher:
+    def __init__(
+        self,
+        classify: Classify,
+        on_batch: Callable[[int], None] | None = None,
+        max_batch: int = 256,
+        max_wait: float = 0.002,
+        max_queued: int = 4096,
+    ):
+        self.classify, self.on_batch = classify, on_batch
+        self.max_batch, self.max_wait, self.max_queued = max_batch, max_wait, max_queued
+        self.waiting: deque[Waiting] = deque()
+        self.queued = 0  # images waiting, for the bound and the metrics
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="batcher")
+        self.arrived: asyncio.Event | None = None
+        self.worker: asyncio.Task | None = None
+
+    async def run(self, images: np.ndarray, drawn: np.ndarray) -> list[Classification]:
+        """The classifications of `images` (n, 28, 28), run with other requests' images."""
+        if self.queued + len(images) > self.max_queued:
+            raise Overloaded(f"the model's queue is full ({self.queued} images); try again")
+        if self.worker is None or self.worker.done():  # started in the serving event loop
+            self.arrived = asyncio.Event()
+            self.worker = asyncio.get_running_loop().create_task(self.work())
+        done = asyncio.get_running_loop().create_future()
+        self.waiting.append(Waiting(images, drawn, done))
+        self.queued += len(images)
+        self.arrived.set()
+        return await done
+
+    async def work(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            if not self.waiting:
+                self.arrived.clear()
+                await self.arrived.wait()
+            deadline = loop.time() + self.max_wait
+            while self.queued < self.max_batch and loop.time() < deadline:
+                self.arrived.clear()
+                try:
+                    await asyncio.wait_for(self.arrived.wait(), deadline - loop.time())
+                except TimeoutError:
+                    break
+            batch = self.take()
+            await self.run_batch(loop, batch)
+
+    def take(self) -> list[Waiting]:
+        """Requests in arrival order up to `max_batch` images (at least one request)."""
+        batch, count = [], 0
+        while self.waiting and (not batch or count + len(self.waiting[0].images) <= self.max_batch):
+            item = self.waiting.popleft()
+            batch.append(item)
+            count += len(item.images)
+        self.queued -= count
+        return batch
+
+    async def run_batch(self, loop: asyncio.AbstractEventLoop, batch: list[Waiting]) -> None:
+        images = np.concatenate([w.images for w in batch])
+        drawn = np.concatenate([w.drawn for w in batch])
+        try:
+            results = await loop.run_in_executor(self.executor, self.classify, images, drawn)
+        except Exception as exc:  # each caller hears of it; the batcher goes on
+            for w in batch:
+                if not w.done.done():
+                    w.done.set_exception(exc)
+            return
+        if self.on_batch:
+            self.on_batch(len(images))
+        start = 0
+        for w in batch:
+            if not w.done.done():  # a caller that went away has cancelled its future
+                w.done.set_result(results[start : start + len(w.images)])
+            start += len(w.images)

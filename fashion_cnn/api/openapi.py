@@ -1,0 +1,237 @@
+"""The API's OpenAPI 3.0 document, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+from fashion_cnn.common import config
+
+ERROR = {"$ref": "#/components/responses/Error"}
+ERRORS = {str(code): ERROR for code in (400, 404, 408, 413, 429, 503)}
+MODEL_NAME = {
+    "name": "name",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": ["fashion_cnn", "drawings_cnn"]},
+    "description": "fashion_cnn (the bundled CNN) or drawings_cnn (the CNN for drawings)",
+}
+EMPTY_OK = {"200": {"description": "Yes"}}
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Fashion-MNIST CNN Studio API",
+            "version": "1",
+            "description": (
+                "Classify garment pictures with the bundled CNN. /api/classify takes image "
+                "files; /v2 speaks the Open Inference Protocol (KServe v2) with the binary "
+                "tensor data extension, for Triton's and KServe's clients."
+            ),
+        },
+        "paths": {
+            "/api/classify": {"post": classify_operation()},
+            "/v2": get("Server metadata", {"$ref": "#/components/schemas/ServerMetadata"}),
+            "/v2/health/live": {"get": {"summary": "The server is up", "responses": EMPTY_OK}},
+            "/v2/health/ready": {
+                "get": {
+                    "summary": "The models are loaded",
+                    "responses": {**EMPTY_OK, "503": ERROR},
+                }
+            },
+            "/v2/models/{name}": {
+                "get": {
+                    "summary": "A model's inputs and outputs",
+                    "parameters": [MODEL_NAME],
+                    "responses": {"200": json_body({"type": "object"}), "404": ERROR, "503": ERROR},
+                }
+            },
+            "/v2/models/{name}/ready": {
+                "get": {
+                    "summary": "The model is ready",
+                    "parameters": [MODEL_NAME],
+                    "responses": {**EMPTY_OK, "404": ERROR, "503": ERROR},
+                }
+            },
+            "/v2/models/{name}/infer": {"post": infer_operation()},
+            "/metrics": {
+                "get": {
+                    "summary": "Prometheus metrics",
+                    "responses": {"200": {"description": "Metrics in Prometheus' text format"}},
+                }
+            },
+        },
+        "components": {"schemas": schemas(), "responses": {"Error": error_response()}},
+    }
+
+
+def get(summary: str, schema: dict) -> dict:
+    return {"get": {"summary": summary, "responses": {"200": json_body(schema)}}}
+
+
+def json_body(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def error_response() -> dict:
+    return json_body(
+        {
+            "type": "object",
+            "required": ["error"],
+            "properties": {"error": {"type": "string"}},
+        },
+        "A one-line reason (429 comes with Retry-After)",
+    )
+
+
+def classify_operation() -> dict:
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "summary": "Classify image files",
+        "description": (
+            "One or more image files (PNG, JPEG, WebP, GIF, BMP) as a multipart form, or one "
+            "image as the body. Each is read as the app reads an upload. One JSON object "
+            "per file, as `python -m fashion_cnn predict --json` prints it."
+        ),
+        "parameters": [
+            {
+                "name": "kind",
+                "in": "query",
+                "schema": {"type": "string", "enum": ["auto", "photo", "drawing"]},
+            },
+            {
+                "name": "top",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": config.NUM_CLASSES},
+            },
+            {"name": "name", "in": "query", "schema": {"type": "string"}},
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                            }
+                        },
+                    }
+                },
+                "image/png": binary,
+                "image/jpeg": binary,
+                "application/octet-stream": binary,
+            },
+        },
+        "responses": {
+            "200": json_body({"type": "array", "items": {"$ref": "#/components/schemas/Answer"}}),
+            **ERRORS,
+        },
+    }
+
+
+def infer_operation() -> dict:
+    return {
+        "summary": "Run a model (Open Inference Protocol)",
+        "description": (
+            "Inputs: `pixels` (UINT8 or FP32, shape [n, 28, 28, 1], 0-255, a light garment "
+            "on black, as the dataset) or `image` (BYTES, shape [n]: image files, base64 in "
+            "JSON; parameter `kind`: auto, photo or drawing). Outputs: `probabilities` (FP32 "
+            "[n, 10]), `label`, `verdict` (by default) and `hint` (BYTES [n]), `features` "
+            "(FP32 [n, C]). Binary tensor data: send `Inference-Header-Content-Length` and "
+            "`binary_data_size` per input; ask for binary outputs with `binary_data`."
+        ),
+        "parameters": [MODEL_NAME],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/InferRequest"}}
+            },
+        },
+        "responses": {
+            "200": json_body({"$ref": "#/components/schemas/InferResponse"}),
+            **ERRORS,
+        },
+    }
+
+
+def tensor(data_required: bool) -> dict:
+    datatypes = ["FP32", "FP64", "UINT8", "INT32", "BYTES"]
+    return {
+        "type": "object",
+        "required": ["name", "shape", "datatype", *(["data"] if data_required else [])],
+        "properties": {
+            "name": {"type": "string"},
+            "shape": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+            "datatype": {"type": "string", "enum": datatypes},
+            "parameters": {"type": "object"},
+            "data": {"type": "array"},
+        },
+    }
+
+
+def schemas() -> dict:
+    return {
+        "ServerMetadata": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "version": {"type": "string"},
+                "extensions": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "InferRequest": {
+            "type": "object",
+            "required": ["inputs"],
+            "properties": {
+                "id": {"type": "string"},
+                "parameters": {"type": "object"},
+                "inputs": {"type": "array", "items": tensor(data_required=False)},
+                "outputs": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "parameters": {"type": "object"},
+                        },
+                    },
+                },
+            },
+        },
+        "InferResponse": {
+            "type": "object",
+            "required": ["model_name", "outputs"],
+            "properties": {
+                "model_name": {"type": "string"},
+                "model_version": {"type": "string"},
+                "id": {"type": "string"},
+                "outputs": {"type": "array", "items": tensor(data_required=False)},
+            },
+        },
+        "Answer": {
+            "type": "object",
+            "required": ["file"],
+            "properties": {
+                "file": {"type": "string"},
+                "index": {"type": "integer"},
+                "label": {"type": "string"},
+                "confidence": {"type": "number"},
+                "verdict": {"type": "string", "enum": ["confident", "unsure", "not_a_garment"]},
+                "hint": {"type": "string", "nullable": True},
+                "top": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "label": {"type": "string"},
+                            "probability": {"type": "number"},
+                        },
+                    },
+                },
+                "error": {"type": "string"},
+            },
+        },
+    }

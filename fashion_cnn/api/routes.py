@@ -1,0 +1,347 @@
+"""The HTTP API's routes (Starlette): the Open Inference Protocol under /v2, a plain
+endpoint for image files at /api/classify, its OpenAPI document and Prometheus metrics.
+
+The same routes serve beside the pages (`streamlit_app.py`'s `st.App`) and on their own
+(`fashion_cnn.api.asgi:api`, for replicas behind a load balancer). Every error is the
+protocol's `{"error": "one line"}` with a 4xx status: 400 for a request it cannot read,
+404 for an unknown model, 408 for a body too slow to arrive, 413 for one too large,
+429 with Retry-After when the model's queue is full, 503 while the models cannot load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+import numpy as np
+from starlette.datastructures import UploadFile
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from fashion_cnn.api import protocol
+from fashion_cnn.api.batching import Overloaded
+from fashion_cnn.api.metrics import ApiMetrics
+from fashion_cnn.api.models import (
+    DEFAULT_OUTPUTS,
+    HINT,
+    IMAGE,
+    LABEL,
+    PIXELS,
+    VERDICT,
+    VERSION,
+    ModelStore,
+    ServedModel,
+)
+from fashion_cnn.api.openapi import openapi_document
+from fashion_cnn.common import config
+from fashion_cnn.common.contract import FEATURES, PROBABILITIES, ModelFileError
+from fashion_cnn.serving.predictor import Classification
+from fashion_cnn.serving.preprocess import KINDS, ImageInputError, open_image, preprocess
+
+MAX_BODY = 20 * 1024 * 1024  # bytes: as the pages' upload limit
+MAX_IMAGES = 1024  # per request, so one caller cannot fill the queue alone
+MAX_FILES = 64  # image files per /api/classify request
+BODY_SECONDS = 30.0  # a body still arriving after this is dropped (408)
+RETRY_AFTER = "1"  # seconds, with 429
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def error(status: int, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status, headers=headers or None)
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def api_routes(store: ModelStore | None = None) -> list[BaseRoute]:
+    """Every route of the API, sharing one model store and one metrics registry."""
+    metrics = ApiMetrics()
+    store = store or ModelStore()
+    store.on_batch = metrics.batch_images.observe
+    metrics.queued.set_function(
+        lambda: sum(m.batcher.queued for m in (store.served or {}).values())
+    )
+    api = Api(store, metrics)
+
+    def route(path: str, endpoint: Endpoint, name: str, methods=("GET",)) -> Route:
+        return Route(path, api.measured(name, endpoint), methods=list(methods), name=name)
+
+    model, version = "/v2/models/{name}", "/v2/models/{name}/versions/{version}"
+    return [
+        route("/v2", api.server_metadata, "server_metadata"),
+        route("/v2/health/live", api.live, "live"),
+        route("/v2/health/ready", api.ready, "ready"),
+        *(route(p, api.model_metadata, "model_metadata") for p in (model, version)),
+        *(route(f"{p}/ready", api.model_ready, "model_ready") for p in (model, version)),
+        *(route(f"{p}/infer", api.infer, "infer", ["POST"]) for p in (model, version)),
+        route("/api/classify", api.classify, "classify", ["POST"]),
+        route("/api/openapi.json", api.openapi, "openapi"),
+        Route("/metrics", api.metrics_endpoint, methods=["GET"], name="metrics"),
+    ]
+
+
+class Api:
+    def __init__(self, store: ModelStore, metrics: ApiMetrics):
+        self.store, self.metrics = store, metrics
+
+    def measured(self, name: str, endpoint: Endpoint) -> Endpoint:
+        """The endpoint with its errors answered as the protocol's JSON, and measured."""
+
+        async def handle(request: Request) -> Response:
+            start = time.perf_counter()
+            try:
+                response = await endpoint(request)
+            except ApiError as exc:
+                response = error(exc.status, str(exc))
+            except protocol.ProtocolError as exc:
+                response = error(400, str(exc))
+            except Overloaded as exc:
+                response = error(429, str(exc), **{"Retry-After": RETRY_AFTER})
+            except ModelFileError as exc:
+                response = error(503, f"the model is not available: {exc}")
+            except Exception:  # a bug: logged in full, the caller gets one line
+                log.exception("API error on %s", request.url.path)
+                response = error(500, "internal error")
+            self.metrics.observe(name, response.status_code, time.perf_counter() - start)
+            return response
+
+        return handle
+
+    async def served(self, request: Request) -> ServedModel:
+        models = await self.store.models()
+        name = request.path_params["name"]
+        if name not in models:
+            raise ApiError(404, f"unknown model {name!r}; models: {', '.join(models)}")
+        version = request.path_params.get("version", VERSION)
+        if version != VERSION:
+            raise ApiError(404, f"model {name!r} has no version {version!r}; versions: {VERSION}")
+        return models[name]
+
+    async def server_metadata(self, request: Request) -> Response:
+        return JSONResponse(
+            {"name": "fashion-cnn-studio", "version": "1", "extensions": ["binary_tensor_data"]}
+        )
+
+    async def live(self, request: Request) -> Response:
+        return Response(status_code=200)
+
+    async def ready(self, request: Request) -> Response:
+        await self.store.models()  # 503 (ModelFileError) until they load
+        return Response(status_code=200)
+
+    async def model_metadata(self, request: Request) -> Response:
+        return JSONResponse((await self.served(request)).metadata())
+
+    async def model_ready(self, request: Request) -> Response:
+        await self.served(request)
+        return Response(status_code=200)
+
+    async def openapi(self, request: Request) -> Response:
+        return JSONResponse(openapi_document())
+
+    async def metrics_endpoint(self, request: Request) -> Response:
+        return Response(self.metrics.exposition(), media_type=self.metrics.content_type)
+
+    async def infer(self, request: Request) -> Response:
+        model = await self.served(request)
+        body = await read_body(request)
+        parsed = protocol.parse_request(body, header_length(request))
+        images, drawn = await model_inputs(parsed)
+        results = await model.batcher.run(images, drawn)
+        tensors, binary = output_tensors(parsed, results)
+        content, headers = protocol.encode_response(model.name, VERSION, parsed.id, tensors, binary)
+        return Response(content, headers=headers)
+
+    async def classify(self, request: Request) -> Response:
+        """One JSON object per image file, as `python -m fashion_cnn predict --json`."""
+        kind, top = query_kind(request), query_top(request)
+        files = await request_files(request)
+        read = await asyncio.to_thread(read_images, [data for _, data in files], kind)
+        ok = [i for i, r in enumerate(read) if not isinstance(r, str)]
+        if not ok:
+            raise ApiError(400, f"{files[0][0]}: {read[0]}")
+        model = next(iter((await self.store.models()).values()))  # the bundled CNN
+        images = np.stack([read[i].image for i in ok])
+        results = await model.batcher.run(images, np.array([read[i].drawn for i in ok]))
+        by_index = dict(zip(ok, results, strict=True))
+        answers = [
+            {"file": name, **by_index[i].as_dict(top)}
+            if i in by_index
+            else {"file": name, "error": read[i]}
+            for i, (name, _) in enumerate(files)
+        ]
+        return JSONResponse(answers)
+
+
+async def read_body(request: Request) -> bytes:
+    """The whole body, refused (413) as soon as it is known to be too large: from its
+    Content-Length before reading any of it, else once the bytes read pass the limit."""
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+        raise ApiError(413, f"the body is over the limit of {MAX_BODY // 2**20} MB")
+    chunks, size = [], 0
+
+    async def receive_all() -> None:
+        nonlocal size
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise ApiError(413, f"the body is over the limit of {MAX_BODY // 2**20} MB")
+            chunks.append(chunk)
+
+    try:
+        await asyncio.wait_for(receive_all(), BODY_SECONDS)
+    except TimeoutError:
+        raise ApiError(408, f"the body did not arrive within {BODY_SECONDS:.0f} s") from None
+    except ClientDisconnect:  # nobody reads this answer, but the metrics count it
+        raise ApiError(400, "the connection closed before the body arrived") from None
+    return b"".join(chunks)
+
+
+def header_length(request: Request) -> int | None:
+    value = request.headers.get(protocol.HEADER_LENGTH)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise ApiError(400, f"{protocol.HEADER_LENGTH} must be a number of bytes")
+    return int(value)
+
+
+async def model_inputs(parsed: protocol.InferRequest) -> tuple[np.ndarray, np.ndarray]:
+    """The images to classify (n, 28, 28) and which are drawings, from `pixels` or `image`."""
+    unknown = set(parsed.inputs) - {PIXELS, IMAGE}
+    if unknown or len(parsed.inputs) != 1:
+        raise ApiError(400, f"give one input, {PIXELS!r} or {IMAGE!r}; got {sorted(parsed.inputs)}")
+    name, tensor = next(iter(parsed.inputs.items()))
+    if name == PIXELS:
+        images = pixels(tensor)
+        return images, np.zeros(len(images), bool)
+    kind = tensor.parameters.get("kind", parsed.parameters.get("kind", "auto"))
+    if kind not in KINDS:
+        raise ApiError(400, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    files = image_files(tensor)
+    read = await asyncio.to_thread(read_images, files, kind)
+    for i, r in enumerate(read):
+        if isinstance(r, str):
+            raise ApiError(400, f"image {i}: {r}")
+    return np.stack([r.image for r in read]), np.array([r.drawn for r in read])
+
+
+def pixels(tensor: protocol.Tensor) -> np.ndarray:
+    size = config.IMAGE_SIZE
+    if tensor.datatype == protocol.BYTES:
+        raise ApiError(400, f"{PIXELS} must be UINT8 or FP32")
+    if len(tensor.shape) not in (3, 4) or tensor.shape[1:] not in ((size, size, 1), (size, size)):
+        raise ApiError(
+            400, f"{PIXELS} must have shape [n, {size}, {size}, 1]: {list(tensor.shape)}"
+        )
+    count_ok(tensor.shape[0])
+    images = np.asarray(tensor.data, np.float32).reshape(-1, size, size)
+    if not np.isfinite(images).all() or images.min() < 0 or images.max() > 255:
+        raise ApiError(400, f"{PIXELS} must lie in 0-255 (a light garment on black)")
+    return images
+
+
+def image_files(tensor: protocol.Tensor) -> list[bytes]:
+    """The files of an `image` input: as they are in binary data, base64 in JSON."""
+    if tensor.datatype != protocol.BYTES or len(tensor.shape) not in (1, 2):
+        raise ApiError(400, f"{IMAGE} must be BYTES of shape [n]: image files")
+    count_ok(len(tensor.data))
+    if tensor.parameters.get("binary_data_size") is not None:
+        return list(tensor.data)
+    try:  # JSON carries text: files come base64-encoded
+        return [base64.b64decode(item, validate=True) for item in tensor.data]
+    except (binascii.Error, ValueError):
+        raise ApiError(400, f"{IMAGE} in JSON must be base64-encoded files") from None
+
+
+def count_ok(count: int) -> None:
+    if not 1 <= count <= MAX_IMAGES:
+        raise ApiError(413 if count else 400, f"send 1 to {MAX_IMAGES} images, not {count}")
+
+
+def read_images(files: list[bytes], kind: str) -> list:
+    """Each file through the app's preprocessing: a Preprocessed, or a one-line reason."""
+    read: list = []
+    for data in files:
+        try:
+            read.append(preprocess(open_image(data), kind))
+        except ImageInputError as exc:
+            read.append(str(exc))
+    return read
+
+
+def output_tensors(
+    parsed: protocol.InferRequest, results: list[Classification]
+) -> tuple[list[protocol.Tensor], set[str]]:
+    """The requested outputs (by default probabilities, label and verdict), and which of
+    them go as binary data."""
+    wanted = parsed.outputs or dict.fromkeys(DEFAULT_OUTPUTS)
+    n = len(results)
+    makers = {
+        PROBABILITIES: lambda: ("FP32", np.stack([r.probabilities for r in results])),
+        FEATURES: lambda: ("FP32", np.stack([r.features for r in results])),
+        LABEL: lambda: ("BYTES", [r.label.encode() for r in results]),
+        VERDICT: lambda: ("BYTES", [r.verdict.kind.encode() for r in results]),
+        HINT: lambda: ("BYTES", [(r.hint or "").encode() for r in results]),
+    }
+    unknown = sorted(set(wanted) - set(makers))
+    if unknown:
+        raise ApiError(400, f"unknown outputs {unknown}; outputs: {', '.join(makers)}")
+    tensors = []
+    for name in wanted:
+        datatype, data = makers[name]()
+        shape = (n,) if datatype == "BYTES" else data.shape
+        tensors.append(protocol.Tensor(name, datatype, tuple(shape), data))
+    binary = {
+        name for name, flag in wanted.items() if (parsed.binary_output if flag is None else flag)
+    }
+    return tensors, binary
+
+
+def query_kind(request: Request) -> str:
+    kind = request.query_params.get("kind", "auto")
+    if kind not in KINDS:
+        raise ApiError(400, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    return kind
+
+
+def query_top(request: Request) -> int:
+    top = request.query_params.get("top", "3")
+    if not top.isdigit() or not 1 <= int(top) <= config.NUM_CLASSES:
+        raise ApiError(400, f"top must be a whole number from 1 to {config.NUM_CLASSES}")
+    return int(top)
+
+
+async def request_files(request: Request) -> list[tuple[str, bytes]]:
+    """(name, bytes) of each image: the files of a multipart form, or the raw body."""
+    body = await read_body(request)
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        if not body:
+            raise ApiError(400, "send image files: a multipart form, or an image as the body")
+        return [(request.query_params.get("name", "upload"), body)]
+
+    async def replay() -> dict:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    try:
+        form = await Request(request.scope, replay).form(max_files=MAX_FILES, max_fields=MAX_FILES)
+    except Exception as exc:  # python-multipart's and Starlette's own errors, one line
+        raise ApiError(400, f"the multipart form cannot be read: {exc}") from None
+    uploads = [v for _, v in form.multi_items() if isinstance(v, UploadFile)]
+    if not uploads:
+        raise ApiError(400, "the form holds no file")
+    return [(u.filename or "upload", await u.read()) for u in uploads]

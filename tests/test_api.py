@@ -1,0 +1,394 @@
+"""The HTTP API on a real server, spoken to by real clients: Triton's own client, `requests`
+for the plain endpoint, raw HTTP for hostile requests, and schemathesis from the OpenAPI
+document. The pages' server (`app_url`, as `make run` starts it) serves the API too."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import http.client
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+import requests
+import tritonclient.http as triton
+from PIL import Image, ImageDraw
+from tritonclient.utils import InferenceServerException
+
+from fashion_cnn.cli import main as cli_main
+from fashion_cnn.serving.predictor import load_bundled
+from fashion_cnn.serving.preprocess import open_image, preprocess
+from tests.live_app import running_api
+
+HEAVY = ("tensorflow", "keras", "sklearn", "jax", "tf2onnx")
+
+
+@pytest.fixture(scope="module")
+def predictor():
+    return load_bundled()
+
+
+def client(url: str) -> triton.InferenceServerClient:
+    return triton.InferenceServerClient(url.removeprefix("http://"), network_timeout=60)
+
+
+def png(image: np.ndarray, size: int = 280) -> bytes:
+    """A test image as a shop's photo: a dark garment on white, 280 px."""
+    buffer = io.BytesIO()
+    Image.fromarray(255 - np.asarray(image, np.uint8)).resize((size, size)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def drawing_png() -> bytes:
+    """A trouser outline drawn with a thick pen, white strokes on a transparent canvas."""
+    canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
+    ImageDraw.Draw(canvas).line(
+        [
+            (110, 40),
+            (170, 40),
+            (190, 250),
+            (150, 250),
+            (140, 110),
+            (130, 250),
+            (90, 250),
+            (110, 40),
+        ],
+        fill=(255, 255, 255, 255),
+        width=12,
+    )
+    buffer = io.BytesIO()
+    canvas.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def text(values) -> list[str]:
+    return [v.decode() if isinstance(v, bytes) else v for v in values]
+
+
+def metric(url: str, name: str) -> float:
+    body = requests.get(f"{url}/metrics", timeout=10).text
+    found = re.search(rf"^{re.escape(name)} (\S+)$", body, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+# --- Triton's client, unchanged ----------------------------------------------------------
+
+
+def test_health_and_metadata_with_tritonclient(app_url, predictor):
+    c = client(app_url)
+    assert c.is_server_live() and c.is_server_ready()
+    assert "binary_tensor_data" in c.get_server_metadata()["extensions"]
+    for model in ("fashion_cnn", "drawings_cnn"):
+        assert c.is_model_ready(model)
+        meta = c.get_model_metadata(model)
+        assert [i["name"] for i in meta["inputs"]] == ["pixels", "image"]
+    features = next(o for o in meta["outputs"] if o["name"] == "features")
+    assert features["shape"] == [-1, predictor.feature_count]
+    with pytest.raises(InferenceServerException, match="unknown model") as raised:
+        c.get_model_metadata("resnet50")
+    assert raised.value.status() == "404"
+
+
+@pytest.mark.parametrize("binary", [True, False], ids=["binary", "json"])
+@pytest.mark.parametrize("datatype", ["UINT8", "FP32"])
+def test_pixels_round_trip_equals_the_predictor(app_url, real_data, predictor, binary, datatype):
+    x = real_data.x_test[:16, ..., None].astype(np.uint8 if datatype == "UINT8" else np.float32)
+    tensor = triton.InferInput("pixels", list(x.shape), datatype)
+    tensor.set_data_from_numpy(x, binary_data=binary)
+    names = ("probabilities", "label", "verdict", "features")
+    outputs = [triton.InferRequestedOutput(n, binary_data=binary) for n in names]
+    result = client(app_url).infer("fashion_cnn", [tensor], outputs=outputs)
+    expected = predictor.classify(real_data.x_test[:16])
+    probabilities = np.stack([e.probabilities for e in expected])
+    assert np.abs(result.as_numpy("probabilities") - probabilities).max() <= 1e-6
+    assert text(result.as_numpy("label")) == [e.label for e in expected]
+    assert text(result.as_numpy("verdict")) == [e.verdict.kind for e in expected]
+    assert result.as_numpy("features").shape == (16, predictor.feature_count)
+
+
+@pytest.mark.parametrize("binary", [True, False], ids=["binary", "json-base64"])
+def test_image_files_round_trip_as_an_upload_is_read(app_url, real_data, predictor, binary):
+    files = [png(real_data.x_test[i]) for i in range(3)] + [drawing_png()]
+    data = files if binary else [base64.b64encode(f) for f in files]
+    tensor = triton.InferInput("image", [len(files)], "BYTES")
+    tensor.set_data_from_numpy(np.array(data, dtype=np.object_), binary_data=binary)
+    result = client(app_url).infer("fashion_cnn", [tensor], parameters={"kind": "auto"})
+    read = [preprocess(open_image(f), "auto") for f in files]
+    expected = predictor.classify(np.stack([r.image for r in read]), [r.drawn for r in read])
+    assert read[-1].drawn  # the outline was read as a drawing, by the CNN for drawings
+    probabilities = np.stack([e.probabilities for e in expected])
+    assert np.abs(result.as_numpy("probabilities") - probabilities).max() <= 1e-6
+    assert text(result.as_numpy("label")) == [e.label for e in expected]
+
+
+def test_the_cnn_for_drawings_is_served_by_its_name(app_url, real_data, predictor):
+    x = real_data.x_test[:8, ..., None]
+    tensor = triton.InferInput("pixels", list(x.shape), "UINT8")
+    tensor.set_data_from_numpy(x)
+    result = client(app_url).infer("drawings_cnn", [tensor])
+    expected = predictor.drawings_model.probabilities(real_data.x_test[:8])
+    assert np.abs(result.as_numpy("probabilities") - expected).max() <= 1e-6
+
+
+# --- The plain endpoint ------------------------------------------------------------------
+
+
+def test_plain_endpoint_answers_each_file_as_the_command_line(app_url, real_data, tmp_path):
+    paths = [tmp_path / "boot.png", tmp_path / "drawn.png", tmp_path / "notes.txt"]
+    paths[0].write_bytes(png(real_data.x_test[0]))
+    paths[1].write_bytes(drawing_png())
+    paths[2].write_text("not a picture")
+    files = [("file", (p.name, p.read_bytes())) for p in paths]
+    response = requests.post(f"{app_url}/api/classify?top=2", files=files, timeout=60)
+    assert response.status_code == 200
+    answers = response.json()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        cli_main(["predict", "--json", "--top", "2", *map(str, paths)])
+    expected = [json.loads(line) for line in out.getvalue().splitlines()]
+    for answer, line, path in zip(answers, expected, paths, strict=True):
+        assert answer.pop("file") == path.name
+        line.pop("file")
+        assert answer == line
+    assert "error" in answers[2] and answers[0]["label"] == "Ankle boot"
+
+
+def test_plain_endpoint_takes_an_image_as_the_body(app_url, real_data):
+    response = requests.post(
+        f"{app_url}/api/classify?name=boot.png&kind=photo",
+        data=png(real_data.x_test[0]),
+        headers={"content-type": "image/png"},
+        timeout=60,
+    )
+    assert response.status_code == 200
+    [answer] = response.json()
+    assert answer["file"] == "boot.png" and answer["label"] == "Ankle boot"
+    assert len(answer["top"]) == 3 and answer["verdict"] in ("confident", "unsure")
+
+
+# --- Bad input: a 4xx with one line ------------------------------------------------------
+
+INFER = "/v2/models/fashion_cnn/infer"
+PIXEL_SPEC = {"name": "pixels", "datatype": "FP32", "shape": [1, 28, 28, 1]}
+BAD_REQUESTS = {
+    "unknown model": ("/v2/models/resnet/infer", b"{}", {}, 404),
+    "unknown version": ("/v2/models/fashion_cnn/versions/7/infer", b"{}", {}, 404),
+    "not JSON": (INFER, b"{inputs:", {}, 400),
+    "no inputs": (INFER, b'{"outputs": []}', {}, 400),
+    "wrong shape": (
+        INFER,
+        {"inputs": [{**PIXEL_SPEC, "shape": [1, 28], "data": [0] * 28}]},
+        {},
+        400,
+    ),
+    "too few values": (INFER, {"inputs": [{**PIXEL_SPEC, "data": [0] * 10}]}, {}, 400),
+    "out of range": (INFER, {"inputs": [{**PIXEL_SPEC, "data": [1e6] * 784}]}, {}, 400),
+    "strings as pixels": (INFER, {"inputs": [{**PIXEL_SPEC, "data": ["a"] * 784}]}, {}, 400),
+    "datatype object": (INFER, {"inputs": [{**PIXEL_SPEC, "datatype": {}, "data": []}]}, {}, 400),
+    "unknown output": (
+        INFER,
+        {"inputs": [{**PIXEL_SPEC, "data": [0] * 784}], "outputs": [{"name": "logits"}]},
+        {},
+        400,
+    ),
+    "image not base64": (
+        INFER,
+        {"inputs": [{"name": "image", "datatype": "BYTES", "shape": [1], "data": ["%%%"]}]},
+        {},
+        400,
+    ),
+    "binary size overruns": (
+        INFER,
+        b'{"inputs":[{"name":"pixels","datatype":"UINT8","shape":[1,28,28,1],'
+        b'"parameters":{"binary_data_size":784}}]}' + bytes(10),
+        {"Inference-Header-Content-Length": "96"},
+        400,
+    ),
+    "header length beyond the body": (INFER, b"{}", {"Inference-Header-Content-Length": "99"}, 400),
+    "empty upload": ("/api/classify", b"", {"content-type": "image/png"}, 400),
+    "not an image": ("/api/classify", b"GIF89a....", {"content-type": "image/gif"}, 400),
+    "unknown kind": ("/api/classify?kind=sketch", b"x", {}, 400),
+    "top of 0": ("/api/classify?top=0", b"x", {}, 400),
+}
+
+
+@pytest.mark.parametrize("case", BAD_REQUESTS, ids=list(BAD_REQUESTS))
+def test_bad_requests_get_a_one_line_4xx(app_url, case):
+    path, body, headers, status = BAD_REQUESTS[case]
+    if isinstance(body, dict):
+        body = json.dumps(body).encode()
+    response = requests.post(app_url + path, data=body, headers=headers, timeout=30)
+    assert response.status_code == status, response.text
+    reason = response.json()["error"]
+    assert reason and "\n" not in reason and "Traceback" not in reason
+
+
+def test_a_body_over_the_limit_gets_413_before_it_is_sent(app_url):
+    host = app_url.removeprefix("http://")
+    connection = http.client.HTTPConnection(host, timeout=10)
+    connection.putrequest("POST", "/api/classify")
+    connection.putheader("Content-Length", str(100 * 2**20))  # 100 MB announced, none sent
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 413
+    assert "limit" in json.loads(response.read())["error"]
+    connection.close()
+
+
+def test_a_stream_over_the_limit_gets_413_once_it_passes_it(app_url):
+    host, port = app_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.putrequest("POST", INFER)
+    connection.putheader("Transfer-Encoding", "chunked")
+    connection.endheaders()
+    chunk = b"x" * 2**20
+    try:
+        for _ in range(40):  # 40 MB, twice the limit, unless the server stops it first
+            connection.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the server answered and closed: the answer is waiting to be read
+    response = connection.getresponse()
+    assert response.status == 413
+    connection.close()
+
+
+# --- Under load --------------------------------------------------------------------------
+
+
+def test_concurrent_callers_are_batched_and_all_answered(app_url, real_data):
+    callers = 32
+    before = metric(app_url, "fashion_cnn_batch_images_count")
+    images_before = metric(app_url, "fashion_cnn_batch_images_sum")
+    start, labels, failures = threading.Barrier(callers), [None] * callers, []
+
+    def call(i: int) -> None:
+        x = real_data.x_test[i : i + 1, ..., None]
+        tensor = triton.InferInput("pixels", list(x.shape), "UINT8")
+        tensor.set_data_from_numpy(x)
+        c = client(app_url)
+        start.wait()
+        try:
+            labels[i] = text(c.infer("fashion_cnn", [tensor]).as_numpy("label"))[0]
+        except Exception as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(callers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not failures
+    batches = metric(app_url, "fashion_cnn_batch_images_count") - before
+    images = metric(app_url, "fashion_cnn_batch_images_sum") - images_before
+    assert images == callers and batches < callers  # some model calls served several callers
+    expected = load_bundled(drawings=False).classify(real_data.x_test[:callers])
+    assert labels == [e.label for e in expected]
+
+
+def test_a_full_queue_answers_429_with_retry_after(real_data):
+    x = real_data.x_test[:256, ..., None]
+    body = json.dumps(
+        {
+            "inputs": [
+                {
+                    **PIXEL_SPEC,
+                    "datatype": "UINT8",
+                    "shape": list(x.shape),
+                    "parameters": {"binary_data_size": x.nbytes},
+                }
+            ]
+        }
+    ).encode()
+    headers = {"Inference-Header-Content-Length": str(len(body))}
+    env = {
+        "FASHION_CNN_API_MAX_QUEUED": "300",
+        "FASHION_CNN_API_MAX_BATCH": "512",
+        "FASHION_CNN_API_MAX_WAIT_MS": "300",
+    }
+    with running_api(env) as api:
+        statuses, retry = [], []
+
+        def call() -> None:
+            r = requests.post(api.url + INFER, data=body + x.tobytes(), headers=headers, timeout=60)
+            statuses.append(r.status_code)
+            retry.append(r.headers.get("Retry-After"))
+
+        # The first request waits 300 ms for more images; the queue holds one, not two.
+        threads = [threading.Thread(target=call) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert sorted(statuses) == [200, 429], statuses
+        assert retry[statuses.index(429)] == "1"
+
+
+def test_a_slow_client_does_not_hold_the_server(app_url, real_data):
+    host, port = app_url.removeprefix("http://").split(":")
+    slow = http.client.HTTPConnection(host, int(port), timeout=30)
+    slow.putrequest("POST", INFER)
+    slow.putheader("Content-Length", "100000")
+    slow.endheaders()
+    slow.send(b'{"inputs": [')  # and then nothing for a while
+    x = real_data.x_test[:1, ..., None]
+    tensor = triton.InferInput("pixels", list(x.shape), "UINT8")
+    tensor.set_data_from_numpy(x)
+    result = client(app_url).infer("fashion_cnn", [tensor])  # answered meanwhile
+    assert text(result.as_numpy("label")) == ["Ankle boot"]
+    slow.close()
+
+
+# --- The document, and fuzzing it -------------------------------------------------------
+
+
+def test_fuzzing_from_the_openapi_document_finds_no_server_error(app_url):
+    """schemathesis loads the document (it refuses an invalid one) and sends hundreds of
+    requests generated from it; not one may get a 5xx."""
+    assert requests.get(f"{app_url}/api/openapi.json", timeout=10).json()["openapi"] == "3.0.3"
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            f"{app_url}/api/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--max-examples",
+            "25",
+            "--seed",
+            "1",
+            "--no-color",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert re.search(r"\d+ generated, \d+ passed", result.stdout), result.stdout[-2000:]
+
+
+# --- The API's process stays light -------------------------------------------------------
+
+
+def test_the_api_process_loads_no_tensorflow(real_data):
+    """A replica's process, after answering both endpoints, maps none of the heavy
+    frameworks' files (/proc/PID/maps lists every shared library it loaded)."""
+    with running_api() as api:
+        x = real_data.x_test[:4, ..., None]
+        tensor = triton.InferInput("pixels", list(x.shape), "UINT8")
+        tensor.set_data_from_numpy(x)
+        client(api.url).infer("fashion_cnn", [tensor])
+        files = [("file", ("boot.png", png(real_data.x_test[0])))]
+        assert requests.post(f"{api.url}/api/classify", files=files, timeout=60).ok
+        maps = Path(f"/proc/{api.pid}/maps").read_text()
+    assert "onnxruntime" in maps  # the check sees what the process loaded
+    loaded = [name for name in HEAVY if f"/{name}/" in maps or f"/{name}-" in maps]
+    assert loaded == []
