@@ -7,9 +7,10 @@ for_tests=false
 [ "${1:-}" = "--test" ] && for_tests=true
 
 # System packages: the dataset (same list Streamlit Cloud reads), plus Chromium for browser
-# tests and DejaVu fonts for the non-garment test sets (benchmarks/ood_sets.py).
+# tests, DejaVu fonts for the non-garment test sets (benchmarks/ood_sets.py) and rsvg-convert
+# for the development icon set (benchmarks/dev_set.py).
 apt_packages=$(grep -v '^#' packages.txt | xargs)
-$for_tests && apt_packages="$apt_packages chromium chromium-driver fonts-noto-color-emoji fonts-dejavu-core"
+$for_tests && apt_packages="$apt_packages chromium chromium-driver fonts-noto-color-emoji fonts-dejavu-core librsvg2-bin"
 if command -v apt-get >/dev/null && command -v dpkg >/dev/null; then
     missing=$(for p in $apt_packages; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done | xargs)
     if [ -n "$missing" ]; then
