@@ -319,14 +319,16 @@ def split_of(source: str) -> str:
 def chosen(
     source: str, icons: dict[str, Icon], labels: dict[tuple[str, str], str], per_set: int
 ) -> Iterator[tuple[Icon, str]]:
-    """The labelled garments of one set, then its seeded sample of non-garments."""
+    """The labelled garments of one set, then its seeded sample of non-garments (never
+    an icon labelled, even as rejected)."""
     for (label_source, name), label in sorted(labels.items()):
         if label_source != source or label == REJECT:
             continue
         if name not in icons:
             raise ValueError(f"{LABELS.name}: {source}/{name} is not in the installed set")
         yield icons[name], label
-    for icon in non_garments(icons.values(), per_set):
+    unlabelled = (i for i in icons.values() if (source, i.name) not in labels)
+    for icon in non_garments(unlabelled, per_set):
         yield icon, NOT_A_GARMENT
 
 
