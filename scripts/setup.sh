@@ -7,10 +7,11 @@ for_tests=false
 [ "${1:-}" = "--test" ] && for_tests=true
 
 # System packages: the dataset (same list Streamlit Cloud reads), plus Chromium for browser
-# tests, DejaVu fonts for the non-garment test sets (benchmarks/ood_sets.py) and wrk for
-# the API's load benchmark (benchmarks/api_load.py).
+# tests, DejaVu fonts for the non-garment test sets (benchmarks/ood_sets.py), rsvg-convert
+# for the development icon set (benchmarks/dev_set.py) and wrk for the API's load benchmark.
 apt_packages=$(grep -v '^#' packages.txt | xargs)
-$for_tests && apt_packages="$apt_packages chromium chromium-driver fonts-noto-color-emoji fonts-dejavu-core wrk"
+test_packages="chromium chromium-driver fonts-noto-color-emoji fonts-dejavu-core librsvg2-bin wrk"
+$for_tests && apt_packages="$apt_packages $test_packages"
 if command -v apt-get >/dev/null && command -v dpkg >/dev/null; then
     missing=$(for p in $apt_packages; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done | xargs)
     if [ -n "$missing" ]; then

@@ -1,0 +1,174 @@
+"""How the app reads real pictures: the development icon set, read as uploads are.
+
+    python -m benchmarks.real_pictures [--dir DIR] [--csv FILE]
+
+Reads every PNG of a set built by `python -m benchmarks.dev_set build` the way the Classify
+page reads an upload (open_image, preprocess with kind "auto", the bundled predictor with
+its CNN for drawings) and prints, per split (`dev`, `held_out_source`) and overall:
+garments named right, garments called not a garment, non-garments flagged (verdict not
+"confident"), the AUROC of the verdict's Mahalanobis distance between garments and
+non-garments, per-class and per-style figures, and the time per picture. A picture the
+app refuses as blank counts as called not a garment (and as flagged). Figures only: no
+pass or fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.dev_set import DEFAULT_OUT, NOT_A_GARMENT, STYLES, read_manifest
+from fashion_cnn.common.config import CLASS_NAMES
+from fashion_cnn.serving.predictor import Predictor, load_bundled
+from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
+from fashion_cnn.serving.verdict import CONFIDENT
+
+REFUSED = "refused"  # the app's "nothing to classify": no reading at all
+
+
+@dataclass(frozen=True)
+class Reading:
+    file: str
+    source: str
+    style: str
+    label: str  # the truth: a class name or NOT_A_GARMENT
+    split: str
+    predicted: str  # the top class, or "" when refused
+    verdict: str  # confident, unsure, not_a_garment, or REFUSED
+    kind: str  # photo or drawing, as preprocessing resolved "auto"; "" when refused
+    distance: float  # the verdict's squared Mahalanobis distance; nan when refused
+    seconds: float  # decoding, preprocessing and classification
+
+
+def read_picture(predictor: Predictor, folder: Path, row: dict[str, str]) -> Reading:
+    """One picture, read as an upload (the distance is computed after the clock stops)."""
+    truth = {key: row[key] for key in ("file", "source", "style", "label", "split")}
+    start = time.perf_counter()
+    try:
+        pre = preprocess(open_image((folder / row["file"]).read_bytes()), kind="auto")
+    except ImageInputError:
+        seconds = time.perf_counter() - start
+        return Reading(
+            **truth, predicted="", verdict=REFUSED, kind="", distance=np.nan, seconds=seconds
+        )
+    result = predictor.classify(pre.image[None], pre.drawn)[0]
+    seconds = time.perf_counter() - start
+    distance = float(predictor.detector.distances(predictor.features(pre.image[None]))[0])
+    verdict = result.verdict.kind
+    return Reading(
+        **truth,
+        predicted=result.label,
+        verdict=verdict,
+        kind=pre.kind,
+        distance=distance,
+        seconds=seconds,
+    )
+
+
+def auroc(inside: np.ndarray, outside: np.ndarray) -> float:
+    """Chance that an outside value exceeds an inside one (ties count half), from ranks."""
+    values = np.concatenate([inside, outside])
+    ranks = np.empty(len(values))
+    ranks[values.argsort(kind="stable")] = np.arange(1, len(values) + 1)
+    _, group = np.unique(values, return_inverse=True)  # tied values share their mean rank
+    ranks = (np.bincount(group, ranks) / np.bincount(group))[group]
+    above = ranks[len(inside) :].sum() - len(outside) * (len(outside) + 1) / 2
+    return float(above / (len(inside) * len(outside)))
+
+
+def share(flags: Sequence[bool]) -> str:
+    return f"{np.mean(flags):6.1%} ({sum(flags)}/{len(flags)})" if len(flags) else "     -"
+
+
+def summary(readings: Sequence[Reading]) -> str:
+    """Garments named right and called not a garment; non-garments flagged; AUROC."""
+    garments = [r for r in readings if r.label != NOT_A_GARMENT]
+    others = [r for r in readings if r.label == NOT_A_GARMENT]
+    named = share([r.predicted == r.label for r in garments])
+    rejected = share([r.verdict in (NOT_A_GARMENT, REFUSED) for r in garments])
+    flagged = share([r.verdict != CONFIDENT for r in others])
+    inside = np.array([r.distance for r in garments if r.verdict != REFUSED])
+    outside = np.array([r.distance for r in others if r.verdict != REFUSED])
+    score = f"{auroc(inside, outside):.3f}" if len(inside) and len(outside) else "-"
+    return f"{named:>16s} {rejected:>16s} {flagged:>17s} {score:>5s}"
+
+
+def per_class(readings: Sequence[Reading], splits: Sequence[str]) -> list[str]:
+    """Per class: garments named right in each split and overall, and the usual mistake."""
+    lines = []
+    for name in CLASS_NAMES:
+        these = [r for r in readings if r.label == name]
+        if not these:
+            continue
+        groups = [[r for r in these if r.split == s] for s in splits] + [these]
+        cells = "".join(f" {share([r.predicted == name for r in g]):>16s}" for g in groups)
+        wrong = [r.predicted or REFUSED for r in these if r.predicted != name]
+        common = Counter(wrong).most_common(1)[0][0] if wrong else "-"  # ties: first read
+        lines.append(f"  {name:12s}{cells}  mostly wrong as: {common}")
+    return lines
+
+
+def report(readings: Sequence[Reading]) -> None:
+    """Print every figure: per split, per style, per class, drawings' share, timing."""
+    splits = sorted({r.split for r in readings})
+    garments = [r for r in readings if r.label != NOT_A_GARMENT]
+    others = [r for r in readings if r.label == NOT_A_GARMENT]
+    print(
+        f"{len(readings)} pictures: {len(garments)} of garments, {len(others)} of other "
+        f"things, each icon in {len(STYLES)} styles"
+    )
+    columns = ("garments right", "called not garm.", "non-garm. flagged", "AUROC")
+    print(f"{'':24s} {columns[0]:>16s} {columns[1]:>16s} {columns[2]:>17s} {columns[3]:>5s}")
+    groups = [(s, [r for r in readings if r.split == s]) for s in splits]
+    groups += [("all", list(readings))]
+    groups += [(f"style {s}", [r for r in readings if r.style == s]) for s in STYLES]
+    for name, group in groups:
+        print(f"  {name:22s} {summary(group)}")
+    print("\nper class, garments named right:", *splits, "all", sep="  ")
+    print(*per_class(readings, splits), sep="\n")
+    present = [n for n in CLASS_NAMES if any(r.label == n for r in garments)]
+    rates = [np.mean([r.predicted == n for r in garments if r.label == n]) for n in present]
+    print(f"  mean over the {len(present)} classes present: {np.mean(rates):.1%}")
+    for name, group in (("garments", garments), ("non-garments", others)):
+        drawn = share([r.kind == "drawing" for r in group])
+        refused = sum(r.verdict == REFUSED for r in group)
+        print(f"{name} read as drawings: {drawn}; refused as blank: {refused}")
+    ms = np.array([r.seconds for r in readings]) * 1000
+    print(
+        "time per picture (decode, preprocess, classify with verdict): "
+        f"p50 {np.median(ms):.2f} ms, p95 {np.percentile(ms, 95):.2f} ms, mean {ms.mean():.2f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--dir", type=Path, default=DEFAULT_OUT, help="a built set (default: %(default)s)"
+    )
+    parser.add_argument("--csv", type=Path, help="also write every reading to this CSV file")
+    args = parser.parse_args()
+    if not (args.dir / "manifest.csv").exists():
+        raise SystemExit(f"no manifest.csv in {args.dir}: run `python -m benchmarks.dev_set build`")
+    predictor = load_bundled()
+    rows = read_manifest(args.dir)
+    read_picture(predictor, args.dir, rows[0])  # warm the sessions up before timing
+    readings = [read_picture(predictor, args.dir, row) for row in rows]
+    report(readings)
+    if args.csv:
+        with args.csv.open("w", newline="") as f:
+            writer = csv.DictWriter(f, list(asdict(readings[0])), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(asdict(r) for r in readings)
+
+
+if __name__ == "__main__":
+    main()

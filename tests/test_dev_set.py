@@ -1,0 +1,159 @@
+"""The development icon set (benchmarks.dev_set) and its measurement (benchmarks.real_pictures).
+
+Most tests build from a tiny icon set written here, so they need rsvg-convert (which
+`make test` installs) but neither npm nor the network; one more checks the committed
+labels against the real icon sets where `python -m benchmarks.dev_set build` installed them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from benchmarks import dev_set, real_pictures
+from fashion_cnn.common.config import CLASS_NAMES
+from fashion_cnn.serving.predictor import load_bundled
+from fashion_cnn.serving.preprocess import open_image, preprocess
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("rsvg-convert") is None,
+    reason="rsvg-convert is not installed (make test installs librsvg2-bin)",
+)
+
+# A filled T-shirt, an outlined one, and shapes that are not garments, in 24x24 boxes.
+TSHIRT = (
+    '<path fill="currentColor" d="M8 3 L3 6 L5 10 L7 9 V21 H17 V9 L19 10 L21 6 L16 3 Q12 6 8 3 Z"/>'
+)
+OUTLINE = TSHIRT.replace(
+    'fill="currentColor"', 'fill="none" stroke="currentColor" stroke-width="2"'
+)
+SQUARE = '<rect x="4" y="4" width="16" height="16" fill="currentColor"/>'
+DISC = '<circle cx="12" cy="12" r="8" fill="currentColor"/>'
+SETS = {  # source: {icon name: body}
+    "mdi": {"tshirt-crew": TSHIRT, "cactus": SQUARE, "hat-fedora": DISC, "shirt-off": TSHIRT},
+    "tabler": {"shirt": OUTLINE, "anchor": DISC, "gone": SQUARE},
+}
+LABELS = (
+    "set,icon,label\nmdi,tshirt-crew,T-shirt/top\ntabler,shirt,T-shirt/top\nmdi,cactus,reject\n"
+)
+
+
+def write_sets(folder: Path) -> Path:
+    """A node_modules folder with SETS as @iconify-json packages; tabler's "gone" hidden."""
+    for source, bodies in SETS.items():
+        icons = {name: {"body": body} for name, body in bodies.items()}
+        if "gone" in icons:
+            icons["gone"]["hidden"] = True
+        package = folder / "@iconify-json" / source
+        package.mkdir(parents=True)
+        data = {"prefix": source, "icons": icons, "width": 24, "height": 24}
+        (package / "icons.json").write_text(json.dumps(data))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, list[dict[str, str]]]:
+    root = tmp_path_factory.mktemp("dev_set")
+    (root / "labels.csv").write_text(LABELS)
+    modules = write_sets(root / "node_modules")
+    out = root / "build"
+    rows = dev_set.build(out, ("mdi", "tabler"), 5, modules, root / "labels.csv")
+    return out, rows
+
+
+def test_labels_and_splits_come_from_the_csv_and_the_source(built):
+    out, rows = built
+    icons = {(r["source"], r["icon"]): (r["label"], r["split"]) for r in rows}
+    assert icons == {
+        ("mdi", "tshirt-crew"): ("T-shirt/top", "dev"),
+        ("tabler", "shirt"): ("T-shirt/top", "held_out_source"),  # tabler is held out
+        ("tabler", "anchor"): ("not_a_garment", "held_out_source"),
+    }  # cactus is rejected, a hat is neither, a crossed-out shirt is left out, gone is hidden
+    assert len(rows) == 3 * len(dev_set.STYLES)
+    assert dev_set.read_manifest(out) == rows
+    assert all((out / r["file"]).is_file() for r in rows)
+
+
+def shirt_file(style: str) -> str:
+    return dev_set.file_name(dev_set.Icon("mdi", "tshirt-crew", ""), style)
+
+
+def test_a_rendered_icon_is_its_glyph_on_the_styles_ground(built):
+    out, _ = built
+    for style, ink_is_dark in (("black_on_white", True), ("white_on_dark", False)):
+        gray = np.asarray(Image.open(out / shirt_file(style)).convert("L"))
+        assert gray.shape == (dev_set.SIZE, dev_set.SIZE)
+        ink = gray < 128 if ink_is_dark else gray > 128
+        assert not ink[0].any() and not ink[:, 0].any()  # a margin all round
+        assert ink[dev_set.SIZE // 2, dev_set.SIZE // 2]  # the shirt's body
+        assert 0.15 < ink.mean() < 0.6
+    colour = Image.open(out / shirt_file("colour_on_white"))
+    r, g, b = np.asarray(colour.convert("RGB"))[dev_set.SIZE // 2, dev_set.SIZE // 2]
+    assert max(r, g, b) - min(r, g, b) > 60  # a colour, not a grey
+
+
+def test_the_app_reads_the_built_pictures(built, capsys):
+    out, rows = built
+    pre = preprocess(open_image((out / rows[0]["file"]).read_bytes()))
+    assert (pre.image > 40).mean() > 0.2  # the shirt reached the 28x28 input
+    predictor = load_bundled()
+    readings = [real_pictures.read_picture(predictor, out, row) for row in rows]
+    assert {r.verdict for r in readings} <= {"confident", "unsure", "not_a_garment"}
+    assert all(r.predicted in CLASS_NAMES and r.distance > 0 for r in readings)
+    real_pictures.report(readings)
+    printed = capsys.readouterr().out
+    assert "held_out_source" in printed and "T-shirt/top" in printed
+
+
+def test_unknown_labels_are_refused(tmp_path):
+    (tmp_path / "labels.csv").write_text("set,icon,label\nmdi,tshirt-crew,Tshirt\n")
+    with pytest.raises(ValueError, match="Tshirt"):
+        dev_set.read_labels(tmp_path / "labels.csv")
+
+
+def test_one_filled_and_one_outlined_variant_per_glyph():
+    names = {
+        "fluent": "shirt-16-filled shirt-20-filled shirt-20-regular shirt-32-filled "
+        "bag-24-filled bag-28-filled bag-24-color bag-20-light",
+        "material-symbols": "backpack backpack-outline backpack-rounded backpack-outline-sharp",
+        "ic": "baseline-backpack outline-backpack twotone-backpack round-backpack",
+    }
+    icons = [dev_set.Icon(s, n, "") for s, group in names.items() for n in group.split()]
+    kept = {f"{i.source}:{i.name}" for i in dev_set.distinct_glyphs(icons)}
+    assert kept == {
+        "fluent:shirt-20-filled",
+        "fluent:shirt-20-regular",
+        "fluent:bag-24-filled",
+        "material-symbols:backpack",
+        "material-symbols:backpack-outline",
+        "ic:baseline-backpack",
+        "ic:outline-backpack",
+    }
+
+
+def test_auroc_from_ranks():
+    assert real_pictures.auroc(np.array([1.0, 2]), np.array([3.0, 4])) == 1.0
+    assert real_pictures.auroc(np.array([3.0, 4]), np.array([1.0, 2])) == 0.0
+    assert real_pictures.auroc(np.array([1.0, 2]), np.array([2.0, 1])) == 0.5  # ties half
+    assert real_pictures.auroc(np.array([1.0, 3]), np.array([2.0, 4])) == 0.75
+
+
+@pytest.mark.skipif(
+    not dev_set.NODE_MODULES.exists(),
+    reason="the icon sets are not installed (python -m benchmarks.dev_set build)",
+)
+def test_the_committed_labels_name_real_icons_and_render(tmp_path):
+    labels = dev_set.read_labels()
+    for source in dev_set.SETS:
+        candidates = {i.name for i in dev_set.candidates(dev_set.load_set(source).values())}
+        assert {n for s, n in labels if s == source} == candidates  # every one looked at
+    rows = dev_set.build(tmp_path / "build", ("uil",), 2)
+    backpack = next(r for r in rows if r["icon"] == "backpack")
+    assert (backpack["label"], backpack["split"]) == ("Bag", "dev")
+    gray = np.asarray(Image.open(tmp_path / "build" / backpack["file"]).convert("L"))
+    assert 0.05 < (gray < 128).mean() < 0.6
