@@ -34,6 +34,8 @@ bench:
 	.venv/bin/python -m benchmarks.runtime_choice
 	.venv/bin/python -m benchmarks.verdict_rates
 	.venv/bin/python -m benchmarks.api_load
+	.venv/bin/python -m benchmarks.dev_set build
+	.venv/bin/python -m benchmarks.real_pictures
 
 screenshots:
 	bash scripts/update_screenshots.sh
