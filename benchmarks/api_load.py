@@ -93,6 +93,8 @@ def wrk(url: str, body: bytes, headers: dict, connections: int, seconds: float) 
     figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
     for pct, value, unit in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s|m)$", out, re.M):
         figures[f"p{pct}"] = float(value) * UNITS[unit]
+    if "p99" not in figures:
+        raise RuntimeError(f"wrk printed no latency percentiles:\n{out}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     figures["non2xx"] = int(bad.group(1)) if bad else 0
     return figures

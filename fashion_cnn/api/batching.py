@@ -1,10 +1,11 @@
 """Micro-batching: images from many requests run through the model together.
 
 Requests queue their images; a batch runs when it holds `max_batch` images or its first
-image has waited `max_wait` seconds, in one worker thread, so the event loop (and the
-pages served beside the API) never waits on the model, and throughput grows with the
-number of callers while one caller's latency stays a few milliseconds. The queue is
-bounded: past `max_queued` images a request is refused at once (HTTP 429).
+image has waited `max_wait` seconds (0: as soon as the model is free, with what arrived
+while it was busy), in one worker thread, so the event loop (and the pages served beside
+the API) never waits on the model, and throughput grows with the number of callers while
+one caller's latency stays a few milliseconds. The queue is bounded: past `max_queued`
+images a request is refused at once (HTTP 429).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Batcher:
         classify: Classify,
         on_batch: Callable[[int], None] | None = None,
         max_batch: int = 256,
-        max_wait: float = 0.002,
+        max_wait: float = 0.0,
         max_queued: int = 4096,
     ):
         self.classify, self.on_batch = classify, on_batch

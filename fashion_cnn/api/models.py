@@ -27,7 +27,7 @@ VERSION = "1"
 THREADS_ENV = "FASHION_CNN_API_THREADS"
 BATCH_SETTINGS = {  # variable: (Batcher argument, default, unit factor)
     "FASHION_CNN_API_MAX_BATCH": ("max_batch", 256, 1),
-    "FASHION_CNN_API_MAX_WAIT_MS": ("max_wait", 2.0, 1e-3),
+    "FASHION_CNN_API_MAX_WAIT_MS": ("max_wait", 0.0, 1e-3),
     "FASHION_CNN_API_MAX_QUEUED": ("max_queued", 4096, 1),
 }
 PIXELS, IMAGE = "pixels", "image"
@@ -76,7 +76,8 @@ def batch_settings() -> dict:
 
 
 def load_predictors() -> dict[str, Predictor]:
-    """The bundled CNN, and the CNN for drawings when it loads, named by their files."""
+    """The bundled CNN (first), and the CNN for drawings when it loads, named by their
+    files."""
     bundled = load_bundled(threads=int(os.environ.get(THREADS_ENV) or 1))
     found = {bundled_model_path().stem: bundled}
     if bundled.drawings_model is not None:

@@ -124,25 +124,31 @@ def from_binary(name: str, datatype: str, count: int, raw: bytes) -> np.ndarray 
 
 
 def from_json(name: str, datatype: str, count: int, data) -> np.ndarray | list[bytes]:
-    flat = flatten(name, data)
-    if len(flat) != count:
-        raise ProtocolError(f"input {name!r}: {len(flat)} values do not fill its shape")
-    if datatype == BYTES:
-        if not all(isinstance(v, str) for v in flat):
-            raise ProtocolError(f"input {name!r}: BYTES data in JSON must be strings")
-        return [v.encode() for v in flat]
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in flat):
-        raise ProtocolError(f"input {name!r}: {datatype} data must be numbers")
-    try:
-        return np.asarray(flat, NUMERIC[datatype])
-    except (OverflowError, ValueError):
-        raise ProtocolError(f"input {name!r}: a value does not fit {datatype}") from None
-
-
-def flatten(name: str, data) -> list:
-    """Row-major values of a flat or nested JSON list."""
     if not isinstance(data, list):
         raise ProtocolError(f"input {name!r}: data must be a JSON list")
+    if datatype == BYTES:
+        flat = flatten(data)
+        if len(flat) != count or not all(isinstance(v, str) for v in flat):
+            raise ProtocolError(f"input {name!r}: BYTES data in JSON must be {count} strings")
+        return [v.encode() for v in flat]
+    try:  # NumPy reads a flat or nested list at C speed; text, objects and ragged lists fail
+        values = np.asarray(data, np.float64).ravel()
+    except (TypeError, ValueError, RecursionError):
+        raise ProtocolError(f"input {name!r}: {datatype} data must be a list of numbers") from None
+    if len(values) != count:
+        raise ProtocolError(f"input {name!r}: {len(values)} values do not fill its shape")
+    dtype = np.dtype(NUMERIC[datatype])
+    if dtype.kind in "iu":
+        bounds = np.iinfo(dtype)
+        if not (np.isfinite(values).all() and (values == np.round(values)).all()) or (
+            len(values) and (values.min() < bounds.min or values.max() > bounds.max)
+        ):
+            raise ProtocolError(f"input {name!r}: a value is not a whole number {datatype} holds")
+    return values.astype(dtype)
+
+
+def flatten(data: list) -> list:
+    """Row-major values of a flat or nested JSON list."""
     flat: list = []
     stack = [iter(data)]
     while stack:  # iterative: a deeply nested list must not exhaust Python's stack

@@ -172,7 +172,7 @@ class Api:
         ok = [i for i, r in enumerate(read) if not isinstance(r, str)]
         if not ok:
             raise ApiError(400, f"{files[0][0]}: {read[0]}")
-        model = next(iter((await self.store.models()).values()))  # the bundled CNN
+        model = next(iter((await self.store.models()).values()))  # the bundled CNN: first
         images = np.stack([read[i].image for i in ok])
         results = await model.batcher.run(images, np.array([read[i].drawn for i in ok]))
         by_index = dict(zip(ok, results, strict=True))
