@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from fashion_cnn.common.config import MODEL_DIR
+from tests.colours import VISIONS, distance
 from tests.conftest import PHONE, screenshot
 from tests.live_app import ROOT, running_app
 
@@ -106,32 +107,77 @@ def test_inside_the_cnn_for_a_drawing(page, app_url):
     screenshot(page, "classify-inside")
 
 
-def test_lasso_on_the_feature_map_shows_those_images(page, app_url):
-    page.goto(f"{app_url}/explore")
-    page.get_by_text("Feature map of the test set").wait_for(timeout=120_000)
-    wait_for_app(page)
-    plot = page.locator(".js-plotly-plot").nth(2)  # after the matrix and the histogram
+# The map's dots on the screen: (x, y, test image) each, and the dot farthest from any
+# other among the first 2,000, which a click can hit alone.
+LONELY_DOT = """p => { const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis;
+  const r = p.getBoundingClientRect(), dots = [];
+  p._fullData.forEach(t => { for (let i = 0; i < t.x.length; i++) dots.push(
+    [xa.c2p(t.x[i]) + xa._offset + r.x, ya.c2p(t.y[i]) + ya._offset + r.y, t.customdata[i]]); });
+  let lonely = null, far = -1;
+  for (const a of dots.slice(0, 2000)) { let near = 1e9;
+    for (const b of dots) if (b !== a) near = Math.min(near, Math.hypot(a[0] - b[0], a[1] - b[1]));
+    if (near > far) { far = near; lonely = a; } }
+  return lonely; }"""
+
+
+def open_feature_map(pg, app_url):
+    pg.goto(f"{app_url}/explore")
+    pg.get_by_text("Feature map of the test set").wait_for(timeout=120_000)
+    wait_for_app(pg)
+    plot = pg.locator(".js-plotly-plot").nth(2)  # after the matrix and the histogram
     plot.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
+    pg.wait_for_timeout(1500)
+    return plot
+
+
+def test_feature_map_click_opens_a_dot_and_a_lasso_pages_its_images(page, app_url):
+    plot = open_feature_map(page, app_url)
+    # A click on a dot, in the mode the map opens in, opens its image at once.
+    x, y, index = plot.evaluate(LONELY_DOT)
+    dialog = page.get_by_role("dialog")
+
+    def click():
+        page.mouse.move(x, y)  # hover first: plotly selects the hovered dot
+        page.mouse.click(x, y)
+
+    until(click, dialog.get_by_text(f"Test image #{index}: "))
+    dialog.get_by_role("link", name="Open it in Classify").wait_for()
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    page.get_by_text(re.compile(r"^1 image selected, ")).wait_for()
+    # Lasso, from the tool bar: the region's images, a page at a time, each to inspect.
+    page.locator(".modebar-btn[data-title='Lasso Select']").click()
     box = plot.bounding_box()
-    x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5
+    x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.45
 
     def lasso():
         page.mouse.move(x, y)
         page.mouse.down()
-        for dx, dy in ((70, 0), (70, 70), (0, 70), (0, 0)):
+        for dx, dy in ((90, 0), (90, 90), (0, 90), (0, 0)):
             page.mouse.move(x + dx, y + dy, steps=8)
         page.mouse.up()
 
     selected = page.get_by_text(re.compile(r"[\d,]+ images selected"))
     until(lasso, selected)
     count = int(re.search(r"([\d,]+) images selected", selected.inner_text())[1].replace(",", ""))
-    assert count > 1
+    assert count > 24, count  # more than a page
     wait_for_app(page)
-    # The selection's images, as one grid, captioned with their classes.
-    grid = page.get_by_test_id("stImage").filter(has_text="True classes of the selection")
-    assert grid.count() == 1
+    tiles = page.locator("[class*='st-key-map_tile_']")
+    assert tiles.count() == 24
+    first_page = tiles.all_inner_texts()
+    assert "Page (of" in page.locator(".st-key-explore_map_page").inner_text()
     screenshot(page, "explore-feature-map")
+    page.locator(".st-key-explore_map_page button").last.click()  # the + of the page number
+    page.wait_for_function(
+        "t => Array.from(document.querySelectorAll(\"[class*='st-key-map_tile_']\"))"
+        ".map(e => e.innerText).join() != t",
+        arg=",".join(first_page),
+    )
+    wait_for_app(page)
+    tile = tiles.first
+    number = re.search(r"map_tile_(\d+)", tile.get_attribute("class"))[1]
+    tile.get_by_role("button", name="Inspect").click()
+    dialog.get_by_text(f"Test image #{number}: ").wait_for(timeout=30_000)
 
 
 def drawing_the_two_cnns_read_apart(real_data) -> bytes:
@@ -283,6 +329,8 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
             continue
     page.wait_for_function(filtered, timeout=10_000)
     wait_for_app(page)
+    # The address names the cell, to share: a new visitor opens on the same gallery.
+    page.wait_for_url(re.compile(r"/explore\?true=Shirt&pred=T-shirt%2Ftop$"))
     captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()
     assert captions and all(c.startswith("Shirt → T-shirt/top") for c in captions)
     screenshot(page, "explore")
@@ -305,6 +353,56 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
         page.get_by_text("This cell of the diagonal holds the right answers"),
     )
     assert not page.get_by_text("Widen the confidence range").count()
+
+
+LAPTOP = {"width": 1280, "height": 900}
+
+
+def inside_the_cnn_fits(pg, where) -> None:
+    """Inside the CNN's row of layers shows every column: nothing to scroll sideways to."""
+    where.get_by_text("🔬 Inside the CNN", exact=True).first.click()
+    where.get_by_text("One map up close").wait_for(timeout=60_000)
+    wait_for_app(pg)
+    row = where.locator("[class*='_inside_layers']").first
+    row.get_by_text("block3_conv2", exact=True).wait_for()
+    width, shown = row.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert width <= shown, (width, shown)
+
+
+def test_explore_on_a_laptop_shows_its_charts_whole_in_colours_any_eye_tells_apart(
+    browser, app_url
+):
+    context = browser.new_context(viewport=LAPTOP)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.goto(f"{app_url}/explore")
+    pg.get_by_text("mistakes match").wait_for(timeout=120_000)
+    wait_for_app(pg)
+    plots = pg.locator(".js-plotly-plot")
+    plots.nth(2).scroll_into_view_if_needed()  # the map, after the matrix and the histogram
+    pg.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .barlayer').length")
+    # The confidence histogram: a gridline above its tallest bar, which is not cut off.
+    tallest, top_tick = plots.nth(1).evaluate(
+        "p => [Math.max(...p.calcdata.flat().map(c => c.s || 0)),"
+        " Math.max(...p._fullLayout.yaxis._vals.map(v => v.x))]"
+    )
+    assert tallest <= top_tick, (tallest, top_tick)
+    # The map's classes, told apart by their colours, also with colour-blind eyes.
+    colour = dict(plots.nth(2).evaluate("p => p._fullData.map(t => [t.name, t.marker.color])"))
+    for a, b in (("T-shirt/top", "Trouser"), ("Bag", "Ankle boot")):
+        for vision in VISIONS:
+            assert distance(colour[a], colour[b], vision) >= 40, (a, b, vision)
+    screenshot(pg, "explore-laptop")
+    # Inside the CNN, in the Inspect dialog and on Classify: all its columns in view.
+    pg.get_by_role("button", name="Inspect").first.click()
+    inside_the_cnn_fits(pg, pg.get_by_role("dialog"))
+    pg.goto(f"{app_url}/classify?image=0")
+    pg.get_by_text("Test image #0 of").wait_for(state="visible", timeout=120_000)
+    wait_for_app(pg)
+    inside_the_cnn_fits(pg, pg.get_by_test_id("stMain"))
+    pg.get_by_text("block1_conv1", exact=True).first.scroll_into_view_if_needed()
+    screenshot(pg, "classify-inside-laptop")
+    context.close()
 
 
 def overlaps(a: dict, b: dict) -> bool:
