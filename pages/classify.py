@@ -16,6 +16,7 @@ from fashion_cnn.ui.charts import (
     png_bytes,
     probability_bars,
 )
+from fashion_cnn.ui.exports import answers_csv
 from fashion_cnn.ui.shapes import class_shapes
 from fashion_cnn.ui.wording import drawing_note, plural, short_name
 from pages.views.entrypoint import run_through_entrypoint
@@ -330,6 +331,16 @@ with upload_tab:
                         + f"`{short_name(processed[i][0])}`",
                         help=results[i].hint,
                     )
+        st.download_button(
+            "⬇ Answers (CSV)",
+            answers_csv(
+                [(name, results.get(i), error) for i, (name, _, error) in enumerate(processed)]
+            ),
+            file_name="answers.csv",
+            mime="text/csv",
+            key="upload_download",
+            on_click="ignore",
+        )
         if good:
             chosen = st.selectbox(
                 "Details for", good, format_func=lambda i: processed[i][0], key="upload_detail"

@@ -8,6 +8,7 @@ from fashion_cnn.serving.evaluation import evaluate_probabilities
 from fashion_cnn.serving.mistakes import find_mistakes, page_count, page_of
 from fashion_cnn.serving.predictor import Predictor, cached_outputs
 from fashion_cnn.ui.charts import confidence_histogram, confusion_scatter
+from fashion_cnn.ui.exports import confusion_csv, per_class_csv
 from fashion_cnn.ui.glossary import notes
 from fashion_cnn.ui.wording import plural, with_article
 from pages.views.entrypoint import run_through_entrypoint
@@ -111,6 +112,14 @@ with matrix_col:
         selection_mode="points",
         config={"displayModeBar": False},
     )
+    st.download_button(
+        "⬇ Matrix (CSV)",
+        confusion_csv(cm),
+        file_name="confusion_matrix.csv",
+        mime="text/csv",
+        key="explore_download_matrix",
+        on_click="ignore",
+    )
 with side_col:
     st.subheader("Confidence, right vs wrong")
     st.plotly_chart(
@@ -120,6 +129,14 @@ with side_col:
     )
     with st.expander("Per-class precision, recall and F1"):
         per_class_table(metrics["per_class"])
+        st.download_button(
+            "⬇ Table (CSV)",
+            per_class_csv(metrics["per_class"]),
+            file_name="per_class_metrics.csv",
+            mime="text/csv",
+            key="explore_download_per_class",
+            on_click="ignore",
+        )
 
 feature_map_section(model, data, probs)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
@@ -40,6 +41,17 @@ TSHIRT = [
     (40, 90),
     (90, 50),
 ]
+
+
+def downloaded(pg, button: str) -> str:
+    """The text of the file that the download button labelled `button` gives."""
+    with pg.expect_download() as download:
+        pg.get_by_role("button", name=button).click()
+    return Path(download.value.path()).read_text()
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
 
 
 def draw_path(pg, points, steps: int = 6) -> None:
@@ -279,6 +291,12 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     sizes = {(b["width"], b["height"]) for b in (i.bounding_box() for i in steps.all())}
     assert steps.count() >= 5 and len(sizes) == 1, sizes  # every step a tile of one size
     screenshot(page, "classify-upload")
+    # The grid's answers, to take away: a row per file, the broken one with its reason.
+    answers = {row[0]: row for row in csv_rows(downloaded(page, "⬇ Answers (CSV)"))}
+    assert answers["trouser.png"][1:4] == ["Trouser", answers["trouser.png"][2], "confident"]
+    assert answers["noise.png"][3] == "not a garment"
+    assert "not an image file" in answers["broken.png"][4]
+    assert len(answers) == 6  # the header and five files
     # An uploaded drawing is read as the canvas's are: by the CNN for drawings, in views.
     assert page.get_by_text("A drawing is read by").count() == 0  # not a photo
     page.locator(".st-key-upload_detail").click()
@@ -310,6 +328,7 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     # Points are in row-major order: true Shirt (6) -> predicted T-shirt/top (0).
     # Plotly's points ignore pointer events (its drag layer takes them): click at the spot.
     cell = page.locator(".js-plotly-plot .scatterlayer path.point").nth(6 * 10 + 0)
+    matrix_header = page.locator(".js-plotly-plot").first.evaluate("p => p.data[1].x")
 
     def click_cell():
         box = cell.bounding_box()
@@ -333,6 +352,15 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     page.wait_for_url(re.compile(r"/explore\?true=Shirt&pred=T-shirt%2Ftop$"))
     captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()
     assert captions and all(c.startswith("Shirt → T-shirt/top") for c in captions)
+    # The matrix and the per-class table, to take away, as the page shows them.
+    matrix = csv_rows(downloaded(page, "⬇ Matrix (CSV)"))
+    assert matrix[0][1:] == matrix_header and matrix[7][0] == "Shirt"
+    shown = page.locator(".js-plotly-plot").first.evaluate("p => p.data[0].text[60]")
+    assert matrix[7][1] == shown  # Shirt taken for a T-shirt/top, as the cell says
+    page.get_by_text("Per-class precision, recall and F1").click()
+    metrics = csv_rows(downloaded(page, "⬇ Table (CSV)"))
+    assert metrics[0] == ["class", "precision", "recall", "f1", "test images"]
+    assert [row[0] for row in metrics[1:]] == matrix_header
     screenshot(page, "explore")
     # Inspect opens the mistake over the gallery, where the visitor is; Escape closes it.
     page.get_by_role("button", name="Inspect").first.click()
@@ -347,6 +375,7 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     dialog.wait_for(state="hidden")
     # A diagonal cell holds no mistakes: the page says it holds the right answers.
     diagonal = page.locator(".js-plotly-plot .scatterlayer path.point").nth(6 * 10 + 6)
+    diagonal.scroll_into_view_if_needed()
     box = diagonal.bounding_box()
     until(
         lambda: page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
@@ -690,6 +719,10 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     assert rows.count() == 2
     epochs = [row.locator("td").nth(1).inner_text() for row in rows.all()]  # after the run
     assert sorted(epochs) == ["2", "3"], epochs
+    compared = csv_rows(downloaded(page, "⬇ Runs compared (CSV)"))
+    assert compared[0][:3] == ["run", "epochs", "epochs planned"]
+    assert sorted(row[1] for row in compared[1:]) == ["2", "3"]
+    assert all(0 < float(row[-1]) < 1 for row in compared[1:])  # test accuracy
     screenshot(page, "train-compare")
     # A reload starts a new session; the address keeps the comparison.
     assert "compare=" in page.url

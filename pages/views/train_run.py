@@ -9,6 +9,7 @@ from fashion_cnn.common import config
 from fashion_cnn.jobs import runs
 from fashion_cnn.serving.predictor import Predictor
 from fashion_cnn.ui.charts import compare_chart, compare_table, training_curves
+from fashion_cnn.ui.exports import compare_csv
 from fashion_cnn.ui.glossary import next_experiment
 from fashion_cnn.ui.wording import format_seconds, missing_runs_note, plural
 from pages.views.shared import MODEL_CHOICE, TRAINED_KEY
@@ -175,3 +176,11 @@ def compare_runs() -> None:
     st.markdown(table)
     if alike:
         st.caption(alike)
+    st.download_button(
+        "⬇ Runs compared (CSV)",
+        compare_csv(views),
+        file_name="runs_compared.csv",
+        mime="text/csv",
+        key="train_download_compare",
+        on_click="ignore",
+    )
