@@ -14,6 +14,7 @@ from fashion_cnn.ui.wording import plural, with_article
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.feature_map import feature_map_section
 from pages.views.inspect import image_tiles
+from pages.views.run_model import apply_run_link, link_model
 from pages.views.shared import dataset_or_stop, per_class_table, pick_model
 
 run_through_entrypoint()  # a deep link on a fresh server
@@ -78,7 +79,9 @@ st.caption(
     "Which garments does the CNN confuse, and why? Click a cell of the matrix to see "
     "the images behind it."
 )
+apply_run_link()  # a finished run's confusions link here with its model
 model = pick_model()
+link_model(model)
 data = dataset_or_stop()
 probs = test_probabilities(model.key, model)
 metrics = evaluate_probabilities(probs, data.y_test)

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urljoin, urlparse
 
 import numpy as np
 import pytest
@@ -613,6 +613,17 @@ def chart_points(pg) -> int:
     )
 
 
+def batch_line(pg) -> tuple[list[float], list[float]]:
+    """The live chart's per-batch loss line, x and y (a list, or a base64 typed array)."""
+    return pg.evaluate(
+        "() => { const p = document.querySelector('.js-plotly-plot');"
+        " const values = a => a.length !== undefined ? Array.from(a) : Array.from(new"
+        " ({f4: Float32Array, f8: Float64Array}[a.dtype])("
+        "Uint8Array.from(atob(a.bdata), c => c.charCodeAt(0)).buffer));"
+        " return [values(p.data[0].x), values(p.data[0].y)]; }"
+    )
+
+
 def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browser):
     page.goto(f"{app_url}/train")
     page.get_by_role("button", name="Start training").wait_for(timeout=90_000)
@@ -625,7 +636,9 @@ def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browse
     page.get_by_role("button", name="Start training").click()
     page.wait_for_url("**/train?run=*")  # the run's link is the page's address
     link = page.url
-    page.get_by_text("images/s").wait_for(timeout=90_000)
+    # The ETA waits for the pace after the first batches; then it gives one.
+    page.get_by_text(re.compile(r" · ETA measuring… · [\d,]+ images/s$")).wait_for(timeout=90_000)
+    page.get_by_text(re.compile(r" · ETA \d+:\d\d · ")).wait_for(timeout=30_000)
     summary = re.compile(r"^architecture tiny · epochs 40 · ")  # the run's settings
     assert not epochs.count() and not page.get_by_text(summary).is_visible()  # charts first
     page.get_by_text("This run's settings").click()
@@ -668,6 +681,16 @@ def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browse
     stopped.wait_for(timeout=30_000)
     page.get_by_text("Test accuracy").wait_for(timeout=60_000)
     wait_for_app(page)
+    # Everything says the kept epoch: the progress, the per-batch line, Watch it learn.
+    kept = int(re.search(r"epoch (\d+)", stopped.inner_text())[1])
+    page.get_by_text(re.compile(rf"^{kept} epochs? in \d+:\d\d$")).wait_for()
+    assert max(batch_line(page)[0]) == kept  # no batch of the epoch Stop cut short
+    page.get_by_text("🔬 Watch it learn").click()
+    page.get_by_text(re.compile(rf"^After epoch {kept}: \d+ of 20 right")).wait_for()
+    page.get_by_text(f"500 test images after epoch {kept}:", exact=False).wait_for()
+    if kept > 1:
+        ticks = page.locator(".st-key-train_watch_epoch [data-testid='stSliderTickBar']")
+        assert ticks.inner_text().split() == ["1", str(kept)]  # its first and last epoch
     assert epochs.is_enabled() and epochs.input_value() == "40"  # ready for a rerun as it was
     screenshot(page, "train-stopped")
 
@@ -695,6 +718,20 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     wait_for_app(page)
     page.get_by_text("Finish two runs to compare them").wait_for()  # empty state
     finish_a_short_run(page, "2")
+    # A confusion's link opens Explore on this run's model, in a new tab (a new session)
+    # without "Use this model": the count it names is the count Explore shows.
+    confusion = page.get_by_role("link", name=re.compile(r" → .+: \d+$")).first
+    named = int(confusion.inner_text().rsplit(": ", 1)[1])
+    run_id = parse_qs(urlparse(page.url).query)["run"][0]
+    explore = page.context.new_page()
+    explore.goto(urljoin(f"{app_url}/", confusion.get_attribute("href")))
+    assert named > 0  # the run's commonest confusion
+    explore.get_by_text(re.compile(rf"^{named} mistakes? match\.")).wait_for(timeout=120_000)
+    wait_for_app(explore)
+    chosen = explore.locator("[data-testid='stRadio']").first.locator("label:has(input:checked)")
+    assert chosen.inner_text().startswith(f"Trained here (run {run_id[:6]}, ")
+    assert f"run={run_id}" in explore.url
+    explore.close()
     # Watch it learn, on the finished run: the strip, a matrix per epoch, the filters.
     page.get_by_text("🔬 Watch it learn").click()
     page.get_by_text(re.compile(r"After epoch 2: \d+ of 20 right")).wait_for()
@@ -709,6 +746,13 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     screenshot(page, "train-watch")
     # A second run with other settings: Compare overlays both and tables their settings.
     finish_a_short_run(page, "3")
+    # The per-batch line runs on at each epoch's start (Keras' running means restart there).
+    x, y = batch_line(page)
+    steps = np.abs(np.diff(y))
+    epoch_of = np.ceil(np.asarray(x) - 1e-6)  # the last batch of epoch 1 is at x = 1.0
+    into_epoch = np.flatnonzero(np.diff(epoch_of))
+    assert len(into_epoch) == 2, x
+    assert steps[into_epoch].mean() < 2.5 * np.delete(steps, into_epoch).mean(), (steps, x)
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot')]"
         ".some(p => p.data && p.data.length === 2 && p.data.every(t => t.x.length >= 2))",

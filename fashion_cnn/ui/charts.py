@@ -408,7 +408,7 @@ def training_curves(
     epoch_logs: list[dict[str, float]],
     live: go.Figure | None = None,
 ) -> go.Figure:
-    """Loss and accuracy side by side: running batch averages as lines, epochs as markers.
+    """Loss and accuracy side by side: smoothed per-batch values as lines, epochs as markers.
 
     The Train page redraws it every second for each watcher while a run trains, so `live`,
     the figure drawn last time, gets its traces' data replaced in place when it has the same
@@ -440,7 +440,7 @@ def curve_traces(
                     yaxis=f"y{axis}",
                     mode="lines",
                     line=dict(color=MUTED, width=1.5),
-                    name="train (running, per batch)",
+                    name="train (per batch, smoothed)",
                     showlegend=not axis,
                     legendgroup="batch",
                 )
