@@ -16,19 +16,22 @@ from fashion_cnn.ui.charts import (
     png_bytes,
     probability_bars,
 )
+from fashion_cnn.ui.exports import answers_csv
 from fashion_cnn.ui.shapes import class_shapes
 from fashion_cnn.ui.wording import drawing_note, plural, short_name
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.inside import inside_the_cnn
 from pages.views.session import (
+    STROKES,
     VISIT,
     canvas_key,
-    canvas_pixels,
     canvas_start,
-    forget_drawing,
+    clear_drawing,
     forget_uploads,
     keep_uploads,
     kept_uploads,
+    take_stroke,
+    undo_stroke,
 )
 from pages.views.shared import (
     analyse,
@@ -42,7 +45,6 @@ run_through_entrypoint()  # a deep link on a fresh server
 ALL_CLASSES = "any class"
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp"]
 CANVAS_SIZE = 280
-TOOLBAR_ROOM = 28  # px above the canvas, where its toolbar shows (2.65rem up, less the gap)
 STEP_TILE = 90  # px: each preprocessing step (three to a row on a phone)
 UPLOAD_TILE = 120  # px: each upload in the grid
 
@@ -173,6 +175,68 @@ def show_result(
     inside_the_cnn(model, image, result.index, key)
 
 
+# The canvas's own toolbar goes: its bin went back to a drawing the canvas reopened with,
+# and its send button did nothing visible (the app reads every stroke). Undo and Clear
+# under the canvas replace it. It lives in the component's shadow root, which no page CSS
+# reaches, so a script adds the rule there, for each new canvas too.
+HIDE_CANVAS_TOOLBAR = """<script>
+(() => {
+  if (window.fashionCnnHidesCanvasToolbar) return;
+  window.fashionCnnHidesCanvasToolbar = setInterval(() => {
+    const hosts = document.querySelectorAll(
+      '[class*="st-key-draw_canvas"] [data-testid="stBidiComponentIsolated"]');
+    for (const host of hosts) {
+      const root = host.shadowRoot;
+      if (root && !root.querySelector("style.hide-toolbar")) {
+        const style = document.createElement("style");
+        style.className = "hide-toolbar";
+        style.textContent = ".dc-toolbar { display: none !important; }";
+        root.appendChild(style);
+      }
+    }
+  }, 100);
+})();
+</script>"""
+
+
+def hide_canvas_toolbar() -> None:
+    st.html(HIDE_CANVAS_TOOLBAR, unsafe_allow_javascript=True, width="content")
+
+
+def drawing_controls(where, pixels: np.ndarray | None) -> None:
+    """Undo, Clear and the drawing as a PNG, in one row under the canvas."""
+    strokes = st.session_state.get(STROKES) or []
+    with where.container(horizontal=True, gap="xsmall", key="draw_controls"):
+        st.button("↶ Undo", key="draw_undo", on_click=undo_stroke, disabled=not strokes)
+        st.button("🗑️ Clear", key="draw_clear", on_click=clear_drawing, disabled=pixels is None)
+        st.download_button(
+            "⬇ PNG",
+            png_bytes(pixels) if pixels is not None else b"",
+            file_name="drawing.png",
+            mime="image/png",
+            key="draw_download",
+            on_click="ignore",
+            disabled=pixels is None,
+            help="Your drawing as a picture, to upload again or keep",
+        )
+
+
+def shapes_help(data: FashionMNIST, titled: bool = True) -> None:
+    """Each class's average shape, and how to draw the ones the CNN mixes up."""
+    if titled:
+        st.markdown("**Shapes the CNN knows**")
+    names = config.CLASS_NAMES
+    st.image(
+        class_shapes_png(data),
+        caption=f"Top: {', '.join(names[:5])}. Bottom: {', '.join(names[5:])}.",
+    )
+    st.caption(
+        "Each class's average shape in the training images. Draw garments from the front and "
+        "shoes from the side: sneakers low and long, ankle boots taller. Pullovers, coats and "
+        "shirts share one shape: on drawings they are the CNN's most common mix-ups."
+    )
+
+
 st.title("🎨 Classify")
 st.caption(
     "The CNN sees a 28×28 light-on-black image; every input is converted the way "
@@ -196,7 +260,7 @@ with draw_tab:
     from streamlit_drawable_canvas import st_canvas
 
     plain_values_are_not_dataframes()
-    start = canvas_start()  # the drawing from an earlier visit, if any
+    start = canvas_start()  # the drawing from an earlier visit, or of Undo
     # The canvas, its prediction right under it, then its settings: on a phone the columns
     # stack and the prediction stays on the first screen. The canvas's column is as wide as
     # the canvas (a relative column cut it off on screens under 1,440 px); the details
@@ -205,9 +269,7 @@ with draw_tab:
     canvas_col = row.container(width=CANVAS_SIZE)
     details_col = row.container(width="stretch")
     with canvas_col:
-        # Room for the canvas's toolbar, which shows above its top right corner.
-        st.space(TOOLBAR_ROOM)
-        canvas_box, prediction_box = st.container(), st.container()
+        canvas_box, controls, prediction_box = st.container(), st.container(), st.container()
         stroke = st.slider(
             "Stroke width",
             4,
@@ -220,30 +282,6 @@ with draw_tab:
             key="draw_fill",
             help="The model learned garments as filled shapes",
         )
-        st.caption(
-            "Undo, redo and clear: the toolbar above the canvas's top right corner. It "
-            "shows while the pointer is on the canvas (on a phone, after a stroke)."
-        )
-        if start is not None:
-            st.button(
-                "🗑️ New drawing",
-                key="draw_new",
-                on_click=forget_drawing,
-                help="The canvas reopened with your earlier drawing, and the toolbar's bin "
-                "goes back to it: this clears it",
-            )
-        with st.expander("Shapes the CNN knows"):
-            names = config.CLASS_NAMES
-            st.image(
-                class_shapes_png(data),
-                caption=f"Top: {', '.join(names[:5])}. Bottom: {', '.join(names[5:])}.",
-            )
-            st.caption(
-                "Each class's average shape in the training images. Draw garments "
-                "from the front and shoes from the side: sneakers low and long, ankle boots "
-                "taller. Pullovers, coats and shirts share one shape: on drawings they are "
-                "the CNN's most common mix-ups."
-            )
     with canvas_box:
         canvas = st_canvas(
             stroke_width=stroke,
@@ -257,12 +295,16 @@ with draw_tab:
             return_image_data=True,
             key=canvas_key(),
         )
-    pixels = canvas_pixels(canvas.json_data, canvas.image_data) if canvas is not None else None
+    hide_canvas_toolbar()
+    pixels = take_stroke(canvas.json_data, canvas.image_data) if canvas is not None else None
+    drawing_controls(controls, pixels)
     if pixels is None or pixels[..., :3].max() == 0:
         prediction_box.info(
             "Draw one garment, large: a T-shirt, trousers, a bag… The prediction appears "
             "here after each stroke."
         )
+        with details_col:  # what helps a first drawing, in view before it
+            shapes_help(data)
     else:
         try:
             pre = preprocess(pixels.astype(np.uint8), "drawing" if fill_outlines else "photo")
@@ -281,6 +323,8 @@ with draw_tab:
                 show_details(result, heat, pre.image, "draw", reading_note(model, pre.drawn))
                 with st.expander("Preprocessing steps"):
                     show_steps(pre, "draw_steps")
+                with st.expander("Shapes the CNN knows"):
+                    shapes_help(data, titled=False)
             inside_the_cnn(model, pre.image, result.index, "draw")
 
 with upload_tab:
@@ -330,6 +374,16 @@ with upload_tab:
                         + f"`{short_name(processed[i][0])}`",
                         help=results[i].hint,
                     )
+        st.download_button(
+            "⬇ Answers (CSV)",
+            answers_csv(
+                [(name, results.get(i), error) for i, (name, _, error) in enumerate(processed)]
+            ),
+            file_name="answers.csv",
+            mime="text/csv",
+            key="upload_download",
+            on_click="ignore",
+        )
         if good:
             chosen = st.selectbox(
                 "Details for", good, format_func=lambda i: processed[i][0], key="upload_detail"

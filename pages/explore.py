@@ -4,36 +4,23 @@ import numpy as np
 import streamlit as st
 
 from fashion_cnn.common import config
-from fashion_cnn.common.data import FashionMNIST
 from fashion_cnn.serving.evaluation import evaluate_probabilities
 from fashion_cnn.serving.mistakes import find_mistakes, page_count, page_of
 from fashion_cnn.serving.predictor import Predictor, cached_outputs
-from fashion_cnn.ui.charts import (
-    confidence_histogram,
-    confusion_scatter,
-    enlarge,
-    heatmap_overlay,
-    image_strip,
-    probability_bars,
-)
+from fashion_cnn.ui.charts import confidence_histogram, confusion_scatter
+from fashion_cnn.ui.exports import confusion_csv, per_class_csv
 from fashion_cnn.ui.glossary import notes
 from fashion_cnn.ui.wording import plural, with_article
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.feature_map import feature_map_section
-from pages.views.inside import inside_the_cnn
-from pages.views.shared import (
-    analyse,
-    dataset_or_stop,
-    per_class_table,
-    pick_model,
-    thumbnail_png,
-)
+from pages.views.inspect import image_tiles
+from pages.views.run_model import apply_run_link, link_model
+from pages.views.shared import dataset_or_stop, per_class_table, pick_model
 
 run_through_entrypoint()  # a deep link on a fresh server
 
 ALL = "All classes"
 PER_PAGE = 24
-GALLERY_TILE = 100  # px: three to a row on a phone, even beside a scrollbar; six on a laptop
 CLASS_OPTIONS = [ALL, *config.CLASS_NAMES]
 
 
@@ -60,6 +47,19 @@ def apply_cell_link() -> None:
         )
 
 
+def link_cell(true_name: str, pred_name: str) -> None:
+    """The address names the cell the gallery shows (?true=&pred=), so that it can be
+    shared; without a cell it names none. apply_cell_link takes it as applied."""
+    if ALL in (true_name, pred_name):
+        wanted = (None, None)
+        for name in ("true", "pred"):
+            st.query_params.pop(name, None)
+    else:
+        wanted = (true_name, pred_name)
+        st.query_params["true"], st.query_params["pred"] = wanted
+    st.session_state["explore_applied_link"] = wanted
+
+
 def apply_matrix_click() -> None:
     """Copy a newly clicked matrix cell into the class filters, before they are drawn."""
     selection = st.session_state.get("explore_matrix", {}).get("selection", {})
@@ -74,45 +74,14 @@ def apply_matrix_click() -> None:
         st.session_state["explore_page"] = 1
 
 
-@st.dialog("Inspect a mistake", width="large")
-def inspect_mistake(selected: int, model: Predictor, data: FashionMNIST, probs: np.ndarray) -> None:
-    """One mistake, large, over the page: the image, where the CNN looked, its ten
-    probabilities, Inside the CNN, and training images of both classes."""
-    true_idx, pred_idx = int(data.y_test[selected]), int(probs[selected].argmax())
-    st.subheader(
-        f"Test image #{selected}: {with_article(config.CLASS_NAMES[true_idx])} seen as "
-        f"{with_article(config.CLASS_NAMES[pred_idx])}"
-    )
-    st.page_link(
-        "pages/classify.py",
-        label="Open it in Classify",
-        icon="🎨",
-        query_params={"image": str(selected)},
-    )
-    left, mid, right = st.columns([1, 1, 2])
-    left.image(enlarge(data.x_test[selected], 7), caption="The image", clamp=True)
-    _, heat = analyse(model, model.reading_key, data.x_test[selected])  # Grad-CAM, predicted class
-    mid.image(
-        enlarge(heatmap_overlay(data.x_test[selected], heat), 7),
-        caption=f"Where it saw {with_article(config.CLASS_NAMES[pred_idx])}",
-    )
-    right.plotly_chart(
-        probability_bars(probs[selected]), key="explore_probs", config={"displayModeBar": False}
-    )
-    inside_the_cnn(model, data.x_test[selected], pred_idx, "explore")
-    rng = np.random.default_rng(selected)
-    for label, cls in (("predicted", pred_idx), ("true", true_idx)):
-        examples = rng.choice(np.flatnonzero(data.y_train == cls), 8, replace=False)
-        st.markdown(f"Training images of the {label} class, **{config.CLASS_NAMES[cls]}**:")
-        st.image(image_strip(data.x_train[examples], scale=3), clamp=True)
-
-
 st.title("🔍 Explore errors")
 st.caption(
     "Which garments does the CNN confuse, and why? Click a cell of the matrix to see "
     "the images behind it."
 )
+apply_run_link()  # a finished run's confusions link here with its model
 model = pick_model()
+link_model(model)
 data = dataset_or_stop()
 probs = test_probabilities(model.key, model)
 metrics = evaluate_probabilities(probs, data.y_test)
@@ -146,6 +115,14 @@ with matrix_col:
         selection_mode="points",
         config={"displayModeBar": False},
     )
+    st.download_button(
+        "⬇ Matrix (CSV)",
+        confusion_csv(cm),
+        file_name="confusion_matrix.csv",
+        mime="text/csv",
+        key="explore_download_matrix",
+        on_click="ignore",
+    )
 with side_col:
     st.subheader("Confidence, right vs wrong")
     st.plotly_chart(
@@ -155,6 +132,14 @@ with side_col:
     )
     with st.expander("Per-class precision, recall and F1"):
         per_class_table(metrics["per_class"])
+        st.download_button(
+            "⬇ Table (CSV)",
+            per_class_csv(metrics["per_class"]),
+            file_name="per_class_metrics.csv",
+            mime="text/csv",
+            key="explore_download_per_class",
+            on_click="ignore",
+        )
 
 feature_map_section(model, data, probs)
 
@@ -168,6 +153,7 @@ st.subheader("Mistakes")
 f1, f2, f3, f4 = st.columns([2, 2, 2, 1])
 true_name = f1.selectbox("True class", CLASS_OPTIONS, key="explore_true")
 pred_name = f2.selectbox("Predicted class", CLASS_OPTIONS, key="explore_pred")
+link_cell(true_name, pred_name)
 low, high = f3.slider(
     "Confidence", 0.0, 1.0, (0.0, 1.0), 0.05, format="percent", key="explore_conf"
 )
@@ -209,25 +195,12 @@ page = (
 st.caption(
     f"{plural(len(mistakes), 'mistake')} match. Click **Inspect** under an image to see why."
 )
-shown = page_of(mistakes, page, PER_PAGE)
-# One wrapping row: the order reads left to right, then top to bottom, on any screen width.
-with st.container(horizontal=True, gap="xsmall", key="explore_gallery"):
-    for idx in shown:
-        # Each tile as tall as its row, the button at its foot: captions of one line and of
-        # two then leave the row's buttons in line.
-        with st.container(
-            width=GALLERY_TILE,
-            height="stretch",
-            gap="xsmall",
-            vertical_alignment="distribute",
-            key=f"mistake_{idx}",
-        ):
-            true_label, pred_label = (
-                config.CLASS_NAMES[data.y_test[idx]],
-                config.CLASS_NAMES[probs[idx].argmax()],
-            )
-            with st.container(gap="xsmall"):
-                st.image(thumbnail_png(data.x_test[idx]), width=84)
-                st.caption(f"{true_label} → **{pred_label}** {probs[idx].max():.0%}")
-            if st.button("Inspect", key=f"inspect_{idx}"):
-                inspect_mistake(int(idx), model, data, probs)  # opens over the gallery
+image_tiles(
+    page_of(mistakes, page, PER_PAGE),
+    model,
+    data,
+    probs,
+    key="explore_gallery",
+    tile_key="mistake",
+    button_key="inspect",
+)

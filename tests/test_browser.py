@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
@@ -10,7 +11,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urljoin, urlparse
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from fashion_cnn.common.config import MODEL_DIR
+from tests.colours import VISIONS, distance
 from tests.conftest import PHONE, screenshot
 from tests.live_app import ROOT, running_app
 
@@ -39,6 +41,21 @@ TSHIRT = [
     (40, 90),
     (90, 50),
 ]
+
+
+def downloaded_bytes(pg, button: str) -> bytes:
+    """The file that the download button labelled `button` gives."""
+    with pg.expect_download() as download:
+        pg.get_by_role("button", name=button).click()
+    return Path(download.value.path()).read_bytes()
+
+
+def downloaded(pg, button: str) -> str:
+    return downloaded_bytes(pg, button).decode()
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
 
 
 def draw_path(pg, points, steps: int = 6) -> None:
@@ -89,6 +106,14 @@ def draw_a_tshirt(pg, app_url: str):
 
 
 def test_draw_on_canvas_gets_prediction(page, app_url):
+    page.goto(f"{app_url}/classify")
+    page.wait_for_selector("canvas.upper-canvas", timeout=90_000)
+    wait_for_app(page)
+    # Before the first stroke, beside the canvas: the shapes the CNN knows, unfolded.
+    shapes = page.get_by_test_id("stImage").filter(has_text="Top: T-shirt/top, Trouser")
+    canvas = page.locator("canvas.upper-canvas").bounding_box()
+    assert shapes.is_visible() and shapes.bounding_box()["x"] > canvas["x"] + canvas["width"]
+    screenshot(page, "classify-before-drawing")
     prediction = draw_a_tshirt(page, app_url)
     assert "confident" in prediction.inner_text()
     page.get_by_text("A drawing is read by a copy of the CNN fine-tuned on drawings").wait_for()
@@ -106,32 +131,77 @@ def test_inside_the_cnn_for_a_drawing(page, app_url):
     screenshot(page, "classify-inside")
 
 
-def test_lasso_on_the_feature_map_shows_those_images(page, app_url):
-    page.goto(f"{app_url}/explore")
-    page.get_by_text("Feature map of the test set").wait_for(timeout=120_000)
-    wait_for_app(page)
-    plot = page.locator(".js-plotly-plot").nth(2)  # after the matrix and the histogram
+# The map's dots on the screen: (x, y, test image) each, and the dot farthest from any
+# other among the first 2,000, which a click can hit alone.
+LONELY_DOT = """p => { const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis;
+  const r = p.getBoundingClientRect(), dots = [];
+  p._fullData.forEach(t => { for (let i = 0; i < t.x.length; i++) dots.push(
+    [xa.c2p(t.x[i]) + xa._offset + r.x, ya.c2p(t.y[i]) + ya._offset + r.y, t.customdata[i]]); });
+  let lonely = null, far = -1;
+  for (const a of dots.slice(0, 2000)) { let near = 1e9;
+    for (const b of dots) if (b !== a) near = Math.min(near, Math.hypot(a[0] - b[0], a[1] - b[1]));
+    if (near > far) { far = near; lonely = a; } }
+  return lonely; }"""
+
+
+def open_feature_map(pg, app_url):
+    pg.goto(f"{app_url}/explore")
+    pg.get_by_text("Feature map of the test set").wait_for(timeout=120_000)
+    wait_for_app(pg)
+    plot = pg.locator(".js-plotly-plot").nth(2)  # after the matrix and the histogram
     plot.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
+    pg.wait_for_timeout(1500)
+    return plot
+
+
+def test_feature_map_click_opens_a_dot_and_a_lasso_pages_its_images(page, app_url):
+    plot = open_feature_map(page, app_url)
+    # A click on a dot, in the mode the map opens in, opens its image at once.
+    x, y, index = plot.evaluate(LONELY_DOT)
+    dialog = page.get_by_role("dialog")
+
+    def click():
+        page.mouse.move(x, y)  # hover first: plotly selects the hovered dot
+        page.mouse.click(x, y)
+
+    until(click, dialog.get_by_text(f"Test image #{index}: "))
+    dialog.get_by_role("link", name="Open it in Classify").wait_for()
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    page.get_by_text(re.compile(r"^1 image selected, ")).wait_for()
+    # Lasso, from the tool bar: the region's images, a page at a time, each to inspect.
+    page.locator(".modebar-btn[data-title='Lasso Select']").click()
     box = plot.bounding_box()
-    x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5
+    x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.45
 
     def lasso():
         page.mouse.move(x, y)
         page.mouse.down()
-        for dx, dy in ((70, 0), (70, 70), (0, 70), (0, 0)):
+        for dx, dy in ((90, 0), (90, 90), (0, 90), (0, 0)):
             page.mouse.move(x + dx, y + dy, steps=8)
         page.mouse.up()
 
     selected = page.get_by_text(re.compile(r"[\d,]+ images selected"))
     until(lasso, selected)
     count = int(re.search(r"([\d,]+) images selected", selected.inner_text())[1].replace(",", ""))
-    assert count > 1
+    assert count > 24, count  # more than a page
     wait_for_app(page)
-    # The selection's images, as one grid, captioned with their classes.
-    grid = page.get_by_test_id("stImage").filter(has_text="True classes of the selection")
-    assert grid.count() == 1
+    tiles = page.locator("[class*='st-key-map_tile_']")
+    assert tiles.count() == 24
+    first_page = tiles.all_inner_texts()
+    assert "Page (of" in page.locator(".st-key-explore_map_page").inner_text()
     screenshot(page, "explore-feature-map")
+    page.locator(".st-key-explore_map_page button").last.click()  # the + of the page number
+    page.wait_for_function(
+        "t => Array.from(document.querySelectorAll(\"[class*='st-key-map_tile_']\"))"
+        ".map(e => e.innerText).join() != t",
+        arg=",".join(first_page),
+    )
+    wait_for_app(page)
+    tile = tiles.first
+    number = re.search(r"map_tile_(\d+)", tile.get_attribute("class"))[1]
+    tile.get_by_role("button", name="Inspect").click()
+    dialog.get_by_text(f"Test image #{number}: ").wait_for(timeout=30_000)
 
 
 def drawing_the_two_cnns_read_apart(real_data) -> bytes:
@@ -233,6 +303,12 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     sizes = {(b["width"], b["height"]) for b in (i.bounding_box() for i in steps.all())}
     assert steps.count() >= 5 and len(sizes) == 1, sizes  # every step a tile of one size
     screenshot(page, "classify-upload")
+    # The grid's answers, to take away: a row per file, the broken one with its reason.
+    answers = {row[0]: row for row in csv_rows(downloaded(page, "⬇ Answers (CSV)"))}
+    assert answers["trouser.png"][1:4] == ["Trouser", answers["trouser.png"][2], "confident"]
+    assert answers["noise.png"][3] == "not a garment"
+    assert "not an image file" in answers["broken.png"][4]
+    assert len(answers) == 6  # the header and five files
     # An uploaded drawing is read as the canvas's are: by the CNN for drawings, in views.
     assert page.get_by_text("A drawing is read by").count() == 0  # not a photo
     page.locator(".st-key-upload_detail").click()
@@ -264,6 +340,7 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     # Points are in row-major order: true Shirt (6) -> predicted T-shirt/top (0).
     # Plotly's points ignore pointer events (its drag layer takes them): click at the spot.
     cell = page.locator(".js-plotly-plot .scatterlayer path.point").nth(6 * 10 + 0)
+    matrix_header = page.locator(".js-plotly-plot").first.evaluate("p => p.data[1].x")
 
     def click_cell():
         box = cell.bounding_box()
@@ -283,8 +360,19 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
             continue
     page.wait_for_function(filtered, timeout=10_000)
     wait_for_app(page)
+    # The address names the cell, to share: a new visitor opens on the same gallery.
+    page.wait_for_url(re.compile(r"/explore\?true=Shirt&pred=T-shirt%2Ftop$"))
     captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()
     assert captions and all(c.startswith("Shirt → T-shirt/top") for c in captions)
+    # The matrix and the per-class table, to take away, as the page shows them.
+    matrix = csv_rows(downloaded(page, "⬇ Matrix (CSV)"))
+    assert matrix[0][1:] == matrix_header and matrix[7][0] == "Shirt"
+    shown = page.locator(".js-plotly-plot").first.evaluate("p => p.data[0].text[60]")
+    assert matrix[7][1] == shown  # Shirt taken for a T-shirt/top, as the cell says
+    page.get_by_text("Per-class precision, recall and F1").click()
+    metrics = csv_rows(downloaded(page, "⬇ Table (CSV)"))
+    assert metrics[0] == ["class", "precision", "recall", "f1", "test images"]
+    assert [row[0] for row in metrics[1:]] == matrix_header
     screenshot(page, "explore")
     # Inspect opens the mistake over the gallery, where the visitor is; Escape closes it.
     page.get_by_role("button", name="Inspect").first.click()
@@ -299,12 +387,63 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     dialog.wait_for(state="hidden")
     # A diagonal cell holds no mistakes: the page says it holds the right answers.
     diagonal = page.locator(".js-plotly-plot .scatterlayer path.point").nth(6 * 10 + 6)
+    diagonal.scroll_into_view_if_needed()
     box = diagonal.bounding_box()
     until(
         lambda: page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
         page.get_by_text("This cell of the diagonal holds the right answers"),
     )
     assert not page.get_by_text("Widen the confidence range").count()
+
+
+LAPTOP = {"width": 1280, "height": 900}
+
+
+def inside_the_cnn_fits(pg, where) -> None:
+    """Inside the CNN's row of layers shows every column: nothing to scroll sideways to."""
+    where.get_by_text("🔬 Inside the CNN", exact=True).first.click()
+    where.get_by_text("One map up close").wait_for(timeout=60_000)
+    wait_for_app(pg)
+    row = where.locator("[class*='_inside_layers']").first
+    row.get_by_text("block3_conv2", exact=True).wait_for()
+    width, shown = row.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert width <= shown, (width, shown)
+
+
+def test_explore_on_a_laptop_shows_its_charts_whole_in_colours_any_eye_tells_apart(
+    browser, app_url
+):
+    context = browser.new_context(viewport=LAPTOP)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.goto(f"{app_url}/explore")
+    pg.get_by_text("mistakes match").wait_for(timeout=120_000)
+    wait_for_app(pg)
+    plots = pg.locator(".js-plotly-plot")
+    plots.nth(2).scroll_into_view_if_needed()  # the map, after the matrix and the histogram
+    pg.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .barlayer').length")
+    # The confidence histogram: a gridline above its tallest bar, which is not cut off.
+    tallest, top_tick = plots.nth(1).evaluate(
+        "p => [Math.max(...p.calcdata.flat().map(c => c.s || 0)),"
+        " Math.max(...p._fullLayout.yaxis._vals.map(v => v.x))]"
+    )
+    assert tallest <= top_tick, (tallest, top_tick)
+    # The map's classes, told apart by their colours, also with colour-blind eyes.
+    colour = dict(plots.nth(2).evaluate("p => p._fullData.map(t => [t.name, t.marker.color])"))
+    for a, b in (("T-shirt/top", "Trouser"), ("Bag", "Ankle boot")):
+        for vision in VISIONS:
+            assert distance(colour[a], colour[b], vision) >= 40, (a, b, vision)
+    screenshot(pg, "explore-laptop")
+    # Inside the CNN, in the Inspect dialog and on Classify: all its columns in view.
+    pg.get_by_role("button", name="Inspect").first.click()
+    inside_the_cnn_fits(pg, pg.get_by_role("dialog"))
+    pg.goto(f"{app_url}/classify?image=0")
+    pg.get_by_text("Test image #0 of").wait_for(state="visible", timeout=120_000)
+    wait_for_app(pg)
+    inside_the_cnn_fits(pg, pg.get_by_test_id("stMain"))
+    pg.get_by_text("block1_conv1", exact=True).first.scroll_into_view_if_needed()
+    screenshot(pg, "classify-inside-laptop")
+    context.close()
 
 
 def overlaps(a: dict, b: dict) -> bool:
@@ -327,22 +466,26 @@ def fits_the_screen(pg) -> bool:
     )
 
 
-def test_phone_draw_shows_prediction_on_first_screen_and_toolbar_overlaps_nothing(phone, app_url):
+def test_phone_draw_shows_prediction_and_its_controls_on_first_screen_over_nothing(phone, app_url):
     prediction = draw_a_tshirt(phone, app_url)
     box = prediction.bounding_box()
     assert box["y"] > 0 and box["y"] + box["height"] <= PHONE["height"], box  # no scrolling
     assert "confident" in prediction.inner_text()
-    # The pointer ends over the canvas: its toolbar shows, above the canvas, over nothing.
-    toolbar = phone.locator(".dc-toolbar-card")
-    phone.wait_for_timeout(500)  # its fade-in
-    assert toolbar.evaluate("e => getComputedStyle(e.parentElement).opacity") == "1"
-    bar = toolbar.bounding_box()
-    assert bar["y"] + bar["height"] <= phone.locator("canvas.upper-canvas").bounding_box()["y"]
+    # The canvas's own toolbar never shows (its bin and send button misled); Undo, Clear and
+    # the PNG sit under the canvas, on the first screen, over nothing.
+    assert canvas_toolbar_hidden(phone)
+    bar = phone.locator(".st-key-draw_controls").bounding_box()
+    assert bar["y"] >= phone.locator("canvas.upper-canvas").bounding_box()["y"] + 280
+    assert bar["y"] + bar["height"] <= PHONE["height"], bar
     texts = phone.locator(
         "[data-testid='stTab'], [data-testid='stMarkdownContainer'], "
         "[data-testid='stWidgetLabel'], [data-testid='stMetric'], [data-testid='stAlert']"
     )
-    boxes = [(t.inner_text(), t.bounding_box()) for t in texts.all()]
+    boxes = [
+        (t.inner_text(), t.bounding_box())
+        for t in texts.all()
+        if not t.evaluate("e => !!e.closest('.st-key-draw_controls')")  # the buttons' own
+    ]
     covered = [text for text, box in boxes if box and overlaps(bar, box)]  # None: hidden tabs
     assert len([box for _, box in boxes if box]) >= 5  # tabs, labels, the metric: all checked
     assert not covered, covered
@@ -397,6 +540,21 @@ def test_phone_page_fits_the_screen(phone, app_url, path, ready, name):
     screenshot(phone, name)
 
 
+def canvas_toolbar_hidden(pg) -> bool:
+    """The canvas component's toolbar (undo, redo, send, bin) is not displayed; the script
+    that hides it may take a moment after the canvas appears."""
+    toolbar = pg.locator(".dc-toolbar")
+    try:
+        pg.wait_for_function(
+            "e => getComputedStyle(e).display == 'none'",
+            arg=toolbar.element_handle(),
+            timeout=5_000,
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def lit_canvas_pixels(pg) -> int:
     return pg.locator("canvas.dc-canvas.lower-canvas").evaluate(
         "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
@@ -446,23 +604,32 @@ def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_
     page.get_by_role("tab", name="Upload").click()
     assert "Trouser" in grid.inner_text() and "trouser.png" in grid.inner_text()
     page.get_by_text("uploaded earlier in this session").wait_for()
-    page.get_by_role("button", name="Clear").click()
+    page.locator(".st-key-upload_clear").get_by_role("button", name="Clear").click()
     page.get_by_text("Upload one or more images").wait_for()
-    # The toolbar's bin would go back to the drawing the canvas reopened with (a trial found
-    # no way to a blank canvas but a reload): New drawing clears it.
+    # The reopened drawing: no toolbar bin that would go back to it; Clear empties the
+    # canvas, Undo brings the drawing back, and the PNG is the drawing.
     page.get_by_role("tab", name="Draw").click()
-    page.get_by_role("button", name="New drawing").click()
+    assert canvas_toolbar_hidden(page)
+    png = Image.open(io.BytesIO(downloaded_bytes(page, "⬇ PNG")))
+    assert png.size == (280, 280) and abs(int((np.asarray(png)[..., 0] > 128).sum()) - drawn) < 50
+    page.get_by_role("button", name="🗑️ Clear").click()
     page.get_by_text("Draw one garment, large").wait_for()
-    deadline = time.time() + 30
-    while lit_canvas_pixels(page):
-        assert time.time() < deadline, "the canvas kept its drawing"
-        page.wait_for_timeout(200)
+    wait_for_pixels(page, lambda lit: lit == 0, "the canvas kept its drawing")
     wait_for_app(page)
-    assert page.get_by_role("button", name="New drawing").count() == 0  # a blank canvas now
-    # A stroke cleared with the toolbar's bin leaves a blank canvas, not a kept drawing.
-    until(lambda: draw_path(page, TSHIRT), visible_prediction(page))
+    page.get_by_role("button", name="↶ Undo").click()
+    wait_for_pixels(page, lambda lit: lit == drawn, "Undo did not bring the drawing back")
+    visible_prediction(page).wait_for()
     wait_for_app(page)
-    page.get_by_role("button", name="Reset canvas & history").click()
+    # A stroke more, then Undo: the drawing as before that stroke.
+    until(lambda: draw_path(page, [(140, 120), (140, 200)]), visible_prediction(page))
+    wait_for_pixels(page, lambda lit: lit > drawn, "the stroke did not show")
+    page.wait_for_timeout(1000)  # the canvas sends a stroke 200 ms after it ends
+    wait_for_app(page)
+    page.get_by_role("button", name="↶ Undo").click()
+    wait_for_pixels(page, lambda lit: lit == drawn, "Undo did not take the stroke away")
+    wait_for_app(page)
+    # Cleared, the canvas stays blank through another visit.
+    page.get_by_role("button", name="🗑️ Clear").click()
     page.get_by_text("Draw one garment, large").wait_for()
     wait_for_app(page)
     nav.get_by_role("link", name="Home").click()
@@ -471,7 +638,15 @@ def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_
     nav.get_by_role("link", name="Classify").click()
     page.get_by_text("Draw one garment, large").wait_for()
     wait_for_app(page)
-    assert page.get_by_role("button", name="New drawing").count() == 0
+    assert lit_canvas_pixels(page) == 0
+
+
+def wait_for_pixels(pg, wanted, problem: str, timeout: float = 30) -> None:
+    """Wait until the canvas's count of lit pixels is `wanted(count)`."""
+    deadline = time.time() + timeout
+    while not wanted(lit_canvas_pixels(pg)):
+        assert time.time() < deadline, problem
+        pg.wait_for_timeout(200)
 
 
 def chart_points(pg) -> int:
@@ -483,6 +658,17 @@ def chart_points(pg) -> int:
         " const x = p.data[0].x;"
         " if (x.length !== undefined) return x.length;"
         " return atob(x.bdata).length / {f4: 4, f8: 8}[x.dtype]; }"
+    )
+
+
+def batch_line(pg) -> tuple[list[float], list[float]]:
+    """The live chart's per-batch loss line, x and y (a list, or a base64 typed array)."""
+    return pg.evaluate(
+        "() => { const p = document.querySelector('.js-plotly-plot');"
+        " const values = a => a.length !== undefined ? Array.from(a) : Array.from(new"
+        " ({f4: Float32Array, f8: Float64Array}[a.dtype])("
+        "Uint8Array.from(atob(a.bdata), c => c.charCodeAt(0)).buffer));"
+        " return [values(p.data[0].x), values(p.data[0].y)]; }"
     )
 
 
@@ -498,7 +684,9 @@ def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browse
     page.get_by_role("button", name="Start training").click()
     page.wait_for_url("**/train?run=*")  # the run's link is the page's address
     link = page.url
-    page.get_by_text("images/s").wait_for(timeout=90_000)
+    # The ETA waits for the pace after the first batches; then it gives one.
+    page.get_by_text(re.compile(r" · ETA measuring… · [\d,]+ images/s$")).wait_for(timeout=90_000)
+    page.get_by_text(re.compile(r" · ETA \d+:\d\d · ")).wait_for(timeout=30_000)
     summary = re.compile(r"^architecture tiny · epochs 40 · ")  # the run's settings
     assert not epochs.count() and not page.get_by_text(summary).is_visible()  # charts first
     page.get_by_text("This run's settings").click()
@@ -541,6 +729,16 @@ def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browse
     stopped.wait_for(timeout=30_000)
     page.get_by_text("Test accuracy").wait_for(timeout=60_000)
     wait_for_app(page)
+    # Everything says the kept epoch: the progress, the per-batch line, Watch it learn.
+    kept = int(re.search(r"epoch (\d+)", stopped.inner_text())[1])
+    page.get_by_text(re.compile(rf"^{kept} epochs? in \d+:\d\d$")).wait_for()
+    assert max(batch_line(page)[0]) == kept  # no batch of the epoch Stop cut short
+    page.get_by_text("🔬 Watch it learn").click()
+    page.get_by_text(re.compile(rf"^After epoch {kept}: \d+ of 20 right")).wait_for()
+    page.get_by_text(f"500 test images after epoch {kept}:", exact=False).wait_for()
+    if kept > 1:
+        ticks = page.locator(".st-key-train_watch_epoch [data-testid='stSliderTickBar']")
+        assert ticks.inner_text().split() == ["1", str(kept)]  # its first and last epoch
     assert epochs.is_enabled() and epochs.input_value() == "40"  # ready for a rerun as it was
     screenshot(page, "train-stopped")
 
@@ -568,6 +766,20 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     wait_for_app(page)
     page.get_by_text("Finish two runs to compare them").wait_for()  # empty state
     finish_a_short_run(page, "2")
+    # A confusion's link opens Explore on this run's model, in a new tab (a new session)
+    # without "Use this model": the count it names is the count Explore shows.
+    confusion = page.get_by_role("link", name=re.compile(r" → .+: \d+$")).first
+    named = int(confusion.inner_text().rsplit(": ", 1)[1])
+    run_id = parse_qs(urlparse(page.url).query)["run"][0]
+    explore = page.context.new_page()
+    explore.goto(urljoin(f"{app_url}/", confusion.get_attribute("href")))
+    assert named > 0  # the run's commonest confusion
+    explore.get_by_text(re.compile(rf"^{named} mistakes? match\.")).wait_for(timeout=120_000)
+    wait_for_app(explore)
+    chosen = explore.locator("[data-testid='stRadio']").first.locator("label:has(input:checked)")
+    assert chosen.inner_text().startswith(f"Trained here (run {run_id[:6]}, ")
+    assert f"run={run_id}" in explore.url
+    explore.close()
     # Watch it learn, on the finished run: the strip, a matrix per epoch, the filters.
     page.get_by_text("🔬 Watch it learn").click()
     page.get_by_text(re.compile(r"After epoch 2: \d+ of 20 right")).wait_for()
@@ -582,6 +794,13 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     screenshot(page, "train-watch")
     # A second run with other settings: Compare overlays both and tables their settings.
     finish_a_short_run(page, "3")
+    # The per-batch line runs on at each epoch's start (Keras' running means restart there).
+    x, y = batch_line(page)
+    steps = np.abs(np.diff(y))
+    epoch_of = np.ceil(np.asarray(x) - 1e-6)  # the last batch of epoch 1 is at x = 1.0
+    into_epoch = np.flatnonzero(np.diff(epoch_of))
+    assert len(into_epoch) == 2, x
+    assert steps[into_epoch].mean() < 2.5 * np.delete(steps, into_epoch).mean(), (steps, x)
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot')]"
         ".some(p => p.data && p.data.length === 2 && p.data.every(t => t.x.length >= 2))",
@@ -592,6 +811,10 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     assert rows.count() == 2
     epochs = [row.locator("td").nth(1).inner_text() for row in rows.all()]  # after the run
     assert sorted(epochs) == ["2", "3"], epochs
+    compared = csv_rows(downloaded(page, "⬇ Runs compared (CSV)"))
+    assert compared[0][:3] == ["run", "epochs", "epochs planned"]
+    assert sorted(row[1] for row in compared[1:]) == ["2", "3"]
+    assert all(0 < float(row[-1]) < 1 for row in compared[1:])  # test accuracy
     screenshot(page, "train-compare")
     # A reload starts a new session; the address keeps the comparison.
     assert "compare=" in page.url

@@ -17,14 +17,17 @@ from fashion_cnn.ui.charts import (
     WRONG_FRAME,
     compare_chart,
     compare_table,
+    confidence_histogram,
     confusion_scatter,
     enlarge,
+    feature_map_figure,
     framed,
     image_grid,
     png_bytes,
     probability_bars,
     training_curves,
 )
+from tests.colours import VISIONS, distance
 
 
 def test_thumbnail_png_is_a_pixel_exact_enlargement():
@@ -145,3 +148,44 @@ def test_framed_tiles_say_right_or_wrong_around_the_untouched_image():
     assert (tiles[:, 2:30, 2:30, 0] == images).all() and (tiles[:, 2:30, 2:30, 2] == images).all()
     grid = image_grid(tiles, 2, scale=1, gap=0)  # colour tiles side by side
     assert grid.shape == (32, 64, 3) and (grid[:, 32:] == tiles[1]).all()
+
+
+# Classes the map puts side by side, and the pairs a trial found hard to tell apart.
+NEIGHBOURS = [
+    ("T-shirt/top", "Shirt"),
+    ("T-shirt/top", "Pullover"),
+    ("T-shirt/top", "Dress"),
+    ("Shirt", "Pullover"),
+    ("Shirt", "Coat"),
+    ("Shirt", "Dress"),
+    ("Pullover", "Coat"),
+    ("Dress", "Coat"),
+    ("Sandal", "Sneaker"),
+    ("Sandal", "Ankle boot"),
+    ("Sneaker", "Ankle boot"),
+    ("T-shirt/top", "Trouser"),
+    ("Bag", "Ankle boot"),
+]
+
+
+def test_feature_map_colours_tell_neighbours_apart_with_any_colour_vision():
+    coords = np.random.default_rng(0).random((20, 2))
+    labels = np.arange(20) % 10
+    colour = {t.name: t.marker.color for t in feature_map_figure(coords, labels, labels).data}
+    for a, b in NEIGHBOURS:
+        for vision in VISIONS:
+            assert distance(colour[a], colour[b], vision) >= 40, (a, b, vision)
+
+
+def test_confidence_histogram_ends_its_tallest_bar_under_a_gridline():
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.full(10, 0.05), 2000)  # mostly confident, some exactly 100%
+    labels = probs.argmax(axis=1)
+    labels[:300] = (labels[:300] + 1) % 10  # some mistakes
+    fig = confidence_histogram(probs, labels)
+    right = probs.argmax(axis=1) == labels
+    conf = np.minimum(probs.max(axis=1) * 100, 99.99)
+    tallest = np.histogram(conf[right], bins=np.arange(0, 105, 5))[0].max() * 100 / right.sum()
+    top, step = fig.layout.yaxis.range[1], fig.layout.yaxis.dtick
+    assert tallest <= step * (top // step) < top  # a gridline above the bar, inside the axis
+    assert all(max(t.x) < 100 for t in fig.data)  # 100% is in the 95-100% bin, not past it

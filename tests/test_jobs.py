@@ -111,6 +111,10 @@ def test_stop_ends_within_a_batch_and_keeps_finished_epochs(engine):
     assert len(result["history"]["loss"]) == result["epochs_completed"] < 50
     # The kept weights are those of the last finished epoch: after 2, they classify well.
     assert view.summary["accuracy"] > 0.3
+    # The page shows what those weights saw: their epochs, no batch of the epoch cut short.
+    p, kept = view.progress, result["epochs_completed"]
+    assert p.epoch == len(p.epoch_logs) == len(p.confusions) == p.snapshot["epoch"] == kept
+    assert max(x for x, _, _ in p.batch_points) == kept
 
 
 def process_gone(pid: int) -> bool:
@@ -174,3 +178,66 @@ def test_unwatched_run_stops_after_its_epoch_and_expires(engine):
     finally:
         engine.keep_seconds = runs.KEEP_SECONDS
     assert engine.client.get_dataset(run_id, default=None) is None  # the result is released
+
+
+def keras_logs(values: list[float], per_epoch: int) -> list[tuple[int, float]]:
+    """Per-batch values as Keras logs them: (batch in its epoch, running mean since the
+    epoch began)."""
+    logs = []
+    for start in range(0, len(values), per_epoch):
+        epoch = values[start : start + per_epoch]
+        logs += [(n, float(np.mean(epoch[:n]))) for n in range(1, len(epoch) + 1)]
+    return logs
+
+
+def test_per_batch_line_runs_on_across_epochs_without_a_jump():
+    per_epoch = 15
+    losses = 2.0 * np.exp(-np.arange(3 * per_epoch) / 20)  # each batch's own loss
+    p = runs.Progress(epochs=3, batches=per_epoch)
+    for k, (n, mean) in enumerate(keras_logs(list(losses), per_epoch)):
+        p.add_batch(n, mean, 1 - mean / 2, 64, elapsed=k)
+        if n == per_epoch:
+            p.add_epoch({"loss": mean})
+    line = np.array([loss for _, loss, _ in p.batch_points])
+    steps = -np.diff(line)
+    assert (steps > 0).all()  # falling all along, as the losses do
+    for boundary in (per_epoch - 1, 2 * per_epoch - 1):  # the step into the next epoch
+        assert steps[boundary] < 1.5 * steps[boundary - 3 : boundary].mean(), steps
+    # Messages that each cover several batches (Keras' threads skip some) make the same line.
+    q = runs.Progress(epochs=3, batches=per_epoch)
+    for k, (n, mean) in enumerate(keras_logs(list(losses), per_epoch)):
+        if n % 3 == 0:
+            q.add_batch(n, mean, 1 - mean / 2, 64, elapsed=k)
+        if n == per_epoch:
+            q.add_epoch({"loss": mean})
+    assert q.images_seen == p.images_seen == 3 * per_epoch * 64
+    assert abs(q.batch_points[-1][1] - p.batch_points[-1][1]) < 0.05
+
+
+def test_eta_waits_for_the_pace_after_the_first_batch():
+    p = runs.Progress(epochs=5, batches=100)
+    p.add_batch(1, 2.3, 0.1, 64, elapsed=12.0)  # loading and compiling took 12 s
+    p.elapsed = 12.0
+    assert p.eta_seconds is None
+    for n in range(2, 21):  # then 0.1 s a batch
+        p.add_batch(n, 2.0, 0.2, 64, elapsed=12.0 + 0.1 * (n - 1))
+    p.elapsed = 12.0 + 0.1 * 19
+    assert p.eta_seconds is None  # 1.9 s measured: not yet
+    for n in range(21, 51):
+        p.add_batch(n, 2.0, 0.2, 64)
+    p.elapsed = 12.0 + 0.1 * 49
+    assert p.eta_seconds == pytest.approx(450 * 0.1)  # 450 batches left at 0.1 s each
+
+
+def test_a_stopped_run_forgets_what_came_after_its_kept_epoch():
+    p = runs.Progress(epochs=10, batches=4)
+    for epoch in range(3):
+        for n in range(1, 5):
+            p.add_batch(n, 1.0, 0.5, 64)
+        p.add_snapshot({"epoch": epoch + 1, "confusion": [[epoch]]})
+        p.add_epoch({"loss": 1.0})
+    p.add_batch(1, 1.0, 0.5, 64)  # the epoch that Stop cut short
+    p.keep_epochs(2)  # the run kept epoch 2's weights
+    assert p.epoch == len(p.epoch_logs) == len(p.confusions) == 2
+    assert max(x for x, _, _ in p.batch_points) == 2
+    assert p.snapshot is None  # epoch 3's strip is not epoch 2's

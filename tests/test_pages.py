@@ -74,8 +74,9 @@ def test_classify_test_image_tab(real_data):
     prediction = next(m for m in at.metric if m.label == "Prediction")
     assert prediction.value in config.CLASS_NAMES
     assert any("True label" in m.value for m in at.markdown)
-    shapes = next(e for e in at.expander if e.label == "Shapes the CNN knows")  # Draw tab
-    assert len(shapes.get("image")) == 1
+    # The Draw tab before a stroke: the shapes the CNN knows, unfolded, not in an expander.
+    assert any(m.value == "**Shapes the CNN knows**" for m in at.markdown)
+    assert not any(e.label == "Shapes the CNN knows" for e in at.expander)
     # A test image is read once; only drawings are read in their views.
     assert not any(c.value.startswith("A drawing is read") for c in at.caption)
     first = at.caption[-1].value

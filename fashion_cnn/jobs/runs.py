@@ -40,6 +40,8 @@ UNWATCHED_TIMEOUT = 300.0  # a running run nobody watched for this long ends its
 KEEP_SECONDS = 3600.0  # a finished run's result is kept this long
 MAX_LIVE_RUNS = 50  # queued or running at once; more are refused, so memory stays bounded
 MAX_POINTS = 400  # per-batch points kept per series; older ones are thinned
+SMOOTHING = 0.9  # the per-batch line's moving average keeps 90% of itself per batch
+MEASURE_SECONDS = 3.0  # of training after the first batch, before an ETA is given
 PUBLISH_EVERY = 0.3  # seconds between progress updates on the scheduler
 SEEN_EVERY = 2.0  # seconds between a web server's records of a look at the same run
 DONE = ("finished", "stopped", "failed", "cancelled")
@@ -76,12 +78,15 @@ class Progress:
     batches: int = 0
     images_seen: int = 0
     elapsed: float = 0.0
-    batch_points: list = field(default_factory=list)  # (x, loss, accuracy)
+    batch_points: list = field(default_factory=list)  # (x, loss, accuracy), smoothed
     epoch_logs: list = field(default_factory=list)
     # The last epoch's snapshot (fashion_cnn.training.snapshots), without its matrix.
     snapshot: dict | None = None
     confusions: list = field(default_factory=list)  # each epoch's confusion matrix
     version: int = 0  # counts changes, so a page redraws its charts only when needed
+    epoch_means: list = field(default_factory=lambda: [0.0, 0.0])  # Keras' last, this epoch
+    trend: list = field(default_factory=lambda: [0.0, 0.0, 0.0])  # loss, accuracy, weight
+    first_batch_at: float | None = None  # elapsed seconds when the first batch ended
 
     @property
     def images_per_second(self) -> float:
@@ -90,19 +95,60 @@ class Progress:
     @property
     def fraction_done(self) -> float:
         total = self.epochs * self.batches
-        return min(1.0, (self.epoch * self.batches + self.batch) / total) if total else 0.0
+        return min(1.0, self.batches_done / total) if total else 0.0
+
+    @property
+    def batches_done(self) -> int:
+        return self.epoch * self.batches + self.batch
 
     @property
     def eta_seconds(self) -> float | None:
-        done = self.fraction_done
-        return self.elapsed * (1 - done) / done if done > 0 else None
+        """Seconds left at the pace since the first batch (loading and compiling come
+        before it, and made early guesses far too long); None until MEASURE_SECONDS of
+        that pace are measured."""
+        if self.first_batch_at is None:
+            return None
+        span, done = self.elapsed - self.first_batch_at, self.batches_done - 1
+        if span < MEASURE_SECONDS or done < 1:
+            return None
+        return max(0.0, (self.epochs * self.batches - self.batches_done) * span / done)
 
-    def add_batch(self, batch: int, loss: float, accuracy: float, batch_size: int) -> None:
-        self.batch = batch
-        self.images_seen += batch_size
-        self.batch_points.append((self.epoch + batch / max(self.batches, 1), loss, accuracy))
+    def add_batch(
+        self, batch: int, loss: float, accuracy: float, batch_size: int, elapsed: float = 0.0
+    ) -> None:
+        """Keras' logs after `batch` batches of this epoch: running means since the epoch
+        began, so they jump back at each epoch's start. The batches since the last message
+        are taken out of them and feed a moving average that runs across epochs."""
+        if self.first_batch_at is None:
+            self.first_batch_at = elapsed
+        new = batch - self.batch
+        if new <= 0:
+            return  # nothing new: the training process sends each batch once
+        means = [loss, accuracy]
+        own = [
+            (batch * m - self.batch * old) / new
+            for m, old in zip(means, self.epoch_means, strict=True)
+        ]
+        keep = SMOOTHING**new
+        self.trend = [
+            keep * t + (1 - keep) * v for t, v in zip(self.trend, [*own, 1.0], strict=True)
+        ]
+        smoothed = [t / self.trend[2] for t in self.trend[:2]]  # the weight corrects the start
+        self.epoch_means, self.batch = means, batch
+        self.images_seen += new * batch_size
+        self.batch_points.append((self.epoch + batch / max(self.batches, 1), *smoothed))
         if len(self.batch_points) > MAX_POINTS:
             self.batch_points = self.batch_points[::2]  # thin evenly, keep the newest
+        self.version += 1
+
+    def keep_epochs(self, count: int) -> None:
+        """Forget what came after epoch `count`, whose weights a stopped run kept."""
+        self.epoch, self.batch = count, 0
+        self.batch_points = [p for p in self.batch_points if p[0] <= count]
+        self.epoch_logs = self.epoch_logs[:count]
+        self.confusions = self.confusions[:count]
+        if self.snapshot and self.snapshot["epoch"] > count:
+            self.snapshot = None
         self.version += 1
 
     def add_snapshot(self, snapshot: dict) -> None:
@@ -113,6 +159,7 @@ class Progress:
     def add_epoch(self, logs: dict[str, float]) -> None:
         self.epoch += 1
         self.batch = 0
+        self.epoch_means = [0.0, 0.0]
         self.epoch_logs.append({"epoch": self.epoch, **logs})
         self.version += 1
 
@@ -214,7 +261,9 @@ class Relay:
     def apply(self, message: tuple) -> None:
         kind, *values = message
         if kind == "batch":
-            self.progress.add_batch(*values, batch_size=self.cfg.batch_size)
+            self.progress.add_batch(
+                *values, batch_size=self.cfg.batch_size, elapsed=time.time() - self.started
+            )
         elif kind == "snapshot":
             self.progress.add_snapshot(values[0])
         elif kind == "epoch":
@@ -257,9 +306,12 @@ class Relay:
 
     def finish(self, returncode: int) -> dict:
         """Write the outcome on the scheduler; return the result's bytes as the task's."""
+        kind, value = self.outcome or ("crashed", None)
+        if kind == "result" and value["stopped"]:
+            # The page shows what the kept weights saw: no batch of an epoch cut short.
+            self.progress.keep_epochs(value["epochs_completed"])
         self.progress.elapsed = (self.training_ended or time.time()) - self.started
         self.set(progress=asdict(self.progress), ended_at=time.time())
-        kind, value = self.outcome or ("crashed", None)
         if kind == "failed":
             self.set(state="failed", message=value)
             return {}

@@ -30,8 +30,11 @@ from fashion_cnn.training.snapshots import EpochSnapshots
 
 
 class PipeProgress(keras.callbacks.Callback):
-    """Sends ("batch", n, loss, accuracy) and ("epoch", logs) messages; keeps the weights
-    of each finished epoch, and ends training after an epoch once `stop_epoch` is set."""
+    """Sends ("batch", n, loss, accuracy), ("snapshot", snap) and ("epoch", logs) messages;
+    keeps the weights of each finished epoch, and ends training after an epoch once
+    `stop_epoch` is set. An epoch counts as finished here alone: its snapshot, held until
+    then, is sent with its logs or dropped with them, so that a run stopped as an epoch
+    ended shows the same epochs everywhere."""
 
     # Keras runs the batch hooks of async-safe callbacks on a thread pool, so the next step
     # starts without waiting for this one's numbers. The lock keeps each message whole;
@@ -46,9 +49,15 @@ class PipeProgress(keras.callbacks.Callback):
         self.epochs_finished = 0
         self.lock = threading.Lock()
         self.batches_sent = 0  # in this epoch
+        self.held_snapshot: dict | None = None
+
+    def hold_snapshot(self, snapshot: dict) -> None:
+        """EpochSnapshots' `publish`: the snapshot waits for its epoch's end."""
+        self.held_snapshot = snapshot
 
     def on_epoch_begin(self, epoch, logs=None):
         self.batches_sent = 0
+        self.held_snapshot = None
 
     def on_train_batch_end(self, batch, logs=None):
         logs = logs or {}
@@ -63,6 +72,8 @@ class PipeProgress(keras.callbacks.Callback):
             return  # Keras ends a stopped epoch early; it is not a finished epoch
         self.last_epoch_weights = self.model.get_weights()
         self.epochs_finished += 1
+        if self.held_snapshot is not None:
+            self.conn.send(("snapshot", self.held_snapshot))
         self.conn.send(("epoch", {k: float(v) for k, v in (logs or {}).items()}))
         if self.stop_epoch.is_set():
             self.model.stop_training = True
@@ -84,8 +95,8 @@ def run(cfg: TrainConfig, conn: Connection, stop_now, stop_epoch) -> dict:
     conn.send(("running", {"batches": -(-n_train // cfg.batch_size), "pid": os.getpid()}))
     live = PipeProgress(conn, stop_now, stop_epoch)
     # The page's "watch it learn" views: test images, never trained on, classified after
-    # each epoch (EpochSnapshots goes first, so a snapshot is sent before its epoch's logs).
-    watch = EpochSnapshots(data.x_test, data.y_test, lambda snap: conn.send(("snapshot", snap)))
+    # each epoch (EpochSnapshots goes first: `live` sends its snapshot with the epoch's logs).
+    watch = EpochSnapshots(data.x_test, data.y_test, live.hold_snapshot)
     result = train(cfg, data, callbacks=[watch, live, StopWhenSet(stop_now)])
     if stop_now.is_set():
         if live.last_epoch_weights is None:

@@ -73,13 +73,19 @@ def contribution_bars(contributions: np.ndarray, channels: np.ndarray, height: i
     return fig
 
 
+# One colour per class from plotly's colour-blind-safe qualitative.Safe, ordered so that
+# classes the map puts side by side (shirts and tops; the shoes; bags and ankle boots)
+# differ most for every eye: at least 46 CIELAB units apart, also to a viewer with
+# deuteranopia or protanopia (tests/test_charts.py measures it).
+CLASS_COLOURS = [qualitative.Safe[i] for i in (7, 5, 6, 10, 9, 8, 4, 2, 3, 0)]
+
+
 def feature_map_figure(
     coords: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, height: int = 520
 ) -> go.Figure:
     """Test images as WebGL points, one colour per true class, mistakes as crosses.
     Each point carries its test-image index, so a selection names the images."""
     fig = go.Figure()
-    palette = sample_colorscale("Turbo", np.linspace(0.05, 0.95, config.NUM_CLASSES))
     for k, name in enumerate(config.CLASS_NAMES):
         members = np.flatnonzero(y_true == k)
         # Right answers first: the legend shows a trace's first marker (a cross would say
@@ -94,7 +100,7 @@ def feature_map_figure(
                 name=name,
                 customdata=members,
                 marker=dict(
-                    color=palette[k],
+                    color=CLASS_COLOURS[k],
                     size=np.where(wrong, 7, 4),
                     symbol=np.where(wrong, "x", "circle"),
                     opacity=0.75,
@@ -107,7 +113,9 @@ def feature_map_figure(
         margin=dict(l=0, r=0, t=36, b=0),  # room for the tool bar above the points
         xaxis=dict(visible=False),
         yaxis=dict(visible=False, scaleanchor="x"),
-        dragmode="lasso",
+        # Zoom, where a click selects one dot (in lasso mode Streamlit sends no click);
+        # lasso and box are a click away in the tool bar.
+        dragmode="zoom",
         # Under the map, so the map keeps the full width (on a phone too).
         legend=dict(itemsizing="constant", orientation="h", y=0, yanchor="top"),
     )
@@ -359,9 +367,17 @@ def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Fi
 
 
 def confidence_histogram(probs: np.ndarray, y_true: np.ndarray) -> go.Figure:
-    """How confident the model is when it is right versus wrong."""
-    conf = probs.max(axis=1) * 100
+    """How confident the model is when it is right versus wrong, in bins of 5%; the tallest
+    bar ends under a gridline, so that it does not look cut off at the top."""
+    # 100% goes in the last bin, not a bin of its own past the axis's end
+    conf = np.minimum(probs.max(axis=1) * 100, 99.99)
     right = probs.argmax(axis=1) == y_true
+    shares = [
+        np.histogram(conf[mask], bins=np.arange(0, 105, 5))[0] * 100 / max(mask.sum(), 1)
+        for mask in (right, ~right)
+    ]
+    tallest = max(float(share.max()) for share in shares)
+    step = 10 if tallest > 30 else 5
     fig = go.Figure()
     for mask, name, colour in ((right, "right", MUTED), (~right, "wrong", ACCENT)):
         fig.add_trace(
@@ -379,7 +395,9 @@ def confidence_histogram(probs: np.ndarray, y_true: np.ndarray) -> go.Figure:
         height=260,
         margin=dict(l=0, r=0, t=10, b=0),
         xaxis_title="confidence (%)",
-        yaxis_title="% of answers",
+        yaxis=dict(
+            title="% of answers", dtick=step, range=[0, (np.ceil(tallest / step) * step) * 1.04]
+        ),
         legend=dict(x=0.02, y=0.98),
     )
     return fig
@@ -390,7 +408,7 @@ def training_curves(
     epoch_logs: list[dict[str, float]],
     live: go.Figure | None = None,
 ) -> go.Figure:
-    """Loss and accuracy side by side: running batch averages as lines, epochs as markers.
+    """Loss and accuracy side by side: smoothed per-batch values as lines, epochs as markers.
 
     The Train page redraws it every second for each watcher while a run trains, so `live`,
     the figure drawn last time, gets its traces' data replaced in place when it has the same
@@ -422,7 +440,7 @@ def curve_traces(
                     yaxis=f"y{axis}",
                     mode="lines",
                     line=dict(color=MUTED, width=1.5),
-                    name="train (running, per batch)",
+                    name="train (per batch, smoothed)",
                     showlegend=not axis,
                     legendgroup="batch",
                 )

@@ -41,6 +41,11 @@ def format_seconds(seconds: float | None) -> str:
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
+def eta_text(seconds: float | None) -> str:
+    """'ETA 2:05', or 'ETA measuring…' while the pace is not known yet."""
+    return "ETA measuring…" if seconds is None else f"ETA {format_seconds(seconds)}"
+
+
 def without_out(command: str) -> str:
     """A training command without its `--out PATH`: where a file was written first is of
     no use to a reader (docs/model.md says how the bundled model was made)."""

@@ -20,6 +20,7 @@ from fashion_cnn.ui.charts import contribution_bars, enlarge, image_grid
 
 SHOWN_MAPS = 6  # per layer, the most active first; all on request
 TOP_CHANNELS = 8
+LAYER_WIDTH = 108  # px: seven layers fit the 820 px a laptop's 1280 px window leaves
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -48,12 +49,15 @@ def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: s
         "the most active first. Bright means the filter found its pattern there."
     )
     # One row on a phone too (it scrolls sideways): stacked, each tall column of maps
-    # would stretch to the full width and the section would grow metres tall.
-    layers = st.columns(len(with_maps), wrap=False)
-    for column, step in zip(layers, with_maps, strict=True):
-        order = most_active(step.maps)[: None if show_all else SHOWN_MAPS]
-        column.markdown(f"**{step.name}**  \n{step.shape_text}")
-        column.image(maps_image(step.maps, order, 2 if show_all else 1), width="stretch")
+    # would stretch to the full width and the section would grow metres tall. Columns of
+    # a fixed width: st.columns' are at least 128 px, and seven of them overflowed a
+    # laptop's 820 px.
+    with st.container(horizontal=True, wrap=False, gap="xsmall", key=f"{key}_inside_layers"):
+        for step in with_maps:
+            order = most_active(step.maps)[: None if show_all else SHOWN_MAPS]
+            with st.container(width=LAYER_WIDTH, gap="xsmall"):
+                st.caption(f"**{step.name}**  \n{step.shape_text}")
+                st.image(maps_image(step.maps, order, 2 if show_all else 1), width="stretch")
     with st.expander("What happens at each step"):
         for step in found:
             st.markdown(f"**{step.name}** ({step.shape_text}): {step.explanation}")

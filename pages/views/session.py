@@ -30,10 +30,11 @@ KEPT_WIDGETS = {
     MODEL_CHOICE: BUNDLED,
 }
 VISIT = "page_visit"  # (url path, count): changes each time the visitor arrives on a page
-DRAWING = "draw_kept"  # (canvas json, RGBA pixels) of the last stroke
+STROKES = "draw_strokes"  # [(canvas json, RGBA pixels)] after each stroke; (None, None): cleared
 DRAWING_SHOWN = "draw_initial"  # (visit, json) the canvas was opened with on this visit
-CANVAS_GENERATION = "draw_generation"  # counts New drawing presses: a new canvas each time
+CANVAS_GENERATION = "draw_generation"  # counts Undo and Clear presses: a new canvas each
 UPLOADS = "upload_kept"  # [(name, bytes)] of the last files the visitor chose
+KEPT_STROKES = 50  # Undo goes back this far
 
 
 def keep_across_pages(url_path: str) -> None:
@@ -47,42 +48,57 @@ def keep_across_pages(url_path: str) -> None:
 
 
 def canvas_start() -> dict | None:
-    """The drawing to open the canvas with: the kept one, fixed for the whole visit (a
-    changed initial_drawing makes the canvas reload it and forget its undo history)."""
+    """The drawing to open the canvas with: the last stroke's, fixed for the whole visit
+    until Undo or Clear (a changed initial_drawing makes the canvas reload it)."""
     visit = st.session_state.get(VISIT)
     shown = st.session_state.get(DRAWING_SHOWN)
     if shown is None or shown[0] != visit:
-        kept = st.session_state.get(DRAWING)
-        strokes = kept and kept[0] and kept[0].get("objects")  # a cleared canvas has none
-        shown = (visit, kept[0] if strokes else None)
+        strokes = st.session_state.get(STROKES) or [(None, None)]
+        shown = (visit, strokes[-1][0])
         st.session_state[DRAWING_SHOWN] = shown
     return shown[1]
 
 
-def forget_drawing() -> None:
-    """on_click of "New drawing": the canvas reopens empty. Its toolbar's bin cannot do
-    that for a canvas opened with a kept drawing: it goes back to the drawing it opened with.
-    A canvas under a new key starts blank at once (the old one would send its strokes once
-    more, and they would be classified and kept again)."""
-    state = st.session_state
-    state[DRAWING] = None
-    state[DRAWING_SHOWN] = (state.get(VISIT), None)
-    state[CANVAS_GENERATION] = state.get(CANVAS_GENERATION, 0) + 1
-
-
 def canvas_key() -> str:
-    """The canvas's widget key: one per New drawing press."""
+    """The canvas's widget key: a new one for each Undo and Clear, so that the canvas
+    reopens with the drawing it is given (its own undo history, and its toolbar's bin, went
+    back to the drawing it had opened with) and no old canvas sends its strokes again."""
     return f"draw_canvas_{st.session_state.get(CANVAS_GENERATION, 0)}"
 
 
-def canvas_pixels(json_data: dict | None, image_data: np.ndarray | None) -> np.ndarray | None:
-    """The drawing's RGBA pixels: the canvas's, kept for the next visit, or the kept ones
-    while a reopened canvas shows the kept drawing and has sent nothing yet."""
-    if image_data is not None:
-        st.session_state[DRAWING] = (json_data, image_data)
-        return image_data
-    kept = st.session_state.get(DRAWING)
-    return kept[1] if kept else None
+def take_stroke(json_data: dict | None, image_data: np.ndarray | None) -> np.ndarray | None:
+    """Record what the canvas sent, if it is new, and return the drawing's RGBA pixels
+    (None for a blank canvas). A canvas that has sent nothing yet shows the last stroke."""
+    strokes = st.session_state.setdefault(STROKES, [])
+    objects = (json_data or {}).get("objects") or []
+    last = strokes[-1][0] if strokes else None
+    if image_data is not None and objects != ((last or {}).get("objects") or []):
+        strokes.append((json_data, image_data) if objects else (None, None))
+        del strokes[:-KEPT_STROKES]
+    return strokes[-1][1] if strokes else None
+
+
+def new_canvas(drawing: dict | None) -> None:
+    """Open a new canvas with `drawing` (None: blank)."""
+    state = st.session_state
+    state[DRAWING_SHOWN] = (state.get(VISIT), drawing)
+    state[CANVAS_GENERATION] = state.get(CANVAS_GENERATION, 0) + 1
+
+
+def undo_stroke() -> None:
+    """on_click of Undo: the drawing as it was before the last stroke (or Clear)."""
+    strokes = st.session_state.get(STROKES) or []
+    if strokes:
+        strokes.pop()
+    new_canvas(strokes[-1][0] if strokes else None)
+
+
+def clear_drawing() -> None:
+    """on_click of Clear: a blank canvas; Undo brings the drawing back."""
+    strokes = st.session_state.setdefault(STROKES, [])
+    if strokes and strokes[-1][1] is not None:
+        strokes.append((None, None))
+    new_canvas(None)
 
 
 def keep_uploads() -> None:

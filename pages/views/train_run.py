@@ -7,11 +7,11 @@ import streamlit as st
 
 from fashion_cnn.common import config
 from fashion_cnn.jobs import runs
-from fashion_cnn.serving.predictor import Predictor
 from fashion_cnn.ui.charts import compare_chart, compare_table, training_curves
+from fashion_cnn.ui.exports import compare_csv
 from fashion_cnn.ui.glossary import next_experiment
-from fashion_cnn.ui.wording import format_seconds, missing_runs_note, plural
-from pages.views.shared import MODEL_CHOICE, TRAINED_KEY
+from fashion_cnn.ui.wording import eta_text, format_seconds, missing_runs_note, plural
+from pages.views.run_model import use_run_model
 from pages.views.train_form import (
     ENGINE_ERRORS,
     RUN_PARAM,
@@ -56,7 +56,7 @@ def live_view(run_id: str) -> None:
     elif not (view.done and not view.summary):
         text = (
             f"Epoch {min(p.epoch + 1, p.epochs)}/{p.epochs} · batch {p.batch}/{p.batches} · "
-            f"{format_seconds(p.elapsed)} elapsed · ETA {format_seconds(p.eta_seconds)} · "
+            f"{format_seconds(p.elapsed)} elapsed · {eta_text(p.eta_seconds)} · "
             f"{p.images_per_second:,.0f} images/s"
         )
         if view.done:
@@ -111,10 +111,10 @@ def show_outcome(view: runs.RunView) -> None:
         st.markdown("**Most common confusions** (open one in Explore errors)")
         for n, t, q in pairs:
             true, pred = config.CLASS_NAMES[t], config.CLASS_NAMES[q]
-            st.page_link(
+            st.page_link(  # Explore opens on this run's model
                 "pages/explore.py",
                 label=f"{true} → {pred}: {n}",
-                query_params={"true": true, "pred": pred},
+                query_params={RUN_PARAM: view.run_id, "true": true, "pred": pred},
             )
     try:
         result = runs.engine().result(view.run_id)
@@ -140,9 +140,7 @@ def show_outcome(view: runs.RunView) -> None:
         key="train_use",
         help="Explore errors and Classify switch to it; the bundled model stays a click away",
     ):
-        name = f"Trained here ({metrics['accuracy']:.1%})"
-        st.session_state[TRAINED_KEY] = Predictor(result["onnx_file"], name)
-        st.session_state[MODEL_CHOICE] = name
+        use_run_model(view.run_id, result["onnx_file"], metrics["accuracy"])
         st.toast(
             "Explore errors and Classify now use your model (the bundled one stays a click away)."
         )
@@ -175,3 +173,11 @@ def compare_runs() -> None:
     st.markdown(table)
     if alike:
         st.caption(alike)
+    st.download_button(
+        "⬇ Runs compared (CSV)",
+        compare_csv(views),
+        file_name="runs_compared.csv",
+        mime="text/csv",
+        key="train_download_compare",
+        on_click="ignore",
+    )
