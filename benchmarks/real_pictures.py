@@ -60,7 +60,7 @@ def read_picture(predictor: Predictor, folder: Path, row: dict[str, str]) -> Rea
         )
     result = predictor.classify(pre.image[None], pre.drawn)[0]
     seconds = time.perf_counter() - start
-    distance = float(predictor.detector.distances(predictor.features(pre.image[None]))[0])
+    distance = float(predictor.detector.distances(result.features[None])[0])
     verdict = result.verdict.kind
     return Reading(
         **truth,

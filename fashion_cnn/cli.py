@@ -92,20 +92,21 @@ def evaluate(args: argparse.Namespace) -> int:
 
 
 def predict(args: argparse.Namespace) -> int:
-    from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
+    from fashion_cnn.serving.preprocess import read_upload
 
     predictor = load_predictor(args.model)
     failures = 0
     for path in args.files:
         try:
-            pre = preprocess(open_image(path.read_bytes()), args.kind)
-            result = predictor.classify(pre.image, pre.drawn)[0]
-        except (ImageInputError, OSError) as exc:
+            pre, message = read_upload(path.read_bytes(), args.kind)
+        except OSError as exc:
+            pre, message = None, exc.strerror or str(exc)
+        if pre is None:
             failures += 1
-            message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             line = {"file": str(path), "error": message}
             print(json.dumps(line) if args.json else f"{path}: error: {message}")
             continue
+        result = predictor.classify(pre.image, pre.drawn)[0]
         if args.json:
             print(json.dumps({"file": str(path), **result.as_dict(args.top)}))
         else:

@@ -6,7 +6,7 @@ import streamlit as st
 from fashion_cnn.common import config
 from fashion_cnn.common.data import FashionMNIST
 from fashion_cnn.serving.predictor import Classification, Predictor
-from fashion_cnn.serving.preprocess import ImageInputError, Preprocessed, open_image, preprocess
+from fashion_cnn.serving.preprocess import ImageInputError, Preprocessed, preprocess, read_upload
 from fashion_cnn.serving.verdict import CONFIDENT, NOT_A_GARMENT, UNSURE
 from fashion_cnn.ui.charts import (
     enlarge,
@@ -52,10 +52,7 @@ UPLOAD_TILE = 120  # px: each upload in the grid
 @st.cache_data(show_spinner=False, max_entries=256)
 def preprocess_upload(data: bytes, kind: str) -> tuple[Preprocessed | None, str | None]:
     """Preprocessing of one uploaded file, cached by its bytes; (None, reason) on bad input."""
-    try:
-        return preprocess(open_image(data), kind), None
-    except ImageInputError as exc:
-        return None, str(exc)
+    return read_upload(data, kind)
 
 
 def pick_random(labels: np.ndarray) -> None:

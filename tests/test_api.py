@@ -4,6 +4,7 @@ document. The pages' server (`app_url`, as `make run` starts it) serves the API 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import http.client
@@ -11,6 +12,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -23,7 +25,10 @@ import tritonclient.http as triton
 from PIL import Image, ImageDraw
 from tritonclient.utils import InferenceServerException
 
+from fashion_cnn.api import models as api_models
 from fashion_cnn.cli import main as cli_main
+from fashion_cnn.common import config
+from fashion_cnn.common.files import write_bytes_atomic
 from fashion_cnn.serving.predictor import load_bundled
 from fashion_cnn.serving.preprocess import open_image, preprocess
 from tests.live_app import running_api
@@ -178,6 +183,24 @@ def test_plain_endpoint_takes_an_image_as_the_body(app_url, real_data):
 
 INFER = "/v2/models/fashion_cnn/infer"
 PIXEL_SPEC = {"name": "pixels", "datatype": "FP32", "shape": [1, 28, 28, 1]}
+OVERRUN_HEAD = json.dumps(  # says 784 bytes of binary data follow; 10 do
+    {"inputs": [{**PIXEL_SPEC, "datatype": "UINT8", "parameters": {"binary_data_size": 784}}]}
+).encode()
+REASONS = {  # a word each error's reason must hold
+    "binary size overruns": "overruns",
+    "text as pixels": "numbers",
+    "true as pixels": "numbers",
+    "FP64 pixels": "UINT8 or FP32",
+    "Triton's classification": "classification",
+    "header length not a number": "whole number",
+    "top not a number": "whole number",
+    "unknown model": "unknown model",
+    "not JSON": "JSON",
+    "wrong shape": "shape",
+    "out of range": "0-255",
+    "image not base64": "base64",
+    "not an image": "not an image",
+}
 BAD_REQUESTS = {
     "unknown model": ("/v2/models/resnet/infer", b"{}", {}, 404),
     "unknown version": ("/v2/models/fashion_cnn/versions/7/infer", b"{}", {}, 404),
@@ -207,11 +230,29 @@ BAD_REQUESTS = {
     ),
     "binary size overruns": (
         INFER,
-        b'{"inputs":[{"name":"pixels","datatype":"UINT8","shape":[1,28,28,1],'
-        b'"parameters":{"binary_data_size":784}}]}' + bytes(10),
-        {"Inference-Header-Content-Length": "96"},
+        OVERRUN_HEAD + bytes(10),
+        {"Inference-Header-Content-Length": str(len(OVERRUN_HEAD))},
         400,
     ),
+    "text as pixels": (INFER, {"inputs": [{**PIXEL_SPEC, "data": ["7"] * 784}]}, {}, 400),
+    "true as pixels": (INFER, {"inputs": [{**PIXEL_SPEC, "data": [True] * 784}]}, {}, 400),
+    "FP64 pixels": (
+        INFER,
+        {"inputs": [{**PIXEL_SPEC, "datatype": "FP64", "data": [0] * 784}]},
+        {},
+        400,
+    ),
+    "Triton's classification": (
+        INFER,
+        {
+            "inputs": [{**PIXEL_SPEC, "data": [0] * 784}],
+            "outputs": [{"name": "probabilities", "parameters": {"classification": 3}}],
+        },
+        {},
+        400,
+    ),
+    "header length not a number": (INFER, b"{}", {"Inference-Header-Content-Length": "²"}, 400),
+    "top not a number": ("/api/classify?top=%C2%B2", b"x", {}, 400),
     "header length beyond the body": (INFER, b"{}", {"Inference-Header-Content-Length": "99"}, 400),
     "empty upload": ("/api/classify", b"", {"content-type": "image/png"}, 400),
     "not an image": ("/api/classify", b"GIF89a....", {"content-type": "image/gif"}, 400),
@@ -229,6 +270,7 @@ def test_bad_requests_get_a_one_line_4xx(app_url, case):
     assert response.status_code == status, response.text
     reason = response.json()["error"]
     assert reason and "\n" not in reason and "Traceback" not in reason
+    assert REASONS.get(case, "") in reason
 
 
 def test_a_body_over_the_limit_gets_413_before_it_is_sent(app_url):
@@ -311,7 +353,7 @@ def test_a_full_queue_answers_429_with_retry_after(real_data):
     env = {
         "FASHION_CNN_API_MAX_QUEUED": "300",
         "FASHION_CNN_API_MAX_BATCH": "512",
-        "FASHION_CNN_API_MAX_WAIT_MS": "300",
+        "FASHION_CNN_API_MAX_WAIT_MS": "3000",
     }
     with running_api(env) as api:
         statuses, retry = [], []
@@ -321,7 +363,7 @@ def test_a_full_queue_answers_429_with_retry_after(real_data):
             statuses.append(r.status_code)
             retry.append(r.headers.get("Retry-After"))
 
-        # The first request waits 300 ms for more images; the queue holds one, not two.
+        # The first request waits 3 s for more images; the queue holds one, not two.
         threads = [threading.Thread(target=call) for _ in range(2)]
         for t in threads:
             t.start()
@@ -392,3 +434,40 @@ def test_the_api_process_loads_no_tensorflow(real_data):
     assert "onnxruntime" in maps  # the check sees what the process loaded
     loaded = [name for name in HEAVY if f"/{name}/" in maps or f"/{name}-" in maps]
     assert loaded == []
+
+
+# --- Replicas, retrained models, settings ------------------------------------------------
+
+
+def test_a_replica_answers_unknown_paths_and_methods_as_the_protocol_does():
+    with running_api() as api:
+        missing = requests.get(f"{api.url}/v3/models", timeout=10)
+        wrong_method = requests.get(api.url + INFER, timeout=10)
+    assert missing.status_code == 404 and missing.json()["error"]
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"]
+
+
+def test_the_api_serves_a_retrained_model_once_its_files_change(tmp_path, monkeypatch):
+    shutil.copytree(config.MODEL_DIR, tmp_path / "model")
+    monkeypatch.setattr(config, "MODEL_DIR", tmp_path / "model")
+    monkeypatch.setattr(api_models, "RECHECK_SECONDS", 0.0)
+    store = api_models.ModelStore()
+
+    async def weights() -> dict[str, str]:
+        return {name: m.predictor.key for name, m in (await store.models()).items()}
+
+    before = asyncio.run(weights())
+    assert asyncio.run(weights()) == before  # unchanged files: the same models
+    # A retrain writes a new twin: here, the CNN for drawings' weights as the bundled CNN's.
+    twin = tmp_path / "model" / "fashion_cnn.onnx"
+    write_bytes_atomic((tmp_path / "model" / "drawings" / "drawings_cnn.onnx").read_bytes(), twin)
+    after = asyncio.run(weights())
+    assert after["fashion_cnn"] != before["fashion_cnn"]
+    assert after["drawings_cnn"] == before["drawings_cnn"]
+
+
+@pytest.mark.parametrize("value", ["2.5", "many", "-1"])
+def test_a_bad_setting_stops_the_start_with_one_line(monkeypatch, value):
+    monkeypatch.setenv("FASHION_CNN_API_MAX_BATCH", value)
+    with pytest.raises(ValueError, match="FASHION_CNN_API_MAX_BATCH must be a whole number"):
+        api_models.ModelStore()

@@ -125,3 +125,12 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     assert "model/drawings/" in story and f"({card['test_accuracy']:.2%})" in story
     assert "fine-tuned on drawings" in drawing_note(True)
     assert "fine-tuned" not in drawing_note(False) and "six ways" in drawing_note(False)
+
+
+def test_a_test_image_reads_as_right_or_as_its_mistake():
+    from fashion_cnn.ui.wording import reading_of, tile_caption
+
+    assert reading_of(6, 4) == "a Shirt seen as a Coat"
+    assert reading_of(9, 9) == "an Ankle boot, classified right"
+    assert tile_caption(6, 4, 0.612) == "Shirt → **Coat** 61%"
+    assert tile_caption(0, 0, 0.97) == "T-shirt/top ✓ 97%"

@@ -8,7 +8,16 @@ Stateless: each worker process loads the bundled models from model/ on its first
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from fashion_cnn.api.routes import api_routes
 
-api = Starlette(routes=api_routes())
+
+async def protocol_error(request: Request, exc: HTTPException) -> JSONResponse:
+    """An unknown path or method, answered as the protocol's errors are."""
+    return JSONResponse({"error": exc.detail}, exc.status_code, headers=exc.headers)
+
+
+api = Starlette(routes=api_routes(), exception_handlers={HTTPException: protocol_error})

@@ -51,11 +51,14 @@ class Batcher:
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="batcher")
         self.arrived: asyncio.Event | None = None
         self.worker: asyncio.Task | None = None
+        self.closed = False
 
     async def run(self, images: np.ndarray, drawn: np.ndarray) -> list[Classification]:
         """The classifications of `images` (n, 28, 28), run with other requests' images."""
         if self.queued + len(images) > self.max_queued:
             raise Overloaded(f"the model's queue is full ({self.queued} images); try again")
+        if self.closed:
+            raise Overloaded("the model was just replaced by a newer one; try again")
         if self.worker is None or self.worker.done():  # started in the serving event loop
             self.arrived = asyncio.Event()
             self.worker = asyncio.get_running_loop().create_task(self.work())
@@ -65,12 +68,22 @@ class Batcher:
         self.arrived.set()
         return await done
 
+    def close(self) -> None:
+        """Stop once the images queued now have run (the model was replaced)."""
+        self.closed = True
+        if self.arrived is not None:
+            self.arrived.set()
+
     async def work(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
             if not self.waiting:
+                if self.closed:
+                    self.executor.shutdown(wait=False)
+                    return
                 self.arrived.clear()
                 await self.arrived.wait()
+                continue
             deadline = loop.time() + self.max_wait
             while self.queued < self.max_batch and loop.time() < deadline:
                 self.arrived.clear()
@@ -92,17 +105,17 @@ class Batcher:
         return batch
 
     async def run_batch(self, loop: asyncio.AbstractEventLoop, batch: list[Waiting]) -> None:
-        images = np.concatenate([w.images for w in batch])
-        drawn = np.concatenate([w.drawn for w in batch])
         try:
+            images = np.concatenate([w.images for w in batch])
+            drawn = np.concatenate([w.drawn for w in batch])
             results = await loop.run_in_executor(self.executor, self.classify, images, drawn)
+            if self.on_batch:
+                self.on_batch(len(images))
         except Exception as exc:  # each caller hears of it; the batcher goes on
             for w in batch:
                 if not w.done.done():
                     w.done.set_exception(exc)
             return
-        if self.on_batch:
-            self.on_batch(len(images))
         start = 0
         for w in batch:
             if not w.done.done():  # a caller that went away has cancelled its future

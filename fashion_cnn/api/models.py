@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,24 +16,42 @@ from fashion_cnn.common import config
 from fashion_cnn.common.contract import (
     FEATURES,
     PROBABILITIES,
+    bundled_files,
     bundled_model_path,
     drawings_model_path,
 )
 from fashion_cnn.serving.predictor import Predictor, load_bundled
 
 VERSION = "1"
-# How requests are batched (fashion_cnn.api.batching), each settable by the environment.
-# ONNX Runtime's threads per model run of the API: one leaves the other cores to the pages
-# and the event loop, and suits replicas of one worker per core; 0 takes every core.
-THREADS_ENV = "FASHION_CNN_API_THREADS"
-BATCH_SETTINGS = {  # variable: (Batcher argument, default, unit factor)
-    "FASHION_CNN_API_MAX_BATCH": ("max_batch", 256, 1),
-    "FASHION_CNN_API_MAX_WAIT_MS": ("max_wait", 0.0, 1e-3),
-    "FASHION_CNN_API_MAX_QUEUED": ("max_queued", 4096, 1),
-}
 PIXELS, IMAGE = "pixels", "image"
 LABEL, VERDICT, HINT = "label", "verdict", "hint"
 DEFAULT_OUTPUTS = (PROBABILITIES, LABEL, VERDICT)
+RECHECK_SECONDS = 1.0  # how often the model files are looked at for a retrained model
+# Settings from the environment: variable -> (name, default, factor to the unit used).
+# Threads: ONNX Runtime's per model call; one leaves the other cores to the pages and the
+# event loop, and suits replicas of one worker per core; 0 takes every core.
+SETTINGS = {
+    "FASHION_CNN_API_MAX_BATCH": ("max_batch", 256, 1),
+    "FASHION_CNN_API_MAX_WAIT_MS": ("max_wait", 0.0, 1e-3),
+    "FASHION_CNN_API_MAX_QUEUED": ("max_queued", 4096, 1),
+    "FASHION_CNN_API_THREADS": ("threads", 1, 1),
+}
+
+
+def settings_from_environment() -> dict:
+    """The API's settings; ValueError, in one line, for a value that is not one."""
+    settings = {}
+    for variable, (name, default, factor) in SETTINGS.items():
+        text = os.environ.get(variable, "").strip()
+        try:
+            value = type(default)(text) if text else default
+        except ValueError:
+            value = -1
+        if value < 0:
+            kind = "whole number" if isinstance(default, int) else "number"
+            raise ValueError(f"{variable} must be a {kind} of 0 or more, not {text!r}")
+        settings[name] = value * factor
+    return settings
 
 
 @dataclass
@@ -66,50 +85,58 @@ class ServedModel:
         }
 
 
-def batch_settings() -> dict:
-    """The Batcher's arguments, from the environment where it sets them."""
-    settings = {}
-    for variable, (name, default, unit) in BATCH_SETTINGS.items():
-        value = type(default)(os.environ.get(variable) or default)
-        settings[name] = value * unit if unit != 1 else value
-    return settings
-
-
-def load_predictors() -> dict[str, Predictor]:
+def load_predictors(threads: int = 1) -> dict[str, Predictor]:
     """The bundled CNN (first), and the CNN for drawings when it loads, named by their
     files."""
-    bundled = load_bundled(threads=int(os.environ.get(THREADS_ENV) or 1))
+    bundled = load_bundled(threads=threads)
     found = {bundled_model_path().stem: bundled}
     if bundled.drawings_model is not None:
         found[drawings_model_path().stem] = bundled.drawings_model
     return found
 
 
+def files_signature() -> tuple:
+    """What the loaded models depend on: each model file's path, time and size."""
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in bundled_files())
+
+
 class ModelStore:
-    """Loads the models once, on the first request that needs them, in a worker thread.
-    A failed load (say, a model file missing) is tried again by the next request."""
+    """Loads the models on the first request that needs them, in a worker thread, and
+    again when their files change (a retrained model), as the pages do. A failed load (a
+    model file missing, say) is tried again by the next request."""
 
     def __init__(
         self,
-        load: Callable[[], dict[str, Predictor]] = load_predictors,
+        load: Callable[[int], dict[str, Predictor]] = load_predictors,
         on_batch: Callable[[int], None] | None = None,
     ):
         self.load, self.on_batch = load, on_batch
+        self.settings = settings_from_environment()  # a bad value stops the server's start
         self.served: dict[str, ServedModel] | None = None
+        self.signature: tuple | None = None
+        self.checked = 0.0
         self.lock = threading.Lock()
 
     def load_now(self) -> dict[str, ServedModel]:
         with self.lock:
-            if self.served is None:
-                settings = batch_settings()
+            signature = files_signature()
+            if self.served is None or signature != self.signature:
+                batching = {k: v for k, v in self.settings.items() if k != "threads"}
                 self.served = {
-                    name: ServedModel(name, p, Batcher(p.classify, self.on_batch, **settings))
-                    for name, p in self.load().items()
+                    name: ServedModel(name, p, Batcher(p.classify, self.on_batch, **batching))
+                    for name, p in self.load(int(self.settings["threads"])).items()
                 }
+                self.signature = signature
+            self.checked = time.monotonic()
             return self.served
 
     async def models(self) -> dict[str, ServedModel]:
         """The served models by name (ModelFileError when they cannot be loaded)."""
-        if self.served is not None:
-            return self.served
-        return await asyncio.to_thread(self.load_now)
+        served = self.served
+        if served is not None and time.monotonic() - self.checked < RECHECK_SECONDS:
+            return served
+        fresh = await asyncio.to_thread(self.load_now)
+        for old in (served or {}).values():
+            if fresh.get(old.name) is not old:
+                old.batcher.close()
+        return fresh

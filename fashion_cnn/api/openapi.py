@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fashion_cnn.api.protocol import BYTES, NUMERIC
 from fashion_cnn.common import config
 
 ERROR = {"$ref": "#/components/responses/Error"}
@@ -10,13 +11,16 @@ MODEL_NAME = {
     "name": "name",
     "in": "path",
     "required": True,
-    "schema": {"type": "string", "enum": ["fashion_cnn", "drawings_cnn"]},
+    "schema": {"type": "string"},
     "description": "fashion_cnn (the bundled CNN) or drawings_cnn (the CNN for drawings)",
 }
+VERSION = {"name": "version", "in": "path", "required": True, "schema": {"type": "string"}}
 EMPTY_OK = {"200": {"description": "Yes"}}
 
 
-def openapi_document() -> dict:
+def openapi_document(models: list[str] | None = None) -> dict:
+    """The document; `models`, the names served, go in as the model parameter's choices."""
+    name = {**MODEL_NAME, "schema": {"type": "string", "enum": models}} if models else MODEL_NAME
     return {
         "openapi": "3.0.3",
         "info": {
@@ -38,21 +42,8 @@ def openapi_document() -> dict:
                     "responses": {**EMPTY_OK, "503": ERROR},
                 }
             },
-            "/v2/models/{name}": {
-                "get": {
-                    "summary": "A model's inputs and outputs",
-                    "parameters": [MODEL_NAME],
-                    "responses": {"200": json_body({"type": "object"}), "404": ERROR, "503": ERROR},
-                }
-            },
-            "/v2/models/{name}/ready": {
-                "get": {
-                    "summary": "The model is ready",
-                    "parameters": [MODEL_NAME],
-                    "responses": {**EMPTY_OK, "404": ERROR, "503": ERROR},
-                }
-            },
-            "/v2/models/{name}/infer": {"post": infer_operation()},
+            **model_paths("/v2/models/{name}", [name]),
+            **model_paths("/v2/models/{name}/versions/{version}", [name, VERSION]),
             "/metrics": {
                 "get": {
                     "summary": "Prometheus metrics",
@@ -61,6 +52,26 @@ def openapi_document() -> dict:
             },
         },
         "components": {"schemas": schemas(), "responses": {"Error": error_response()}},
+    }
+
+
+def model_paths(base: str, parameters: list[dict]) -> dict:
+    return {
+        base: {
+            "get": {
+                "summary": "A model's inputs and outputs",
+                "parameters": parameters,
+                "responses": {"200": json_body({"type": "object"}), "404": ERROR, "503": ERROR},
+            }
+        },
+        f"{base}/ready": {
+            "get": {
+                "summary": "The model is ready",
+                "parameters": parameters,
+                "responses": {**EMPTY_OK, "404": ERROR, "503": ERROR},
+            }
+        },
+        f"{base}/infer": {"post": infer_operation(parameters)},
     }
 
 
@@ -131,7 +142,7 @@ def classify_operation() -> dict:
     }
 
 
-def infer_operation() -> dict:
+def infer_operation(parameters: list[dict]) -> dict:
     return {
         "summary": "Run a model (Open Inference Protocol)",
         "description": (
@@ -142,7 +153,7 @@ def infer_operation() -> dict:
             "(FP32 [n, C]). Binary tensor data: send `Inference-Header-Content-Length` and "
             "`binary_data_size` per input; ask for binary outputs with `binary_data`."
         ),
-        "parameters": [MODEL_NAME],
+        "parameters": parameters,
         "requestBody": {
             "required": True,
             "content": {
@@ -150,14 +161,20 @@ def infer_operation() -> dict:
             },
         },
         "responses": {
-            "200": json_body({"$ref": "#/components/schemas/InferResponse"}),
+            "200": {
+                "description": "The outputs: JSON, or JSON then binary tensor data",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/InferResponse"}},
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                },
+            },
             **ERRORS,
         },
     }
 
 
 def tensor(data_required: bool) -> dict:
-    datatypes = ["FP32", "FP64", "UINT8", "INT32", "BYTES"]
+    datatypes = [*NUMERIC, BYTES]
     return {
         "type": "object",
         "required": ["name", "shape", "datatype", *(["data"] if data_required else [])],

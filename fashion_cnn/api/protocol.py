@@ -44,6 +44,7 @@ class InferRequest:
     binary_output: bool  # the request's default for outputs (`binary_data_output`)
     parameters: dict
     id: str | None = None
+    output_parameters: set[str] = field(default_factory=set)  # every name asked for
 
 
 def parse_request(body: bytes, header_length: int | None = None) -> InferRequest:
@@ -68,12 +69,14 @@ def parse_request(body: bytes, header_length: int | None = None) -> InferRequest
     if len(binary):
         raise ProtocolError(f"{len(binary)} bytes of binary data belong to no input")
     parameters = as_parameters(request.get("parameters"), "the request's")
+    outputs, output_parameters = parse_outputs(request.get("outputs"))
     return InferRequest(
         inputs,
-        parse_outputs(request.get("outputs")),
+        outputs,
         bool(parameters.get("binary_data_output", False)),
         parameters,
         str(request["id"]) if request.get("id") is not None else None,
+        output_parameters,
     )
 
 
@@ -131,10 +134,13 @@ def from_json(name: str, datatype: str, count: int, data) -> np.ndarray | list[b
         if len(flat) != count or not all(isinstance(v, str) for v in flat):
             raise ProtocolError(f"input {name!r}: BYTES data in JSON must be {count} strings")
         return [v.encode() for v in flat]
-    try:  # NumPy reads a flat or nested list at C speed; text, objects and ragged lists fail
-        values = np.asarray(data, np.float64).ravel()
+    try:  # NumPy reads a flat or nested list at C speed; objects and ragged lists fail
+        values = np.asarray(data)
     except (TypeError, ValueError, RecursionError):
-        raise ProtocolError(f"input {name!r}: {datatype} data must be a list of numbers") from None
+        values = np.asarray([], object)  # refused below
+    if values.dtype.kind not in "iuf":  # text, true/false, null or a mix
+        raise ProtocolError(f"input {name!r}: {datatype} data must be a list of numbers")
+    values = values.astype(np.float64).ravel()
     if len(values) != count:
         raise ProtocolError(f"input {name!r}: {len(values)} values do not fill its shape")
     dtype = np.dtype(NUMERIC[datatype])
@@ -183,19 +189,21 @@ def deserialize_bytes(name: str, raw: bytes, count: int) -> list[bytes]:
     return items
 
 
-def parse_outputs(outputs) -> dict[str, bool] | None:
-    """Requested outputs -> whether each goes as binary data (None: not in the request)."""
+def parse_outputs(outputs) -> tuple[dict[str, bool] | None, set[str]]:
+    """Requested outputs -> whether each goes as binary data (None: not in the request),
+    and the names of the parameters they came with."""
     if outputs is None:
-        return None
+        return None, set()
     if not isinstance(outputs, list) or not all(
         isinstance(o, dict) and isinstance(o.get("name"), str) for o in outputs
     ):
         raise ProtocolError('"outputs" must be a list of JSON objects with a "name"')
-    wanted = {}
+    wanted, names = {}, set()
     for o in outputs:
         parameters = as_parameters(o.get("parameters"), f"output {o['name']!r}'s")
         wanted[o["name"]] = parameters.get("binary_data")
-    return wanted
+        names |= set(parameters)
+    return wanted, names
 
 
 def encode_response(

@@ -3,9 +3,11 @@ endpoint for image files at /api/classify, its OpenAPI document and Prometheus m
 
 The same routes serve beside the pages (`streamlit_app.py`'s `st.App`) and on their own
 (`fashion_cnn.api.asgi:api`, for replicas behind a load balancer). Every error is the
-protocol's `{"error": "one line"}` with a 4xx status: 400 for a request it cannot read,
-404 for an unknown model, 408 for a body too slow to arrive, 413 for one too large,
-429 with Retry-After when the model's queue is full, 503 while the models cannot load.
+protocol's `{"error": "one line"}`: 400 for a request it cannot read, 404 for an unknown
+model, 408 for a body too slow to arrive, 413 for one too large, 429 with Retry-After when
+the model's queue is full, 503 while the models cannot load, and 500 (logged in full) for
+a bug. Reading and writing large tensors runs in worker threads, so that the event loop,
+which also serves the pages, never stalls on a large request.
 """
 
 from __future__ import annotations
@@ -41,13 +43,15 @@ from fashion_cnn.api.openapi import openapi_document
 from fashion_cnn.common import config
 from fashion_cnn.common.contract import FEATURES, PROBABILITIES, ModelFileError
 from fashion_cnn.serving.predictor import Classification
-from fashion_cnn.serving.preprocess import KINDS, ImageInputError, open_image, preprocess
+from fashion_cnn.serving.preprocess import KINDS, read_upload
 
 MAX_BODY = 20 * 1024 * 1024  # bytes: as the pages' upload limit
 MAX_IMAGES = 1024  # per request, so one caller cannot fill the queue alone
 MAX_FILES = 64  # image files per /api/classify request
 BODY_SECONDS = 30.0  # a body still arriving after this is dropped (408)
 RETRY_AFTER = "1"  # seconds, with 429
+IN_THREAD_FROM = 16  # images: larger requests are read and answered in a worker thread
+DECODERS = 2  # image files decoded at once over all requests: a 40-megapixel one is ~160 MB
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +99,7 @@ def api_routes(store: ModelStore | None = None) -> list[BaseRoute]:
 class Api:
     def __init__(self, store: ModelStore, metrics: ApiMetrics):
         self.store, self.metrics = store, metrics
+        self.decoding = asyncio.Semaphore(DECODERS)
 
     def measured(self, name: str, endpoint: Endpoint) -> Endpoint:
         """The endpoint with its errors answered as the protocol's JSON, and measured."""
@@ -149,7 +154,11 @@ class Api:
         return Response(status_code=200)
 
     async def openapi(self, request: Request) -> Response:
-        return JSONResponse(openapi_document())
+        try:  # the names served are the model parameter's choices
+            names = list(await self.store.models())
+        except ModelFileError:
+            names = None
+        return JSONResponse(openapi_document(names))
 
     async def metrics_endpoint(self, request: Request) -> Response:
         return Response(self.metrics.exposition(), media_type=self.metrics.content_type)
@@ -157,39 +166,72 @@ class Api:
     async def infer(self, request: Request) -> Response:
         model = await self.served(request)
         body = await read_body(request)
-        parsed = protocol.parse_request(body, header_length(request))
-        images, drawn = await model_inputs(parsed)
+        length = header_length(request)
+        if len(body) > IN_THREAD_FROM * config.IMAGE_SIZE**2 * 4:  # a 16-image FP32 tensor
+            parsed = await asyncio.to_thread(protocol.parse_request, body, length)
+        else:
+            parsed = protocol.parse_request(body, length)
+        images, drawn = await self.model_inputs(parsed)
         results = await model.batcher.run(images, drawn)
-        tensors, binary = output_tensors(parsed, results)
-        content, headers = protocol.encode_response(model.name, VERSION, parsed.id, tensors, binary)
+
+        def answer() -> tuple[bytes, dict[str, str]]:
+            tensors, binary = output_tensors(parsed, results)
+            return protocol.encode_response(model.name, VERSION, parsed.id, tensors, binary)
+
+        in_thread = len(results) >= IN_THREAD_FROM or FEATURES in (parsed.outputs or {})
+        content, headers = await asyncio.to_thread(answer) if in_thread else answer()
         return Response(content, headers=headers)
 
     async def classify(self, request: Request) -> Response:
         """One JSON object per image file, as `python -m fashion_cnn predict --json`."""
-        kind, top = query_kind(request), query_top(request)
+        kind, top = checked_kind(request.query_params.get("kind", "auto")), query_top(request)
         files = await request_files(request)
-        read = await asyncio.to_thread(read_images, [data for _, data in files], kind)
-        ok = [i for i, r in enumerate(read) if not isinstance(r, str)]
+        read = await self.read_images([data for _, data in files], kind)
+        ok = [i for i, (pre, _) in enumerate(read) if pre is not None]
         if not ok:
-            raise ApiError(400, f"{files[0][0]}: {read[0]}")
+            raise ApiError(400, f"{files[0][0]}: {read[0][1]}")
         model = next(iter((await self.store.models()).values()))  # the bundled CNN: first
-        images = np.stack([read[i].image for i in ok])
-        results = await model.batcher.run(images, np.array([read[i].drawn for i in ok]))
+        images = np.stack([read[i][0].image for i in ok])
+        results = await model.batcher.run(images, np.array([read[i][0].drawn for i in ok]))
         by_index = dict(zip(ok, results, strict=True))
         answers = [
             {"file": name, **by_index[i].as_dict(top)}
             if i in by_index
-            else {"file": name, "error": read[i]}
+            else {"file": name, "error": read[i][1]}
             for i, (name, _) in enumerate(files)
         ]
         return JSONResponse(answers)
+
+    async def model_inputs(self, parsed: protocol.InferRequest) -> tuple[np.ndarray, np.ndarray]:
+        """The images to classify (n, 28, 28) and which are drawings, from `pixels` or `image`."""
+        unknown = set(parsed.inputs) - {PIXELS, IMAGE}
+        if unknown or len(parsed.inputs) != 1:
+            raise ApiError(
+                400, f"give one input, {PIXELS!r} or {IMAGE!r}; got {sorted(parsed.inputs)}"
+            )
+        name, tensor = next(iter(parsed.inputs.items()))
+        if name == PIXELS:
+            images = pixels(tensor)
+            return images, np.zeros(len(images), bool)
+        kind = checked_kind(tensor.parameters.get("kind", parsed.parameters.get("kind", "auto")))
+        read = await self.read_images(await asyncio.to_thread(image_files, tensor), kind)
+        for i, (_, problem) in enumerate(read):
+            if problem:
+                raise ApiError(400, f"image {i}: {problem}")
+        return np.stack([pre.image for pre, _ in read]), np.array([pre.drawn for pre, _ in read])
+
+    async def read_images(self, files: list[bytes], kind: str) -> list:
+        """Each file through the app's preprocessing, in a worker thread, a few at a time over
+        all requests: (Preprocessed, None), or (None, a one-line reason)."""
+        async with self.decoding:
+            return await asyncio.to_thread(lambda: [read_upload(data, kind) for data in files])
 
 
 async def read_body(request: Request) -> bytes:
     """The whole body, refused (413) as soon as it is known to be too large: from its
     Content-Length before reading any of it, else once the bytes read pass the limit."""
     length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+    if length is not None and whole_number(length, "Content-Length") > MAX_BODY:
         raise ApiError(413, f"the body is over the limit of {MAX_BODY // 2**20} MB")
     chunks, size = [], 0
 
@@ -210,39 +252,28 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def whole_number(text: str, name: str) -> int:
+    """A header's or parameter's value as a whole number (400 when it is not one)."""
+    if not (text.isascii() and text.isdigit()):  # isdigit alone takes "²", which int refuses
+        raise ApiError(400, f"{name} must be a whole number, not {text[:20]!r}")
+    return int(text)
+
+
 def header_length(request: Request) -> int | None:
     value = request.headers.get(protocol.HEADER_LENGTH)
-    if value is None:
-        return None
-    if not value.isdigit():
-        raise ApiError(400, f"{protocol.HEADER_LENGTH} must be a number of bytes")
-    return int(value)
+    return None if value is None else whole_number(value, protocol.HEADER_LENGTH)
 
 
-async def model_inputs(parsed: protocol.InferRequest) -> tuple[np.ndarray, np.ndarray]:
-    """The images to classify (n, 28, 28) and which are drawings, from `pixels` or `image`."""
-    unknown = set(parsed.inputs) - {PIXELS, IMAGE}
-    if unknown or len(parsed.inputs) != 1:
-        raise ApiError(400, f"give one input, {PIXELS!r} or {IMAGE!r}; got {sorted(parsed.inputs)}")
-    name, tensor = next(iter(parsed.inputs.items()))
-    if name == PIXELS:
-        images = pixels(tensor)
-        return images, np.zeros(len(images), bool)
-    kind = tensor.parameters.get("kind", parsed.parameters.get("kind", "auto"))
-    if kind not in KINDS:
+def checked_kind(kind) -> str:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ApiError(400, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    files = image_files(tensor)
-    read = await asyncio.to_thread(read_images, files, kind)
-    for i, r in enumerate(read):
-        if isinstance(r, str):
-            raise ApiError(400, f"image {i}: {r}")
-    return np.stack([r.image for r in read]), np.array([r.drawn for r in read])
+    return kind
 
 
 def pixels(tensor: protocol.Tensor) -> np.ndarray:
     size = config.IMAGE_SIZE
-    if tensor.datatype == protocol.BYTES:
-        raise ApiError(400, f"{PIXELS} must be UINT8 or FP32")
+    if tensor.datatype not in ("UINT8", "FP32"):
+        raise ApiError(400, f"{PIXELS} must be UINT8 or FP32, not {tensor.datatype}")
     if len(tensor.shape) not in (3, 4) or tensor.shape[1:] not in ((size, size, 1), (size, size)):
         raise ApiError(
             400, f"{PIXELS} must have shape [n, {size}, {size}, 1]: {list(tensor.shape)}"
@@ -272,17 +303,6 @@ def count_ok(count: int) -> None:
         raise ApiError(413 if count else 400, f"send 1 to {MAX_IMAGES} images, not {count}")
 
 
-def read_images(files: list[bytes], kind: str) -> list:
-    """Each file through the app's preprocessing: a Preprocessed, or a one-line reason."""
-    read: list = []
-    for data in files:
-        try:
-            read.append(preprocess(open_image(data), kind))
-        except ImageInputError as exc:
-            read.append(str(exc))
-    return read
-
-
 def output_tensors(
     parsed: protocol.InferRequest, results: list[Classification]
 ) -> tuple[list[protocol.Tensor], set[str]]:
@@ -300,6 +320,9 @@ def output_tensors(
     unknown = sorted(set(wanted) - set(makers))
     if unknown:
         raise ApiError(400, f"unknown outputs {unknown}; outputs: {', '.join(makers)}")
+    if parsed.output_parameters - {"binary_data"}:
+        names = sorted(parsed.output_parameters - {"binary_data"})
+        raise ApiError(400, f"output parameters {names} are not supported here")
     tensors = []
     for name in wanted:
         datatype, data = makers[name]()
@@ -311,18 +334,11 @@ def output_tensors(
     return tensors, binary
 
 
-def query_kind(request: Request) -> str:
-    kind = request.query_params.get("kind", "auto")
-    if kind not in KINDS:
-        raise ApiError(400, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    return kind
-
-
 def query_top(request: Request) -> int:
-    top = request.query_params.get("top", "3")
-    if not top.isdigit() or not 1 <= int(top) <= config.NUM_CLASSES:
+    top = whole_number(request.query_params.get("top", "3"), "top")
+    if not 1 <= top <= config.NUM_CLASSES:
         raise ApiError(400, f"top must be a whole number from 1 to {config.NUM_CLASSES}")
-    return int(top)
+    return top
 
 
 async def request_files(request: Request) -> list[tuple[str, bytes]]:
@@ -341,7 +357,10 @@ async def request_files(request: Request) -> list[tuple[str, bytes]]:
         form = await Request(request.scope, replay).form(max_files=MAX_FILES, max_fields=MAX_FILES)
     except Exception as exc:  # python-multipart's and Starlette's own errors, one line
         raise ApiError(400, f"the multipart form cannot be read: {exc}") from None
-    uploads = [v for _, v in form.multi_items() if isinstance(v, UploadFile)]
-    if not uploads:
-        raise ApiError(400, "the form holds no file")
-    return [(u.filename or "upload", await u.read()) for u in uploads]
+    try:  # closing the form deletes the temporary files of large parts
+        uploads = [v for _, v in form.multi_items() if isinstance(v, UploadFile)]
+        if not uploads:
+            raise ApiError(400, "the form holds no file")
+        return [(u.filename or "upload", await u.read()) for u in uploads]
+    finally:
+        await form.close()

@@ -43,7 +43,7 @@ from fashion_cnn.serving.verdict import GarmentDetector, Verdict, verdicts
 
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
 BULK_OUTPUTS = {PROBABILITIES, FEATURES}
-PASS_FROM = 1024  # images: a pass this large gets a pruned graph with a memory arena
+PASS_FROM = 4096  # images: a pass this large (Explore's) gets a session with a memory arena
 MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a drawing's views: one pixel each way
 VIEWS = 2 + len(MOVES)  # as drawn, mirrored, and the moves
 AS_DRAWN = "probabilities_as_drawn"  # `read`: this CNN's own, where a drawing's are its views'

@@ -89,6 +89,14 @@ def open_image(data: bytes) -> Image.Image:
     return image
 
 
+def read_upload(data: bytes, kind: Kind = "auto") -> tuple[Preprocessed | None, str | None]:
+    """An uploaded file as the model's input, or None and the one-line reason it is not."""
+    try:
+        return preprocess(open_image(data), kind), None
+    except ImageInputError as exc:
+        return None, str(exc)
+
+
 def to_gray_on_contrast(image: Image.Image) -> np.ndarray:
     """Float grayscale 0-255, with any transparency composited onto a contrasting ground.
 

@@ -246,7 +246,7 @@ def per_class_markdown(per_class: dict[str, list]) -> str:
 
 
 def png_bytes(image: np.ndarray) -> bytes:
-    """A uint8 (H, W) or (H, W, 3) image encoded as PNG."""
+    """A uint8 (H, W), (H, W, 3) or (H, W, 4) image encoded as PNG."""
     from PIL import Image
 
     buf = io.BytesIO()

@@ -144,3 +144,19 @@ def setting_text(f, cfg) -> str:
 def settings_summary(cfg) -> str:
     """All of a run's Train form settings in one line: "architecture tiny · epochs 5 · …"."""
     return " · ".join(f"{setting_name(f)} {setting_text(f, cfg)}" for f in settings.form_fields())
+
+
+def reading_of(true_idx: int, pred_idx: int) -> str:
+    """'a shirt seen as a coat', or 'a shirt, classified right'."""
+    true_name, pred_name = config.CLASS_NAMES[true_idx], config.CLASS_NAMES[pred_idx]
+    if true_idx == pred_idx:
+        return f"{with_article(true_name)}, classified right"
+    return f"{with_article(true_name)} seen as {with_article(pred_name)}"
+
+
+def tile_caption(true_idx: int, pred_idx: int, confidence: float) -> str:
+    """'Shirt → **Coat** 61%' for a mistake, 'Shirt ✓ 97%' for a right answer."""
+    true_name = config.CLASS_NAMES[true_idx]
+    if true_idx == pred_idx:
+        return f"{true_name} ✓ {confidence:.0%}"
+    return f"{true_name} → **{config.CLASS_NAMES[pred_idx]}** {confidence:.0%}"

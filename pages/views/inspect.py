@@ -10,7 +10,7 @@ from fashion_cnn.common import config
 from fashion_cnn.common.data import FashionMNIST
 from fashion_cnn.serving.predictor import Predictor
 from fashion_cnn.ui.charts import enlarge, heatmap_overlay, image_strip, probability_bars
-from fashion_cnn.ui.wording import with_article
+from fashion_cnn.ui.wording import reading_of, tile_caption, with_article
 from pages.views.inside import inside_the_cnn
 from pages.views.shared import analyse, thumbnail_png
 
@@ -22,13 +22,7 @@ def inspect_image(selected: int, model: Predictor, data: FashionMNIST, probs: np
     """One test image, large, over the page: the image, where the CNN looked, its ten
     probabilities, Inside the CNN, and training images of its true and predicted class."""
     true_idx, pred_idx = int(data.y_test[selected]), int(probs[selected].argmax())
-    true_name, pred_name = config.CLASS_NAMES[true_idx], config.CLASS_NAMES[pred_idx]
-    reading = (
-        f"{with_article(true_name)}, classified right"
-        if true_idx == pred_idx
-        else f"{with_article(true_name)} seen as {with_article(pred_name)}"
-    )
-    st.subheader(f"Test image #{selected}: {reading}")
+    st.subheader(f"Test image #{selected}: {reading_of(true_idx, pred_idx)}")
     st.page_link(
         "pages/classify.py",
         label="Open it in Classify",
@@ -40,7 +34,7 @@ def inspect_image(selected: int, model: Predictor, data: FashionMNIST, probs: np
     _, heat = analyse(model, model.reading_key, data.x_test[selected])  # Grad-CAM, predicted class
     mid.image(
         enlarge(heatmap_overlay(data.x_test[selected], heat), 7),
-        caption=f"Where it saw {with_article(pred_name)}",
+        caption=f"Where it saw {with_article(config.CLASS_NAMES[pred_idx])}",
     )
     right.plotly_chart(
         probability_bars(probs[selected]), key="explore_probs", config={"displayModeBar": False}
@@ -52,14 +46,6 @@ def inspect_image(selected: int, model: Predictor, data: FashionMNIST, probs: np
         examples = rng.choice(np.flatnonzero(data.y_train == cls), 8, replace=False)
         st.markdown(f"Training images of the {label} class, **{config.CLASS_NAMES[cls]}**:")
         st.image(image_strip(data.x_train[examples], scale=3), clamp=True)
-
-
-def tile_caption(true_idx: int, pred_idx: int, confidence: float) -> str:
-    """'Shirt → **Coat** 61%' for a mistake, 'Shirt ✓ 97%' for a right answer."""
-    true_name = config.CLASS_NAMES[true_idx]
-    if true_idx == pred_idx:
-        return f"{true_name} ✓ {confidence:.0%}"
-    return f"{true_name} → **{config.CLASS_NAMES[pred_idx]}** {confidence:.0%}"
 
 
 def image_tiles(

@@ -31,6 +31,8 @@ def run_model(run_id: str) -> tuple[bytes | None, float, str]:
     except Exception as exc:  # the cluster or the worker holding it was lost: one line
         return None, 0.0, runs.one_line(exc)
     if not result:
+        if view is not None and not view.done:
+            return None, 0.0, "the run is still training"
         return None, 0.0, "a run is kept for an hour after it ends"
     return result["onnx_file"], view.summary["accuracy"], ""
 

@@ -8,10 +8,14 @@ the uploaded files cannot be set that way; the pages keep copies under keys no w
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import streamlit as st
+from PIL import Image
 
 from fashion_cnn.serving.feature_map import TSNE
+from fashion_cnn.ui.charts import png_bytes
 from pages.views.shared import BUNDLED, MODEL_CHOICE
 
 # Widgets whose values survive page changes. Each is drawn without a `value`/`index`
@@ -30,11 +34,13 @@ KEPT_WIDGETS = {
     MODEL_CHOICE: BUNDLED,
 }
 VISIT = "page_visit"  # (url path, count): changes each time the visitor arrives on a page
-STROKES = "draw_strokes"  # [(canvas json, RGBA pixels)] after each stroke; (None, None): cleared
+# [(canvas json, the drawing as PNG bytes)] after each stroke; (None, None): cleared. PNG:
+# a drawing's raw pixels are 313 KB, its PNG a few KB, and a visitor keeps many.
+STROKES = "draw_strokes"
 DRAWING_SHOWN = "draw_initial"  # (visit, json) the canvas was opened with on this visit
 CANVAS_GENERATION = "draw_generation"  # counts Undo and Clear presses: a new canvas each
 UPLOADS = "upload_kept"  # [(name, bytes)] of the last files the visitor chose
-KEPT_STROKES = 50  # Undo goes back this far
+KEPT_STROKES = 30  # Undo goes back this far
 
 
 def keep_across_pages(url_path: str) -> None:
@@ -73,9 +79,10 @@ def take_stroke(json_data: dict | None, image_data: np.ndarray | None) -> np.nda
     objects = (json_data or {}).get("objects") or []
     last = strokes[-1][0] if strokes else None
     if image_data is not None and objects != ((last or {}).get("objects") or []):
-        strokes.append((json_data, image_data) if objects else (None, None))
+        strokes.append((json_data, png_bytes(image_data)) if objects else (None, None))
         del strokes[:-KEPT_STROKES]
-    return strokes[-1][1] if strokes else None
+    png = strokes[-1][1] if strokes else None
+    return np.asarray(Image.open(io.BytesIO(png))) if png is not None else None
 
 
 def new_canvas(drawing: dict | None) -> None:
