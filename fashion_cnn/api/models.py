@@ -135,6 +135,7 @@ class ModelStore:
         served = self.served
         if served is not None and time.monotonic() - self.checked < RECHECK_SECONDS:
             return served
+        self.checked = time.monotonic()  # one request looks at the files; the rest go on
         fresh = await asyncio.to_thread(self.load_now)
         for old in (served or {}).values():
             if fresh.get(old.name) is not old:
