@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from fashion_cnn.common.contract import ModelFileError, layout_path
     from fashion_cnn.serving.predictor import Predictor
-    from fashion_cnn.training.calibrate import calibrated_card
+    from fashion_cnn.training.calibrate import calibrate_gate, calibrated_card
     from fashion_cnn.training.export import onnx_bytes
     from fashion_cnn.training.fit import StopWhenSet, evaluate_on_test, save_model_and_card, train
     from fashion_cnn.training.layout import tsne_2d, write_layout
@@ -152,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.dry_run:  # minutes a dry run has no use for
             predictor = Predictor(onnx, out.stem)
             extra["verdict"] = calibrated_card(predictor, data)[1]  # a minute, 60,000 images
+            if cfg.outlier_share:  # a CNN that learned what is not a garment: its gate
+                extra["garment_gate"] = calibrate_gate(predictor, data)[1]
             coords = tsne_2d(predictor.features(data.x_test))  # Explore's t-SNE map: 1.5 min
     except KeyboardInterrupt:
         print("\nInterrupted: nothing was saved; the existing model is unchanged.", file=sys.stderr)

@@ -2,6 +2,7 @@
 
     python -m benchmarks.dev_set build [--out DIR]    # npm ci, render, write manifest.csv
     python -m benchmarks.dev_set sheets [--out DIR]   # contact sheets for labelling by eye
+    python -m benchmarks.dev_set outliers [--out DIR] # non-garment icons to train on
 
 Sources: only the @iconify-json icon sets pinned in benchmarks/dev_set/package.json (SETS
 below). Every other icon, emoji or clip-art set, emoji fonts included, is held out by the
@@ -46,6 +47,10 @@ names, leaving out any name with a garment or accessory word (AMBIGUOUS_WORDS: h
 gloves, socks, jewellery, glasses, people...): those are neither garments nor clearly
 not, so they are not used. Contact sheets of the whole sample were checked by eye; what
 looked like clothing or a bag there is in AMBIGUOUS_WORDS too.
+
+Outliers to train on (`outliers`): the next OUTLIERS_PER_SET icons of each `dev` set in
+the same seeded order, after the ones measured, black on white, for outlier exposure
+(fashion_cnn.training.outliers). Never an icon of a held-out source, never one measured.
 """
 
 from __future__ import annotations
@@ -99,6 +104,8 @@ STYLES = {  # name: (glyph colour, background colour)
 }
 PALETTE = ("#d32f2f", "#1976d2", "#388e3c", "#f57c00", "#7b1fa2", "#607d8b", "#c2185b")
 NON_GARMENTS_PER_SET = 64
+OUTLIERS_PER_SET = 400
+DEFAULT_OUTLIERS = HERE / "outliers"
 SEED = 25
 
 # Name words (whole hyphen-separated words) that make an icon a garment candidate.
@@ -223,6 +230,27 @@ def non_garments(icons: Iterable[Icon], count: int) -> list[Icon]:
     only the icons it names, and the rest of the sample stays as checked by eye."""
     pool = [i for i in distinct_glyphs(icons) if not words(i.name) & AMBIGUOUS_WORDS]
     return sorted(sorted(pool, key=sample_key)[:count], key=lambda i: i.name)
+
+
+def training_outliers(icons: Iterable[Icon], count: int) -> list[Icon]:
+    """Non-garments to train on: the `count` icons after the measured sample (non_garments)
+    in the same seeded order."""
+    pool = [i for i in distinct_glyphs(icons) if not words(i.name) & AMBIGUOUS_WORDS]
+    return sorted(pool, key=sample_key)[NON_GARMENTS_PER_SET : NON_GARMENTS_PER_SET + count]
+
+
+def write_outliers(out: Path, per_set: int = OUTLIERS_PER_SET, modules: Path = NODE_MODULES) -> int:
+    """Render every `dev` set's training outliers black on white into out/SET/; returns
+    how many. Labelled icons (garments and rejects) are never among them."""
+    labels, jobs = read_labels(), []
+    for source in (s for s in SETS if split_of(s) == "dev"):
+        icons = load_set(source, modules)
+        unlabelled = [i for i in icons.values() if (source, i.name) not in labels]
+        (out / source).mkdir(parents=True, exist_ok=True)
+        for icon in training_outliers(unlabelled, per_set):
+            jobs.append((icon, "black_on_white", out / file_name(icon, "black_on_white")))
+    render_all(jobs)
+    return len(jobs)
 
 
 def sample_key(icon: Icon) -> str:
@@ -397,9 +425,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=("build", "sheets"))
+    parser.add_argument("command", choices=("build", "sheets", "outliers"))
     parser.add_argument(
-        "--out", type=Path, help=f"default: {DEFAULT_OUT} (build), {SHEETS} (sheets)"
+        "--out",
+        type=Path,
+        help=f"default: {DEFAULT_OUT} (build), {SHEETS} (sheets), {DEFAULT_OUTLIERS} (outliers)",
     )
     parser.add_argument("--no-install", action="store_true", help="reuse node_modules as it is")
     args = parser.parse_args()
@@ -407,6 +437,10 @@ def main() -> None:
         npm_ci()
     if args.command == "sheets":
         sheets(args.out or SHEETS)
+        return
+    if args.command == "outliers":
+        out = args.out or DEFAULT_OUTLIERS
+        print(f"{write_outliers(out)} non-garment icons to train on, in {out}")
         return
     out = args.out or DEFAULT_OUT
     rows = build(out)

@@ -1,6 +1,6 @@
 """Accuracy on synthetic product photos and canvas drawings made from the test split.
 
-    python -m benchmarks.input_accuracy [--count 1000] [--seed 0] [--model PATH]
+    python -m benchmarks.input_accuracy [--count 1000] [--seed 0] [--model PATH] [--reader PATH]
 
 Photos: each test image negated (dark garment on a white backdrop), enlarged to a random
 size, tinted, placed off-centre on a canvas of random aspect, some EXIF-rotated, saved as
@@ -9,7 +9,8 @@ white strokes at a random size and place on a 280x280 black or transparent canva
 Both go through the app's own preprocessing and the bundled model (or --model), read as
 the app reads them (a drawing in its six views by the CNN for drawings; see
 `fashion_cnn.serving.predictor.Predictor.read`), by the model alone in its views, and from the
-single 28x28 image.
+single 28x28 image. `--reader` puts another CNN for drawings and icons (a candidate .onnx
+with its card) in place of model/drawings/.
 """
 
 from __future__ import annotations
@@ -108,16 +109,24 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", type=Path, default=None, help="default: the bundled model")
+    parser.add_argument("--reader", type=Path, help="another CNN for drawings and icons (.onnx)")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     data = load_fashion_mnist()
     idx = rng.choice(len(data.x_test), args.count, replace=False)
     x, y = data.x_test[idx], data.y_test[idx]
     predictor = load_bundled() if args.model is None else Predictor.load(args.model)
+    if args.reader:
+        predictor.drawings_model = Predictor.load(args.reader, name="candidate reader")
     base = (predictor.probabilities(x).argmax(axis=1) == y).mean()
+    as_read = np.mean([r.index for r in predictor.classify(x)] == y)
     photos = accuracy(predictor, [make_photo(im, rng) for im in x], y, "auto")
     drawings = accuracy(predictor, [make_drawing(im, rng) for im in x], y, "drawing")
-    print(f"test images as they are     {base:.2%}  ({args.count} images, seed {args.seed})")
+    print(
+        f"test images as they are     {base:.2%}  ({args.count} images, seed {args.seed}; "
+        f"as the app reads them, those unlike product photos by the CNN for drawings and "
+        f"icons: {as_read:.2%})"
+    )
     if predictor.drawings_model:
         print(f"(drawings read by {predictor.drawings_model.name}; alone: by {predictor.name})")
     for name, (read, alone, single, refused) in (

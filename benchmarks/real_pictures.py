@@ -1,15 +1,17 @@
 """How the app reads real pictures: the development icon set, read as uploads are.
 
-    python -m benchmarks.real_pictures [--dir DIR] [--csv FILE]
+    python -m benchmarks.real_pictures [--dir DIR] [--csv FILE] [--reader FILE.onnx]
 
 Reads every PNG of a set built by `python -m benchmarks.dev_set build` the way the Classify
 page reads an upload (open_image, preprocess with kind "auto", the bundled predictor with
 its CNN for drawings) and prints, per split (`dev`, `held_out_source`) and overall:
 garments named right, garments called not a garment, non-garments flagged (verdict not
-"confident"), the AUROC of the verdict's Mahalanobis distance between garments and
-non-garments, per-class and per-style figures, and the time per picture. A picture the
-app refuses as blank counts as called not a garment (and as flagged). Figures only: no
-pass or fail.
+"confident"), the AUROC between garments and non-garments of the verdict's garment score
+(the energy of the CNN for drawings and icons) and of the Mahalanobis distance from the
+product photos, per-class and per-style figures, and the time per picture. `--reader`
+reads with another CNN for drawings and icons (a candidate) in place of model/drawings/.
+A picture the app refuses as blank counts as called not a garment (and as flagged).
+Figures only: no pass or fail.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ import numpy as np
 
 from benchmarks.dev_set import DEFAULT_OUT, NOT_A_GARMENT, STYLES, read_manifest
 from fashion_cnn.common.config import CLASS_NAMES
-from fashion_cnn.serving.predictor import Predictor, load_bundled
+from fashion_cnn.serving.predictor import (
+    FEATURES,
+    GARMENT_SCORE,
+    PROBABILITIES,
+    Predictor,
+    load_bundled,
+)
 from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
 from fashion_cnn.serving.verdict import CONFIDENT
 
@@ -44,6 +52,7 @@ class Reading:
     verdict: str  # confident, unsure, not_a_garment, or REFUSED
     kind: str  # photo or drawing, as preprocessing resolved "auto"; "" when refused
     distance: float  # the verdict's squared Mahalanobis distance; nan when refused
+    score: float  # the verdict's garment score (energy); nan when refused or none
     seconds: float  # decoding, preprocessing and classification
 
 
@@ -56,18 +65,27 @@ def read_picture(predictor: Predictor, folder: Path, row: dict[str, str]) -> Rea
     except ImageInputError:
         seconds = time.perf_counter() - start
         return Reading(
-            **truth, predicted="", verdict=REFUSED, kind="", distance=np.nan, seconds=seconds
+            **truth,
+            predicted="",
+            verdict=REFUSED,
+            kind="",
+            distance=np.nan,
+            score=np.nan,
+            seconds=seconds,
         )
-    result = predictor.classify(pre.image[None], pre.drawn)[0]
+    out = predictor.read(pre.image[None], pre.drawn)
+    verdict = predictor.judge(out, pre.image[None])[0].kind
     seconds = time.perf_counter() - start
-    distance = float(predictor.detector.distances(result.features[None])[0])
-    verdict = result.verdict.kind
+    distance = float(predictor.detector.distances(out[FEATURES])[0])
+    score = float(out[GARMENT_SCORE][0]) if GARMENT_SCORE in out else np.nan
+    predicted = CLASS_NAMES[int(np.argmax(out[PROBABILITIES][0]))]
     return Reading(
         **truth,
-        predicted=result.label,
+        predicted=predicted,
         verdict=verdict,
         kind=pre.kind,
         distance=distance,
+        score=score,
         seconds=seconds,
     )
 
@@ -94,10 +112,13 @@ def summary(readings: Sequence[Reading]) -> str:
     named = share([r.predicted == r.label for r in garments])
     rejected = share([r.verdict in (NOT_A_GARMENT, REFUSED) for r in garments])
     flagged = share([r.verdict != CONFIDENT for r in others])
-    inside = np.array([r.distance for r in garments if r.verdict != REFUSED])
-    outside = np.array([r.distance for r in others if r.verdict != REFUSED])
-    score = f"{auroc(inside, outside):.3f}" if len(inside) and len(outside) else "-"
-    return f"{named:>16s} {rejected:>16s} {flagged:>17s} {score:>5s}"
+    scores = []
+    for measure in (lambda r: -r.score, lambda r: r.distance):  # higher: less a garment
+        inside = np.array([measure(r) for r in garments if r.verdict != REFUSED])
+        outside = np.array([measure(r) for r in others if r.verdict != REFUSED])
+        usable = len(inside) and len(outside) and not np.isnan(inside).any()
+        scores.append(f"{auroc(inside, outside):.3f}" if usable else "-")
+    return f"{named:>16s} {rejected:>16s} {flagged:>17s} {scores[0]:>6s} {scores[1]:>6s}"
 
 
 def per_class(readings: Sequence[Reading], splits: Sequence[str]) -> list[str]:
@@ -124,8 +145,16 @@ def report(readings: Sequence[Reading]) -> None:
         f"{len(readings)} pictures: {len(garments)} of garments, {len(others)} of other "
         f"things, each icon in {len(STYLES)} styles"
     )
-    columns = ("garments right", "called not garm.", "non-garm. flagged", "AUROC")
-    print(f"{'':24s} {columns[0]:>16s} {columns[1]:>16s} {columns[2]:>17s} {columns[3]:>5s}")
+    columns = (
+        "garments right",
+        "called not garm.",
+        "non-garm. flagged",
+        "AUROC:",
+        "score",
+        "dist.",
+    )
+    print(f"{'':24s} {columns[0]:>16s} {columns[1]:>16s} {columns[2]:>17s}  {columns[3]}")
+    print(f"{'':24s} {'':>16s} {'':>16s} {'':>17s} {columns[4]:>6s} {columns[5]:>6s}")
     groups = [(s, [r for r in readings if r.split == s]) for s in splits]
     groups += [("all", list(readings))]
     groups += [(f"style {s}", [r for r in readings if r.style == s]) for s in STYLES]
@@ -155,10 +184,15 @@ def main() -> None:
         "--dir", type=Path, default=DEFAULT_OUT, help="a built set (default: %(default)s)"
     )
     parser.add_argument("--csv", type=Path, help="also write every reading to this CSV file")
+    parser.add_argument(
+        "--reader", type=Path, help="another CNN for drawings and icons (.onnx, with its card)"
+    )
     args = parser.parse_args()
     if not (args.dir / "manifest.csv").exists():
         raise SystemExit(f"no manifest.csv in {args.dir}: run `python -m benchmarks.dev_set build`")
     predictor = load_bundled()
+    if args.reader:
+        predictor.drawings_model = Predictor.load(args.reader, name="candidate reader")
     rows = read_manifest(args.dir)
     read_picture(predictor, args.dir, rows[0])  # warm the sessions up before timing
     readings = [read_picture(predictor, args.dir, row) for row in rows]

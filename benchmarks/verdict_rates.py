@@ -1,12 +1,14 @@
 """How honest the verdict is: out-of-distribution sets flagged, real garments passed.
 
-    python -m benchmarks.verdict_rates [--count 200] [--seed 1]
+    python -m benchmarks.verdict_rates [--count 200] [--seed 1] [--reader PATH]
 
-Prints, for the bundled model and the detector in its model card: the share of each of
+Prints, for the bundled model and the measures in the model cards: the share of each of
 our own non-garment sets (benchmarks.ood_sets) called unsure or not a garment, the AUROC
-of the distance between the 10,000 test images and those sets, how often real test
+between the 10,000 test images and those sets of the verdict's measure (the energy of
+the CNN for drawings and icons where it has a gate; else the distance), how often real test
 images, synthetic product photos and drawings are called not a garment, and the
-verdict's cost per image on top of the prediction.
+verdict's cost per image on top of the prediction. `--reader` puts another CNN for
+drawings and icons (a candidate .onnx with its card) in place of model/drawings/.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 from scipy.stats import rankdata
@@ -29,8 +32,8 @@ from fashion_cnn.common.contract import (
 )
 from fashion_cnn.common.data import load_fashion_mnist
 from fashion_cnn.common.files import write_bytes_atomic
-from fashion_cnn.serving.predictor import load_bundled
-from fashion_cnn.serving.verdict import NOT_A_GARMENT, UNSURE, verdicts
+from fashion_cnn.serving.predictor import GARMENT_SCORE, Predictor, load_bundled
+from fashion_cnn.serving.verdict import NOT_A_GARMENT, UNSURE
 
 
 def auroc(inside: np.ndarray, outside: np.ndarray) -> float:
@@ -41,11 +44,12 @@ def auroc(inside: np.ndarray, outside: np.ndarray) -> float:
 
 
 def judged(predictor, images: np.ndarray, drawn: bool | list[bool] = False):
-    """Verdicts, distances and probabilities as the app gets them (drawings in their views)."""
+    """Verdicts, the verdict's measure (higher: less a garment; the negated energy with a
+    gate, else the distance) and probabilities as the app gets them."""
     out = predictor.read(images, drawn)
-    kinds = [
-        v.kind for v in verdicts(out[PROBABILITIES], images, out[FEATURES], predictor.detector)
-    ]
+    kinds = [v.kind for v in predictor.judge(out, images)]
+    if GARMENT_SCORE in out:  # with a gate, the verdict's measure is the energy
+        return np.array(kinds), -out[GARMENT_SCORE], out[PROBABILITIES]
     return np.array(kinds), predictor.detector.distances(out[FEATURES]), out[PROBABILITIES]
 
 
@@ -68,8 +72,11 @@ def main() -> None:
     parser.add_argument(
         "--write-card", action="store_true", help="store the rates in the model card's verdict"
     )
+    parser.add_argument("--reader", type=Path, help="another CNN for drawings and icons (.onnx)")
     args = parser.parse_args()
     data, predictor = load_fashion_mnist(), load_bundled()
+    if args.reader:
+        predictor.drawings_model = Predictor.load(args.reader, name="candidate reader")
     if predictor.detector is None:
         raise SystemExit("the model card has no detector: run `python -m fashion_cnn calibrate`")
     kinds, test_distances, probs = judged(predictor, data.x_test)
@@ -115,15 +122,15 @@ def main() -> None:
             f"synthetic {label}: not a garment {np.mean(kinds == NOT_A_GARMENT):.2%}, "
             f"unsure {np.mean(kinds == UNSURE):.2%}"
         )
-    # The features come out of the same graph run as the probabilities (global average
+    # The features come out of the same graph runs as the probabilities (global average
     # pooling feeds the classifier), so the verdict's own cost is the distance and rules.
     image = data.x_test[0]
-    out = predictor.run(image, [PROBABILITIES, FEATURES])
+    out = predictor.read(image, False)
     for _ in range(20):
-        verdicts(out[PROBABILITIES], image, out[FEATURES], predictor.detector)
+        predictor.judge(out, image)
     start = time.perf_counter()
     for _ in range(2000):
-        verdicts(out[PROBABILITIES], image, out[FEATURES], predictor.detector)
+        predictor.judge(out, image)
     cost = (time.perf_counter() - start) / 2000
     start = time.perf_counter()
     for _ in range(500):

@@ -317,6 +317,29 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     assert "T-shirt/top" in visible_prediction(page).inner_text()
 
 
+def test_uploaded_icons_a_garment_is_read_and_a_car_is_not_a_garment(page, app_url):
+    from tests.icons import car_icon, png, tshirt_icon
+
+    page.goto(f"{app_url}/classify")
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("input[type='file']").set_input_files(
+        [
+            {"name": "tshirt-icon.png", "mimeType": "image/png", "buffer": png(tshirt_icon())},
+            {"name": "car-icon.png", "mimeType": "image/png", "buffer": png(car_icon())},
+        ]
+    )
+    tiles = page.locator("[class*='st-key-upload_item_']")
+    car = tiles.filter(has_text="car-icon.png")
+    car.get_by_text("not a garment").wait_for(timeout=60_000)
+    tshirt = tiles.filter(has_text="tshirt-icon.png").first.inner_text()
+    assert "T-shirt/top" in tshirt and "not a garment" not in tshirt, tshirt
+    # The details of the first file read it as a garment; the car's say why it is not one.
+    assert "T-shirt/top" in visible_prediction(page).inner_text()
+    page.locator(".st-key-upload_detail").click()
+    page.get_by_role("option", name="car-icon.png").click()
+    page.get_by_text("Not a garment, it seems").wait_for()
+
+
 def test_link_to_a_test_image_opens_its_tab(page, app_url):
     page.goto(f"{app_url}/classify?image=123")
     page.get_by_text("Test image #123 of").wait_for(state="visible", timeout=120_000)

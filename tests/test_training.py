@@ -87,10 +87,10 @@ def test_batch_norm_statistics_are_of_the_mix_of_drawings_a_run_trains_on(real_d
     cfg = replace(small_config(5), train_subset=1500, drawing_share=0.5)
     model = train(cfg, real_data).model
     (x_train, y_train), _ = split_training_data(real_data, cfg, np.random.default_rng(cfg.seed))
-    drawings = drawing_inputs(x_train, y_train, len(x_train), seed=cfg.seed)  # the run's pool
-    sample = statistics_sample(x_train, drawings, cfg.drawing_share)
+    drawings, _ = drawing_inputs(x_train, y_train, len(x_train), seed=cfg.seed)  # the run's pool
+    sample = statistics_sample(x_train, [(drawings, None, cfg.drawing_share)])
     half = STATISTICS_SAMPLE // 2
-    assert (sample[:half] == drawings[0][:half]).all()
+    assert (sample[:half] == drawings[:half]).all()
     assert (sample[half:] == x_train[half:STATISTICS_SAMPLE]).all()
     assert statistics_are_of(model, sample)
     assert not statistics_are_of(model, x_train[:STATISTICS_SAMPLE])  # the training images alone
@@ -127,19 +127,22 @@ def test_augmentation_keeps_shape_and_range():
     assert np.array_equal(shifted, images)  # every augmentation off: unchanged
 
 
-def test_drawing_share_swaps_that_share_of_each_epoch_for_drawings():
+def test_each_pool_takes_its_share_of_each_epoch_with_its_targets():
     from fashion_cnn.training.fit import AugmentedBatches
 
     images = np.zeros((2000, 28, 28), np.uint8)
     labels = np.zeros(2000, np.uint8)
-    pool = (np.full((50, 28, 28), 200, np.uint8), np.full(50, 7, np.uint8))
-    cfg = TrainConfig(augment=False, drawing_share=0.25, batch_size=500)
-    batches = AugmentedBatches(images, labels, cfg, np.random.default_rng(0), pool)
+    drawings = (np.full((50, 28, 28), 200, np.uint8), np.eye(10)[np.full(50, 7)], 0.25)
+    outliers = (np.full((30, 28, 28), 100, np.uint8), np.full((30, 10), 0.1), 0.15)
+    cfg = TrainConfig(augment=False, batch_size=500)
+    batches = AugmentedBatches(images, labels, cfg, np.random.default_rng(0), [drawings, outliers])
     for _ in range(2):  # a fresh draw each epoch
-        drawn = batches.x.reshape(2000, -1).max(axis=1) == 200
-        assert 0.2 < drawn.mean() < 0.3
+        top = batches.x.reshape(2000, -1).max(axis=1)
+        drawn, other = top == 200, top == 100
+        assert 0.2 < drawn.mean() < 0.3 and 0.1 < other.mean() < 0.2
         assert (batches.y[drawn].argmax(axis=1) == 7).all()
-        assert (batches.y[~drawn].argmax(axis=1) == 0).all()
+        assert np.allclose(batches.y[other], 0.1)  # outlier exposure: even targets
+        assert (batches.y[~drawn & ~other].argmax(axis=1) == 0).all()
         batches.on_epoch_end()
 
 

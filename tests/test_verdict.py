@@ -8,6 +8,7 @@ import shutil
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from benchmarks.ood_sets import DIGITS, glyph, noise, pictures, shape
 from fashion_cnn.common.contract import bundled_model_path, onnx_path, read_model_card
@@ -93,3 +94,51 @@ def test_detector_fit_on_known_clusters():
     assert detector.distance_above == pytest.approx(8 + 2 * 4, rel=0.5)  # chi-square, 8 dof
     again = GarmentDetector.from_card({"verdict": detector.as_card()})
     assert np.allclose(again.distances(held_out), detector.distances(held_out), rtol=1e-4)
+
+
+def test_the_gate_reads_garments_in_other_styles_and_refuses_by_energy():
+    from fashion_cnn.serving.verdict import GarmentGate, energies
+
+    logits = np.array([[9.0, 1, 1, 1, 1, 1, 1, 1, 1, 1], [0.1] * 10, [3.0, 2.9, *[0.0] * 8]])
+    assert np.allclose(energies(logits), np.log(np.exp(logits).sum(axis=1)))
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    images = np.zeros((3, 28, 28), np.uint8)
+    images[:, 4:24, 8:20] = 200
+    gate = GarmentGate(not_a_garment_below=2.5, unsure_below=3.2)
+    scores = energies(logits)  # about 9.0, 2.4 and 3.7
+    near = verdicts(probabilities, images, None, None, scores, gate)
+    assert [v.kind for v in near] == [CONFIDENT, NOT_A_GARMENT, UNSURE]
+    # Far from the product photos (a detector that finds everything far): still read,
+    # unsure with a hint that names the reading, never "not a garment" for its style.
+    far_detector = GarmentDetector(np.zeros((10, 2)), np.eye(2), distance_above=-1.0)
+    features = np.ones((3, 2))
+    far = verdicts(probabilities, images, features, far_detector, scores, gate)
+    assert (
+        far[0].kind == UNSURE and "T-shirt/top" in far[0].hint and "product photos" in far[0].hint
+    )
+    assert far[1].kind == NOT_A_GARMENT
+    without_gate = verdicts(probabilities, images, features, far_detector)
+    assert {v.kind for v in without_gate} == {NOT_A_GARMENT}  # the old rule: far is out
+    images[0] = 0  # nothing lit: not a garment whatever the energy
+    assert verdicts(probabilities, images, None, None, scores, gate)[0].kind == NOT_A_GARMENT
+    card = gate.as_card({"test_not_a_garment": 0.01})
+    assert GarmentGate.from_card({"garment_gate": card}) == gate
+
+
+@pytest.mark.parametrize(
+    ("icon", "label", "garment"),
+    [("tshirt_icon", "T-shirt/top", True), ("car_icon", None, False), ("house_icon", None, False)],
+)
+def test_icons_a_garment_icon_is_read_and_other_icons_are_not_garments(
+    bundled, icon, label, garment
+):
+    from tests import icons
+
+    picture = getattr(icons, icon)()
+    for shown in (picture, Image.eval(picture, lambda v: 255 - v)):  # on white, on black
+        pre = preprocess(shown, "auto")
+        result = bundled.classify(pre.image[None], pre.drawn)[0]
+        if garment:
+            assert result.label == label and result.verdict.kind != NOT_A_GARMENT, result
+        else:
+            assert result.verdict.kind == NOT_A_GARMENT, result

@@ -118,12 +118,15 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     path = bundled_model_path(config.MODEL_DIR / config.DRAWINGS_DIR)
     card = json.loads(model_card_path(path).read_text())
     story = drawings_model_story(card)
-    assert story.startswith(
-        f"Drawings are read by a copy of this CNN fine-tuned for {card['epochs_completed']} "
-        f"more epochs with {card['training_settings']['drawing_share']:.0%} of its images drawn"
-    )
+    settings = card["training_settings"]
+    assert story.startswith("Drawings, icons and other pictures unlike a product photo are read")
+    assert f"fine-tuned for {card['epochs_completed']} more epochs" in story
+    assert f"{settings['drawing_share']:.0%} drawn garments" in story
+    if settings.get("style_share"):
+        assert f"{settings['style_share']:.0%} garments in icon and emoji styles" in story
+    assert ("other things" in story) == bool(card.get("garment_gate"))
     assert "model/drawings/" in story and f"({card['test_accuracy']:.2%})" in story
-    assert "fine-tuned on drawings" in drawing_note(True)
+    assert "fine-tuned on drawings and icons" in drawing_note(True)
     assert "fine-tuned" not in drawing_note(False) and "six ways" in drawing_note(False)
 
 

@@ -149,6 +149,34 @@ class TrainConfig:
         "image",
         (1, None),
     )
+    style_share: float = setting(
+        0.0,
+        "Share of each epoch's images swapped for garments in icon and emoji styles "
+        "(fashion_cnn.training.styles); 0: none",
+        (0.0, 1.0),
+    )
+    style_pool: int = setting(
+        30_000, "How many styled garments a run with a style share makes first", (1, None)
+    )
+    garment_icons: str = setting(
+        "",
+        "A development set's manifest.csv (`python -m benchmarks.dev_set build`): its `dev` "
+        "garment icons join the styled garments, a fifth of that pool; '': none",
+    )
+    outlier_share: float = setting(
+        0.0,
+        "Share of each epoch's images swapped for pictures of other things, with even "
+        "targets over the classes (outlier exposure); 0: none",
+        (0.0, 1.0),
+    )
+    outlier_pool: int = setting(
+        15_000, "How many non-garment pictures a run with an outlier share makes first", (1, None)
+    )
+    outlier_icons: str = setting(
+        "",
+        "A folder of non-garment icons for outlier exposure (`python -m benchmarks.dev_set "
+        "outliers`); '': drawn shapes and letters only",
+    )
     init_from: str = setting(
         "", "A .keras file of the same architecture to start from (fine-tuning); '': random"
     )
@@ -179,6 +207,8 @@ class TrainConfig:
                 flag = "--" + f.name.replace("_", "-")
                 bounds = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
                 raise ValueError(f"{flag} must be {bounds}, not {value:g}")
+        if self.drawing_share + self.style_share + self.outlier_share > 1:
+            raise ValueError("the drawing, style and outlier shares add up to more than 1")
         if self.weight_averaging and self.early_stopping:
             # Early stopping would put back its best epoch's plain weights at the end.
             raise ValueError("--weight-averaging and --early-stopping cannot be used together")

@@ -39,7 +39,7 @@ from fashion_cnn.common.contract import (
 )
 from fashion_cnn.common.data import sha256_of
 from fashion_cnn.common.files import write_bytes_atomic
-from fashion_cnn.serving.verdict import GarmentDetector, Verdict, verdicts
+from fashion_cnn.serving.verdict import GarmentDetector, GarmentGate, Verdict, energies, verdicts
 
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
 BULK_OUTPUTS = {PROBABILITIES, FEATURES}
@@ -47,6 +47,7 @@ PASS_FROM = 4096  # images: a pass this large (Explore's) gets a session with a 
 MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a drawing's views: one pixel each way
 VIEWS = 2 + len(MOVES)  # as drawn, mirrored, and the moves
 AS_DRAWN = "probabilities_as_drawn"  # `read`: this CNN's own, where a drawing's are its views'
+GARMENT_SCORE = "garment_score"  # `read`: the energy of the CNN for drawings and icons
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class Predictor:
         self.key = hashlib.sha256(onnx).hexdigest()[:16]  # identifies the weights
         self.outputs = [o.name for o in self.session.get_outputs()]
         self.detector = GarmentDetector.from_card(self.card)
+        self.gate = GarmentGate.from_card(self.card)
         self.drawings_model: Predictor | None = None  # reads drawings in its place (`read`)
 
     @property
@@ -232,24 +234,55 @@ class Predictor:
     def read(
         self, images: np.ndarray, drawn: bool | Sequence[bool], outputs: Sequence[str] = ()
     ) -> dict[str, np.ndarray]:
-        """Probabilities, features and `outputs` per image. Each drawing (`drawn`) takes its
-        probabilities from its `drawing_views`, read by the CNN for drawings
-        (`drawings_model`; this one when there is none): from the views' mean features, the
-        same as their mean logits (one dense layer follows the pooling). Every other output
-        is this CNN's, of the image as drawn, its own probabilities too (`AS_DRAWN`): the
-        verdict's distance is calibrated on single images of this CNN, and averaged
-        features lie nearer the classes than any one view."""
+        """Probabilities, features and `outputs` per image, and with a gate (see
+        `reader_logits`) the `GARMENT_SCORE`. Every output is this CNN's, of the image as
+        given, its own probabilities too (`AS_DRAWN`): the verdict's distance is calibrated
+        on single images of this CNN. The probabilities are the reader's (the CNN for
+        drawings and icons, `drawings_model`; this one when there is none) for each drawing
+        (`drawn`), and with a gate for each picture unlike the product photos too (by the
+        distance); this CNN's for the rest."""
         x = as_batch(images)[..., 0]
         out = self.run(x, sorted({PROBABILITIES, FEATURES, *outputs}))
         out[AS_DRAWN] = out[PROBABILITIES].copy()
         is_drawing = np.broadcast_to(np.asarray(drawn, bool), len(x))
-        if is_drawing.any():
-            reader = self.drawings_model or self
-            views = np.concatenate([drawing_views(im) for im in x[is_drawing]])
-            features = reader.features(views).reshape(-1, VIEWS, reader.feature_count)
-            weights, bias = reader.classifier
-            out[PROBABILITIES][is_drawing] = softmax(features.mean(axis=1) @ weights + bias)
+        reader = self.drawings_model or self
+        if reader.gate is None:  # a reader without outlier exposure reads drawings only
+            if is_drawing.any():
+                out[PROBABILITIES][is_drawing] = softmax(reader.reader_logits(x[is_drawing], True))
+            return out
+        logits = reader.reader_logits(x, is_drawing)
+        out[GARMENT_SCORE] = energies(logits)
+        by_reader = is_drawing | self.unlike_photos(out[FEATURES])
+        out[PROBABILITIES][by_reader] = softmax(logits[by_reader])
         return out
+
+    def unlike_photos(self, features: np.ndarray) -> np.ndarray:
+        """(N,) bool: features far from every class of the product photos (the detector's
+        distance); all False without a detector."""
+        if self.detector is None:
+            return np.zeros(len(features), bool)
+        return self.detector.distances(features) > self.detector.distance_above
+
+    def reader_logits(self, x: np.ndarray, drawn: bool | np.ndarray) -> np.ndarray:
+        """(N, 10) logits of this CNN as a reader: each drawing's from its `drawing_views`
+        (from the views' mean features, the same as their mean logits: one dense layer
+        follows the pooling), every other image's from itself."""
+        drawn = np.broadcast_to(np.asarray(drawn, bool), len(x))
+        weights, bias = self.classifier
+        features = np.empty((len(x), self.feature_count), np.float32)
+        if drawn.any():
+            views = np.concatenate([drawing_views(im) for im in x[drawn]])
+            features[drawn] = self.features(views).reshape(-1, VIEWS, len(weights)).mean(axis=1)
+        if not drawn.all():
+            features[~drawn] = self.features(x[~drawn])
+        return features @ weights + bias
+
+    def judge(self, out: dict[str, np.ndarray], images: np.ndarray) -> list[Verdict]:
+        """The verdicts of `read`'s outputs (see fashion_cnn.serving.verdict)."""
+        gate = (self.drawings_model or self).gate
+        return verdicts(
+            out[PROBABILITIES], images, out[FEATURES], self.detector, out.get(GARMENT_SCORE), gate
+        )
 
     def classify(
         self, images: np.ndarray, drawn: bool | Sequence[bool] = False
@@ -257,10 +290,11 @@ class Predictor:
         """One Classification with its verdict per 28x28 image, in a single model call;
         drawings (`drawn`) are read in their views (see `read`)."""
         out = self.read(images, drawn)
-        judged = verdicts(out[PROBABILITIES], images, out[FEATURES], self.detector)
         return [
             Classification.from_probabilities(p, v, f)
-            for p, v, f in zip(out[PROBABILITIES], judged, out[FEATURES], strict=True)
+            for p, v, f in zip(
+                out[PROBABILITIES], self.judge(out, images), out[FEATURES], strict=True
+            )
         ]
 
     @cached_property
@@ -291,7 +325,7 @@ class Predictor:
         """The classification of one image, its verdict and a heatmap of its top class, in
         one call; a drawing (`drawn`) is read in its views (see `read`)."""
         out = self.read(image, drawn, [FEATURE_MAPS])
-        verdict = verdicts(out[PROBABILITIES], image, out[FEATURES], self.detector)[0]
+        verdict = self.judge(out, image)[0]
         result = Classification.from_probabilities(out[PROBABILITIES][0], verdict)
         # Grad-CAM is this CNN's: of its own probabilities, for the class the reading chose.
         return result, self.class_map(out[FEATURE_MAPS][0], out[AS_DRAWN][0], result.index)

@@ -1,11 +1,17 @@
 """Is a classification confident, unsure, or not of a garment at all?
 
-Out-of-distribution inputs are caught on the CNN's own penultimate features: the
-Mahalanobis distance to the nearest class mean under one shared covariance (Lee et al.
-2018, "A simple unified framework for detecting out-of-distribution samples"). The class
-means and the whitening matrix are fitted on training images; the threshold is the
-distance that a chosen share of held-out training images stays under. They live in the
-model card, beside the rates they gave.
+Two questions, two measures, each calibrated on training and development data only:
+- Does the picture look like the product photos the bundled CNN learned from? The
+  Mahalanobis distance of its penultimate features to the nearest class mean under one
+  shared covariance (Lee et al. 2018), fitted on training images (`GarmentDetector`).
+  Drawings, icons and emoji mostly do not, garments or not: the distance measures style.
+- Does it show a garment at all? The CNN for drawings and icons was trained with outlier
+  exposure (Hendrycks et al. 2019: even probabilities on pictures of other things), so the
+  energy of its logits, logsumexp (Liu et al. 2020), is low where it sees no garment
+  (`GarmentGate`).
+A picture unlike the product photos is still read (by the CNN for drawings and icons),
+as unsure with a hint; "not a garment" needs the energy to say so. Thresholds live in the
+model cards, beside the rates they gave.
 """
 
 from __future__ import annotations
@@ -23,6 +29,13 @@ INK_LEVEL = 40
 KEEP_SHARE = 0.97  # of held-out training images under the distance threshold
 SPARSE_HINT = "Not a garment, it seems: very little shape reached the model."
 FAR_HINT = "Not a garment, it seems: it looks like none of the clothes the CNN learned from."
+STYLE_HINT = (
+    "It looks unlike the product photos the CNN learned from (a drawing, an icon?), so "
+    "it was read by the CNN for drawings and icons: take {reading} with care."
+)
+LOW_ENERGY_HINT = "Not a garment, it seems: the CNN sees no garment it knows in it."
+MAYBE_HINT = "Perhaps not a garment: the CNN sees only a weak likeness to {reading}."
+GATE_KEEPS = 0.97  # of styled, drawn and plain training garments above the threshold
 
 
 @dataclass(frozen=True)
@@ -85,15 +98,48 @@ class GarmentDetector:
         )
 
 
+@dataclass(frozen=True)
+class GarmentGate:
+    """Garment or not, by the energy of the CNN for drawings and icons' logits."""
+
+    not_a_garment_below: float  # energy under this: not a garment
+    unsure_below: float  # under this: perhaps not one (unsure)
+
+    def as_card(self, rates: dict | None = None) -> dict:
+        return {
+            "method": "energy (logsumexp of logits) after outlier exposure (Liu et al. 2020)",
+            "not_a_garment_below": round(self.not_a_garment_below, 4),
+            "unsure_below": round(self.unsure_below, 4),
+            "rates": rates or {},
+        }
+
+    @classmethod
+    def from_card(cls, card: dict) -> GarmentGate | None:
+        block = card.get("garment_gate")
+        if not block:
+            return None
+        return cls(float(block["not_a_garment_below"]), float(block["unsure_below"]))
+
+
+def energies(logits: np.ndarray) -> np.ndarray:
+    """(N,) logsumexp of each row of logits: high where the CNN sees a garment it knows."""
+    top = logits.max(axis=1)
+    return top + np.log(np.exp(logits - top[:, None]).sum(axis=1))
+
+
 def verdicts(
     probabilities: np.ndarray,
     images: np.ndarray,
     features: np.ndarray | None = None,
     detector: GarmentDetector | None = None,
+    scores: np.ndarray | None = None,
+    gate: GarmentGate | None = None,
 ) -> list[Verdict]:
-    """One verdict per classified image: not a garment when the 28x28 input holds too
-    little shape or (with a detector) its features lie far from every class; otherwise
-    confident or unsure by the probabilities."""
+    """One verdict per classified image. Not a garment when the 28x28 input holds too
+    little shape. With a gate and its `scores` (energies): not a garment under its
+    threshold; unsure when the picture lies far from the product photos (`detector`) or
+    the energy is weak; otherwise confident or unsure by the probabilities. Without a
+    gate, lying far from the product photos means not a garment."""
     if not len(probabilities):
         return []
     images = np.asarray(images).reshape(len(probabilities), -1)
@@ -101,14 +147,31 @@ def verdicts(
     far = np.zeros(len(probabilities), bool)
     if detector is not None and features is not None:
         far = detector.distances(features) > detector.distance_above
+    if gate is None or scores is None:
+        return [
+            Verdict(NOT_A_GARMENT, SPARSE_HINT if is_sparse else FAR_HINT)
+            if is_sparse or is_far
+            else judge_confidence(p)
+            for p, is_sparse, is_far in zip(probabilities, sparse, far, strict=True)
+        ]
     return [
-        Verdict(NOT_A_GARMENT, SPARSE_HINT)
-        if is_sparse
-        else Verdict(NOT_A_GARMENT, FAR_HINT)
-        if is_far
-        else judge_confidence(p)
-        for p, is_sparse, is_far in zip(probabilities, sparse, far, strict=True)
+        gated(p, is_sparse, is_far, score, gate)
+        for p, is_sparse, is_far, score in zip(probabilities, sparse, far, scores, strict=True)
     ]
+
+
+def gated(probabilities: np.ndarray, sparse: bool, far: bool, score: float, gate) -> Verdict:
+    """One verdict with the gate's energy (see `verdicts`)."""
+    reading = f"{CLASS_NAMES[int(np.argmax(probabilities))]} ({probabilities.max():.0%})"
+    if sparse:
+        return Verdict(NOT_A_GARMENT, SPARSE_HINT)
+    if score < gate.not_a_garment_below:
+        return Verdict(NOT_A_GARMENT, LOW_ENERGY_HINT)
+    if score < gate.unsure_below:
+        return Verdict(UNSURE, MAYBE_HINT.format(reading=reading))
+    if far:
+        return Verdict(UNSURE, STYLE_HINT.format(reading=reading))
+    return judge_confidence(probabilities)
 
 
 def judge_confidence(probabilities: np.ndarray) -> Verdict:

@@ -1,5 +1,7 @@
-"""Fitting the verdict's out-of-distribution detector (fashion_cnn.serving.verdict) for a
-model, on the training split only, and storing it in the model card."""
+"""Fitting the verdict's measures (fashion_cnn.serving.verdict) for a model, on the
+training split only, and storing them in the model card: the distance from the product
+photos (`GarmentDetector`) and, for a CNN trained with outlier exposure, the energy
+thresholds of garment or not (`GarmentGate`)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,12 @@ import numpy as np
 from fashion_cnn.common.contract import model_card_path, read_model_card
 from fashion_cnn.common.files import write_bytes_atomic
 from fashion_cnn.serving.predictor import Predictor
-from fashion_cnn.serving.verdict import GarmentDetector
+from fashion_cnn.serving.preprocess import ImageInputError, preprocess
+from fashion_cnn.serving.verdict import GATE_KEEPS, GarmentDetector, GarmentGate, energies
 
 HELD_OUT = 5000  # training images kept out of the fit, to set the threshold
+GATE_SAMPLE = 3000  # training garments per form (as they are, drawn, styled) for the gate
+UNSURE_KEEPS = 0.9  # of those garments above the gate's "perhaps not" threshold
 
 
 def calibrate(
@@ -36,10 +41,52 @@ def calibrated_card(predictor, data) -> tuple[GarmentDetector, dict]:
 
 
 def write_detector(keras_path: Path, data) -> GarmentDetector:
-    """Calibrate the detector of the model beside `keras_path` (through its exported twin)
-    and store it, with the rate it gives, in the model card."""
-    detector, block = calibrated_card(Predictor.load(keras_path), data)
+    """Calibrate the detector of the model beside `keras_path` (through its exported twin),
+    and its gate if it was trained with outlier exposure, and store them, with the rates
+    they give, in the model card."""
+    predictor = Predictor.load(keras_path)
+    detector, block = calibrated_card(predictor, data)
     card = read_model_card(keras_path)
     card["verdict"] = block
+    if card.get("training_settings", {}).get("outlier_share"):  # it learned other things
+        card["garment_gate"] = calibrate_gate(predictor, data)[1]
     write_bytes_atomic(json.dumps(card, indent=1).encode(), model_card_path(keras_path))
     return detector
+
+
+def garment_energies(reader: Predictor, data, seed: int = 7) -> dict[str, np.ndarray]:
+    """The reader's energies of training garments in the three forms visitors bring: as
+    they are, drawn on the canvas, and in icon styles (fresh renderings: a seed no
+    training run uses)."""
+    from fashion_cnn.training.drawings import drawing_inputs  # only the gate needs them
+    from fashion_cnn.training.styles import stylise
+
+    rng = np.random.default_rng(seed)
+    picked = rng.choice(len(data.x_train), GATE_SAMPLE, replace=False)
+    images, labels = data.x_train[picked], data.y_train[picked]
+    drawn, _ = drawing_inputs(images, labels, GATE_SAMPLE, seed)
+    styled, styled_drawn = [], []
+    for image in images:
+        try:
+            pre = preprocess(stylise(image, rng), "auto")
+        except ImageInputError:
+            continue
+        styled.append(pre.image)
+        styled_drawn.append(pre.drawn)
+    return {
+        "as_they_are": energies(reader.reader_logits(images, False)),
+        "drawn": energies(reader.reader_logits(drawn, True)),
+        "styled": energies(reader.reader_logits(np.stack(styled), np.array(styled_drawn))),
+    }
+
+
+def calibrate_gate(reader: Predictor, data) -> tuple[GarmentGate, dict]:
+    """The gate of a CNN trained with outlier exposure: thresholds that GATE_KEEPS and
+    UNSURE_KEEPS of training garments (each form weighed alike) stay above; and its card
+    block with the share of test images it calls not a garment."""
+    scores = np.concatenate(list(garment_energies(reader, data).values()))
+    gate = GarmentGate(
+        float(np.quantile(scores, 1 - GATE_KEEPS)), float(np.quantile(scores, 1 - UNSURE_KEEPS))
+    )
+    test = energies(reader.reader_logits(data.x_test, False)) < gate.not_a_garment_below
+    return gate, gate.as_card({"test_not_a_garment": round(float(test.mean()), 4)})

@@ -99,13 +99,13 @@ class BatchNormStatistics(keras.callbacks.Callback):
 
 
 class AugmentedBatches(keras.utils.PyDataset):
-    """Shuffled, freshly augmented one-hot batches every epoch; with `drawings` (images,
-    labels), a `cfg.drawing_share` of each epoch's images is swapped for drawn garments."""
+    """Shuffled, freshly augmented batches of targets (one-hot, or even for outliers) every
+    epoch; each of `pools` (images, targets, share) takes its share of each epoch's places."""
 
-    def __init__(self, images, labels, cfg: TrainConfig, rng: np.random.Generator, drawings=None):
+    def __init__(self, images, labels, cfg: TrainConfig, rng: np.random.Generator, pools=()):
         super().__init__(workers=1, use_multiprocessing=False)
         self.images, self.labels, self.cfg, self.rng = images, labels, cfg, rng
-        self.drawings = drawings
+        self.pools = pools
         self.on_epoch_end()
 
     def __len__(self) -> int:
@@ -117,26 +117,60 @@ class AugmentedBatches(keras.utils.PyDataset):
 
     def on_epoch_end(self) -> None:
         order = self.rng.permutation(len(self.images))
-        images, labels = self.images[order], self.labels[order]
+        images = self.images[order]
+        targets = keras.utils.to_categorical(self.labels[order], config.NUM_CLASSES)
         if self.cfg.augment:
             images = augment(images, self.rng, self.cfg.augment_settings)
-        if self.drawings is not None:
-            swap = np.flatnonzero(self.rng.random(len(images)) < self.cfg.drawing_share)
-            pick = self.rng.integers(0, len(self.drawings[0]), len(swap))
-            images[swap], labels[swap] = self.drawings[0][pick], self.drawings[1][pick]
+        draw, start = self.rng.random(len(images)), 0.0
+        for pool_images, pool_targets, share in self.pools:
+            swap = np.flatnonzero((draw >= start) & (draw < start + share))
+            pick = self.rng.integers(0, len(pool_images), len(swap))
+            images[swap], targets[swap] = pool_images[pick], pool_targets[pick]
+            start += share
         self.x = images[..., None].astype(np.float32)
-        self.y = keras.utils.to_categorical(labels, config.NUM_CLASSES)
+        self.y = targets
 
 
-def statistics_sample(images: np.ndarray, drawings=None, share: float = 0.0) -> np.ndarray:
+def picture_pools(cfg: TrainConfig, images: np.ndarray, labels: np.ndarray) -> list[tuple]:
+    """The pools a run swaps in (images, targets, share): drawn garments, garments in visitor
+    styles, and non-garments with even targets (outlier exposure). Minutes each: every
+    picture goes through the app's preprocessing."""
+    from fashion_cnn.training.outliers import outlier_inputs  # only runs that use them
+    from fashion_cnn.training.styles import development_garments, style_inputs
+
+    def one_hot(y: np.ndarray) -> np.ndarray:
+        return keras.utils.to_categorical(y, config.NUM_CLASSES)
+
+    pools = []
+    if cfg.drawing_share > 0:
+        x, y = drawing_inputs(images, labels, min(cfg.drawing_pool, len(images)), seed=cfg.seed)
+        pools.append((x, one_hot(y), cfg.drawing_share))
+    if cfg.style_share > 0:
+        icons = cfg.style_pool // 5 if cfg.garment_icons else 0
+        x, y = style_inputs(images, labels, cfg.style_pool - icons, seed=cfg.seed + 1)
+        if icons:
+            shapes, classes = development_garments(Path(cfg.garment_icons))
+            more_x, more_y = style_inputs(shapes, classes, icons, seed=cfg.seed + 3)
+            x, y = np.concatenate([x, more_x]), np.concatenate([y, more_y])
+        pools.append((x, one_hot(y), cfg.style_share))
+    if cfg.outlier_share > 0:
+        icons = Path(cfg.outlier_icons) if cfg.outlier_icons else None
+        x = outlier_inputs(cfg.outlier_pool, cfg.seed + 2, icons)
+        even = np.full((len(x), config.NUM_CLASSES), 1 / config.NUM_CLASSES, np.float32)
+        pools.append((x, even, cfg.outlier_share))
+    return pools
+
+
+def statistics_sample(images: np.ndarray, pools=()) -> np.ndarray:
     """The images that set batch norm's statistics (`BatchNormStatistics`): the first
-    `STATISTICS_SAMPLE` training images, the first `share` of them swapped for drawn garments
-    (`drawings`: images, labels) as each epoch swaps them, so that a model trained mostly on
-    drawings is normalised by statistics of the inputs it trains on."""
-    sample = images[:STATISTICS_SAMPLE].copy()
-    if drawings is not None:
-        count = min(round(len(sample) * share), len(drawings[0]))
-        sample[:count] = drawings[0][:count]
+    `STATISTICS_SAMPLE` training images, each pool's share of them swapped for the pool's
+    first images as each epoch swaps them, so that a model trained mostly on drawings is
+    normalised by statistics of the inputs it trains on."""
+    sample, start = images[:STATISTICS_SAMPLE].copy(), 0
+    for pool_images, _, share in pools:
+        count = min(round(len(sample) * share), len(pool_images))
+        sample[start : start + count] = pool_images[:count]
+        start += count
     return sample
 
 
@@ -187,11 +221,8 @@ def train(
     keras.utils.set_random_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     (x_train, y_train), (x_val, y_val) = split_training_data(data, cfg, rng)
-    drawings = None
-    if cfg.drawing_share > 0:  # minutes: each drawing goes through the preprocessing
-        count = min(cfg.drawing_pool, len(x_train))
-        drawings = drawing_inputs(x_train, y_train, count, seed=cfg.seed)
-    batches = AugmentedBatches(x_train, y_train, cfg, rng, drawings)
+    pools = picture_pools(cfg, x_train, y_train)
+    batches = AugmentedBatches(x_train, y_train, cfg, rng, pools)
 
     model = build_model(cfg.architecture, cfg.dropout)
     if cfg.init_from:  # fine-tuning: start from a trained model of the same architecture
@@ -212,7 +243,7 @@ def train(
             keras.utils.to_categorical(y_val, config.NUM_CLASSES),
         )
     # First, so that what other callbacks see after an epoch uses the set statistics.
-    sample = statistics_sample(x_train, drawings, cfg.drawing_share)
+    sample = statistics_sample(x_train, pools)
     callbacks = [BatchNormStatistics(sample), *(callbacks or [])]
     if cfg.early_stopping and validation is not None:
         callbacks.append(

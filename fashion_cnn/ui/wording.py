@@ -78,15 +78,25 @@ def training_story(card: dict) -> tuple[float, str]:
 
 
 def drawings_model_story(card: dict) -> str:
-    """The CNN for drawings (model/drawings/) in two sentences, from its model card."""
-    share = card["training_settings"]["drawing_share"]
-    return (
-        f"Drawings are read by a copy of this CNN fine-tuned for "
-        f"{plural(card['epochs_completed'], 'more epoch')} with {share:.0%} of its images "
-        f"drawn garments (in `model/drawings/`; docs/model.md says how). It gets more drawings "
-        f"right but fewer test images ({card['test_accuracy']:.2%}), so it reads only "
-        "drawings."
+    """The CNN for drawings and icons (model/drawings/) in a few sentences, from its card."""
+    settings = card["training_settings"]
+    mix = [f"{settings['drawing_share']:.0%} drawn garments"]
+    if settings.get("style_share"):
+        mix.append(f"{settings['style_share']:.0%} garments in icon and emoji styles")
+    if settings.get("outlier_share"):
+        mix.append(f"{settings['outlier_share']:.0%} pictures of other things")
+    story = (
+        f"Drawings, icons and other pictures unlike a product photo are read by a copy of "
+        f"this CNN fine-tuned for {plural(card['epochs_completed'], 'more epoch')} on "
+        f"{', '.join(mix)} (in `model/drawings/`; docs/model.md says how). It gets more of "
+        f"those right but fewer test images ({card['test_accuracy']:.2%}), so it reads only them."
     )
+    if card.get("garment_gate"):
+        story += (
+            " It learned to spread its bets evenly on things that are not garments: that is "
+            "how the app tells a garment in an unfamiliar style from something else."
+        )
+    return story
 
 
 def missing_runs_note(gone: int, unreadable: int) -> str:
@@ -108,9 +118,9 @@ def missing_runs_note(gone: int, unreadable: int) -> str:
 
 def drawing_note(by_drawings_cnn: bool) -> str:
     """The caption under a drawing's probabilities: how it was read, and what the pictures
-    beside it show (`by_drawings_cnn`: read by the copy of the CNN fine-tuned on drawings)."""
+    beside it show (`by_drawings_cnn`: read by the CNN for drawings and icons)."""
     by, shown = (
-        (" by a copy of the CNN fine-tuned on drawings,", "the bundled CNN at work on ")
+        (" by a copy of the CNN fine-tuned on drawings and icons,", "the bundled CNN at work on ")
         if by_drawings_cnn
         else ("", "")
     )

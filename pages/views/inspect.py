@@ -12,7 +12,7 @@ from fashion_cnn.serving.predictor import Predictor
 from fashion_cnn.ui.charts import enlarge, heatmap_overlay, image_strip, probability_bars
 from fashion_cnn.ui.wording import reading_of, tile_caption, with_article
 from pages.views.inside import inside_the_cnn
-from pages.views.shared import analyse, thumbnail_png
+from pages.views.shared import thumbnail_png
 
 TILE = 100  # px: three to a row on a phone, even beside a scrollbar; six on a laptop
 
@@ -31,7 +31,7 @@ def inspect_image(selected: int, model: Predictor, data: FashionMNIST, probs: np
     )
     left, mid, right = st.columns([1, 1, 2])
     left.image(enlarge(data.x_test[selected], 7), caption="The image", clamp=True)
-    _, heat = analyse(model, model.reading_key, data.x_test[selected])  # Grad-CAM, predicted class
+    heat = model.heatmap(data.x_test[selected], pred_idx)  # Grad-CAM of Explore's own reading
     mid.image(
         enlarge(heatmap_overlay(data.x_test[selected], heat), 7),
         caption=f"Where it saw {with_article(config.CLASS_NAMES[pred_idx])}",
