@@ -153,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             predictor = Predictor(onnx, out.stem)
             extra["verdict"] = calibrated_card(predictor, data)[1]  # a minute, 60,000 images
             if cfg.outlier_share:  # a CNN that learned what is not a garment: its gate
-                extra["garment_gate"] = calibrate_gate(predictor, data)[1]
+                icons = Path(cfg.garment_icons) if cfg.garment_icons else None
+                extra["garment_gate"] = calibrate_gate(predictor, data, icons)[1]
             coords = tsne_2d(predictor.features(data.x_test))  # Explore's t-SNE map: 1.5 min
     except KeyboardInterrupt:
         print("\nInterrupted: nothing was saved; the existing model is unchanged.", file=sys.stderr)

@@ -1,6 +1,6 @@
 """How the app reads real pictures: the development icon set, read as uploads are.
 
-    python -m benchmarks.real_pictures [--dir DIR] [--csv FILE] [--reader FILE.onnx]
+    python -m benchmarks.real_pictures [--dir DIR] [--csv FILE] [--reader FILE.onnx] [--write-card]
 
 Reads every PNG of a set built by `python -m benchmarks.dev_set build` the way the Classify
 page reads an upload (open_image, preprocess with kind "auto", the bundled predictor with
@@ -10,7 +10,9 @@ garments named right, garments called not a garment, non-garments flagged (verdi
 (the energy of the CNN for drawings and icons) and of the Mahalanobis distance from the
 product photos, per-class and per-style figures, and the time per picture. `--reader`
 reads with another CNN for drawings and icons (a candidate) in place of model/drawings/.
-A picture the app refuses as blank counts as called not a garment (and as flagged).
+`--write-card` stores the `held_out_source` figures in that CNN's model card, where the
+app reads them. A picture the app refuses as blank counts as called not a garment (and
+as flagged).
 Figures only: no pass or fail.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -28,9 +31,10 @@ import numpy as np
 
 from benchmarks.dev_set import DEFAULT_OUT, NOT_A_GARMENT, STYLES, read_manifest
 from fashion_cnn.common.config import CLASS_NAMES
+from fashion_cnn.common.contract import drawings_model_path, model_card_path, read_model_card
+from fashion_cnn.common.files import write_bytes_atomic
 from fashion_cnn.serving.predictor import (
     FEATURES,
-    GARMENT_SCORE,
     PROBABILITIES,
     Predictor,
     load_bundled,
@@ -39,6 +43,7 @@ from fashion_cnn.serving.preprocess import ImageInputError, open_image, preproce
 from fashion_cnn.serving.verdict import CONFIDENT
 
 REFUSED = "refused"  # the app's "nothing to classify": no reading at all
+SET_NAMES = {"dev_set": "icons of held-out sets", "own_set": "hand-drawn icons"}  # for the card
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ def read_picture(predictor: Predictor, folder: Path, row: dict[str, str]) -> Rea
     verdict = predictor.judge(out, pre.image[None])[0].kind
     seconds = time.perf_counter() - start
     distance = float(predictor.detector.distances(out[FEATURES])[0])
-    score = float(out[GARMENT_SCORE][0]) if GARMENT_SCORE in out else np.nan
+    score = float(predictor.garment_scores(pre.image[None], pre.drawn)[0])  # measured for all
     predicted = CLASS_NAMES[int(np.argmax(out[PROBABILITIES][0]))]
     return Reading(
         **truth,
@@ -176,6 +181,38 @@ def report(readings: Sequence[Reading]) -> None:
     )
 
 
+def held_out_rates(readings: Sequence[Reading]) -> dict[str, float]:
+    """The `held_out_source` figures, for the model card."""
+    held = [r for r in readings if r.split == "held_out_source"]
+    garments = [r for r in held if r.label != NOT_A_GARMENT]
+    others = [r for r in held if r.label == NOT_A_GARMENT]
+    inside = np.array([-r.score for r in garments if r.verdict != REFUSED])
+    outside = np.array([-r.score for r in others if r.verdict != REFUSED])
+    return {
+        "garments": len(garments),
+        "non_garments": len(others),
+        "garments_named_right": np.mean([r.predicted == r.label for r in garments]),
+        "garments_not_a_garment": np.mean(
+            [r.verdict in (NOT_A_GARMENT, REFUSED) for r in garments]
+        ),
+        "non_garments_flagged": np.mean([r.verdict != CONFIDENT for r in others]),
+        "auroc": auroc(inside, outside),
+    }
+
+
+def write_rates(readings: Sequence[Reading], name: str) -> Path:
+    """Store the held-out figures in the card of the CNN for drawings and icons, under
+    its gate's `real_pictures`, keyed by the set's name."""
+    path = model_card_path(drawings_model_path())
+    card = read_model_card(drawings_model_path())
+    rates = {k: round(float(v), 4) for k, v in held_out_rates(readings).items()}
+    rates["garments"], rates["non_garments"] = int(rates["garments"]), int(rates["non_garments"])
+    rates["pictures"] = SET_NAMES.get(name, name)
+    card["garment_gate"].setdefault("real_pictures", {})[name] = rates
+    write_bytes_atomic(json.dumps(card, indent=1).encode(), path)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -187,6 +224,11 @@ def main() -> None:
     parser.add_argument(
         "--reader", type=Path, help="another CNN for drawings and icons (.onnx, with its card)"
     )
+    parser.add_argument(
+        "--write-card",
+        action="store_true",
+        help="store the held-out figures in the card of the CNN for drawings and icons",
+    )
     args = parser.parse_args()
     if not (args.dir / "manifest.csv").exists():
         raise SystemExit(f"no manifest.csv in {args.dir}: run `python -m benchmarks.dev_set build`")
@@ -197,6 +239,9 @@ def main() -> None:
     read_picture(predictor, args.dir, rows[0])  # warm the sessions up before timing
     readings = [read_picture(predictor, args.dir, row) for row in rows]
     report(readings)
+    if args.write_card and not args.reader:
+        name = args.dir.parent.name if args.dir.name == "build" else args.dir.name
+        print(f"held-out figures written to {write_rates(readings, name)}")
     if args.csv:
         with args.csv.open("w", newline="") as f:
             writer = csv.DictWriter(f, list(asdict(readings[0])), lineterminator="\n")

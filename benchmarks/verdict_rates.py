@@ -49,7 +49,7 @@ def judged(predictor, images: np.ndarray, drawn: bool | list[bool] = False):
     out = predictor.read(images, drawn)
     kinds = [v.kind for v in predictor.judge(out, images)]
     if GARMENT_SCORE in out:  # with a gate, the verdict's measure is the energy
-        return np.array(kinds), -out[GARMENT_SCORE], out[PROBABILITIES]
+        return np.array(kinds), -predictor.garment_scores(images, drawn), out[PROBABILITIES]
     return np.array(kinds), predictor.detector.distances(out[FEATURES]), out[PROBABILITIES]
 
 

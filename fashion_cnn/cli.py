@@ -37,6 +37,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ex.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
     ca = sub.add_parser("calibrate", help="fit the 'not a garment' detector into the model card")
     ca.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
+    ca.add_argument(
+        "--icons",
+        type=Path,
+        help="a development set's manifest.csv (python -m benchmarks.dev_set build): its `dev` "
+        "garment icons join the forms the 'not a garment' gate keeps",
+    )
     ma = sub.add_parser("map", help="lay the test set out by t-SNE for Explore's feature map")
     ma.add_argument("--model", type=Path, help="a .keras file (default: the bundled model)")
     return p.parse_args(argv)
@@ -143,7 +149,7 @@ def calibrate(args: argparse.Namespace) -> int:
     from fashion_cnn.training.calibrate import write_detector
 
     source = args.model or bundled_model_path()
-    detector = write_detector(source, load_fashion_mnist())
+    detector = write_detector(source, load_fashion_mnist(), args.icons)
     print(f"{source}: not a garment above squared distance {detector.distance_above:.1f}")
     return 0
 

@@ -317,27 +317,28 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     assert "T-shirt/top" in visible_prediction(page).inner_text()
 
 
-def test_uploaded_icons_a_garment_is_read_and_a_car_is_not_a_garment(page, app_url):
-    from tests.icons import car_icon, png, tshirt_icon
+def test_uploaded_icons_a_garment_is_read_and_a_house_is_not_a_garment(page, app_url):
+    from tests.icons import house_icon, png, tshirt_icon
 
     page.goto(f"{app_url}/classify")
     page.get_by_role("tab", name="Upload").click()
     page.locator("input[type='file']").set_input_files(
         [
-            {"name": "tshirt-icon.png", "mimeType": "image/png", "buffer": png(tshirt_icon())},
-            {"name": "car-icon.png", "mimeType": "image/png", "buffer": png(car_icon())},
+            {"name": "tshirt.png", "mimeType": "image/png", "buffer": png(tshirt_icon())},
+            {"name": "house.png", "mimeType": "image/png", "buffer": png(house_icon())},
         ]
     )
     tiles = page.locator("[class*='st-key-upload_item_']")
-    car = tiles.filter(has_text="car-icon.png")
-    car.get_by_text("not a garment").wait_for(timeout=60_000)
-    tshirt = tiles.filter(has_text="tshirt-icon.png").first.inner_text()
+    house = tiles.filter(has_text="house.png")
+    house.get_by_text("not a garment").wait_for(timeout=60_000)
+    tshirt = tiles.filter(has_text="tshirt.png").first.inner_text()
     assert "T-shirt/top" in tshirt and "not a garment" not in tshirt, tshirt
-    # The details of the first file read it as a garment; the car's say why it is not one.
+    # The details of the first file read it as a garment; the house's say why it is not one.
     assert "T-shirt/top" in visible_prediction(page).inner_text()
     page.locator(".st-key-upload_detail").click()
-    page.get_by_role("option", name="car-icon.png").click()
+    page.get_by_role("option", name="house.png").click()
     page.get_by_text("Not a garment, it seems").wait_for()
+    screenshot(page, "classify-icons")
 
 
 def test_link_to_a_test_image_opens_its_tab(page, app_url):
@@ -598,9 +599,9 @@ def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_
     wait_for_app(page)
     drawn, said = lit_canvas_pixels(page), prediction.inner_text()
     assert drawn > 1000
-    # The outline as drawn looks like nothing the CNN knows, and the page says what to do;
-    # its share of the garment classes does not read as confidence.
-    assert "if it were a garment" in said, said
+    # The outline as drawn is not what the CNN knows best (it learned line icons, not
+    # surely), and the page says what to do; its reading is not given as confident.
+    assert "unsure" in said or "if it were a garment" in said, said
     page.get_by_text("for an outline, turn on").wait_for()
     index = int(np.flatnonzero(real_data.y_test == 1)[0])
     buf = io.BytesIO()

@@ -157,3 +157,14 @@ def test_the_committed_labels_name_real_icons_and_render(tmp_path):
     assert (backpack["label"], backpack["split"]) == ("Bag", "dev")
     gray = np.asarray(Image.open(tmp_path / "build" / backpack["file"]).convert("L"))
     assert 0.05 < (gray < 128).mean() < 0.6
+
+
+def test_outliers_to_train_on_are_never_the_measured_icons_nor_accessories():
+    names = [f"thing-{k}" for k in range(120)] + ["bag-x", "hat-fedora", "person-walking"]
+    icons = [dev_set.Icon("mdi", name, "") for name in names]
+    measured = dev_set.non_garments(icons, dev_set.NON_GARMENTS_PER_SET)
+    trained = dev_set.training_outliers(icons, 40)
+    assert len(measured) == dev_set.NON_GARMENTS_PER_SET and len(trained) == 40
+    assert not {i.name for i in measured} & {i.name for i in trained}
+    assert all(i.name.startswith("thing-") for i in measured + trained)
+    assert "fluent" in dev_set.HELD_OUT_SOURCES and dev_set.split_of("fluent") != "dev"

@@ -37,7 +37,7 @@ def test_home_shows_dataset_and_model_card(real_data):
     assert len(at.get("image")) == 10  # a strip of each class
     accuracy = next(m for m in at.metric if m.label == "Test accuracy")
     assert accuracy.value.endswith("%")
-    assert any(c.value.startswith("Drawings are read by a copy") for c in at.caption)
+    assert any(c.value.startswith("Drawings, icons and other pictures") for c in at.caption)
 
 
 def test_home_names_no_cnn_for_drawings_when_the_app_goes_without_it(

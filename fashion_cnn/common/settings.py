@@ -161,7 +161,10 @@ class TrainConfig:
     garment_icons: str = setting(
         "",
         "A development set's manifest.csv (`python -m benchmarks.dev_set build`): its `dev` "
-        "garment icons join the styled garments, a fifth of that pool; '': none",
+        "garment icons join the styled garments (--garment-icon-share of that pool); '': none",
+    )
+    garment_icon_share: float = setting(
+        0.2, "Share of the styled garments that are development icons", (0.0, 1.0)
     )
     outlier_share: float = setting(
         0.0,

@@ -39,7 +39,14 @@ from fashion_cnn.common.contract import (
 )
 from fashion_cnn.common.data import sha256_of
 from fashion_cnn.common.files import write_bytes_atomic
-from fashion_cnn.serving.verdict import GarmentDetector, GarmentGate, Verdict, energies, verdicts
+from fashion_cnn.serving.verdict import (
+    UNSURE_BELOW,
+    GarmentDetector,
+    GarmentGate,
+    Verdict,
+    energies,
+    verdicts,
+)
 
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
 BULK_OUTPUTS = {PROBABILITIES, FEATURES}
@@ -234,13 +241,14 @@ class Predictor:
     def read(
         self, images: np.ndarray, drawn: bool | Sequence[bool], outputs: Sequence[str] = ()
     ) -> dict[str, np.ndarray]:
-        """Probabilities, features and `outputs` per image, and with a gate (see
-        `reader_logits`) the `GARMENT_SCORE`. Every output is this CNN's, of the image as
-        given, its own probabilities too (`AS_DRAWN`): the verdict's distance is calibrated
-        on single images of this CNN. The probabilities are the reader's (the CNN for
-        drawings and icons, `drawings_model`; this one when there is none) for each drawing
-        (`drawn`), and with a gate for each picture unlike the product photos too (by the
-        distance); this CNN's for the rest."""
+        """Probabilities, features and `outputs` per image. Every output is this CNN's, of
+        the image as given, its own probabilities too (`AS_DRAWN`): the verdict's distance
+        is calibrated on single images of this CNN. The reader (the CNN for drawings and
+        icons, `drawings_model`; this one when there is none) gives the probabilities of
+        each drawing (`drawn`, in its views) and, where it has a gate, of each picture
+        unlike the product photos (by the distance), and the `GARMENT_SCORE` of those and
+        of every picture this CNN is unsure of (NaN for the rest: product photos it reads
+        with confidence, whose verdict the probabilities give, as without a gate)."""
         x = as_batch(images)[..., 0]
         out = self.run(x, sorted({PROBABILITIES, FEATURES, *outputs}))
         out[AS_DRAWN] = out[PROBABILITIES].copy()
@@ -250,11 +258,23 @@ class Predictor:
             if is_drawing.any():
                 out[PROBABILITIES][is_drawing] = softmax(reader.reader_logits(x[is_drawing], True))
             return out
-        logits = reader.reader_logits(x, is_drawing)
-        out[GARMENT_SCORE] = energies(logits)
         by_reader = is_drawing | self.unlike_photos(out[FEATURES])
-        out[PROBABILITIES][by_reader] = softmax(logits[by_reader])
+        scored = by_reader | (out[PROBABILITIES].max(axis=1) < UNSURE_BELOW)
+        out[GARMENT_SCORE] = np.full(len(x), np.nan, np.float32)
+        if scored.any():
+            logits = reader.reader_logits(x[scored], is_drawing[scored])
+            out[GARMENT_SCORE][scored] = energies(logits)
+            out[PROBABILITIES][by_reader] = softmax(logits[by_reader[scored]])
         return out
+
+    def garment_scores(self, images: np.ndarray, drawn: bool | Sequence[bool]) -> np.ndarray:
+        """(N,) the gate's energy of every image, whether `read` needs it or not (for
+        measuring the gate); NaN without a gate."""
+        reader = self.drawings_model or self
+        x = as_batch(images)[..., 0]
+        if reader.gate is None:
+            return np.full(len(x), np.nan)
+        return energies(reader.reader_logits(x, drawn))
 
     def unlike_photos(self, features: np.ndarray) -> np.ndarray:
         """(N,) bool: features far from every class of the product photos (the detector's

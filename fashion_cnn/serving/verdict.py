@@ -136,10 +136,10 @@ def verdicts(
     gate: GarmentGate | None = None,
 ) -> list[Verdict]:
     """One verdict per classified image. Not a garment when the 28x28 input holds too
-    little shape. With a gate and its `scores` (energies): not a garment under its
-    threshold; unsure when the picture lies far from the product photos (`detector`) or
-    the energy is weak; otherwise confident or unsure by the probabilities. Without a
-    gate, lying far from the product photos means not a garment."""
+    little shape. With a gate and its `scores` (energies; NaN where not measured): not a
+    garment under its threshold; unsure when the picture lies far from the product
+    photos (`detector`) or the energy is weak; otherwise confident or unsure by the
+    probabilities. Without a gate, lying far from the product photos means not a garment."""
     if not len(probabilities):
         return []
     images = np.asarray(images).reshape(len(probabilities), -1)
@@ -161,10 +161,13 @@ def verdicts(
 
 
 def gated(probabilities: np.ndarray, sparse: bool, far: bool, score: float, gate) -> Verdict:
-    """One verdict with the gate's energy (see `verdicts`)."""
+    """One verdict with the gate's energy (see `verdicts`); a NaN energy (not measured: a
+    product photo the bundled CNN reads with confidence) leaves it to the probabilities."""
     reading = f"{CLASS_NAMES[int(np.argmax(probabilities))]} ({probabilities.max():.0%})"
     if sparse:
         return Verdict(NOT_A_GARMENT, SPARSE_HINT)
+    if np.isnan(score):
+        return judge_confidence(probabilities)
     if score < gate.not_a_garment_below:
         return Verdict(NOT_A_GARMENT, LOW_ENERGY_HINT)
     if score < gate.unsure_below:

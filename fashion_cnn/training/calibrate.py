@@ -5,16 +5,20 @@ thresholds of garment or not (`GarmentGate`)."""
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
+from fashion_cnn.common.config import CLASS_NAMES
 from fashion_cnn.common.contract import model_card_path, read_model_card
 from fashion_cnn.common.files import write_bytes_atomic
 from fashion_cnn.serving.predictor import Predictor
-from fashion_cnn.serving.preprocess import ImageInputError, preprocess
+from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
 from fashion_cnn.serving.verdict import GATE_KEEPS, GarmentDetector, GarmentGate, energies
 
 HELD_OUT = 5000  # training images kept out of the fit, to set the threshold
@@ -40,24 +44,27 @@ def calibrated_card(predictor, data) -> tuple[GarmentDetector, dict]:
     return detector, detector.as_card({"test_not_a_garment": round(float(test.mean()), 4)})
 
 
-def write_detector(keras_path: Path, data) -> GarmentDetector:
+def write_detector(keras_path: Path, data, icons: Path | None = None) -> GarmentDetector:
     """Calibrate the detector of the model beside `keras_path` (through its exported twin),
     and its gate if it was trained with outlier exposure, and store them, with the rates
-    they give, in the model card."""
+    they give, in the model card; `icons`: a development set's manifest.csv for the gate."""
     predictor = Predictor.load(keras_path)
     detector, block = calibrated_card(predictor, data)
     card = read_model_card(keras_path)
     card["verdict"] = block
     if card.get("training_settings", {}).get("outlier_share"):  # it learned other things
-        card["garment_gate"] = calibrate_gate(predictor, data)[1]
+        card["garment_gate"] = calibrate_gate(predictor, data, icons)[1]
     write_bytes_atomic(json.dumps(card, indent=1).encode(), model_card_path(keras_path))
     return detector
 
 
-def garment_energies(reader: Predictor, data, seed: int = 7) -> dict[str, np.ndarray]:
-    """The reader's energies of training garments in the three forms visitors bring: as
-    they are, drawn on the canvas, and in icon styles (fresh renderings: a seed no
-    training run uses)."""
+def garment_energies(
+    reader: Predictor, data, seed: int = 7, icons: Path | None = None
+) -> dict[str, np.ndarray]:
+    """The reader's energies of garments in the forms visitors bring: training garments as
+    they are, drawn on the canvas and in icon styles (fresh renderings: a seed no training
+    run uses), and with `icons` (a development set's manifest.csv) its `dev` garment icons,
+    read as uploads are."""
     from fashion_cnn.training.drawings import drawing_inputs  # only the gate needs them
     from fashion_cnn.training.styles import stylise
 
@@ -65,28 +72,47 @@ def garment_energies(reader: Predictor, data, seed: int = 7) -> dict[str, np.nda
     picked = rng.choice(len(data.x_train), GATE_SAMPLE, replace=False)
     images, labels = data.x_train[picked], data.y_train[picked]
     drawn, _ = drawing_inputs(images, labels, GATE_SAMPLE, seed)
-    styled, styled_drawn = [], []
-    for image in images:
-        try:
-            pre = preprocess(stylise(image, rng), "auto")
-        except ImageInputError:
-            continue
-        styled.append(pre.image)
-        styled_drawn.append(pre.drawn)
-    return {
+    forms = {
         "as_they_are": energies(reader.reader_logits(images, False)),
         "drawn": energies(reader.reader_logits(drawn, True)),
-        "styled": energies(reader.reader_logits(np.stack(styled), np.array(styled_drawn))),
+        "styled": read_energies(reader, [stylise(image, rng) for image in images]),
     }
+    if icons:
+        forms["development_icons"] = read_energies(reader, development_icons(Path(icons)))
+    return forms
 
 
-def calibrate_gate(reader: Predictor, data) -> tuple[GarmentGate, dict]:
-    """The gate of a CNN trained with outlier exposure: thresholds that GATE_KEEPS and
-    UNSURE_KEEPS of training garments (each form weighed alike) stay above; and its card
-    block with the share of test images it calls not a garment."""
-    scores = np.concatenate(list(garment_energies(reader, data).values()))
-    gate = GarmentGate(
-        float(np.quantile(scores, 1 - GATE_KEEPS)), float(np.quantile(scores, 1 - UNSURE_KEEPS))
-    )
+def development_icons(manifest: Path) -> list[Image.Image]:
+    """The `dev` garment icons of a development set, in every style (never a held-out
+    source)."""
+    with manifest.open(newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["split"] == "dev" and r["label"] in CLASS_NAMES]
+    return [open_image((manifest.parent / r["file"]).read_bytes()) for r in rows]
+
+
+def read_energies(reader: Predictor, pictures: list) -> np.ndarray:
+    """The reader's energies of pictures read as uploads are (unreadable ones left out)."""
+    done = []
+    for picture in pictures:
+        with contextlib.suppress(ImageInputError):
+            done.append(preprocess(picture, "auto"))
+    images = np.stack([pre.image for pre in done])
+    return energies(reader.reader_logits(images, np.array([pre.drawn for pre in done])))
+
+
+def calibrate_gate(reader: Predictor, data, icons: Path | None = None) -> tuple[GarmentGate, dict]:
+    """The gate of a CNN trained with outlier exposure: "not a garment" under the energy
+    that GATE_KEEPS of the garments of every form stay above (see `garment_energies`),
+    "perhaps not" under the one that UNSURE_KEEPS of them all (each form weighed alike)
+    stay above; and its card block with the share of each form and of the test images
+    under the first."""
+    forms = garment_energies(reader, data, icons=icons)
+    not_below = min(float(np.quantile(e, 1 - GATE_KEEPS)) for e in forms.values())
+    pooled = np.concatenate(list(forms.values()))
+    gate = GarmentGate(not_below, max(not_below, float(np.quantile(pooled, 1 - UNSURE_KEEPS))))
     test = energies(reader.reader_logits(data.x_test, False)) < gate.not_a_garment_below
-    return gate, gate.as_card({"test_not_a_garment": round(float(test.mean()), 4)})
+    rates = {
+        f"{name}_not_a_garment": round(float(np.mean(e < not_below)), 4)
+        for name, e in forms.items()
+    }
+    return gate, gate.as_card({"test_not_a_garment": round(float(test.mean()), 4), **rates})

@@ -146,7 +146,7 @@ def picture_pools(cfg: TrainConfig, images: np.ndarray, labels: np.ndarray) -> l
         x, y = drawing_inputs(images, labels, min(cfg.drawing_pool, len(images)), seed=cfg.seed)
         pools.append((x, one_hot(y), cfg.drawing_share))
     if cfg.style_share > 0:
-        icons = cfg.style_pool // 5 if cfg.garment_icons else 0
+        icons = round(cfg.style_pool * cfg.garment_icon_share) if cfg.garment_icons else 0
         x, y = style_inputs(images, labels, cfg.style_pool - icons, seed=cfg.seed + 1)
         if icons:
             shapes, classes = development_garments(Path(cfg.garment_icons))

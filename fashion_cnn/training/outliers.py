@@ -110,7 +110,7 @@ def outlier_inputs(count: int, seed: int, icons: Path | None = None) -> np.ndarr
         pick = rng.random()
         if pick < 0.1:
             picture = (texture if pick < 0.07 else noise)(rng)
-        elif shapes and pick < 0.55:
+        elif len(shapes) and pick < 0.55:
             picture = stylise(shapes[rng.integers(len(shapes))], rng)
         else:
             drawn = DRAWN[rng.choice(list(DRAWN))](rng)

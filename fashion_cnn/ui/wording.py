@@ -91,11 +91,21 @@ def drawings_model_story(card: dict) -> str:
         f"{', '.join(mix)} (in `model/drawings/`; docs/model.md says how). It gets more of "
         f"those right but fewer test images ({card['test_accuracy']:.2%}), so it reads only them."
     )
-    if card.get("garment_gate"):
+    gate = card.get("garment_gate")
+    if gate:
         story += (
             " It learned to spread its bets evenly on things that are not garments: that is "
             "how the app tells a garment in an unfamiliar style from something else."
         )
+        measured = [
+            f"{r.get('pictures', 'pictures')}, {r['garments_named_right']:.0%} of "
+            f"{r['garments']} garments named right and {r['garments_not_a_garment']:.0%} "
+            f"called not a garment, {r['non_garments_flagged']:.0%} of {r['non_garments']} "
+            "other things flagged"
+            for r in (gate.get("real_pictures") or {}).values()
+        ]
+        if measured:
+            story += f" On pictures in styles it never saw: {'; '.join(measured)}."
     return story
 
 
