@@ -10,10 +10,9 @@ garments named right, garments called not a garment, non-garments flagged (verdi
 (the energy of the CNN for drawings and icons) and of the Mahalanobis distance from the
 product photos, per-class and per-style figures, and the time per picture. `--reader`
 reads with another CNN for drawings and icons (a candidate) in place of model/drawings/.
-`--write-card` stores the `held_out_source` figures in that CNN's model card, where the
-app reads them. A picture the app refuses as blank counts as called not a garment (and
-as flagged).
-Figures only: no pass or fail.
+`--write-card` stores the `held_out_source` figures in the card of model/drawings/ (not
+with `--reader`), where the app reads them. A picture the app refuses as blank counts as
+called not a garment (and as flagged). Figures only: no pass or fail.
 """
 
 from __future__ import annotations
@@ -205,6 +204,10 @@ def write_rates(readings: Sequence[Reading], name: str) -> Path:
     its gate's `real_pictures`, keyed by the set's name."""
     path = model_card_path(drawings_model_path())
     card = read_model_card(drawings_model_path())
+    if "garment_gate" not in card:
+        raise SystemExit(f"{path.name} has no garment gate: nothing to store the figures beside")
+    if not any(r.split == "held_out_source" for r in readings):
+        raise SystemExit("no held-out pictures in this set: nothing to store")
     rates = {k: round(float(v), 4) for k, v in held_out_rates(readings).items()}
     rates["garments"], rates["non_garments"] = int(rates["garments"]), int(rates["non_garments"])
     rates["pictures"] = SET_NAMES.get(name, name)

@@ -108,8 +108,8 @@ class GarmentGate:
     def as_card(self, rates: dict | None = None) -> dict:
         return {
             "method": "energy (logsumexp of logits) after outlier exposure (Liu et al. 2020)",
-            "not_a_garment_below": round(self.not_a_garment_below, 4),
-            "unsure_below": round(self.unsure_below, 4),
+            "not_a_garment_below": self.not_a_garment_below,  # unrounded: ties sit on it
+            "unsure_below": self.unsure_below,
             "rates": rates or {},
         }
 

@@ -47,12 +47,16 @@ def calibrated_card(predictor, data) -> tuple[GarmentDetector, dict]:
 def write_detector(keras_path: Path, data, icons: Path | None = None) -> GarmentDetector:
     """Calibrate the detector of the model beside `keras_path` (through its exported twin),
     and its gate if it was trained with outlier exposure, and store them, with the rates
-    they give, in the model card; `icons`: a development set's manifest.csv for the gate."""
+    they give, in the model card; `icons`: a development set's manifest.csv for the gate
+    (default: the one the model was trained with, where it is on disk)."""
     predictor = Predictor.load(keras_path)
     detector, block = calibrated_card(predictor, data)
     card = read_model_card(keras_path)
     card["verdict"] = block
-    if card.get("training_settings", {}).get("outlier_share"):  # it learned other things
+    settings = card.get("training_settings", {})
+    if settings.get("outlier_share"):  # it learned other things: its gate too
+        trained_with = Path(settings.get("garment_icons") or "")
+        icons = icons or (trained_with if trained_with.is_file() else None)
         card["garment_gate"] = calibrate_gate(predictor, data, icons)[1]
     write_bytes_atomic(json.dumps(card, indent=1).encode(), model_card_path(keras_path))
     return detector
@@ -96,6 +100,8 @@ def read_energies(reader: Predictor, pictures: list) -> np.ndarray:
     for picture in pictures:
         with contextlib.suppress(ImageInputError):
             done.append(preprocess(picture, "auto"))
+    if not done:
+        return np.zeros(0)
     images = np.stack([pre.image for pre in done])
     return energies(reader.reader_logits(images, np.array([pre.drawn for pre in done])))
 
@@ -103,10 +109,9 @@ def read_energies(reader: Predictor, pictures: list) -> np.ndarray:
 def calibrate_gate(reader: Predictor, data, icons: Path | None = None) -> tuple[GarmentGate, dict]:
     """The gate of a CNN trained with outlier exposure: "not a garment" under the energy
     that GATE_KEEPS of the garments of every form stay above (see `garment_energies`),
-    "perhaps not" under the one that UNSURE_KEEPS of them all (each form weighed alike)
-    stay above; and its card block with the share of each form and of the test images
-    under the first."""
-    forms = garment_energies(reader, data, icons=icons)
+    "perhaps not" under the one that UNSURE_KEEPS of them all, pooled, stay above; and
+    its card block with the share of each form and of the test images under the first."""
+    forms = {k: e for k, e in garment_energies(reader, data, icons=icons).items() if len(e)}
     not_below = min(float(np.quantile(e, 1 - GATE_KEEPS)) for e in forms.values())
     pooled = np.concatenate(list(forms.values()))
     gate = GarmentGate(not_below, max(not_below, float(np.quantile(pooled, 1 - UNSURE_KEEPS))))

@@ -197,5 +197,7 @@ def development_garments(manifest: Path) -> tuple[np.ndarray, np.ndarray]:
             for r in csv.DictReader(f)
             if r["split"] == "dev" and r["label"] in CLASS_NAMES and r["style"] == "black_on_white"
         ]
+    if not rows:
+        raise ValueError(f"{manifest}: no `dev` garment icons (build the set first)")
     shapes = icon_shapes([Path(manifest).parent / r["file"] for r in rows])
     return shapes, np.array([CLASS_NAMES.index(r["label"]) for r in rows], np.uint8)
