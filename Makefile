@@ -36,6 +36,8 @@ bench:
 	.venv/bin/python -m benchmarks.api_load
 	.venv/bin/python -m benchmarks.dev_set build
 	.venv/bin/python -m benchmarks.real_pictures
+	.venv/bin/python -m benchmarks.own_set build
+	.venv/bin/python -m benchmarks.real_pictures --dir benchmarks/own_set/build
 
 screenshots:
 	bash scripts/update_screenshots.sh

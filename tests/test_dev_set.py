@@ -168,3 +168,17 @@ def test_outliers_to_train_on_are_never_the_measured_icons_nor_accessories():
     assert not {i.name for i in measured} & {i.name for i in trained}
     assert all(i.name.startswith("thing-") for i in measured + trained)
     assert "fluent" in dev_set.HELD_OUT_SOURCES and dev_set.split_of("fluent") != "dev"
+
+
+def test_the_hand_drawn_set_has_every_class_and_renders_held_out(tmp_path):
+    from benchmarks import own_set
+
+    drawings = own_set.load_drawings()
+    labels = [label for _, label in drawings]
+    assert {n: labels.count(n) for n in CLASS_NAMES} == dict.fromkeys(CLASS_NAMES, 12)
+    assert labels.count(dev_set.NOT_A_GARMENT) == 40
+    rows = own_set.build(tmp_path / "build")
+    assert len(rows) == len(drawings) * len(dev_set.STYLES)
+    assert {r["split"] for r in rows} == {"held_out_source"} and {r["source"] for r in rows} == {
+        "own"
+    }
