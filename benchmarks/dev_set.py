@@ -371,10 +371,6 @@ def build(
     labels_path: Path = LABELS,
 ) -> list[dict[str, str]]:
     """Render the chosen icons of `sources` in every style into `out`, with manifest.csv."""
-    if out.exists():
-        if not (out / "manifest.csv").exists() and any(out.iterdir()):
-            raise SystemExit(f"{out} is not empty and holds no manifest.csv: not replacing it")
-        shutil.rmtree(out)  # a rebuild starts clean: no PNG left from older choices
     labels, rows, jobs = read_labels(labels_path), [], []
     for source in sources:
         for icon, label in chosen(source, load_set(source, modules), labels, per_set):
@@ -390,14 +386,24 @@ def build(
                     )
                 )
                 jobs.append((icon, style, out / name))
-    for source in sources:
-        (out / source).mkdir(parents=True, exist_ok=True)
+    write_set(out, rows, jobs)
+    return rows
+
+
+def write_set(out: Path, rows: list[dict[str, str]], jobs: list[tuple[Icon, str, Path]]) -> None:
+    """Render `jobs` into a clean `out` (a rebuild leaves no PNG of older choices; a folder
+    that is not a built set is never replaced) and write its manifest.csv of `rows`."""
+    if out.exists():
+        if not (out / "manifest.csv").exists() and any(out.iterdir()):
+            raise SystemExit(f"{out} is not empty and holds no manifest.csv: not replacing it")
+        shutil.rmtree(out)
+    for folder in {path.parent for _, _, path in jobs}:
+        folder.mkdir(parents=True, exist_ok=True)
     render_all(jobs)
     with (out / "manifest.csv").open("w", newline="") as f:
         writer = csv.DictWriter(f, FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    return rows
 
 
 def read_manifest(folder: Path) -> list[dict[str, str]]:

@@ -25,7 +25,6 @@ DIR/manifest.csv in dev_set's format (source `own`, label a class name or
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import shutil
 from collections import Counter
@@ -38,7 +37,7 @@ from benchmarks.dev_set import (
     Icon,
     file_name,
     make_sheets,
-    render_all,
+    write_set,
 )
 from fashion_cnn.common.config import CLASS_NAMES
 
@@ -94,24 +93,14 @@ def load_drawings(folder: Path = SVG_DIR) -> list[tuple[Icon, str]]:
 
 def build(out: Path, folder: Path = SVG_DIR) -> list[dict[str, str]]:
     """Render every drawing in every style into `out`, with manifest.csv."""
-    drawings = load_drawings(folder)
-    if out.exists():
-        if not (out / "manifest.csv").exists() and any(out.iterdir()):
-            raise SystemExit(f"{out} is not empty and holds no manifest.csv: not replacing it")
-        shutil.rmtree(out)  # a rebuild starts clean: no PNG left from older drawings
     rows, jobs = [], []
-    for icon, label in drawings:
+    for icon, label in load_drawings(folder):
         for style in STYLES:
             name = file_name(icon, style)
             values = (name, SOURCE, icon.name, style, label, SPLIT)
             rows.append(dict(zip(FIELDS, values, strict=True)))
             jobs.append((icon, style, out / name))
-    (out / SOURCE).mkdir(parents=True)
-    render_all(jobs)
-    with (out / "manifest.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_set(out, rows, jobs)
     return rows
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.dev_set import DEFAULT_OUT, NOT_A_GARMENT, STYLES, read_manifest
+from benchmarks.verdict_rates import auroc
 from fashion_cnn.common.config import CLASS_NAMES
 from fashion_cnn.common.contract import drawings_model_path, model_card_path, read_model_card
 from fashion_cnn.common.files import write_bytes_atomic
@@ -92,17 +93,6 @@ def read_picture(predictor: Predictor, folder: Path, row: dict[str, str]) -> Rea
         score=score,
         seconds=seconds,
     )
-
-
-def auroc(inside: np.ndarray, outside: np.ndarray) -> float:
-    """Chance that an outside value exceeds an inside one (ties count half), from ranks."""
-    values = np.concatenate([inside, outside])
-    ranks = np.empty(len(values))
-    ranks[values.argsort(kind="stable")] = np.arange(1, len(values) + 1)
-    _, group = np.unique(values, return_inverse=True)  # tied values share their mean rank
-    ranks = (np.bincount(group, ranks) / np.bincount(group))[group]
-    above = ranks[len(inside) :].sum() - len(outside) * (len(outside) + 1) / 2
-    return float(above / (len(inside) * len(outside)))
 
 
 def share(flags: Sequence[bool]) -> str:

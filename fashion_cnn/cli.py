@@ -144,12 +144,19 @@ def export(args: argparse.Namespace) -> int:
 
 
 def calibrate(args: argparse.Namespace) -> int:
-    from fashion_cnn.common.contract import bundled_model_path
+    from fashion_cnn.common.contract import ModelFileError, bundled_model_path
     from fashion_cnn.common.data import load_fashion_mnist
     from fashion_cnn.training.calibrate import write_detector
+    from fashion_cnn.training.styles import development_garment_files
 
     source = args.model or bundled_model_path()
-    detector = write_detector(source, load_fashion_mnist(), args.icons)
+    try:
+        if args.icons:  # checked before minutes of work
+            development_garment_files(args.icons)
+        detector = write_detector(source, load_fashion_mnist(), args.icons)
+    except (ValueError, ModelFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"{source}: not a garment above squared distance {detector.distance_above:.1f}")
     return 0
 

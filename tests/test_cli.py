@@ -80,8 +80,25 @@ def test_train_model_reports_missing_dataset(tmp_path):
             ["--weight-averaging", "0.99", "--early-stopping", "2"],
             "--weight-averaging and --early-stopping cannot be used together",
         ),
+        (
+            ["--style-share", "0.2", "--garment-icons", "/no/such/manifest.csv"],
+            "/no/such/manifest.csv not found",
+        ),
+        (["--outlier-share", "0.1", "--outlier-icons", "/no/such/icons"], "no such folder"),
+        (
+            ["--drawing-share", "0.6", "--style-share", "0.3", "--outlier-share", "0.2"],
+            "add up to more than 1",
+        ),
     ],
-    ids=["batch-size", "validation-split", "init-from", "averaging-with-early-stopping"],
+    ids=[
+        "batch-size",
+        "validation-split",
+        "init-from",
+        "averaging-with-early-stopping",
+        "garment-icons",
+        "outlier-icons",
+        "shares",
+    ],
 )
 def test_train_model_refuses_bad_settings_in_one_line(flags, said):
     result = run("train_model.py", "--dry-run", "--architecture", "tiny", *flags)
@@ -213,3 +230,9 @@ def test_missing_model_is_one_line(tmp_path):
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "not found" in result.stderr
+
+
+def test_calibrate_refuses_a_missing_icon_set_in_one_line():
+    result = run("-m", "fashion_cnn", "calibrate", "--icons", "/no/such/manifest.csv")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "/no/such/manifest.csv not found" in result.stderr.strip().splitlines()[-1]

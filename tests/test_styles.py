@@ -58,3 +58,15 @@ def test_outliers_come_from_drawn_shapes_and_an_icon_folder(tmp_path):
         assert images.shape == (40, 28, 28) and images.dtype == np.uint8
         assert len({im.tobytes() for im in images}) == 40  # no two alike
     assert not np.array_equal(drawn, with_icons)
+
+
+def test_missing_or_empty_sources_are_refused_in_one_line(tmp_path):
+    from fashion_cnn.training.styles import development_garment_files
+
+    with pytest.raises(ValueError, match="not found"):
+        development_garment_files(tmp_path / "manifest.csv")
+    (tmp_path / "manifest.csv").write_text("file,source,icon,style,label,split\n")
+    with pytest.raises(ValueError, match="no `dev` garment icons"):
+        development_garment_files(tmp_path / "manifest.csv")
+    with pytest.raises(ValueError, match="no PNG icons"):
+        outlier_inputs(5, seed=0, icons=tmp_path)

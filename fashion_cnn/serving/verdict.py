@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import logsumexp
 
 from fashion_cnn.common.config import CLASS_NAMES
 
@@ -123,8 +124,7 @@ class GarmentGate:
 
 def energies(logits: np.ndarray) -> np.ndarray:
     """(N,) logsumexp of each row of logits: high where the CNN sees a garment it knows."""
-    top = logits.max(axis=1)
-    return top + np.log(np.exp(logits - top[:, None]).sum(axis=1))
+    return logsumexp(logits, axis=1)
 
 
 def verdicts(

@@ -6,7 +6,6 @@ thresholds of garment or not (`GarmentGate`)."""
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -14,12 +13,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from fashion_cnn.common.config import CLASS_NAMES
 from fashion_cnn.common.contract import model_card_path, read_model_card
 from fashion_cnn.common.files import write_bytes_atomic
 from fashion_cnn.serving.predictor import Predictor
 from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
 from fashion_cnn.serving.verdict import GATE_KEEPS, GarmentDetector, GarmentGate, energies
+from fashion_cnn.training.styles import development_garment_files
 
 HELD_OUT = 5000  # training images kept out of the fit, to set the threshold
 GATE_SAMPLE = 3000  # training garments per form (as they are, drawn, styled) for the gate
@@ -89,9 +88,7 @@ def garment_energies(
 def development_icons(manifest: Path) -> list[Image.Image]:
     """The `dev` garment icons of a development set, in every style (never a held-out
     source)."""
-    with manifest.open(newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r["split"] == "dev" and r["label"] in CLASS_NAMES]
-    return [open_image((manifest.parent / r["file"]).read_bytes()) for r in rows]
+    return [open_image(path.read_bytes()) for path, _ in development_garment_files(manifest)]
 
 
 def read_energies(reader: Predictor, pictures: list) -> np.ndarray:

@@ -141,16 +141,19 @@ def picture_pools(cfg: TrainConfig, images: np.ndarray, labels: np.ndarray) -> l
     def one_hot(y: np.ndarray) -> np.ndarray:
         return keras.utils.to_categorical(y, config.NUM_CLASSES)
 
-    pools = []
+    pools, garment_icons = [], None
+    if cfg.style_share > 0 and cfg.garment_icons:  # first: a wrong path fails at once
+        garment_icons = development_garments(Path(cfg.garment_icons))
+    if cfg.outlier_share > 0 and cfg.outlier_icons and not Path(cfg.outlier_icons).is_dir():
+        raise ValueError(f"--outlier-icons {cfg.outlier_icons}: no such folder")
     if cfg.drawing_share > 0:
         x, y = drawing_inputs(images, labels, min(cfg.drawing_pool, len(images)), seed=cfg.seed)
         pools.append((x, one_hot(y), cfg.drawing_share))
     if cfg.style_share > 0:
-        icons = round(cfg.style_pool * cfg.garment_icon_share) if cfg.garment_icons else 0
-        x, y = style_inputs(images, labels, cfg.style_pool - icons, seed=cfg.seed + 1)
-        if icons:
-            shapes, classes = development_garments(Path(cfg.garment_icons))
-            more_x, more_y = style_inputs(shapes, classes, icons, seed=cfg.seed + 3)
+        from_icons = round(cfg.style_pool * cfg.garment_icon_share) if garment_icons else 0
+        x, y = style_inputs(images, labels, cfg.style_pool - from_icons, seed=cfg.seed + 1)
+        if from_icons:
+            more_x, more_y = style_inputs(*garment_icons, from_icons, seed=cfg.seed + 3)
             x, y = np.concatenate([x, more_x]), np.concatenate([y, more_y])
         pools.append((x, one_hot(y), cfg.style_share))
     if cfg.outlier_share > 0:

@@ -105,6 +105,8 @@ def outlier_inputs(count: int, seed: int, icons: Path | None = None) -> np.ndarr
     without it), one in ten a texture or noise."""
     rng = np.random.default_rng(seed)
     shapes = icon_shapes(sorted(Path(icons).glob("**/*.png"))) if icons else []
+    if icons and not len(shapes):
+        raise ValueError(f"no PNG icons in {icons}: run `python -m benchmarks.dev_set outliers`")
     out = []
     while len(out) < count:
         pick = rng.random()

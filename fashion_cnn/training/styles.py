@@ -187,17 +187,27 @@ def icon_shapes(files: Sequence[Path], side: int = 112) -> np.ndarray:
     return np.stack(shapes) if shapes else np.zeros((0, side, side), np.uint8)
 
 
-def development_garments(manifest: Path) -> tuple[np.ndarray, np.ndarray]:
+def development_garment_files(manifest: Path, style: str | None = None) -> list[tuple[Path, int]]:
     """The garment icons of a development set (`python -m benchmarks.dev_set build`: its
-    manifest.csv), split `dev` only, black on white: shapes and class indices. Held-out
-    sources never come in."""
-    with Path(manifest).open(newline="") as f:
+    manifest.csv), split `dev` only, in `style` or every style: files and class indices.
+    Held-out sources never come in. ValueError, in one line, where there are none."""
+    manifest = Path(manifest)
+    if not manifest.is_file():
+        raise ValueError(f"{manifest} not found: run `python -m benchmarks.dev_set build`")
+    with manifest.open(newline="") as f:
         rows = [
             r
             for r in csv.DictReader(f)
-            if r["split"] == "dev" and r["label"] in CLASS_NAMES and r["style"] == "black_on_white"
+            if r["split"] == "dev" and r["label"] in CLASS_NAMES and style in (None, r["style"])
         ]
     if not rows:
         raise ValueError(f"{manifest}: no `dev` garment icons (build the set first)")
-    shapes = icon_shapes([Path(manifest).parent / r["file"] for r in rows])
-    return shapes, np.array([CLASS_NAMES.index(r["label"]) for r in rows], np.uint8)
+    return [(manifest.parent / r["file"], CLASS_NAMES.index(r["label"])) for r in rows]
+
+
+def development_garments(manifest: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The development set's `dev` garment icons, black on white, as shapes (light on
+    black) and class indices."""
+    files = development_garment_files(manifest, "black_on_white")
+    shapes = icon_shapes([path for path, _ in files])
+    return shapes, np.array([label for _, label in files], np.uint8)
