@@ -161,3 +161,8 @@ def test_the_gate_measures_drawings_and_what_the_bundled_cnn_is_not_sure_of(bund
     assert np.allclose(scores[measured], out[GARMENT_SCORE][measured], atol=1e-4)
     drawn = bundled.read(images[:20], True)
     assert not np.isnan(drawn[GARMENT_SCORE]).any()  # every drawing is measured
+
+
+def test_an_empty_batch_reads_as_nothing(bundled):
+    empty = np.zeros((0, 28, 28), np.uint8)
+    assert bundled.classify(empty) == [] and bundled.classify(empty, True) == []

@@ -254,8 +254,6 @@ class Predictor:
         out[AS_DRAWN] = out[PROBABILITIES].copy()
         is_drawing = np.broadcast_to(np.asarray(drawn, bool), len(x))
         reader = self.drawings_model or self
-        if not len(x):
-            return out
         if reader.gate is None:  # a reader without outlier exposure reads drawings only
             if is_drawing.any():
                 out[PROBABILITIES][is_drawing] = softmax(reader.reader_logits(x[is_drawing], True))

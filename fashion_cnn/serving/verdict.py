@@ -69,7 +69,8 @@ class GarmentDetector:
 
     def distances(self, features: np.ndarray) -> np.ndarray:
         """(N,) squared Mahalanobis distance of each feature vector to its nearest class."""
-        z = np.asarray(features, np.float64).reshape(len(features), -1) @ self.whitening
+        width = len(self.whitening)  # not -1: an empty batch has no width to infer
+        z = np.asarray(features, np.float64).reshape(len(features), width) @ self.whitening
         gaps = z[:, None, :] - self.whitened_means[None, :, :]
         return np.einsum("nkc,nkc->nk", gaps, gaps).min(axis=1)
 
