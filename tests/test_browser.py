@@ -580,8 +580,6 @@ def canvas_toolbar_hidden(pg) -> bool:
 
 
 def lit_canvas_pixels(pg) -> int:
-    # A rerun may mount the canvas afresh: wait until the old one is gone.
-    pg.wait_for_function("document.querySelectorAll('canvas.dc-canvas.lower-canvas').length == 1")
     return pg.locator("canvas.dc-canvas.lower-canvas").evaluate(
         "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
         " let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 128) n++; return n; }"
