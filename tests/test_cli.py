@@ -89,6 +89,7 @@ def test_train_model_reports_missing_dataset(tmp_path):
             ["--drawing-share", "0.6", "--style-share", "0.3", "--outlier-share", "0.2"],
             "add up to more than 1",
         ),
+        (["--garment-icon-share", "0.5", "--sketch-share", "0.6"], "add up to more than 1"),
     ],
     ids=[
         "batch-size",
@@ -98,6 +99,7 @@ def test_train_model_reports_missing_dataset(tmp_path):
         "garment-icons",
         "outlier-icons",
         "shares",
+        "style-pool-shares",
     ],
 )
 def test_train_model_refuses_bad_settings_in_one_line(flags, said):

@@ -6,8 +6,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from fashion_cnn.common.config import NUM_CLASSES
+from fashion_cnn.common.settings import TrainConfig
 from fashion_cnn.serving.preprocess import preprocess
 from fashion_cnn.training.outliers import outlier_inputs
+from fashion_cnn.training.sketches import SIDE, sketches
 from fashion_cnn.training.styles import STYLES, style_inputs, stylise
 
 
@@ -45,6 +48,30 @@ def test_style_inputs_are_model_inputs_with_their_labels(real_data):
     assert images.shape[1:] == (28, 28) and images.dtype == np.uint8
     assert len(images) == len(labels) >= 27
     assert set(labels) <= set(real_data.y_train[:40])
+
+
+def test_sketches_draw_every_class_with_its_seams():
+    shapes, labels = sketches(40, seed=0)
+    assert shapes.shape == (40, SIDE, SIDE) and shapes.dtype == np.uint8
+    assert list(labels) == [k % NUM_CLASSES for k in range(40)]
+    assert np.array_equal(sketches(40, seed=0)[0], shapes)  # seeded
+    assert len({s.tobytes() for s in shapes}) == 40  # each drawn from its own measures
+    assert all((shape > 0).mean() > 0.05 and shape.max() >= 170 for shape in shapes)
+    # Most have darker inner lines (collars, buttons, laces) for the styles' seams; a
+    # plain T-shirt or tote may have none.
+    assert sum(shape[shape > 0].min() < 150 for shape in shapes) >= 30
+
+
+def test_a_style_pool_takes_its_sketches(real_data):
+    from fashion_cnn.training.fit import picture_pools
+
+    cfg = TrainConfig(style_share=0.4, style_pool=60, garment_icon_share=0, sketch_share=0.5)
+    [(images, targets, share)] = picture_pools(
+        cfg, real_data.x_train[:100], real_data.y_train[:100]
+    )
+    assert share == 0.4 and images.shape[1:] == (28, 28) and len(images) >= 57
+    sketched = targets[-30:].argmax(axis=1)  # sketches are always readable: all 30 kept
+    assert np.bincount(sketched, minlength=NUM_CLASSES).tolist() == [3] * NUM_CLASSES
 
 
 def test_outliers_come_from_drawn_shapes_and_an_icon_folder(tmp_path):

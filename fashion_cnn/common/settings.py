@@ -166,6 +166,12 @@ class TrainConfig:
     garment_icon_share: float = setting(
         0.2, "Share of the styled garments that are development icons", (0.0, 1.0)
     )
+    sketch_share: float = setting(
+        0.0,
+        "Share of the styled garments that are garments sketched from random measures "
+        "(fashion_cnn.training.sketches: tops with spread sleeves, collars, hoods)",
+        (0.0, 1.0),
+    )
     outlier_share: float = setting(
         0.0,
         "Share of each epoch's images swapped for pictures of other things, with even "
@@ -212,6 +218,8 @@ class TrainConfig:
                 raise ValueError(f"{flag} must be {bounds}, not {value:g}")
         if self.drawing_share + self.style_share + self.outlier_share > 1:
             raise ValueError("the drawing, style and outlier shares add up to more than 1")
+        if self.garment_icon_share + self.sketch_share > 1:
+            raise ValueError("the garment icon and sketch shares add up to more than 1")
         if self.weight_averaging and self.early_stopping:
             # Early stopping would put back its best epoch's plain weights at the end.
             raise ValueError("--weight-averaging and --early-stopping cannot be used together")

@@ -136,6 +136,7 @@ def picture_pools(cfg: TrainConfig, images: np.ndarray, labels: np.ndarray) -> l
     styles, and non-garments with even targets (outlier exposure). Minutes each: every
     picture goes through the app's preprocessing."""
     from fashion_cnn.training.outliers import outlier_inputs  # only runs that use them
+    from fashion_cnn.training.sketches import sketches
     from fashion_cnn.training.styles import development_garments, style_inputs
 
     def one_hot(y: np.ndarray) -> np.ndarray:
@@ -151,9 +152,15 @@ def picture_pools(cfg: TrainConfig, images: np.ndarray, labels: np.ndarray) -> l
         pools.append((x, one_hot(y), cfg.drawing_share))
     if cfg.style_share > 0:
         from_icons = round(cfg.style_pool * cfg.garment_icon_share) if garment_icons else 0
-        x, y = style_inputs(images, labels, cfg.style_pool - from_icons, seed=cfg.seed + 1)
+        from_sketches = round(cfg.style_pool * cfg.sketch_share)
+        photos = cfg.style_pool - from_icons - from_sketches
+        x, y = style_inputs(images, labels, photos, seed=cfg.seed + 1)
         if from_icons:
             more_x, more_y = style_inputs(*garment_icons, from_icons, seed=cfg.seed + 3)
+            x, y = np.concatenate([x, more_x]), np.concatenate([y, more_y])
+        if from_sketches:
+            shapes = sketches(from_sketches, seed=cfg.seed + 4)
+            more_x, more_y = style_inputs(*shapes, from_sketches, seed=cfg.seed + 5)
             x, y = np.concatenate([x, more_x]), np.concatenate([y, more_y])
         pools.append((x, one_hot(y), cfg.style_share))
     if cfg.outlier_share > 0:
