@@ -92,6 +92,9 @@ def test_detector_fit_on_known_clusters():
     outside = detector.distances(rng.normal(0, 10, (10, 8)) + 40)
     assert (inside < detector.distance_above).all() and (outside > detector.distance_above).all()
     assert detector.distance_above == pytest.approx(8 + 2 * 4, rel=0.5)  # chi-square, 8 dof
+    z = held_out @ detector.whitening  # the definition, one class at a time
+    direct = np.min([((z - m) ** 2).sum(axis=1) for m in detector.whitened_means], axis=0)
+    assert np.allclose(detector.distances(held_out), direct)
     again = GarmentDetector.from_card({"verdict": detector.as_card()})
     assert np.allclose(again.distances(held_out), detector.distances(held_out), rtol=1e-4)
 
@@ -106,23 +109,22 @@ def test_the_gate_reads_garments_in_other_styles_and_refuses_by_energy():
     images[:, 4:24, 8:20] = 200
     gate = GarmentGate(not_a_garment_below=2.5, unsure_below=3.2)
     scores = energies(logits)  # about 9.0, 2.4 and 3.7
-    near = verdicts(probabilities, images, None, None, scores, gate)
+    near = verdicts(probabilities, images, None, scores, gate)
     assert [v.kind for v in near] == [CONFIDENT, NOT_A_GARMENT, UNSURE]
-    # Far from the product photos (a detector that finds everything far): still read,
-    # unsure with a hint that names the reading, never "not a garment" for its style.
-    far_detector = GarmentDetector(np.zeros((10, 2)), np.eye(2), distance_above=-1.0)
-    features = np.ones((3, 2))
-    far = verdicts(probabilities, images, features, far_detector, scores, gate)
+    # Far from the product photos (by the detector's distance): still read, unsure with
+    # a hint that names the reading, never "not a garment" for its style.
+    everything_far = np.ones(3, bool)
+    far = verdicts(probabilities, images, everything_far, scores, gate)
     assert (
         far[0].kind == UNSURE and "T-shirt/top" in far[0].hint and "product photos" in far[0].hint
     )
     assert far[1].kind == NOT_A_GARMENT
-    without_gate = verdicts(probabilities, images, features, far_detector)
+    without_gate = verdicts(probabilities, images, everything_far)
     assert {v.kind for v in without_gate} == {NOT_A_GARMENT}  # the old rule: far is out
     images[0] = 0  # nothing lit: not a garment whatever the energy
-    assert verdicts(probabilities, images, None, None, scores, gate)[0].kind == NOT_A_GARMENT
+    assert verdicts(probabilities, images, None, scores, gate)[0].kind == NOT_A_GARMENT
     # Not measured (a product photo the bundled CNN reads with confidence): by probabilities.
-    unmeasured = verdicts(probabilities, images, None, None, np.full(3, np.nan), gate)
+    unmeasured = verdicts(probabilities, images, None, np.full(3, np.nan), gate)
     assert [v.kind for v in unmeasured] == [NOT_A_GARMENT, UNSURE, UNSURE]  # image 0 is blank
     card = gate.as_card({"test_not_a_garment": 0.01})
     assert GarmentGate.from_card({"garment_gate": card}) == gate

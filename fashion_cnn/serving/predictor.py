@@ -55,6 +55,7 @@ MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a drawing's views: one pixel each 
 VIEWS = 2 + len(MOVES)  # as drawn, mirrored, and the moves
 AS_DRAWN = "probabilities_as_drawn"  # `read`: this CNN's own, where a drawing's are its views'
 GARMENT_SCORE = "garment_score"  # `read`: the energy of the CNN for drawings and icons
+UNLIKE_PHOTOS = "unlike_photos"  # `read`: far from the product photos, by the distance
 
 
 @dataclass(frozen=True)
@@ -253,12 +254,13 @@ class Predictor:
         out = self.run(x, sorted({PROBABILITIES, FEATURES, *outputs}))
         out[AS_DRAWN] = out[PROBABILITIES].copy()
         is_drawing = np.broadcast_to(np.asarray(drawn, bool), len(x))
+        out[UNLIKE_PHOTOS] = self.unlike_photos(out[FEATURES])
         reader = self.drawings_model or self
         if reader.gate is None:  # a reader without outlier exposure reads drawings only
             if is_drawing.any():
                 out[PROBABILITIES][is_drawing] = softmax(reader.reader_logits(x[is_drawing], True))
             return out
-        by_reader = is_drawing | self.unlike_photos(out[FEATURES])
+        by_reader = is_drawing | out[UNLIKE_PHOTOS]
         scored = by_reader | (out[PROBABILITIES].max(axis=1) < UNSURE_BELOW)
         out[GARMENT_SCORE] = np.full(len(x), np.nan, np.float32)
         if scored.any():
@@ -300,9 +302,8 @@ class Predictor:
     def judge(self, out: dict[str, np.ndarray], images: np.ndarray) -> list[Verdict]:
         """The verdicts of `read`'s outputs (see fashion_cnn.serving.verdict)."""
         gate = (self.drawings_model or self).gate
-        return verdicts(
-            out[PROBABILITIES], images, out[FEATURES], self.detector, out.get(GARMENT_SCORE), gate
-        )
+        scores = out.get(GARMENT_SCORE)
+        return verdicts(out[PROBABILITIES], images, out[UNLIKE_PHOTOS], scores, gate)
 
     def classify(
         self, images: np.ndarray, drawn: bool | Sequence[bool] = False

@@ -71,8 +71,9 @@ class GarmentDetector:
         """(N,) squared Mahalanobis distance of each feature vector to its nearest class."""
         width = len(self.whitening)  # not -1: an empty batch has no width to infer
         z = np.asarray(features, np.float64).reshape(len(features), width) @ self.whitening
-        gaps = z[:, None, :] - self.whitened_means[None, :, :]
-        return np.einsum("nkc,nkc->nk", gaps, gaps).min(axis=1)
+        means = self.whitened_means  # |z - m|^2 = |z|^2 - 2 z.m + |m|^2: matrix products
+        squared = (z * z).sum(axis=1)[:, None] - 2 * z @ means.T + (means * means).sum(axis=1)
+        return np.maximum(squared.min(axis=1), 0.0)
 
     def as_card(self, rates: dict | None = None) -> dict:
         """JSON-ready, for the model card."""
@@ -131,23 +132,21 @@ def energies(logits: np.ndarray) -> np.ndarray:
 def verdicts(
     probabilities: np.ndarray,
     images: np.ndarray,
-    features: np.ndarray | None = None,
-    detector: GarmentDetector | None = None,
+    far: np.ndarray | None = None,
     scores: np.ndarray | None = None,
     gate: GarmentGate | None = None,
 ) -> list[Verdict]:
     """One verdict per classified image. Not a garment when the 28x28 input holds too
     little shape. With a gate and its `scores` (energies; NaN where not measured): not a
-    garment under its threshold; unsure when the picture lies far from the product
-    photos (`detector`) or the energy is weak; otherwise confident or unsure by the
-    probabilities. Without a gate, lying far from the product photos means not a garment."""
+    garment under its threshold; unsure when the picture lies `far` from the product
+    photos (the detector's distance, per image) or the energy is weak; otherwise confident
+    or unsure by the probabilities. Without a gate, far from the product photos means not
+    a garment."""
     if not len(probabilities):
         return []
     images = np.asarray(images).reshape(len(probabilities), -1)
     sparse = (images > INK_LEVEL).mean(axis=1) < SPARSE_INK
-    far = np.zeros(len(probabilities), bool)
-    if detector is not None and features is not None:
-        far = detector.distances(features) > detector.distance_above
+    far = np.zeros(len(probabilities), bool) if far is None else far
     if gate is None or scores is None:
         return [
             Verdict(NOT_A_GARMENT, SPARSE_HINT if is_sparse else FAR_HINT)
