@@ -275,11 +275,11 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
     if filled.sum() <= enough:
         return item, False
     # A stroke is centred on the edge it traces, so half of it lies outside the garment;
-    # peeled from the outside only, so a handle keeps its hole and its strap.
-    for _ in range(round(stroke_width(ink) / 2)):
-        thinner = erode(filled | holes) & ~holes
-        if not thinner.any():  # a scribble of tiny loops: keep what there is
-            break
+    # peeled from the outside only, so a handle keeps its hole and its strap (half a
+    # stroke never reaches a hole the stroke encloses).
+    peel = round(stroke_width(ink) / 2)
+    thinner = erode(filled | holes, steps=peel) & ~holes if peel else filled
+    if thinner.any():  # else a scribble of tiny loops: keep what there is
         filled = thinner
     return trim(filled.astype(np.float32) * 255.0), True
 
