@@ -45,7 +45,7 @@ TSHIRT = [
 
 def downloaded_bytes(pg, button: str) -> bytes:
     """The file that the download button labelled `button` gives."""
-    with pg.expect_download() as download:
+    with pg.expect_download(timeout=60_000) as download:  # slow under the whole suite
         pg.get_by_role("button", name=button).click()
     return Path(download.value.path()).read_bytes()
 
@@ -580,7 +580,13 @@ def canvas_toolbar_hidden(pg) -> bool:
 
 
 def lit_canvas_pixels(pg) -> int:
-    return pg.locator("canvas.dc-canvas.lower-canvas").evaluate(
+    canvas = pg.locator("canvas.dc-canvas.lower-canvas")
+    # A rerun may mount the canvas afresh: wait until the old one is gone (Playwright's
+    # locators see into the component's shadow root, document.querySelectorAll does not).
+    deadline = time.monotonic() + 30
+    while canvas.count() != 1 and time.monotonic() < deadline:
+        pg.wait_for_timeout(100)
+    return canvas.evaluate(
         "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
         " let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 128) n++; return n; }"
     )
