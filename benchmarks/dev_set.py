@@ -102,6 +102,9 @@ STYLES = {  # name: (glyph colour, background colour)
     "white_on_dark": ("#ffffff", "#1e1e1e"),
     "colour_on_white": (None, "#ffffff"),  # glyph colour from PALETTE, seeded per icon
 }
+# Pictures with colours of their own (benchmarks/own_set/colour/), rendered as drawn, on
+# this background or, where None, on a transparent one.
+AS_DRAWN_STYLES = {"as_drawn_on_white": "#ffffff", "as_drawn_transparent": None}
 PALETTE = ("#d32f2f", "#1976d2", "#388e3c", "#f57c00", "#7b1fa2", "#607d8b", "#c2185b")
 NON_GARMENTS_PER_SET = 64
 OUTLIERS_PER_SET = 400
@@ -266,10 +269,16 @@ def glyph_colour(icon: Icon, style: str) -> str:
 
 
 def render(icon: Icon, style: str, path: Path) -> None:
-    """The icon as a SIZE px PNG in `style`, by rsvg-convert (currentColor = the glyph)."""
-    svg = icon.svg.replace("<svg ", f'<svg color="{glyph_colour(icon, style)}" ', 1)
+    """The icon as a SIZE px PNG in `style`, by rsvg-convert (currentColor = the glyph); in
+    one of AS_DRAWN_STYLES, with its own colours, on that style's background if any."""
+    if style in AS_DRAWN_STYLES:
+        svg, background = icon.svg, AS_DRAWN_STYLES[style]
+    else:
+        svg = icon.svg.replace("<svg ", f'<svg color="{glyph_colour(icon, style)}" ', 1)
+        background = STYLES[style][1]
+    ground = ["--background-color", background] if background else []
     subprocess.run(
-        ["rsvg-convert", "--background-color", STYLES[style][1], "-o", str(path)],
+        ["rsvg-convert", *ground, "-o", str(path)],
         input=svg.encode(),
         check=True,
         capture_output=True,
@@ -304,10 +313,12 @@ def contact_sheet(pictures: list[tuple[Path, str]], path: Path, columns: int = 8
     sheet.save(path)
 
 
-def make_sheets(icons: list[Icon], prefix: str, out: Path, per_sheet: int = 48) -> list[Path]:
-    """Render `icons` black on white and tile them into numbered contact sheets."""
+def make_sheets(
+    icons: list[Icon], prefix: str, out: Path, per_sheet: int = 48, style: str = "black_on_white"
+) -> list[Path]:
+    """Render `icons` in `style` (black on white) and tile them into numbered contact sheets."""
     tiles = out / "tiles"
-    jobs = [(i, "black_on_white", tiles / file_name(i, "black_on_white")) for i in icons]
+    jobs = [(i, style, tiles / file_name(i, style)) for i in icons]
     for _, _, path in jobs:
         path.parent.mkdir(parents=True, exist_ok=True)
     render_all(jobs)

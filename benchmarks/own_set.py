@@ -1,25 +1,34 @@
-"""A held-out set of hand-drawn pictures: garment icons of every class, and other things.
+"""Held-out sets of hand-drawn pictures: garments of every class, and other things.
 
     python -m benchmarks.own_set build [--out DIR]    # render, write manifest.csv
     python -m benchmarks.own_set sheets [--out DIR]   # contact sheets, for checking by eye
 
-Every SVG in benchmarks/own_set/svg/ was drawn by hand for this project: path data
-composed in a 24x24 view box, glyph in currentColor, nothing taken, traced or imitated from
-an icon set, emoji set, font or clip art. Each Fashion-MNIST class has DESIGNS_PER_CLASS
+Every SVG here was drawn by hand for this project as path data, nothing taken, traced or
+imitated from an icon set, emoji set, font or clip art. Each Fashion-MNIST class has its
 designs (a hoodie and a crew sweater, jeans and wide trousers, a tote and a backpack...),
-drawn upright from the front, shoes and boots from the side; NON_GARMENTS other designs
-are everyday objects, animals, food, tools, buildings and vehicles (no hat, glove, sock,
-scarf, belt, jewellery, person, hanger, shoe or bag). Each design comes in two renderings:
-a filled silhouette with its details (collar, button line, seams, laces) cut out, and an
-outline. Names: `<slug>-<n>-filled.svg` and `-outline.svg`, slug a class's (SLUGS), or
-`other-<object>-filled.svg` for the rest.
+drawn upright from the front, shoes and boots from the side; the other designs are
+everyday objects, animals, food, plants, tools, buildings and vehicles (no hat, glove,
+sock, scarf, belt, jewellery, person, hanger, shoe or bag). Two folders (SETS):
 
-Held out: every picture's split is `held_out_source`. The set is never used for training,
-tuning or calibration, so that figures on it say how the app reads garment icons drawn
-apart from every source it learned or was tuned on. `build` renders each SVG as
-benchmarks.dev_set does (rsvg-convert, SIZE px, every STYLE) into DIR/own/ and writes
-DIR/manifest.csv in dev_set's format (source `own`, label a class name or
-`not_a_garment`), for `python -m benchmarks.real_pictures --dir DIR`.
+- benchmarks/own_set/svg/ (source `own`): icons in a 24x24 view box, glyph in
+  currentColor, DESIGNS_PER_CLASS designs of each class and NON_GARMENTS others, each as
+  a filled silhouette with its details (collar, button line, seams, laces) cut out and as
+  an outline: `<slug>-<n>-filled.svg` and `-outline.svg`, slug a class's (SLUGS), or
+  `other-<object>-filled.svg` for the rest. Rendered in every dev_set STYLE.
+- benchmarks/own_set/colour/ (source `own_colour`): pictures with colours of their own in
+  a 64x64 view box, COLOUR_DESIGNS_PER_CLASS designs of each class and COLOUR_NON_GARMENTS
+  others, each as an emoji-like picture (fill colours, a dark outline, a highlight or
+  shadow, details in colour) and as a quick doodle (wobbly strokes in one or two pen
+  colours, no fill of the whole shape): `<slug>-<n>-emoji.svg` and `-doodle.svg`, or
+  `other-<object>-emoji.svg`. Rendered as drawn, on white and on a transparent ground
+  (dev_set.AS_DRAWN_STYLES).
+
+Held out: every picture's split is `held_out_source`. The sets are never used for
+training, tuning or calibration, so that figures on them say how the app reads garments
+drawn apart from every source it learned or was tuned on. `build` renders each SVG as
+benchmarks.dev_set does (rsvg-convert, SIZE px) into DIR/<source>/ and writes
+DIR/manifest.csv in dev_set's format (label a class name or `not_a_garment`), for
+`python -m benchmarks.real_pictures --dir DIR`.
 """
 
 from __future__ import annotations
@@ -28,9 +37,12 @@ import argparse
 import re
 import shutil
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.dev_set import (
+    AS_DRAWN_STYLES,
     FIELDS,
     NOT_A_GARMENT,
     STYLES,
@@ -43,9 +55,11 @@ from fashion_cnn.common.config import CLASS_NAMES
 
 HERE = Path(__file__).parent / "own_set"
 SVG_DIR = HERE / "svg"
+COLOUR_DIR = HERE / "colour"
 DEFAULT_OUT = HERE / "build"
 SHEETS = HERE / "sheets"
 SOURCE, SPLIT = "own", "held_out_source"
+COLOUR_SOURCE = "own_colour"
 SLUGS = {
     "tshirt": "T-shirt/top",
     "trouser": "Trouser",
@@ -60,46 +74,86 @@ SLUGS = {
 }
 DESIGNS_PER_CLASS, NON_GARMENTS = 6, 20
 RENDERINGS = ("filled", "outline")
-GARMENT_NAME = re.compile(rf"^({'|'.join(SLUGS)})-(\d+)-({'|'.join(RENDERINGS)})$")
-OTHER_NAME = re.compile(rf"^other-([a-z]+(?:-[a-z]+)*)-({'|'.join(RENDERINGS)})$")
+COLOUR_DESIGNS_PER_CLASS, COLOUR_NON_GARMENTS = 4, 24
+COLOUR_RENDERINGS = ("emoji", "doodle")
 
 
-def label_of(name: str) -> str:
+def name_patterns(renderings: Sequence[str]) -> tuple[re.Pattern, re.Pattern]:
+    """File stems of a garment (`<slug>-<n>-<rendering>`) and of another thing."""
+    either = "|".join(renderings)
+    return (
+        re.compile(rf"^({'|'.join(SLUGS)})-(\d+)-({either})$"),
+        re.compile(rf"^other-([a-z]+(?:-[a-z]+)*)-({either})$"),
+    )
+
+
+GARMENT_NAME, OTHER_NAME = name_patterns(RENDERINGS)
+
+
+@dataclass(frozen=True)
+class DrawnSet:
+    """One folder of drawings: its source name, renderings, counts and styles."""
+
+    source: str
+    folder: Path
+    renderings: tuple[str, str]
+    designs_per_class: int
+    non_garments: int
+    styles: tuple[str, ...]
+
+
+ICONS = DrawnSet(SOURCE, SVG_DIR, RENDERINGS, DESIGNS_PER_CLASS, NON_GARMENTS, tuple(STYLES))
+COLOUR = DrawnSet(
+    COLOUR_SOURCE,
+    COLOUR_DIR,
+    COLOUR_RENDERINGS,
+    COLOUR_DESIGNS_PER_CLASS,
+    COLOUR_NON_GARMENTS,
+    tuple(AS_DRAWN_STYLES),
+)
+SETS = (ICONS, COLOUR)
+
+
+def label_of(name: str, renderings: Sequence[str] = RENDERINGS) -> str:
     """A drawing's label from its file name: a class name, or NOT_A_GARMENT."""
-    if match := GARMENT_NAME.match(name):
+    garment, other = name_patterns(renderings)
+    if match := garment.match(name):
         return SLUGS[match.group(1)]
-    if OTHER_NAME.match(name):
+    if other.match(name):
         return NOT_A_GARMENT
     raise ValueError(f"{name}.svg: not <class slug>-<n>-<rendering> nor other-<object>-...")
 
 
-def load_drawings(folder: Path = SVG_DIR) -> list[tuple[Icon, str]]:
-    """Every drawing with its label, by name; checks that each class has its designs,
-    each in both renderings."""
+def load_drawings(drawn: DrawnSet = ICONS, folder: Path | None = None) -> list[tuple[Icon, str]]:
+    """Every drawing of a set (from `folder`, else the set's own) with its label, by name;
+    checks that each class has its designs, each in both renderings."""
+    folder = folder or drawn.folder
     drawings = [
-        (Icon(SOURCE, path.stem, path.read_text()), label_of(path.stem))
+        (Icon(drawn.source, path.stem, path.read_text()), label_of(path.stem, drawn.renderings))
         for path in sorted(folder.glob("*.svg"))
     ]
-    designs = Counter(label for icon, label in drawings if icon.name.endswith("-filled"))
-    outlines = Counter(label for icon, label in drawings if icon.name.endswith("-outline"))
-    wanted = dict.fromkeys(CLASS_NAMES, DESIGNS_PER_CLASS) | {NOT_A_GARMENT: NON_GARMENTS}
-    if designs != wanted or outlines != wanted:
-        raise ValueError(
-            f"{folder}: designs per label {dict(designs)}, outlines "
-            f"{dict(outlines)}; wanted {wanted} of each"
-        )
+    counts = [
+        Counter(label for icon, label in drawings if icon.name.endswith(f"-{rendering}"))
+        for rendering in drawn.renderings
+    ]
+    wanted = dict.fromkeys(CLASS_NAMES, drawn.designs_per_class)
+    wanted[NOT_A_GARMENT] = drawn.non_garments
+    if any(count != wanted for count in counts):
+        found = "; ".join(f"{r} {dict(c)}" for r, c in zip(drawn.renderings, counts, strict=True))
+        raise ValueError(f"{folder}: drawings per label: {found}; wanted {wanted} of each")
     return drawings
 
 
-def build(out: Path, folder: Path = SVG_DIR) -> list[dict[str, str]]:
-    """Render every drawing in every style into `out`, with manifest.csv."""
+def build(out: Path, sets: Sequence[DrawnSet] = SETS) -> list[dict[str, str]]:
+    """Render every drawing of `sets` in each set's styles into `out`, with manifest.csv."""
     rows, jobs = [], []
-    for icon, label in load_drawings(folder):
-        for style in STYLES:
-            name = file_name(icon, style)
-            values = (name, SOURCE, icon.name, style, label, SPLIT)
-            rows.append(dict(zip(FIELDS, values, strict=True)))
-            jobs.append((icon, style, out / name))
+    for drawn in sets:
+        for icon, label in load_drawings(drawn):
+            for style in drawn.styles:
+                name = file_name(icon, style)
+                values = (name, drawn.source, icon.name, style, label, SPLIT)
+                rows.append(dict(zip(FIELDS, values, strict=True)))
+                jobs.append((icon, style, out / name))
     write_set(out, rows, jobs)
     return rows
 
@@ -118,15 +172,21 @@ def main() -> None:
         if out.exists():
             shutil.rmtree(out)
         out.mkdir(parents=True)
-        icons = [icon for icon, _ in load_drawings()]
-        print("sheets:", *map(str, make_sheets(icons, "own", out)), sep="\n  ")
+        made = []
+        for drawn in SETS:
+            icons = [icon for icon, _ in load_drawings(drawn)]
+            made += make_sheets(icons, drawn.source, out, style=drawn.styles[0])
+        print("sheets:", *map(str, made), sep="\n  ")
         return
     out = args.out or DEFAULT_OUT
     rows = build(out)
-    counts = Counter(row["label"] for row in rows if row["style"] == "black_on_white")
-    for label, n in sorted(counts.items()):
-        print(f"{SPLIT:16s} {label:14s} {n:4d} drawings")
-    print(f"{len(rows)} pictures in {len(STYLES)} styles; manifest: {out / 'manifest.csv'}")
+    for drawn in SETS:
+        these = [row for row in rows if row["source"] == drawn.source]
+        counts = Counter(row["label"] for row in these if row["style"] == drawn.styles[0])
+        for label, n in sorted(counts.items()):
+            print(f"{drawn.source:10s} {SPLIT:16s} {label:14s} {n:4d} drawings")
+        print(f"{drawn.source}: {len(these)} pictures in {len(drawn.styles)} styles")
+    print(f"{len(rows)} pictures; manifest: {out / 'manifest.csv'}")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.dev_set import DEFAULT_OUT, NOT_A_GARMENT, STYLES, read_manifest
+from benchmarks.dev_set import DEFAULT_OUT, NOT_A_GARMENT, read_manifest
 from benchmarks.verdict_rates import auroc
 from fashion_cnn.common.config import CLASS_NAMES
 from fashion_cnn.common.contract import drawings_model_path, model_card_path, read_model_card
@@ -133,11 +133,12 @@ def per_class(readings: Sequence[Reading], splits: Sequence[str]) -> list[str]:
 def report(readings: Sequence[Reading]) -> None:
     """Print every figure: per split, per style, per class, drawings' share, timing."""
     splits = sorted({r.split for r in readings})
+    styles = list(dict.fromkeys(r.style for r in readings))  # a set's own, in build order
     garments = [r for r in readings if r.label != NOT_A_GARMENT]
     others = [r for r in readings if r.label == NOT_A_GARMENT]
     print(
         f"{len(readings)} pictures: {len(garments)} of garments, {len(others)} of other "
-        f"things, each icon in {len(STYLES)} styles"
+        f"things, in {len(styles)} styles"
     )
     columns = (
         "garments right",
@@ -151,7 +152,7 @@ def report(readings: Sequence[Reading]) -> None:
     print(f"{'':24s} {'':>16s} {'':>16s} {'':>17s} {columns[4]:>6s} {columns[5]:>6s}")
     groups = [(s, [r for r in readings if r.split == s]) for s in splits]
     groups += [("all", list(readings))]
-    groups += [(f"style {s}", [r for r in readings if r.style == s]) for s in STYLES]
+    groups += [(f"style {s}", [r for r in readings if r.style == s]) for s in styles]
     for name, group in groups:
         print(f"  {name:22s} {summary(group)}")
     print("\nper class, garments named right:", *splits, "all", sep="  ")

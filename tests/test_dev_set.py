@@ -177,8 +177,41 @@ def test_the_hand_drawn_set_has_every_class_and_renders_held_out(tmp_path):
     labels = [label for _, label in drawings]
     assert {n: labels.count(n) for n in CLASS_NAMES} == dict.fromkeys(CLASS_NAMES, 12)
     assert labels.count(dev_set.NOT_A_GARMENT) == 40
-    rows = own_set.build(tmp_path / "build")
+    rows = own_set.build(tmp_path / "build", sets=(own_set.ICONS,))
     assert len(rows) == len(drawings) * len(dev_set.STYLES)
     assert {r["split"] for r in rows} == {"held_out_source"} and {r["source"] for r in rows} == {
         "own"
     }
+
+
+def test_the_colour_set_has_every_class_and_renders_held_out_as_drawn(tmp_path):
+    from benchmarks import own_set
+
+    drawings = own_set.load_drawings(own_set.COLOUR)
+    labels = [label for _, label in drawings]
+    assert {n: labels.count(n) for n in CLASS_NAMES} == dict.fromkeys(CLASS_NAMES, 4 * 2)
+    assert labels.count(dev_set.NOT_A_GARMENT) == 24 * 2
+    assert {icon.name.rsplit("-", 1)[1] for icon, _ in drawings} == {"emoji", "doodle"}
+    out = tmp_path / "build"
+    rows = own_set.build(out)  # both sets, into one manifest
+    colour = [r for r in rows if r["source"] == "own_colour"]
+    assert len(colour) == len(drawings) * 2 and len(rows) == len(colour) + 160 * 3
+    assert {r["split"] for r in colour} == {"held_out_source"}
+    assert {r["style"] for r in colour} == {"as_drawn_on_white", "as_drawn_transparent"}
+    assert dev_set.read_manifest(out) == rows
+    stem = "own_colour/coat-2-emoji"
+    on_white = np.asarray(Image.open(out / f"{stem}.as_drawn_on_white.png").convert("RGBA"))
+    clear = np.asarray(Image.open(out / f"{stem}.as_drawn_transparent.png").convert("RGBA"))
+    assert tuple(on_white[0, 0]) == (255, 255, 255, 255) and clear[0, 0, 3] == 0
+    rgb = on_white[..., :3].astype(int)
+    assert (rgb.max(axis=2) - rgb.min(axis=2) > 60).mean() > 0.2  # drawn in colour
+
+
+def test_a_colour_set_missing_a_rendering_is_refused(tmp_path):
+    from benchmarks import own_set
+
+    folder = tmp_path / "colour"
+    shutil.copytree(own_set.COLOUR_DIR, folder)
+    (folder / "bag-3-doodle.svg").unlink()
+    with pytest.raises(ValueError, match="wanted"):
+        own_set.load_drawings(own_set.COLOUR, folder)
