@@ -373,6 +373,23 @@ def test_a_full_queue_answers_429_with_retry_after(real_data):
         assert retry[statuses.index(429)] == "1"
 
 
+def test_a_body_that_stops_arriving_is_dropped_with_408(monkeypatch):
+    from starlette.requests import Request
+
+    from fashion_cnn.api import routes
+
+    monkeypatch.setattr(routes, "BODY_SECONDS", 0.2)
+
+    async def receive() -> dict:
+        await asyncio.sleep(3600)  # a client that sent its headers and then nothing
+        return {}
+
+    request = Request({"type": "http", "method": "POST", "headers": []}, receive)
+    with pytest.raises(routes.ApiError) as caught:
+        asyncio.run(routes.read_body(request))
+    assert caught.value.status == 408 and "did not arrive" in str(caught.value)
+
+
 def test_a_slow_client_does_not_hold_the_server(app_url, real_data):
     host, port = app_url.removeprefix("http://").split(":")
     slow = http.client.HTTPConnection(host, int(port), timeout=30)
