@@ -2,8 +2,9 @@
 
     python -m benchmarks.api_load [--seconds 10] [--callers 64]
 
-Starts the app's server (pages and API) with a no-op route (benchmarks/api_server.py) on
-a loopback port and loads it with Debian's `wrk` (make test's setup installs it):
+Starts the app's server (pages and API) with a no-op route as `make run` serves it
+(`streamlit run benchmarks/api_server.py`) on a loopback port and loads it with Debian's
+`wrk` (make test's setup installs it):
 
 1. one 28x28 tensor per request from `callers` connections, JSON and binary, against the
    no-op route with the same body: throughput ratio and latency percentiles;
@@ -37,7 +38,7 @@ from websockets.sync.client import connect
 from benchmarks.load_test import open_page, rss_mb
 from fashion_cnn.common.contract import bundled_model_path, onnx_path
 from fashion_cnn.common.data import load_fashion_mnist
-from tests.live_app import free_port, serving
+from tests.live_app import running_app, wait_until_healthy
 
 INFER = "/v2/models/fashion_cnn/infer"
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
@@ -141,10 +142,9 @@ def main() -> None:
     parser.add_argument("--reruns", type=int, default=30)
     args = parser.parse_args()
     data = load_fashion_mnist()
-    port = free_port()
-    command = ["-m", "uvicorn", "benchmarks.api_server:app", "--port", str(port)]
-    with serving([*command, "--no-access-log"], port, "/v2/health/ready", None, 90) as server:
+    with running_app(timeout=90, script="benchmarks/api_server.py") as server:
         url = server.url
+        wait_until_healthy(url + "/v2/health/ready", 90)  # the models loaded
         one_json = tensor_request(data.x_test[:1], binary=False)
         one_binary = tensor_request(data.x_test[:1], binary=True)
         for body, headers in (one_json, one_binary):  # warm up every path

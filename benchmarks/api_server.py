@@ -1,7 +1,9 @@
 """The app's one server (the pages and the API, as `make run` serves them) plus a no-op
 POST route, the baseline of benchmarks.api_load:
 
-    python -m uvicorn benchmarks.api_server:app --port PORT
+    streamlit run benchmarks/api_server.py --server.port PORT
+
+(`streamlit run`, not uvicorn: Streamlit's own server settings, such as no access log.)
 """
 
 from __future__ import annotations
