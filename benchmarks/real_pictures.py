@@ -43,7 +43,9 @@ from fashion_cnn.serving.preprocess import ImageInputError, open_image, preproce
 from fashion_cnn.serving.verdict import CONFIDENT
 
 REFUSED = "refused"  # the app's "nothing to classify": no reading at all
-SET_NAMES = {"dev_set": "icons of held-out sets", "own_set": "hand-drawn icons"}  # for the card
+# For the card: held-out sources named on their own, and the rest of a set by its name.
+SOURCE_NAMES = {"own": "hand-drawn icons", "own_colour": "hand-drawn colour pictures and doodles"}
+SET_NAMES = {"dev_set": "icons of held-out sets"}
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,11 @@ def report(readings: Sequence[Reading]) -> None:
     print(f"{'':24s} {columns[0]:>16s} {columns[1]:>16s} {columns[2]:>17s}  {columns[3]}")
     print(f"{'':24s} {'':>16s} {'':>16s} {'':>17s} {columns[4]:>6s} {columns[5]:>6s}")
     groups = [(s, [r for r in readings if r.split == s]) for s in splits]
+    held_out_sources = sorted({r.source for r in readings if r.split == "held_out_source"})
+    if len(held_out_sources) > 1:
+        groups += [
+            (f"source {s}", [r for r in readings if r.source == s]) for s in held_out_sources
+        ]
     groups += [("all", list(readings))]
     groups += [(f"style {s}", [r for r in readings if r.style == s]) for s in styles]
     for name, group in groups:
@@ -171,9 +178,8 @@ def report(readings: Sequence[Reading]) -> None:
     )
 
 
-def held_out_rates(readings: Sequence[Reading]) -> dict[str, float]:
-    """The `held_out_source` figures, for the model card."""
-    held = [r for r in readings if r.split == "held_out_source"]
+def held_out_rates(held: Sequence[Reading]) -> dict[str, float]:
+    """The figures of held-out pictures, for the model card."""
     garments = [r for r in held if r.label != NOT_A_GARMENT]
     others = [r for r in held if r.label == NOT_A_GARMENT]
     inside = np.array([-r.score for r in garments if r.verdict != REFUSED])
@@ -190,19 +196,35 @@ def held_out_rates(readings: Sequence[Reading]) -> dict[str, float]:
     }
 
 
+def card_groups(readings: Sequence[Reading], name: str) -> dict[str, tuple[str, list]]:
+    """The held-out pictures of set `name` as the card keeps them: key -> (what they are,
+    readings): each source of SOURCE_NAMES on its own, the rest together under `name`."""
+    held = [r for r in readings if r.split == "held_out_source"]
+    groups = {s: (title, [r for r in held if r.source == s]) for s, title in SOURCE_NAMES.items()}
+    groups[name] = (SET_NAMES.get(name, name), [r for r in held if r.source not in SOURCE_NAMES])
+    return {key: group for key, group in groups.items() if group[1]}
+
+
 def write_rates(readings: Sequence[Reading], name: str) -> Path:
     """Store the held-out figures in the card of the CNN for drawings and icons, under
-    its gate's `real_pictures`, keyed by the set's name."""
+    its gate's `real_pictures` (see `card_groups`), in place of the set's earlier ones."""
     path = model_card_path(drawings_model_path())
     card = read_model_card(drawings_model_path())
     if "garment_gate" not in card:
         raise SystemExit(f"{path.name} has no garment gate: nothing to store the figures beside")
-    if not any(r.split == "held_out_source" for r in readings):
+    groups = card_groups(readings, name)
+    if not groups:
         raise SystemExit("no held-out pictures in this set: nothing to store")
-    rates = {k: round(float(v), 4) for k, v in held_out_rates(readings).items()}
-    rates["garments"], rates["non_garments"] = int(rates["garments"]), int(rates["non_garments"])
-    rates["pictures"] = SET_NAMES.get(name, name)
-    card["garment_gate"].setdefault("real_pictures", {})[name] = rates
+    stored = card["garment_gate"].setdefault("real_pictures", {})
+    for key in [k for k, v in stored.items() if v.get("set", k) == name]:
+        del stored[key]
+    for key, (title, held) in groups.items():
+        rates = {k: round(float(v), 4) for k, v in held_out_rates(held).items()}
+        rates["garments"], rates["non_garments"] = (
+            int(rates["garments"]),
+            int(rates["non_garments"]),
+        )
+        stored[key] = {**rates, "pictures": title, "set": name}
     write_bytes_atomic(json.dumps(card, indent=1).encode(), path)
     return path
 

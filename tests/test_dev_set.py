@@ -110,6 +110,30 @@ def test_the_app_reads_the_built_pictures(built, capsys):
     assert "held_out_source" in printed and "T-shirt/top" in printed
 
 
+def test_the_card_keeps_hand_drawn_sources_apart_and_other_held_out_sources_together():
+    def reading(source: str, split: str = "held_out_source") -> real_pictures.Reading:
+        values = dict(file="f", style="s", label="Bag", predicted="Bag", verdict="unsure")
+        return real_pictures.Reading(
+            source=source,
+            split=split,
+            kind="drawing",
+            distance=1.0,
+            score=5.0,
+            seconds=0.0,
+            **values,
+        )
+
+    readings = [reading("own"), reading("own_colour"), reading("tabler"), reading("la")]
+    readings.append(reading("mdi", split="dev"))
+    groups = real_pictures.card_groups(readings, "some_set")
+    assert {key: len(group) for key, (_, group) in groups.items()} == {
+        "own": 1,
+        "own_colour": 1,
+        "some_set": 2,  # tabler and la; never a dev picture
+    }
+    assert real_pictures.card_groups(readings[-1:], "some_set") == {}
+
+
 def test_unknown_labels_are_refused(tmp_path):
     (tmp_path / "labels.csv").write_text("set,icon,label\nmdi,tshirt-crew,Tshirt\n")
     with pytest.raises(ValueError, match="Tshirt"):
