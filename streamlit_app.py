@@ -21,5 +21,7 @@ if __name__ == "__main__":
     page.run()
 else:
     from fashion_cnn.api.routes import api_routes
+    from pages.views.server import answer_without_delay
 
+    answer_without_delay()
     app = st.App("streamlit_app.py", routes=api_routes())

@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from fashion_cnn.api.routes import api_routes
 from fashion_cnn.common import config
+from pages.views.server import answer_without_delay
 
 
 async def noop(request: Request) -> JSONResponse:
@@ -23,6 +24,7 @@ async def noop(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True})
 
 
+answer_without_delay()  # as streamlit_app.py does
 app = st.App(
     config.PROJECT_ROOT / "streamlit_app.py",
     routes=[Route("/noop", noop, methods=["POST"]), *api_routes()],

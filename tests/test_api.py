@@ -31,7 +31,7 @@ from fashion_cnn.common import config
 from fashion_cnn.common.files import write_bytes_atomic
 from fashion_cnn.serving.predictor import load_bundled
 from fashion_cnn.serving.preprocess import open_image, preprocess
-from tests.live_app import running_api
+from tests.live_app import ROOT, running_api
 
 HEAVY = ("tensorflow", "keras", "sklearn", "jax", "tf2onnx")
 
@@ -85,6 +85,42 @@ def metric(url: str, name: str) -> float:
 
 
 # --- Triton's client, unchanged ----------------------------------------------------------
+
+
+# Accepts one connection on a listening socket bound as Streamlit binds it (protocol 0)
+# and prints whether the connection has Nagle's algorithm off (1) or on (0).
+NODELAY_CHECK = """
+import asyncio, socket, sys
+if sys.argv[1] == "server":
+    import streamlit_app  # as `streamlit run` imports it for `app`
+
+async def main():
+    listener = socket.socket(socket.AF_INET)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted = asyncio.get_running_loop().create_future()
+
+    def on_connect(reader, writer):
+        sock = writer.get_extra_info("socket")
+        accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    server = await asyncio.start_server(on_connect, sock=listener)
+    await asyncio.open_connection(*listener.getsockname())
+    print(await accepted)
+    server.close()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(("process", "nodelay"), [("plain", "0"), ("server", "1")])
+def test_the_server_answers_without_nagles_delay(process, nodelay):
+    """Streamlit binds its socket with protocol 0, on which asyncio leaves Nagle's algorithm
+    on (each keep-alive answer then waited ~40 ms for a delayed ACK); streamlit_app.py
+    turns it off for the server's connections."""
+    run = [sys.executable, "-c", NODELAY_CHECK, process]
+    out = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == nodelay
 
 
 def test_health_and_metadata_with_tritonclient(app_url, predictor):
