@@ -87,9 +87,6 @@ def name_patterns(renderings: Sequence[str]) -> tuple[re.Pattern, re.Pattern]:
     )
 
 
-GARMENT_NAME, OTHER_NAME = name_patterns(RENDERINGS)
-
-
 @dataclass(frozen=True)
 class DrawnSet:
     """One folder of drawings: its source name, renderings, counts and styles."""

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import own_set
 from benchmarks.dev_set import DEFAULT_OUT, NOT_A_GARMENT, read_manifest
 from benchmarks.verdict_rates import auroc
 from fashion_cnn.common.config import CLASS_NAMES
@@ -44,7 +45,10 @@ from fashion_cnn.serving.verdict import CONFIDENT
 
 REFUSED = "refused"  # the app's "nothing to classify": no reading at all
 # For the card: held-out sources named on their own, and the rest of a set by its name.
-SOURCE_NAMES = {"own": "hand-drawn icons", "own_colour": "hand-drawn colour pictures and doodles"}
+SOURCE_NAMES = {
+    own_set.SOURCE: "hand-drawn icons",
+    own_set.COLOUR_SOURCE: "hand-drawn colour pictures and doodles",
+}
 SET_NAMES = {"dev_set": "icons of held-out sets"}
 
 
@@ -202,7 +206,12 @@ def card_groups(readings: Sequence[Reading], name: str) -> dict[str, tuple[str, 
     held = [r for r in readings if r.split == "held_out_source"]
     groups = {s: (title, [r for r in held if r.source == s]) for s, title in SOURCE_NAMES.items()}
     groups[name] = (SET_NAMES.get(name, name), [r for r in held if r.source not in SOURCE_NAMES])
-    return {key: group for key, group in groups.items() if group[1]}
+    # Each kept group has garments and other things, so that every figure is a number.
+    return {
+        key: (title, group)
+        for key, (title, group) in groups.items()
+        if {r.label == NOT_A_GARMENT for r in group} == {True, False}
+    }
 
 
 def write_rates(readings: Sequence[Reading], name: str) -> Path:

@@ -50,7 +50,7 @@ class LiveApp:
 def running_app(
     env: dict[str, str] | None = None, timeout: float = 60, script: str = "streamlit_app.py"
 ) -> Iterator[LiveApp]:
-    """`streamlit run streamlit_app.py` (the pages and the API) on a free port."""
+    """`streamlit run SCRIPT` (by default the app: the pages and the API) on a free port."""
     port = free_port()
     args = ["-m", "streamlit", "run", script, "--server.headless=true"]
     args += [f"--server.port={port}", "--server.address=127.0.0.1"]

@@ -111,27 +111,25 @@ def test_the_app_reads_the_built_pictures(built, capsys):
 
 
 def test_the_card_keeps_hand_drawn_sources_apart_and_other_held_out_sources_together():
-    def reading(source: str, split: str = "held_out_source") -> real_pictures.Reading:
-        values = dict(file="f", style="s", label="Bag", predicted="Bag", verdict="unsure")
+    def reading(source: str, label: str, split: str = "held_out_source") -> real_pictures.Reading:
         return real_pictures.Reading(
-            source=source,
-            split=split,
-            kind="drawing",
-            distance=1.0,
-            score=5.0,
-            seconds=0.0,
-            **values,
+            "f", source, "s", label, split, "Bag", "unsure", "drawing", 1.0, 5.0, 0.0
         )
 
-    readings = [reading("own"), reading("own_colour"), reading("tabler"), reading("la")]
-    readings.append(reading("mdi", split="dev"))
+    readings = [
+        reading(source, label)
+        for source in ("own", "own_colour", "tabler", "la")
+        for label in ("Bag", dev_set.NOT_A_GARMENT)
+    ]
+    readings.append(reading("mdi", "Bag", split="dev"))
     groups = real_pictures.card_groups(readings, "some_set")
     assert {key: len(group) for key, (_, group) in groups.items()} == {
-        "own": 1,
-        "own_colour": 1,
-        "some_set": 2,  # tabler and la; never a dev picture
+        "own": 2,
+        "own_colour": 2,
+        "some_set": 4,  # tabler and la; never a dev picture
     }
-    assert real_pictures.card_groups(readings[-1:], "some_set") == {}
+    only_garments = [r for r in readings if r.label == "Bag"]
+    assert real_pictures.card_groups(only_garments, "some_set") == {}  # no figure is NaN
 
 
 def test_unknown_labels_are_refused(tmp_path):
@@ -219,7 +217,9 @@ def test_the_colour_set_has_every_class_and_renders_held_out_as_drawn(tmp_path):
     out = tmp_path / "build"
     rows = own_set.build(out)  # both sets, into one manifest
     colour = [r for r in rows if r["source"] == "own_colour"]
-    assert len(colour) == len(drawings) * 2 and len(rows) == len(colour) + 160 * 3
+    assert len(colour) == len(drawings) * 2 and len(rows) == len(colour) + len(
+        own_set.load_drawings()
+    ) * len(dev_set.STYLES)
     assert {r["split"] for r in colour} == {"held_out_source"}
     assert {r["style"] for r in colour} == {"as_drawn_on_white", "as_drawn_transparent"}
     assert dev_set.read_manifest(out) == rows

@@ -72,6 +72,10 @@ def test_a_style_pool_takes_its_sketches(real_data):
     assert share == 0.4 and images.shape[1:] == (28, 28) and len(images) >= 57
     sketched = targets[-30:].argmax(axis=1)  # sketches are always readable: all 30 kept
     assert np.bincount(sketched, minlength=NUM_CLASSES).tolist() == [3] * NUM_CLASSES
+    # Sketches only (the other sources' shares take all places): no photos to style.
+    only = TrainConfig(style_share=0.4, style_pool=20, garment_icon_share=0, sketch_share=1)
+    [(images, targets, _)] = picture_pools(only, real_data.x_train[:100], real_data.y_train[:100])
+    assert len(images) == 20 and np.bincount(targets.argmax(axis=1)).tolist() == [2] * 10
 
 
 def test_outliers_come_from_drawn_shapes_and_an_icon_folder(tmp_path):

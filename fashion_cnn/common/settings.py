@@ -169,7 +169,8 @@ class TrainConfig:
     sketch_share: float = setting(
         0.0,
         "Share of the styled garments that are garments sketched from random measures "
-        "(fashion_cnn.training.sketches: tops with spread sleeves, collars, hoods)",
+        "(fashion_cnn.training.sketches: tops with collars, cuffs and hoods, sleeves hanging "
+        "or spread)",
         (0.0, 1.0),
     )
     outlier_share: float = setting(

@@ -146,7 +146,7 @@ def verdicts(
         return []
     images = np.asarray(images).reshape(len(probabilities), -1)
     sparse = (images > INK_LEVEL).mean(axis=1) < SPARSE_INK
-    far = np.zeros(len(probabilities), bool) if far is None else far
+    far = np.zeros(len(probabilities), bool) if far is None else np.asarray(far, bool)
     if gate is None or scores is None:
         return [
             Verdict(NOT_A_GARMENT, SPARSE_HINT if is_sparse else FAR_HINT)

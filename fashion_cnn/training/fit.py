@@ -153,15 +153,16 @@ def picture_pools(cfg: TrainConfig, images: np.ndarray, labels: np.ndarray) -> l
     if cfg.style_share > 0:
         from_icons = round(cfg.style_pool * cfg.garment_icon_share) if garment_icons else 0
         from_sketches = round(cfg.style_pool * cfg.sketch_share)
-        photos = cfg.style_pool - from_icons - from_sketches
-        x, y = style_inputs(images, labels, photos, seed=cfg.seed + 1)
+        photos = max(cfg.style_pool - from_icons - from_sketches, 0)
+        parts = []  # each source that has places in the pool
+        if photos:
+            parts.append(style_inputs(images, labels, photos, seed=cfg.seed + 1))
         if from_icons:
-            more_x, more_y = style_inputs(*garment_icons, from_icons, seed=cfg.seed + 3)
-            x, y = np.concatenate([x, more_x]), np.concatenate([y, more_y])
+            parts.append(style_inputs(*garment_icons, from_icons, seed=cfg.seed + 3))
         if from_sketches:
-            shapes = sketches(from_sketches, seed=cfg.seed + 4)
-            more_x, more_y = style_inputs(*shapes, from_sketches, seed=cfg.seed + 5)
-            x, y = np.concatenate([x, more_x]), np.concatenate([y, more_y])
+            drawn = sketches(from_sketches, seed=cfg.seed + 4)
+            parts.append(style_inputs(*drawn, from_sketches, seed=cfg.seed + 5))
+        x, y = (np.concatenate(part) for part in zip(*parts, strict=True))
         pools.append((x, one_hot(y), cfg.style_share))
     if cfg.outlier_share > 0:
         icons = Path(cfg.outlier_icons) if cfg.outlier_icons else None
