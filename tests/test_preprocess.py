@@ -127,6 +127,24 @@ def test_filled_outline_loses_the_outer_half_of_its_strokes(stroke):
     assert np.abs(a - b).mean() < 12  # 19 to 33 when the strokes' outer half is kept
 
 
+def test_lines_inside_an_outline_stay_lines_in_the_fill():
+    """An outlined icon's inner lines (here a button line) are cut into the fill, as its
+    filled twin shows them, not filled away into a silhouette."""
+    canvas = Image.fromarray(outline())
+    ImageDraw.Draw(canvas).line([(140, 60), (140, 230)], fill=255, width=10)
+    image = preprocess(np.asarray(canvas), "drawing").image
+    middle = image[4:24, 12:16]  # the column of the button line, well inside the outline
+    assert middle.min() < 100 and image[14, 9] > 200 and image[14, 19] > 200
+
+
+def test_shading_inside_an_outline_is_filled_not_cut_into_stripes():
+    canvas = Image.fromarray(outline())
+    for x in range(100, 190, 12):  # hatching across the inside: shading, not seams
+        ImageDraw.Draw(canvas).line([(x, 80), (x, 210)], fill=255, width=6)
+    image = preprocess(np.asarray(canvas), "drawing").image
+    assert image[6:22, 8:20].min() > 200
+
+
 def test_filled_shape_keeps_its_hole():
     canvas = Image.new("L", (280, 280), 0)
     ImageDraw.Draw(canvas).rectangle((50, 120, 230, 250), fill=255)  # a bag

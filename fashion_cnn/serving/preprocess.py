@@ -31,6 +31,10 @@ GAP_STEPS = 2  # a quick hand's gap of up to 2 x this many pixels (of WORK_SIZE)
 # filled shape with a hole (a bag's handle, a sandal's straps) keeps its hole.
 OUTLINE_INK_SHARE = 0.8
 HOLE_SHARE = 0.35  # an enclosed region smaller than this share of the largest is a hole
+INNER_LINE = 3  # stroke widths: an inner stroke this long or longer stays a line
+# Inner lines over this share of the fill are shading, not seams: filled like the rest
+# (an icon's collar, buttons and quilting reach about a quarter).
+INNER_SHARE = 0.3
 HIGH_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I", "F")  # grayscale beyond 8 bits
 
 
@@ -170,8 +174,11 @@ def looks_like_drawing(fg: np.ndarray) -> bool:
 
 
 def fill_enclosed(mask: np.ndarray) -> np.ndarray:
-    """Fill every region of background not reachable from the border (closed outlines)."""
-    return ndimage.binary_fill_holes(mask)
+    """Fill every region of background not reachable from the border (closed outlines), as
+    SciPy's binary_fill_holes does, by one labelling pass instead of repeated dilations."""
+    regions, _ = ndimage.label(~mask)  # four-connected, as binary_fill_holes
+    border = np.unique(np.concatenate([regions[0], regions[-1], regions[:, 0], regions[:, -1]]))
+    return mask | ~np.isin(regions, border)
 
 
 def fill_inside(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -256,7 +263,8 @@ def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preproc
 
 
 def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Strokes and the areas they enclose at full brightness; True if anything was filled."""
+    """Strokes and the areas they enclose at full brightness, lines well inside cut out
+    (`inner_lines`); True if anything was filled."""
     h, w = item.shape
     scale = WORK_SIZE / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
@@ -274,14 +282,31 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
             filled, holes = closed, wide_holes & ~ink
     if filled.sum() <= enough:
         return item, False
+    width = stroke_width(ink)
+    inner = inner_lines(ink, filled, width)
     # A stroke is centred on the edge it traces, so half of it lies outside the garment;
     # peeled from the outside only, so a handle keeps its hole and its strap (half a
     # stroke never reaches a hole the stroke encloses).
-    peel = round(stroke_width(ink) / 2)
+    peel = round(width / 2)
     thinner = erode(filled | holes, steps=peel) & ~holes if peel else filled
     if thinner.any():  # else a scribble of tiny loops: keep what there is
         filled = thinner
-    return trim(filled.astype(np.float32) * 255.0), True
+    return trim((filled & ~inner).astype(np.float32) * 255.0), True
+
+
+def inner_lines(ink: np.ndarray, filled: np.ndarray, width: float) -> np.ndarray:
+    """Strokes well inside the filled outline and at least INNER_LINE stroke widths long (a
+    collar, a button line, a zip): they stay lines cut into the fill, as a filled icon
+    shows them. Filled in, a shirt, a pullover and a coat leave the same box of a
+    silhouette. Smaller bits (a stroke's end poking in where a handle joins) are filled, and
+    so is shading: inner strokes over INNER_SHARE of the fill. `width`: the strokes'."""
+    deep = ink & erode(filled, steps=round(width) + 1)
+    regions, count = ndimage.label(deep)
+    if not count:
+        return deep
+    sizes = np.bincount(regions.ravel())[1:]
+    lines = np.isin(regions, np.flatnonzero(sizes >= INNER_LINE * width**2) + 1)
+    return lines if lines.sum() <= INNER_SHARE * filled.sum() else np.zeros_like(lines)
 
 
 def stroke_width(ink: np.ndarray) -> float:
