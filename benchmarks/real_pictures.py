@@ -45,10 +45,7 @@ from fashion_cnn.serving.verdict import CONFIDENT
 
 REFUSED = "refused"  # the app's "nothing to classify": no reading at all
 # For the card: held-out sources named on their own, and the rest of a set by its name.
-SOURCE_NAMES = {
-    own_set.SOURCE: "hand-drawn icons",
-    own_set.COLOUR_SOURCE: "hand-drawn colour pictures and doodles",
-}
+SOURCE_NAMES = {own_set.COLOUR_SOURCE: "hand-drawn colour pictures and doodles"}
 SET_NAMES = {"dev_set": "icons of held-out sets"}
 
 
@@ -154,8 +151,9 @@ def report(readings: Sequence[Reading]) -> None:
         "score",
         "dist.",
     )
-    print(f"{'':24s} {columns[0]:>16s} {columns[1]:>16s} {columns[2]:>17s}  {columns[3]}")
-    print(f"{'':24s} {'':>16s} {'':>16s} {'':>17s} {columns[4]:>6s} {columns[5]:>6s}")
+    pad = " " * 28
+    print(f"{pad} {columns[0]:>16s} {columns[1]:>16s} {columns[2]:>17s}  {columns[3]}")
+    print(f"{pad} {'':>16s} {'':>16s} {'':>17s} {columns[4]:>6s} {columns[5]:>6s}")
     groups = [(s, [r for r in readings if r.split == s]) for s in splits]
     held_out_sources = sorted({r.source for r in readings if r.split == "held_out_source"})
     if len(held_out_sources) > 1:
@@ -165,7 +163,7 @@ def report(readings: Sequence[Reading]) -> None:
     groups += [("all", list(readings))]
     groups += [(f"style {s}", [r for r in readings if r.style == s]) for s in styles]
     for name, group in groups:
-        print(f"  {name:22s} {summary(group)}")
+        print(f"  {name:26s} {summary(group)}")
     print("\nper class, garments named right:", *splits, "all", sep="  ")
     print(*per_class(readings, splits), sep="\n")
     present = [n for n in CLASS_NAMES if any(r.label == n for r in garments)]

@@ -1,13 +1,15 @@
 """Garments drawn from a few random measures, as icon makers draw them: tops from the
-front with their sleeves spread, collars, button lines, cuffs and hoods; trousers, dresses
-and bags from the front; shoes from the side.
+front with collars, button lines, cuffs, hoods and sleeves hanging or spread; trousers,
+dresses and bags from the front; shoes from the side.
 
-Fashion-MNIST's product photos lay a shirt, a pullover or a coat flat with the sleeves
-down its sides; an icon spreads the sleeves out like a T-shirt's and tells the classes
-apart by a collar and buttons, ribbed cuffs, a hood, a long open front. Styled training
-garments (fashion_cnn.training.styles) keep the photos' poses, so these sketches add the
-icon poses. Each is a grey shape (light on black, SIDE px) with its seams a darker grey,
-ready for `styles.stylise`. Every measure is drawn here; nothing comes from an icon set.
+Fashion-MNIST's product photos show a shirt, a pullover or a coat as a photo's shades; an
+icon tells them apart by its lines: a collar and a button line, ribbed cuffs and hem, a
+hood, a long open front. Styled training garments (fashion_cnn.training.styles) keep the
+photos' shapes and find their lines in the shades, so these sketches add the icon maker's
+way. Details that name no class (cuffs, hem bands, pockets, prints) come by chance on tops
+of every class, so that the CNN learns the ones that do. Each sketch is a grey shape
+(light on black, SIDE px) with its seams a darker grey, ready for `styles.stylise`. Every
+measure is drawn here; nothing comes from an icon set.
 """
 
 from __future__ import annotations
@@ -62,8 +64,9 @@ class Sketch:
 
 
 def top(s: Sketch, sleeve: float, length: float) -> dict[str, float]:
-    """A front-view body with two sleeves; `sleeve` and `length` as shares of the height.
-    Returns the measures that collars, buttons and cuffs are placed by."""
+    """A front-view body with two sleeves; `length` as a share of the picture's height,
+    `sleeve` as a share of that length (0: none). Returns the measures that collars,
+    buttons and cuffs are placed by."""
     half = s.u(0.17, 0.24)  # half the chest
     neck, top_y = s.u(0.05, 0.09), s.u(0.12, 0.2)
     hem_y = min(0.95, top_y + length)
@@ -73,7 +76,7 @@ def top(s: Sketch, sleeve: float, length: float) -> dict[str, float]:
     body = s.mirrored([(0.5 - neck, top_y), shoulder, armpit, (0.5 - hem_half, hem_y)])
     s.shape(body)
     if sleeve > 0:
-        angle = np.radians(s.u(15, 65))  # from hanging straight down to spread out
+        angle = np.radians(s.u(0, 65))  # from hanging straight down to spread out
         reach = sleeve * (hem_y - top_y) * s.u(0.8, 1.1)
         out = np.array([-np.sin(angle), np.cos(angle)]) * reach
         cuff = s.u(0.05, 0.08)
@@ -82,7 +85,7 @@ def top(s: Sketch, sleeve: float, length: float) -> dict[str, float]:
         arm = [shoulder, tuple(end), tuple(end + across), armpit]
         s.shape(arm)
         s.shape([(1 - x, y) for x, y in arm])
-        if s.rng.random() < 0.6:  # the seam where the sleeve joins
+        if s.rng.random() < 0.7:  # the seam where the sleeve joins
             s.line([shoulder, armpit], 0.7)
             s.line([(1 - shoulder[0], shoulder[1]), (1 - armpit[0], armpit[1])], 0.7)
         measures = {"cuff_x": float(end[0]), "cuff_y": float(end[1]), "angle": float(angle)}
@@ -142,11 +145,27 @@ def collar(s: Sketch, m: dict[str, float]) -> None:
         s.line([*wing, wing[0]], 0.6)
 
 
+def extras(s: Sketch, m: dict[str, float], cuffed: float, banded: float) -> None:
+    """Details any top may have, each by chance (so that none alone names the class):
+    cuffs, a hem band, patch pockets, a zigzag print across the chest."""
+    if "cuff_x" in m and s.rng.random() < cuffed:
+        cuffs(s, m)
+    if s.rng.random() < banded:
+        hem_band(s, m)
+    if s.rng.random() < 0.25:
+        y, w = m["hem"] - s.u(0.15, 0.22), s.u(0.06, 0.09)
+        for x in (0.5 - m["half"] * 0.75, 0.5 + m["half"] * 0.75 - w):
+            s.line([(x, y), (x, y + w), (x + w, y + w), (x + w, y), (x, y)], 0.6)
+    if s.rng.random() < 0.15:
+        y = m["top"] + s.u(0.12, 0.2)
+        xs = np.linspace(0.5 - m["half"] * 0.7, 0.5 + m["half"] * 0.7, int(s.rng.integers(4, 8)))
+        s.line([(float(x), y + (0.03 if k % 2 else 0)) for k, x in enumerate(xs)], 0.6)
+
+
 def tshirt(s: Sketch) -> None:
     m = top(s, 0 if s.rng.random() < 0.2 else s.u(0.18, 0.32), s.u(0.55, 0.7))
     neckline(s, m, s.u(0.03, 0.06))
-    if s.rng.random() < 0.3:
-        hem_band(s, m)
+    extras(s, m, cuffed=0.3, banded=0.3)
 
 
 def shirt(s: Sketch) -> None:
@@ -158,8 +177,7 @@ def shirt(s: Sketch) -> None:
     if s.rng.random() < 0.5:  # a breast pocket
         x, y, w = 0.5 + s.u(0.06, 0.08), m["top"] + s.u(0.12, 0.18), s.u(0.06, 0.09)
         s.line([(x, y), (x, y + w), (x + w, y + w), (x + w, y)], 0.6)
-    if long_sleeves and s.rng.random() < 0.6:
-        cuffs(s, m)
+    extras(s, m, cuffed=0.6 if long_sleeves else 0.2, banded=0.1)
 
 
 def pullover(s: Sketch) -> None:
@@ -182,19 +200,33 @@ def pullover(s: Sketch) -> None:
             0.6,
         )
     else:
-        s.dot((0.5, m["top"]), m["neck"] * 1.05, s.seam)  # a ribbed neck
-        s.dot((0.5, m["top"] - 0.01), m["neck"] * 0.8, 0)
+        neck = s.rng.random()
+        if neck < 0.4:  # a ribbed crew neck
+            s.dot((0.5, m["top"]), m["neck"] * 1.05, s.seam)
+            s.dot((0.5, m["top"] - 0.01), m["neck"] * 0.8, 0)
+        elif neck < 0.6:  # a turtleneck
+            n, t = m["neck"], m["top"]
+            s.shape(
+                [(0.5 - n, t - 0.08), (0.5 + n, t - 0.08), (0.5 + n, t + 0.02), (0.5 - n, t + 0.02)]
+            )
+            s.line([(0.5 - n, t + 0.02), (0.5 + n, t + 0.02)], 0.6)
+        elif neck < 0.8:  # a V neck
+            neckline(s, m, s.u(0.04, 0.07))
+        else:  # a half zip
+            s.line([(0.5, m["top"]), (0.5, m["top"] + s.u(0.12, 0.2))], 0.7)
         if s.rng.random() < 0.3:  # a knit pattern: rows across the chest
             for y in np.linspace(m["top"] + 0.15, m["top"] + 0.25, 2):
                 s.line(
                     [(0.5 - m["half"] + 0.02, float(y)), (0.5 + m["half"] - 0.02, float(y))], 0.5
                 )
-    cuffs(s, m)
-    hem_band(s, m)
+    extras(s, m, cuffed=0.8, banded=0.8)
 
 
 def coat(s: Sketch) -> None:
-    m = top(s, s.u(0.6, 0.85), s.u(0.72, 0.82))
+    m = top(s, s.u(0.6, 0.85), s.u(0.65, 0.82))
+    if s.rng.random() < 0.35:  # a zipped jacket: stand collar or hood, zip, quilting
+        puffer(s, m)
+        return
     n, t = m["neck"], m["top"]
     deep = t + s.u(0.15, 0.3)
     for flip in (False, True):  # lapels
@@ -217,6 +249,23 @@ def coat(s: Sketch) -> None:
         y = m["hem"] - s.u(0.15, 0.22)
         for x in (0.5 - m["half"] * 0.7, 0.5 + m["half"] * 0.25):
             s.line([(x, y), (x + m["half"] * 0.45, y)], 0.8)
+
+
+def puffer(s: Sketch, m: dict[str, float]) -> None:
+    n, t = m["neck"], m["top"]
+    if s.rng.random() < 0.4:
+        s.ellipse((0.5 - n * 1.9, t - s.u(0.09, 0.13), 0.5 + n * 1.9, t + s.u(0.07, 0.1)))
+        s.ellipse((0.5 - n * 1.1, t - 0.03, 0.5 + n * 1.1, t + 0.06), s.seam)
+    else:
+        c = n * 1.2
+        s.shape(
+            [(0.5 - c, t - 0.06), (0.5 + c, t - 0.06), (0.5 + c, t + 0.03), (0.5 - c, t + 0.03)]
+        )
+    s.line([(0.5, t + 0.03), (0.5, m["hem"])], 0.8)
+    if s.rng.random() < 0.6:
+        for y in np.linspace(t + 0.12, m["hem"] - 0.06, int(s.rng.integers(3, 6))):
+            s.line([(0.5 - m["half"] + 0.01, float(y)), (0.5 + m["half"] - 0.01, float(y))], 0.6)
+    extras(s, m, cuffed=0.5, banded=0.3)
 
 
 def trouser(s: Sketch) -> None:
