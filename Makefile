@@ -32,6 +32,7 @@ bench:
 	.venv/bin/python -m benchmarks.home_visible
 	.venv/bin/python -m benchmarks.server_memory
 	.venv/bin/python -m benchmarks.runtime_choice
+	.venv/bin/python -m benchmarks.reading_graph
 	.venv/bin/python -m benchmarks.verdict_rates
 	.venv/bin/python -m benchmarks.api_load
 	.venv/bin/python -m benchmarks.dev_set build

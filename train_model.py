@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     from fashion_cnn.training.export import onnx_bytes
     from fashion_cnn.training.fit import StopWhenSet, evaluate_on_test, save_model_and_card, train
     from fashion_cnn.training.layout import tsne_2d, write_layout
+    from fashion_cnn.training.quantize import reading_block, reading_graph
 
     try:
         cfg = config_from_args(args)
@@ -145,12 +146,14 @@ def main(argv: list[str] | None = None) -> int:
 
     # Evaluate on the test set, work out the verdict's detector and Explore's map, and only
     # then replace the model, its twin and its card: a model never goes live half made.
-    onnx = onnx_bytes(result.model)  # the twin the app serves is the one evaluated
+    onnx = onnx_bytes(result.model)  # the graphs the app serves are the ones evaluated
     try:
-        metrics = evaluate_on_test(onnx, data, limit=1000 if args.dry_run else 0)
-        extra, coords = {}, None
+        reading = reading_graph(onnx, data, cfg.drawing_share > 0, 256 if args.dry_run else 0)
+        limit = 1000 if args.dry_run else 0
+        metrics = evaluate_on_test(onnx, data, limit, reading)
+        extra, coords = {"reading_graph": reading_block(onnx, reading, data, limit)}, None
         if not args.dry_run:  # minutes a dry run has no use for
-            predictor = Predictor(onnx, out.stem)
+            predictor = Predictor(onnx, out.stem, reading=reading)
             extra["verdict"] = calibrated_card(predictor, data)[1]  # a minute, 60,000 images
             if cfg.outlier_share:  # a CNN that learned what is not a garment: its gate
                 icons = Path(cfg.garment_icons) if cfg.garment_icons else None
@@ -160,7 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\nInterrupted: nothing was saved; the existing model is unchanged.", file=sys.stderr)
         return 130
     command = "python train_model.py " + shlex.join(argv if argv is not None else sys.argv[1:])
-    card = save_model_and_card(result, cfg, metrics, data, out, command.strip(), onnx, extra)
+    card = save_model_and_card(
+        result, cfg, metrics, data, out, command.strip(), onnx, extra, reading
+    )
     if coords is not None:  # a map of other weights is never shown: it names its model
         write_layout(layout_path(out), coords, predictor.key)
     print(

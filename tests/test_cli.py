@@ -15,6 +15,8 @@ import pytest
 from PIL import Image
 
 from fashion_cnn.common import config
+from fashion_cnn.common.contract import reading_path
+from fashion_cnn.serving.predictor import Predictor
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
@@ -46,6 +48,9 @@ def test_dry_run_writes_model_and_card(dry_run_model):
     assert len(card["history"]["loss"]) == card["epochs_completed"] == 1
     assert len(card["dataset_sha256"]) == 4 and card["versions"]["keras"]
     assert not list(dry_run_model.parent.glob(".saving-*"))  # no temporary leftovers
+    assert card["reading_graph"]["calibration_images"] == 256  # a dry run's few
+    assert Predictor.load(dry_run_model.with_suffix(".onnx")).quantized  # read as served
+    assert reading_path(dry_run_model).stat().st_size == card["reading_graph"]["bytes"]
 
 
 def test_train_model_reports_missing_dataset(tmp_path):

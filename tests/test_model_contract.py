@@ -16,6 +16,7 @@ from fashion_cnn.common.contract import (
     bundled_model_path,
     model_card_path,
     onnx_path,
+    reading_path,
 )
 from fashion_cnn.serving.predictor import Predictor, load_bundled
 from fashion_cnn.training.export import conv_layers, conv_output_layer
@@ -86,16 +87,52 @@ def test_exported_twin_matches_keras_on_the_test_set(bundled, real_data):
             for i in range(0, len(real_data.x_test), 1000)
         ]
     )
-    onnx_probs = Predictor.load(onnx_path(bundled[0])).probabilities(real_data.x_test)
+    twin = Predictor(onnx_path(bundled[0]).read_bytes(), "twin")  # without its reading graph
+    onnx_probs = twin.probabilities(real_data.x_test)
     assert (onnx_probs.argmax(axis=1) == keras_probs.argmax(axis=1)).all()
     assert np.abs(onnx_probs - keras_probs).max() <= 1e-4
+
+
+@pytest.mark.parametrize("folder", ["", config.DRAWINGS_DIR])
+def test_each_bundled_cnn_reads_through_its_int8_graph_made_from_its_twin(folder, real_data):
+    """The reading graph: small, made from these weights, giving the twin's labels on the
+    test images nearly always, and the accuracy its card states."""
+    path = bundled_model_path(config.MODEL_DIR / folder)
+    reading = reading_path(path)
+    assert reading.is_file() and reading.stat().st_size <= 1024 * 1024
+    served = Predictor.load(onnx_path(path))
+    twin = Predictor(onnx_path(path).read_bytes(), "twin")
+    assert served.quantized and not twin.quantized and served.key != twin.key
+    probs, twin_probs = served.probabilities(real_data.x_test), twin.probabilities(real_data.x_test)
+    assert np.mean(probs.argmax(axis=1) == twin_probs.argmax(axis=1)) >= 0.995
+    assert np.abs(probs - twin_probs).max() <= 0.15
+    card = json.loads(model_card_path(path).read_text())
+    accuracy = np.mean(probs.argmax(axis=1) == real_data.y_test)
+    assert abs(accuracy - card["test_accuracy"]) <= 1e-4
+    assert card["reading_graph"]["bytes"] == reading.stat().st_size
+    features = served.features(real_data.x_test[:64])
+    assert np.abs(features - twin.features(real_data.x_test[:64])).max() > 0  # it is in use
+
+
+def test_a_reading_graph_of_other_weights_is_not_used(caplog):
+    """After a retrain that left an old reading graph beside the new twin: the twin reads."""
+    bundled = bundled_model_path()
+    drawings = bundled_model_path(config.MODEL_DIR / config.DRAWINGS_DIR)
+    twin = onnx_path(drawings).read_bytes()
+    stale = Predictor(twin, "retrained", reading=reading_path(bundled).read_bytes())
+    assert not stale.quantized and "its reading graph is stale" in caplog.text
+    images = np.random.default_rng(0).integers(0, 256, (8, 28, 28)).astype(np.uint8)
+    expected = Predictor(twin, "twin").probabilities(images)
+    assert np.array_equal(stale.probabilities(images), expected)
+    torn = Predictor(twin, "torn", reading=reading_path(drawings).read_bytes()[:4000])
+    assert not torn.quantized
 
 
 def test_named_outputs_match_keras_layers(bundled, real_data):
     import keras
 
     _, model = bundled
-    predictor = Predictor.load(onnx_path(bundled[0]))
+    predictor = Predictor(onnx_path(bundled[0]).read_bytes(), "twin")  # not its int8 graph
     image = real_data.x_test[7]
     activations = predictor.activations(image)
     for conv in conv_layers(model):
@@ -127,8 +164,10 @@ def tf_gradcam(model, image: np.ndarray, class_index: int) -> np.ndarray:
 
 
 def test_heatmaps_match_tensorflow_gradcam(bundled, real_data):
+    """The closed form, on the float twin (the app weighs the maps by the probabilities of
+    its int8 reading graph, a few hundredths apart)."""
     _, model = bundled
-    predictor = Predictor.load(onnx_path(bundled[0]))
+    predictor = Predictor(onnx_path(bundled[0]).read_bytes(), "twin")
     for index in range(0, 10_000, 500):  # 20 images of all classes
         image = real_data.x_test[index]
         result, heat = predictor.analyse(image)
@@ -272,11 +311,11 @@ def test_the_cnn_for_drawings_is_a_fine_tuned_copy_with_its_card_and_twin(real_d
     card = json.loads(model_card_path(path).read_text())
     assert card["fine_tuned_from"]["model_file"] == bundled_model_path().name
     assert "--drawing-share" in card["command"] and card["training_settings"]["drawing_share"]
-    twin = Predictor.load(onnx_path(path))
+    twin = Predictor(onnx_path(path).read_bytes(), "twin")  # without its reading graph
     x = real_data.x_test[:500]
     keras_probs = np.asarray(model(x[..., None].astype("float32")))
     assert np.abs(twin.probabilities(x) - keras_probs).max() <= 1e-4
-    assert load_bundled().drawings_model.key == twin.key
+    assert load_bundled().drawings_model.key == Predictor.load(onnx_path(path)).key
 
 
 @pytest.mark.parametrize(
@@ -301,7 +340,7 @@ def test_without_the_cnn_for_drawings_the_bundled_one_reads_them(
     if damage != "missing":
         shutil.copytree(config.MODEL_DIR / config.DRAWINGS_DIR, tmp_path / config.DRAWINGS_DIR)
     if damage == "torn twin":
-        twin = next((tmp_path / config.DRAWINGS_DIR).glob("*.onnx"))
+        twin = onnx_path(bundled_model_path(tmp_path / config.DRAWINGS_DIR))
         twin.write_bytes(twin.read_bytes()[:5000])
     if damage == "fine-tuned from other weights":  # as after `python train_model.py`
         bundled = next(tmp_path.glob("*.keras"))

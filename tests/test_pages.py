@@ -45,12 +45,12 @@ def test_home_names_no_cnn_for_drawings_when_the_app_goes_without_it(
 ):
     import shutil
 
-    from fashion_cnn.common.contract import bundled_model_path
+    from fashion_cnn.common.contract import bundled_model_path, onnx_path
 
     for part in config.MODEL_DIR.glob(bundled_model_path().stem + ".*"):
         shutil.copy(part, tmp_path)
     shutil.copytree(config.MODEL_DIR / config.DRAWINGS_DIR, tmp_path / config.DRAWINGS_DIR)
-    twin = next((tmp_path / config.DRAWINGS_DIR).glob("*.onnx"))
+    twin = onnx_path(bundled_model_path(tmp_path / config.DRAWINGS_DIR))
     twin.write_bytes(twin.read_bytes()[:5000])  # torn: its card alone is still there
     monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
     at = AppTest.from_file("../streamlit_app.py", default_timeout=TIMEOUT).run()

@@ -18,6 +18,7 @@ FEATURES = "features"
 FEATURE_MAPS = "feature_maps"
 METADATA_KEY = "fashion_cnn"
 ONNX_SUFFIX = ".onnx"
+READING_SUFFIX = ".int8.onnx"  # the twin pruned and quantised: what classifications run
 
 
 class ModelFileError(RuntimeError):
@@ -52,6 +53,11 @@ def onnx_path(keras_path: Path) -> Path:
     return Path(keras_path).with_suffix(ONNX_SUFFIX)
 
 
+def reading_path(keras_path: Path) -> Path:
+    """The reading graph beside a `.keras` file or its twin: fashion_cnn.int8.onnx."""
+    return Path(keras_path).with_name(Path(keras_path).stem + READING_SUFFIX)
+
+
 def layout_path(model_file: Path) -> Path:
     """Where a model's precomputed test-set map lives: fashion_cnn.keras -> .map.npz."""
     return Path(model_file).with_suffix(".map.npz")
@@ -75,5 +81,6 @@ def bundled_files() -> list[Path]:
     files = [onnx_path(bundled_model_path())]
     with contextlib.suppress(ModelFileError):
         files.append(onnx_path(drawings_model_path()))
-    files += [model_card_path(f) for f in files] + [bundled_model_path()]
+    files += [model_card_path(f) for f in files] + [reading_path(f) for f in files]
+    files.append(bundled_model_path())
     return [f for f in files if f.is_file()]

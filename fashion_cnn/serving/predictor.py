@@ -1,8 +1,11 @@
 """Run an exported CNN with ONNX Runtime: the one place that runs a model for the app.
 
-Pages, the command line and the benchmarks load a `Predictor` and ask it for
+Pages, the command line, the API and the benchmarks load a `Predictor` and ask it for
 probabilities, classifications, heatmaps, features or activations. No TensorFlow here:
-the training side exports each model's twin (fashion_cnn.training.export).
+the training side exports each model's twin (fashion_cnn.training.export) and, for the
+bundled models, its reading graph (fashion_cnn.training.quantize): the twin quantised to
+int8, which every probability and feature comes from where it is there; the float twin
+gives what the app shows inside the CNN (activations, the maps of Grad-CAM).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from fashion_cnn.common.contract import (
     drawings_model_path,
     onnx_path,
     read_model_card,
+    reading_path,
     twin_is_current,
 )
 from fashion_cnn.common.data import sha256_of
@@ -49,7 +53,7 @@ from fashion_cnn.serving.verdict import (
 )
 
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
-BULK_OUTPUTS = {PROBABILITIES, FEATURES}
+READING_OUTPUTS = (PROBABILITIES, FEATURES)  # what the reading graph gives
 PASS_FROM = 4096  # images: a pass this large (Explore's) gets a session with a memory arena
 MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a drawing's views: one pixel each way
 VIEWS = 2 + len(MOVES)  # as drawn, mirrored, and the moves
@@ -147,20 +151,48 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
-class Predictor:
-    """One exported CNN, loaded once and shared by every session (runs are thread-safe)."""
+def pruned(onnx: bytes, outputs: Sequence[str]) -> bytes:
+    """The graph with only `outputs` left: with every convolution a graph output, ONNX
+    Runtime converts each one's memory layout back on every run, asked for or not, which
+    makes a run several times slower."""
+    import onnx as onnx_lib  # only where a pruned graph is made
 
-    def __init__(self, onnx: bytes, name: str, card: dict | None = None, threads: int = 0):
+    proto = onnx_lib.load_from_string(onnx)
+    kept = [out for out in proto.graph.output if out.name in outputs]
+    del proto.graph.output[:]
+    proto.graph.output.extend(kept)
+    return proto.SerializeToString()
+
+
+class Predictor:
+    """One exported CNN, loaded once and shared by every session (runs are thread-safe).
+
+    `reading`: its reading graph (the twin quantised), which gives every probability and
+    feature; one made from other weights than `onnx`'s is not used (logged). Without one,
+    the twin pruned to those outputs reads."""
+
+    def __init__(
+        self,
+        onnx: bytes,
+        name: str,
+        card: dict | None = None,
+        threads: int = 0,
+        reading: bytes | None = None,
+    ):
         self.threads = threads  # ONNX Runtime's threads per run; 0: one per core
         self.session = inference_session(onnx, threads=threads)
-        self._onnx = onnx  # for the pruned copy that bulk runs use, made on demand
         meta = self.session.get_modelmeta().custom_metadata_map
         if METADATA_KEY not in meta:
             raise ModelFileError("the ONNX file was not exported by this app (no metadata)")
         self.metadata: dict = json.loads(meta[METADATA_KEY])
         self.name = name
         self.card = card or {}
-        self.key = hashlib.sha256(onnx).hexdigest()[:16]  # identifies the weights
+        if reading is not None and not made_from(reading, onnx):
+            logging.getLogger(__name__).warning("%s: its reading graph is stale; not used", name)
+            reading = None
+        self.quantized = reading is not None
+        self._onnx, self._reading = onnx, reading  # sessions of them are made on demand
+        self.key = hashlib.sha256(onnx + (reading or b"")).hexdigest()[:16]  # the weights
         self.outputs = [o.name for o in self.session.get_outputs()]
         self.detector = GarmentDetector.from_card(self.card)
         self.gate = GarmentGate.from_card(self.card)
@@ -180,8 +212,9 @@ class Predictor:
     @classmethod
     def load(cls, path: Path, name: str | None = None, threads: int = 0) -> Predictor:
         """A `.onnx` file, or a `.keras` file through its exported twin (the bundled model
-        with its CNN for drawings: `load_bundled`). A `.keras` file without an up-to-date
-        twin needs `python -m fashion_cnn export` first (ModelFileError)."""
+        with its CNN for drawings: `load_bundled`), with the reading graph beside it where
+        there is one. A `.keras` file without an up-to-date twin needs `python -m
+        fashion_cnn export` first (ModelFileError)."""
         path = Path(path)
         card = read_model_card(path)
         if path.suffix == ".keras" and path.is_file():
@@ -196,44 +229,53 @@ class Predictor:
                 f"model file {path} not found; run `python -m fashion_cnn export` or "
                 "`python train_model.py` to make it"
             )
-        return cls(path.read_bytes(), name or path.stem, card, threads)
-
-    def pruned_onnx(self) -> bytes:
-        """The graph pruned to probabilities and features: with every convolution a graph
-        output, ONNX Runtime converts each one's memory layout back on every run, asked for
-        or not, which makes a run several times slower."""
-        import onnx  # only where a pruned graph is made
-
-        proto = onnx.load_from_string(self._onnx)
-        kept = [out for out in proto.graph.output if out.name in BULK_OUTPUTS]
-        del proto.graph.output[:]
-        proto.graph.output.extend(kept)
-        return proto.SerializeToString()
+        reading = reading_path(path)
+        reading_bytes = reading.read_bytes() if reading.is_file() else None
+        return cls(path.read_bytes(), name or path.stem, card, threads, reading_bytes)
 
     @cached_property
-    def lean_session(self) -> ort.InferenceSession:
-        """The pruned graph, kept: classifications and the API's batches run here."""
-        return inference_session(self.pruned_onnx(), threads=self.threads)
+    def reading_graph(self) -> bytes:
+        """The quantised graph, or the twin pruned to the same outputs."""
+        return self._reading or pruned(self._onnx, READING_OUTPUTS)
+
+    @cached_property
+    def reading_session(self) -> ort.InferenceSession:
+        """The reading graph, kept: classifications and the API's batches run here."""
+        return inference_session(self.reading_graph, threads=self.threads)
+
+    @cached_property
+    def maps_session(self) -> ort.InferenceSession:
+        """The twin pruned to the last convolution's maps, kept: Grad-CAM's."""
+        return inference_session(pruned(self._onnx, [FEATURE_MAPS]), threads=self.threads)
 
     def bulk_session(self) -> ort.InferenceSession:
-        """The pruned graph for one large pass (tens of ms to make), dropped after it, so
+        """The reading graph for one large pass (tens of ms to make), dropped after it, so
         its memory arena (reused buffers: faster) lasts one pass."""
-        return inference_session(self.pruned_onnx(), arena=True, threads=self.threads)
+        return inference_session(self.reading_graph, arena=True, threads=self.threads)
 
     def run(self, images: np.ndarray, outputs: Sequence[str]) -> dict[str, np.ndarray]:
-        """The named outputs for a batch of images, `BATCH_SIZE` at a time."""
+        """The named outputs for a batch of images, `BATCH_SIZE` at a time: probabilities
+        and features from the reading graph, the convolutions' maps from the twin."""
         x = as_batch(images)
-        lean = set(outputs) <= BULK_OUTPUTS
-        bulk = lean and len(x) >= PASS_FROM
-        session = self.bulk_session() if bulk else self.lean_session if lean else self.session
-        parts = [
-            session.run(list(outputs), {INPUT: x[i : i + BATCH_SIZE]})
-            for i in range(0, max(len(x), 1), BATCH_SIZE)
-        ]
+        if not len(x):  # the int8 graph crashes ONNX Runtime on an empty batch: shapes only
+            return {k: v[:0] for k, v in self.run(np.zeros((1, *x.shape[1:])), outputs).items()}
+        read = [name for name in outputs if name in READING_OUTPUTS]
+        shown = [name for name in outputs if name not in READING_OUTPUTS]
+        bulk = not shown and len(x) >= PASS_FROM
+        out = {}
+        for session, names in (
+            (self.bulk_session() if bulk else self.reading_session, read),
+            (self.maps_session if shown == [FEATURE_MAPS] else self.session, shown),
+        ):
+            if names:
+                parts = [
+                    session.run(names, {INPUT: x[i : i + BATCH_SIZE]})
+                    for i in range(0, len(x), BATCH_SIZE)
+                ]
+                out |= {name: np.concatenate([p[i] for p in parts]) for i, name in enumerate(names)}
         if bulk:
-            del session
             release_free_memory()
-        return {name: np.concatenate([p[i] for p in parts]) for i, name in enumerate(outputs)}
+        return {name: out[name] for name in outputs}
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         """(N, 10) class probabilities."""
@@ -387,13 +429,26 @@ def cached_outputs(predictor: Predictor, images: np.ndarray, output: str) -> np.
             return values
     except (OSError, ValueError):
         pass  # not there yet, or unreadable: compute it again
-    computed = predictor.run(images, sorted(BULK_OUTPUTS | {output}))
+    computed = predictor.run(images, sorted({*READING_OUTPUTS, output}))
     for name, values in computed.items():
         buffer = io.BytesIO()
         np.save(buffer, values)
         with contextlib.suppress(OSError):  # a read-only disk costs the next start this work
             write_bytes_atomic(buffer.getvalue(), path(name))
     return computed[output]
+
+
+def made_from(reading: bytes, onnx: bytes) -> bool:
+    """Whether a reading graph was quantised from the twin `onnx` (its metadata says so)."""
+    import onnx as onnx_lib
+    from google.protobuf.message import DecodeError
+
+    try:
+        props = onnx_lib.load_from_string(reading).metadata_props
+        meta = json.loads(next((p.value for p in props if p.key == METADATA_KEY), "{}"))
+    except (DecodeError, ValueError):
+        return False
+    return meta.get("quantized_from") == hashlib.sha256(onnx).hexdigest()
 
 
 def load_drawings_model(threads: int = 0) -> tuple[Predictor | None, str | None]:

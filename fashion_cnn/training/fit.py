@@ -16,7 +16,7 @@ import numpy as np
 
 from fashion_cnn.common import config
 from fashion_cnn.common.architectures import ARCHITECTURES
-from fashion_cnn.common.contract import model_card_path, onnx_path, read_model_card
+from fashion_cnn.common.contract import model_card_path, onnx_path, read_model_card, reading_path
 from fashion_cnn.common.data import FashionMNIST, sha256_of
 from fashion_cnn.common.files import replace_durably, write_bytes_atomic
 from fashion_cnn.common.settings import OPTIMIZERS, TrainConfig
@@ -273,13 +273,16 @@ def train(
     return TrainResult(inference, history.history, seconds, epochs_done)
 
 
-def evaluate_on_test(onnx: bytes, data: FashionMNIST, limit: int = 0) -> dict:
-    """Test-set metrics of an exported model, as the app runs it; `limit` > 0: the first
-    `limit` images."""
+def evaluate_on_test(
+    onnx: bytes, data: FashionMNIST, limit: int = 0, reading: bytes | None = None
+) -> dict:
+    """Test-set metrics of an exported model, as the app runs it (with its `reading`
+    graph, where it has one); `limit` > 0: the first `limit` images."""
     from fashion_cnn.serving.predictor import Predictor
 
     x, y = (data.x_test[:limit], data.y_test[:limit]) if limit else (data.x_test, data.y_test)
-    return evaluate_probabilities(Predictor(onnx, "evaluated").probabilities(x), y)
+    predictor = Predictor(onnx, "evaluated", reading=reading)
+    return evaluate_probabilities(predictor.probabilities(x), y)
 
 
 def save_model_atomic(model: keras.Model, path: Path) -> None:
@@ -360,11 +363,17 @@ def save_model_and_card(
     command: str = "",
     onnx: bytes | None = None,
     extra: dict | None = None,
+    reading: bytes | None = None,
 ) -> dict:
-    """Save the model, its ONNX twin (`onnx`, or exported now), then its card with the
-    `extra` blocks (the verdict's detector), each atomically; returns the card."""
+    """Save the model, its ONNX twin (`onnx`, or exported now) and its `reading` graph
+    (where given; a stale one is removed), then its card with the `extra` blocks (the
+    verdict's detector), each atomically; returns the card."""
     save_model_atomic(result.model, model_path)
     write_bytes_atomic(onnx or onnx_bytes(result.model), onnx_path(model_path))
+    if reading is not None:
+        write_bytes_atomic(reading, reading_path(model_path))
+    else:
+        reading_path(model_path).unlink(missing_ok=True)
     card = build_model_card(result, cfg, metrics, data, model_path, command) | (extra or {})
     write_bytes_atomic(json.dumps(card, indent=1).encode(), model_card_path(model_path))
     return card
