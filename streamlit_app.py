@@ -21,7 +21,8 @@ if __name__ == "__main__":
     page.run()
 else:
     from fashion_cnn.api.routes import api_routes
-    from pages.views.server import answer_without_delay
+    from pages.views.server import answer_without_delay, spare_startup_objects
 
     answer_without_delay()
     app = st.App("streamlit_app.py", routes=api_routes())
+    spare_startup_objects()

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from fashion_cnn.api.routes import api_routes
 from fashion_cnn.common import config
-from pages.views.server import answer_without_delay
+from pages.views.server import answer_without_delay, spare_startup_objects
 
 
 async def noop(request: Request) -> JSONResponse:
@@ -29,3 +29,4 @@ app = st.App(
     config.PROJECT_ROOT / "streamlit_app.py",
     routes=[Route("/noop", noop, methods=["POST"]), *api_routes()],
 )
+spare_startup_objects()
