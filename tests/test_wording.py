@@ -124,6 +124,8 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     assert f"{settings['drawing_share']:.0%} drawn garments" in story
     if settings.get("style_share"):
         assert f"{settings['style_share']:.0%} garments in icon and emoji styles" in story
+    if settings.get("sketch_share"):
+        assert f"({settings['sketch_share']:.0%} of them sketched)" in story
     assert ("other things" in story) == bool(card.get("garment_gate"))
     assert "model/drawings/" in story and f"({card['test_accuracy']:.2%})" in story
     assert "fine-tuned on drawings and icons" in drawing_note(True)

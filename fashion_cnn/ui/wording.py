@@ -82,7 +82,10 @@ def drawings_model_story(card: dict) -> str:
     settings = card["training_settings"]
     mix = [f"{settings['drawing_share']:.0%} drawn garments"]
     if settings.get("style_share"):
-        mix.append(f"{settings['style_share']:.0%} garments in icon and emoji styles")
+        styled = f"{settings['style_share']:.0%} garments in icon and emoji styles"
+        if settings.get("sketch_share"):  # drawn from random measures, not from the dataset
+            styled += f" ({settings['sketch_share']:.0%} of them sketched)"
+        mix.append(styled)
     if settings.get("outlier_share"):
         mix.append(f"{settings['outlier_share']:.0%} pictures of other things")
     story = (
