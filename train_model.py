@@ -104,10 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     from fashion_cnn.common.contract import ModelFileError, layout_path
     from fashion_cnn.serving.predictor import Predictor
     from fashion_cnn.training.calibrate import calibrate_gate, calibrated_card
-    from fashion_cnn.training.export import onnx_bytes
-    from fashion_cnn.training.fit import StopWhenSet, evaluate_on_test, save_model_and_card, train
+    from fashion_cnn.training.fit import StopWhenSet, save_model_and_card, train
     from fashion_cnn.training.layout import tsne_2d, write_layout
-    from fashion_cnn.training.quantize import reading_block, reading_graph
+    from fashion_cnn.training.quantize import served_graphs
 
     try:
         cfg = config_from_args(args)
@@ -146,12 +145,11 @@ def main(argv: list[str] | None = None) -> int:
 
     # Evaluate on the test set, work out the verdict's detector and Explore's map, and only
     # then replace the model, its twin and its card: a model never goes live half made.
-    onnx = onnx_bytes(result.model)  # the graphs the app serves are the ones evaluated
-    try:
-        reading = reading_graph(onnx, data, cfg.drawing_share > 0, 256 if args.dry_run else 0)
-        limit = 1000 if args.dry_run else 0
-        metrics = evaluate_on_test(onnx, data, limit, reading)
-        extra, coords = {"reading_graph": reading_block(onnx, reading, data, limit)}, None
+    try:  # the graphs the app serves are the ones evaluated
+        limit, few = (1000, 256) if args.dry_run else (0, 0)
+        graphs = served_graphs(result.model, data, cfg.drawing_share > 0, limit, few)
+        onnx, reading, metrics = graphs.onnx, graphs.reading, graphs.metrics
+        extra, coords = {"reading_graph": graphs.card_block}, None
         if not args.dry_run:  # minutes a dry run has no use for
             predictor = Predictor(onnx, out.stem, reading=reading)
             extra["verdict"] = calibrated_card(predictor, data)[1]  # a minute, 60,000 images

@@ -134,29 +134,26 @@ def export(args: argparse.Namespace) -> int:
     )
     from fashion_cnn.common.data import load_fashion_mnist
     from fashion_cnn.common.files import write_bytes_atomic
-    from fashion_cnn.training.export import onnx_bytes
-    from fashion_cnn.training.fit import evaluate_on_test
     from fashion_cnn.training.model import load_model
-    from fashion_cnn.training.quantize import reading_block, reading_graph
+    from fashion_cnn.training.quantize import served_graphs
 
     source = args.model or bundled_model_path()
     card, data = read_model_card(source), load_fashion_mnist()
-    onnx = onnx_bytes(load_model(source))
     drawn = (card.get("training_settings") or {}).get("drawing_share", 0) > 0
-    reading = reading_graph(onnx, data, drawn)
-    write_bytes_atomic(onnx, onnx_path(source))
-    write_bytes_atomic(reading, reading_path(source))
+    graphs = served_graphs(load_model(source), data, drawn)
+    write_bytes_atomic(graphs.onnx, onnx_path(source))
+    write_bytes_atomic(graphs.reading, reading_path(source))
     if card:  # the card describes the graphs, and its test figures are the reading
         # graph's; the verdict's need `python -m fashion_cnn calibrate` again
-        metrics = evaluate_on_test(onnx, data, reading=reading)
-        card.update(onnx_file=onnx_path(source).name, onnx_bytes=len(onnx))
+        metrics = graphs.metrics
+        card.update(onnx_file=onnx_path(source).name, onnx_bytes=len(graphs.onnx))
         card.update(test_accuracy=metrics["accuracy"], per_class=metrics["per_class"])
-        card["confusion_matrix"] = metrics["confusion_matrix"]
-        card["reading_graph"] = reading_block(onnx, reading, data)
+        card.update(confusion_matrix=metrics["confusion_matrix"])
+        card["reading_graph"] = graphs.card_block
         write_bytes_atomic(json.dumps(card, indent=1).encode(), model_card_path(source))
     print(
-        f"{source} -> {onnx_path(source)} ({len(onnx) / 1e6:.2f} MB), "
-        f"{reading_path(source)} ({len(reading) / 1e6:.2f} MB)"
+        f"{source} -> {onnx_path(source)} ({len(graphs.onnx) / 1e6:.2f} MB), "
+        f"{reading_path(source)} ({len(graphs.reading) / 1e6:.2f} MB)"
     )
     return 0
 

@@ -53,6 +53,30 @@ def test_dry_run_writes_model_and_card(dry_run_model):
     assert reading_path(dry_run_model).stat().st_size == card["reading_graph"]["bytes"]
 
 
+def test_export_writes_the_twin_and_its_reading_graph_and_refuses_a_torn_file(
+    dry_run_model, tmp_path
+):
+    """`export` on a copy of a trained model: both graphs, the card's figures theirs, and
+    a model that reads through the int8 graph; a torn .keras file: one line, nothing
+    written."""
+    model = tmp_path / dry_run_model.name
+    shutil.copy(dry_run_model, model)
+    shutil.copy(dry_run_model.with_suffix(".json"), model.with_suffix(".json"))
+    result = run("-m", "fashion_cnn", "export", "--model", str(model))
+    assert result.returncode == 0, result.stderr[-2000:]
+    card = json.loads(model.with_suffix(".json").read_text())
+    assert card["reading_graph"]["bytes"] == reading_path(model).stat().st_size
+    assert card["reading_graph"]["calibration_images"] == 4096 and card["test_count"] == 1000
+    served = Predictor.load(model.with_suffix(".onnx"))
+    assert served.quantized and 0 < card["test_accuracy"] <= 1
+    torn = tmp_path / "torn.keras"
+    torn.write_bytes(model.read_bytes()[:3000])
+    result = run("-m", "fashion_cnn", "export", "--model", str(torn))
+    said = result.stderr.strip().splitlines()[-1]  # after TensorFlow's own start-up lines
+    assert result.returncode == 2 and said.startswith("error: could not load model torn.keras")
+    assert not torn.with_suffix(".onnx").exists() and not reading_path(torn).exists()
+
+
 def test_train_model_reports_missing_dataset(tmp_path):
     env = {**ENV, config.DATASET_ENV_VAR: str(tmp_path)}
     result = subprocess.run(

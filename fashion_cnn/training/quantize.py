@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,29 @@ def reading_graph(onnx: bytes, data, drawn: bool, count: int = 0) -> bytes:
     """The reading graph of the twin `onnx`, calibrated on `count` (default
     CALIBRATION_IMAGES) training images in the forms it reads (`calibration_images`)."""
     return quantized(onnx, calibration_images(data, drawn, count or CALIBRATION_IMAGES))
+
+
+@dataclass(frozen=True)
+class ServedGraphs:
+    """What the app runs of a Keras model, and how it did on the test split."""
+
+    onnx: bytes  # the float twin
+    reading: bytes  # the int8 reading graph
+    metrics: dict  # the reading graph's test metrics (evaluate_probabilities)
+    card_block: dict  # the model card's `reading_graph` (`reading_block`)
+
+
+def served_graphs(model, data, drawn: bool, limit: int = 0, calibration: int = 0) -> ServedGraphs:
+    """Export `model`'s twin, quantise it (`calibration` images, default
+    CALIBRATION_IMAGES; `drawn`: a CNN that reads drawings) and measure both on the test
+    split (`limit` > 0: its first `limit` images). Writes nothing."""
+    from fashion_cnn.training.export import onnx_bytes
+    from fashion_cnn.training.fit import evaluate_on_test
+
+    onnx = onnx_bytes(model)
+    reading = reading_graph(onnx, data, drawn, calibration)
+    metrics = evaluate_on_test(onnx, data, limit, reading)
+    return ServedGraphs(onnx, reading, metrics, reading_block(onnx, reading, data, limit))
 
 
 def reading_block(onnx: bytes, reading: bytes, data, limit: int = 0) -> dict:
