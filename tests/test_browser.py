@@ -45,10 +45,17 @@ TSHIRT = [
 
 
 def downloaded_bytes(pg, button: str) -> bytes:
-    """The file that the download button labelled `button` gives."""
-    with pg.expect_download(timeout=60_000) as download:  # slow under the whole suite
-        pg.get_by_role("button", name=button).click()
-    return Path(download.value.path()).read_bytes()
+    """The file that the download button labelled `button` gives. A click while a rerun
+    replaces the button can be lost (once in a CI run on a slow machine): clicked again."""
+    for attempt in range(3):
+        try:
+            with pg.expect_download(timeout=40_000) as download:  # slow under the whole suite
+                pg.get_by_role("button", name=button).click()
+            return Path(download.value.path()).read_bytes()
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            wait_for_app(pg)
 
 
 def downloaded(pg, button: str) -> str:
