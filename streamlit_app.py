@@ -7,6 +7,7 @@ every page view (`__main__`), where it only navigates."""
 import streamlit as st
 
 if __name__ == "__main__":
+    from fashion_cnn.common.priority import PAGE_RUNS
     from pages.views.session import keep_across_pages
 
     st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon="👕", layout="wide")
@@ -18,11 +19,14 @@ if __name__ == "__main__":
     ]
     page = st.navigation(pages)
     keep_across_pages(page.url_path)
-    page.run()
+    with PAGE_RUNS.running():  # the API's model gives way meanwhile
+        page.run()
 else:
     from fashion_cnn.api.routes import api_routes
+    from fashion_cnn.serving.predictor import one_blas_thread
     from pages.views.server import answer_without_delay, spare_startup_objects
 
     answer_without_delay()
+    one_blas_thread()
     app = st.App("streamlit_app.py", routes=api_routes())
     spare_startup_objects()

@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from fashion_cnn.api.routes import api_routes
 from fashion_cnn.common import config
+from fashion_cnn.serving.predictor import one_blas_thread
 from pages.views.server import answer_without_delay, spare_startup_objects
 
 
@@ -25,6 +26,7 @@ async def noop(request: Request) -> JSONResponse:
 
 
 answer_without_delay()  # as streamlit_app.py does
+one_blas_thread()
 app = st.App(
     config.PROJECT_ROOT / "streamlit_app.py",
     routes=[Route("/noop", noop, methods=["POST"]), *api_routes()],

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -26,9 +27,11 @@ from PIL import Image, ImageDraw
 from tritonclient.utils import InferenceServerException
 
 from fashion_cnn.api import models as api_models
+from fashion_cnn.api.batching import NICENESS, Batcher, cores
 from fashion_cnn.cli import main as cli_main
 from fashion_cnn.common import config
 from fashion_cnn.common.files import write_bytes_atomic
+from fashion_cnn.common.priority import PageRuns
 from fashion_cnn.serving.predictor import load_bundled
 from fashion_cnn.serving.preprocess import open_image, preprocess
 from tests.live_app import ROOT, running_api
@@ -123,15 +126,91 @@ def test_the_server_answers_without_nagles_delay(process, nodelay):
     assert out.stdout.strip() == nodelay
 
 
+BLAS_THREADS = "max(i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas')"
+
+
 @pytest.mark.parametrize("server", ["streamlit_app", "fashion_cnn.api.asgi"])
-def test_full_collections_leave_out_the_servers_startup_objects(server):
+def test_both_servers_are_set_up_for_load(server):
     """Under API load a full garbage collection, about once a second, walked every object
-    of the server, some 50 ms in which nothing was answered; both servers freeze the
-    objects they start with, which a collection then skips."""
-    code = f"import gc, {server}; print(gc.get_freeze_count())"
+    of the server, some 50 ms in which nothing was answered: both servers freeze the
+    objects they start with, which a collection then skips. And NumPy's BLAS runs on one
+    thread: its own threads, busy-waiting, kept the model's threads from running at once."""
+    code = f"import gc, {server}; from threadpoolctl import threadpool_info; "
+    code += f"print(gc.get_freeze_count(), {BLAS_THREADS})"
     run = [sys.executable, "-c", code]
     out = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
-    assert int(out.stdout.split()[-1]) > 20_000  # 0 unfrozen
+    frozen, blas_threads = map(int, out.stdout.split()[-2:])
+    assert frozen > 20_000  # 0 unfrozen
+    assert blas_threads == 1
+
+
+def test_a_request_for_the_model_waits_while_a_page_runs_and_no_longer():
+    """A page's run (its script thread) holds requests for the model back until it ends,
+    or for at most the time given; with no page running they go at once."""
+    runs = PageRuns()
+    started, release = threading.Event(), threading.Event()
+
+    def page() -> None:
+        with runs.running():
+            started.set()
+            release.wait(10)
+
+    def start_page() -> threading.Thread:
+        started.clear()
+        release.clear()
+        thread = threading.Thread(target=page)
+        thread.start()
+        assert started.wait(10)
+        return thread
+
+    async def waited(seconds: float) -> float:
+        start = time.perf_counter()
+        await runs.idle(seconds)
+        return time.perf_counter() - start
+
+    async def main() -> tuple[float, float, float]:
+        alone = await waited(5)
+        thread = start_page()
+        held = asyncio.create_task(waited(5))
+        await asyncio.sleep(0.3)
+        assert not held.done()
+        release.set()
+        until_the_end = await held
+        thread.join()
+        thread = start_page()
+        at_most = await waited(0.2)
+        release.set()
+        thread.join()
+        return alone, until_the_end, at_most
+
+    alone, until_the_end, at_most = asyncio.run(main())
+    assert alone < 0.05
+    assert 0.3 <= until_the_end < 2
+    assert 0.2 <= at_most < 1.5
+
+
+def test_a_large_batch_runs_on_every_core_below_the_servers_priority(real_data, predictor):
+    """256 images run as one part per core, each in its own thread at a lower CPU priority
+    than the server's threads, and come back in order."""
+    calls = []
+
+    def classify(images: np.ndarray, drawn: np.ndarray) -> list:
+        thread = threading.get_native_id()
+        calls.append((thread, os.getpriority(os.PRIO_PROCESS, thread), len(images)))
+        return predictor.classify(images, drawn)
+
+    images = real_data.x_test[:256]
+
+    async def run() -> list:
+        return await Batcher(classify).run(images.astype(np.float32), np.zeros(256, bool))
+
+    results = asyncio.run(run())
+    assert [r.label for r in results] == [c.label for c in predictor.classify(images)]
+    sizes = [n for *_, n in calls]
+    assert sum(sizes) == 256 and len(sizes) == cores() and max(sizes) - min(sizes) <= 1
+    assert len({thread for thread, *_ in calls}) == cores()
+    server = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert {niceness for _, niceness, _ in calls} == {min(server + NICENESS, 19)}
 
 
 def test_health_and_metadata_with_tritonclient(app_url, predictor):

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from fashion_cnn.api.routes import api_routes
+from fashion_cnn.serving.predictor import one_blas_thread
 
 
 async def protocol_error(request: Request, exc: HTTPException) -> JSONResponse:
@@ -22,5 +23,6 @@ async def protocol_error(request: Request, exc: HTTPException) -> JSONResponse:
     return JSONResponse({"error": exc.detail}, exc.status_code, headers=exc.headers)
 
 
+one_blas_thread()
 api = Starlette(routes=api_routes(), exception_handlers={HTTPException: protocol_error})
 gc.freeze()  # full collections skip the objects made at start: ~50 ms each under load

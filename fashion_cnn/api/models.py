@@ -20,6 +20,7 @@ from fashion_cnn.common.contract import (
     bundled_model_path,
     drawings_model_path,
 )
+from fashion_cnn.common.priority import PAGE_RUNS
 from fashion_cnn.serving.predictor import Predictor, load_bundled
 
 VERSION = "1"
@@ -123,7 +124,9 @@ class ModelStore:
             if self.served is None or signature != self.signature:
                 batching = {k: v for k, v in self.settings.items() if k != "threads"}
                 self.served = {
-                    name: ServedModel(name, p, Batcher(p.classify, self.on_batch, **batching))
+                    name: ServedModel(
+                        name, p, Batcher(p.classify, self.on_batch, PAGE_RUNS.idle, **batching)
+                    )
                     for name, p in self.load(int(self.settings["threads"])).items()
                 }
                 self.signature = signature

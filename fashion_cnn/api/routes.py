@@ -42,6 +42,7 @@ from fashion_cnn.api.models import (
 from fashion_cnn.api.openapi import openapi_document
 from fashion_cnn.common import config
 from fashion_cnn.common.contract import FEATURES, PROBABILITIES, ModelFileError
+from fashion_cnn.common.priority import PAGE_RUNS
 from fashion_cnn.serving.predictor import Classification
 from fashion_cnn.serving.preprocess import KINDS, read_upload
 
@@ -164,6 +165,7 @@ class Api:
         return Response(self.metrics.exposition(), media_type=self.metrics.content_type)
 
     async def infer(self, request: Request) -> Response:
+        await PAGE_RUNS.idle()  # a page's run goes first
         model = await self.served(request)
         body = await read_body(request)
         length = header_length(request)
@@ -184,6 +186,7 @@ class Api:
 
     async def classify(self, request: Request) -> Response:
         """One JSON object per image file, as `python -m fashion_cnn predict --json`."""
+        await PAGE_RUNS.idle()  # a page's run goes first
         kind, top = checked_kind(request.query_params.get("kind", "auto")), query_top(request)
         files = await request_files(request)
         read = await self.read_images([data for _, data in files], kind)
