@@ -13,10 +13,12 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +29,7 @@ from PIL import Image, ImageDraw
 from tritonclient.utils import InferenceServerException
 
 from fashion_cnn.api import models as api_models
-from fashion_cnn.api.batching import NICENESS, Batcher, cores
+from fashion_cnn.api.batching import NICENESS, Batcher
 from fashion_cnn.cli import main as cli_main
 from fashion_cnn.common import config
 from fashion_cnn.common.files import write_bytes_atomic
@@ -189,9 +191,9 @@ def test_a_request_for_the_model_waits_while_a_page_runs_and_no_longer():
     assert 0.2 <= at_most < 1.5
 
 
-def test_a_large_batch_runs_on_every_core_below_the_servers_priority(real_data, predictor):
-    """256 images run as one part per core, each in its own thread at a lower CPU priority
-    than the server's threads, and come back in order."""
+def test_a_large_batch_runs_in_parts_at_once_below_the_servers_priority(real_data, predictor):
+    """256 images run in two parts at once, each in its own thread at a lower CPU priority
+    than the server's threads, and come back in order; 40 images run whole."""
     calls = []
 
     def classify(images: np.ndarray, drawn: np.ndarray) -> list:
@@ -199,18 +201,103 @@ def test_a_large_batch_runs_on_every_core_below_the_servers_priority(real_data, 
         calls.append((thread, os.getpriority(os.PRIO_PROCESS, thread), len(images)))
         return predictor.classify(images, drawn)
 
+    async def run(batcher: Batcher, images: np.ndarray) -> list:
+        return await batcher.run(images.astype(np.float32), np.zeros(len(images), bool))
+
     images = real_data.x_test[:256]
-
-    async def run() -> list:
-        return await Batcher(classify).run(images.astype(np.float32), np.zeros(256, bool))
-
-    results = asyncio.run(run())
+    results = asyncio.run(run(Batcher(classify, parts=2), images))
     assert [r.label for r in results] == [c.label for c in predictor.classify(images)]
-    sizes = [n for *_, n in calls]
-    assert sum(sizes) == 256 and len(sizes) == cores() and max(sizes) - min(sizes) <= 1
-    assert len({thread for thread, *_ in calls}) == cores()
+    assert [n for *_, n in calls] == [128, 128]
+    assert len({thread for thread, *_ in calls}) == 2
     server = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     assert {niceness for _, niceness, _ in calls} == {min(server + NICENESS, 19)}
+    calls.clear()
+    asyncio.run(run(Batcher(classify, parts=2), images[:40]))
+    assert [n for *_, n in calls] == [40]
+
+
+def test_the_next_batch_waits_for_its_hook(real_data, predictor):
+    """The batcher runs no batch until `before_batch` (the pages' runs) lets it."""
+    calls = []
+
+    def classify(images: np.ndarray, drawn: np.ndarray) -> list:
+        calls.append(len(images))
+        return predictor.classify(images, drawn)
+
+    async def main() -> list:
+        free = asyncio.Event()
+        batcher = Batcher(classify, before_batch=free.wait)
+        images = real_data.x_test[:3].astype(np.float32)
+        answer = asyncio.create_task(batcher.run(images, np.zeros(3, bool)))
+        await asyncio.sleep(0.3)
+        assert not calls and not answer.done()
+        free.set()
+        return await answer
+
+    assert len(asyncio.run(main())) == 3 and calls == [3]
+
+
+def test_the_servers_requests_for_the_model_wait_while_a_page_runs(real_data):
+    """The API's routes with the process's PAGE_RUNS: a request while a page runs is held
+    back at its start and again before its batch, each for the longest wait."""
+    from starlette.applications import Starlette
+
+    from fashion_cnn.api.routes import api_routes
+    from fashion_cnn.common.priority import GIVE_WAY_SECONDS, PAGE_RUNS
+
+    body = {"inputs": [{**PIXEL_SPEC, "data": real_data.x_test[0].ravel().tolist()}]}
+    with served_in_this_process(Starlette(routes=api_routes())) as url:
+        assert requests.post(url + INFER, json=body, timeout=60).ok  # the models loaded
+        with PAGE_RUNS.running():
+            start = time.perf_counter()
+            answer = requests.post(url + INFER, json=body, timeout=60)
+            held = time.perf_counter() - start
+    assert answer.status_code == 200
+    assert held >= 2 * GIVE_WAY_SECONDS
+
+
+@contextlib.contextmanager
+def served_in_this_process(app) -> Iterator[str]:
+    """`app` on a uvicorn server in a thread of this process, on a free loopback port."""
+    import uvicorn
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_the_entrypoint_marks_each_run_of_a_page(real_data):
+    """streamlit_app.py counts a page's run in PAGE_RUNS while it runs, and not after."""
+    from streamlit.testing.v1 import AppTest
+
+    from fashion_cnn.common.priority import PAGE_RUNS
+
+    seen, done = [], threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.append(PAGE_RUNS.count)
+            time.sleep(0.001)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        at = AppTest.from_file("../streamlit_app.py", default_timeout=180).run()
+    finally:
+        done.set()
+        watcher.join()
+    assert not at.exception
+    assert max(seen) == 1 and PAGE_RUNS.count == 0
 
 
 def test_health_and_metadata_with_tritonclient(app_url, predictor):

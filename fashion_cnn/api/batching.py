@@ -4,11 +4,12 @@ Requests queue their images; a batch runs when it holds `max_batch` images or it
 image has waited `max_wait` seconds (0: as soon as the model is free, with what arrived
 while it was busy), in worker threads, so the event loop (and the pages served beside
 the API) never waits on the model, and throughput grows with the number of callers while
-one caller's latency stays a few milliseconds. A large batch is split over one thread per
-core. The queue is bounded: past `max_queued` images a request is refused at once (HTTP 429).
+one caller's latency stays a few milliseconds. A large batch runs in `parts` at once, one
+per thread. The queue is bounded: past `max_queued` images a request is refused at once
+(HTTP 429).
 
-The model's threads run at a lower CPU priority than the rest of the server, so that the
-event loop and a page's script come first (see also fashion_cnn.common.priority).
+On Linux the model's threads run at a lower CPU priority than the rest of the server, so
+that the event loop and a page's script come first (see also fashion_cnn.common.priority).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import asyncio
 import contextlib
 import itertools
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -27,7 +29,7 @@ import numpy as np
 
 from fashion_cnn.serving.predictor import Classification
 
-SPLIT_FROM = 64  # images: a batch this large runs in parts, one per core, at once
+PART_IMAGES = 32  # the fewest images of a batch's part: smaller batches run whole
 NICENESS = 10  # the model's threads' priority below the server's (Linux: per thread)
 
 
@@ -54,13 +56,15 @@ class Batcher:
         max_batch: int = 256,
         max_wait: float = 0.0,
         max_queued: int = 4096,
+        parts: int = 1,
     ):
-        self.classify, self.on_batch, self.before_batch = classify, on_batch, before_batch
+        self.classify, self.on_batch = classify, on_batch
+        self.before_batch = before_batch  # must not raise: the queued requests wait on the batch
         self.max_batch, self.max_wait, self.max_queued = max_batch, max_wait, max_queued
         self.waiting: deque[Waiting] = deque()
         self.queued = 0  # images waiting, for the bound and the metrics
-        self.parts = cores()
-        self.executor = ThreadPoolExecutor(self.parts, "batcher", initializer=give_way)
+        self.parts = max(1, parts)
+        self.executor = ThreadPoolExecutor(self.parts, "batcher", initializer=lower_priority)
         self.arrived: asyncio.Event | None = None
         self.worker: asyncio.Task | None = None
         self.closed = False
@@ -139,8 +143,8 @@ class Batcher:
     async def classified(
         self, loop: asyncio.AbstractEventLoop, images: np.ndarray, drawn: np.ndarray
     ) -> list[Classification]:
-        """`classify` in the worker threads: a large batch in one part per core, at once."""
-        parts = self.parts if len(images) >= SPLIT_FROM else 1
+        """`classify` in the worker threads: a large batch in `parts` at once."""
+        parts = max(1, min(self.parts, len(images) // PART_IMAGES))
         bounds = np.linspace(0, len(images), parts + 1).astype(int)
         runs = [
             loop.run_in_executor(self.executor, self.classify, images[a:b], drawn[a:b])
@@ -150,13 +154,15 @@ class Batcher:
 
 
 def cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on (a container's CPU quota is not seen here)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def give_way() -> None:
-    """Lower the calling thread's CPU priority, where the system allows it per thread."""
-    with contextlib.suppress(AttributeError, OSError):
+def lower_priority() -> None:
+    """Lower the calling thread's CPU priority (Linux, where priorities are per thread)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError):
         thread = threading.get_native_id()
         niceness = os.getpriority(os.PRIO_PROCESS, thread) + NICENESS
         os.setpriority(os.PRIO_PROCESS, thread, min(niceness, 19))

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fashion_cnn.api.batching import Batcher
+from fashion_cnn.api.batching import Batcher, cores
 from fashion_cnn.common import config
 from fashion_cnn.common.contract import (
     FEATURES,
@@ -29,13 +29,16 @@ LABEL, VERDICT, HINT = "label", "verdict", "hint"
 DEFAULT_OUTPUTS = (PROBABILITIES, LABEL, VERDICT)
 RECHECK_SECONDS = 1.0  # how often the model files are looked at for a retrained model
 # Settings from the environment: variable -> (name, default, factor to the unit used).
-# Threads: ONNX Runtime's per model call; one leaves the other cores to the pages and the
-# event loop, and suits replicas of one worker per core; 0 takes every core.
+# Threads: ONNX Runtime's per model call; one runs the call in the batcher's own thread (at
+# its lower priority), and suits replicas of one worker per core; 0 takes every core.
+# Parts: model calls a large batch is split into, at once; 0: one per core (per `threads`
+# cores), which a container limited to fewer cores than the machine's should set.
 SETTINGS = {
     "FASHION_CNN_API_MAX_BATCH": ("max_batch", 256, 1),
     "FASHION_CNN_API_MAX_WAIT_MS": ("max_wait", 0.0, 1e-3),
     "FASHION_CNN_API_MAX_QUEUED": ("max_queued", 4096, 1),
     "FASHION_CNN_API_THREADS": ("threads", 1, 1),
+    "FASHION_CNN_API_PARTS": ("parts", 0, 1),
 }
 
 
@@ -122,12 +125,15 @@ class ModelStore:
         with self.lock:
             signature = files_signature()
             if self.served is None or signature != self.signature:
+                threads = int(self.settings["threads"])
                 batching = {k: v for k, v in self.settings.items() if k != "threads"}
+                if not batching["parts"]:
+                    batching["parts"] = cores() // threads if threads else 1
                 self.served = {
                     name: ServedModel(
                         name, p, Batcher(p.classify, self.on_batch, PAGE_RUNS.idle, **batching)
                     )
-                    for name, p in self.load(int(self.settings["threads"])).items()
+                    for name, p in self.load(threads).items()
                 }
                 self.signature = signature
             self.checked = time.monotonic()

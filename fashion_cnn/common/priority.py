@@ -1,30 +1,33 @@
 """Pages first: one process serves the pages and the API, and a page's run, which a visitor
-watches, goes before the API's requests for the model. The entrypoint marks each run of a
-page (`PAGE_RUNS.running`); a request for the model that arrives meanwhile waits until no
-page runs (`PAGE_RUNS.idle`), for at most `GIVE_WAY_SECONDS`, so that a long run (Explore's
-first pass over the test set) holds the API up no longer than that. Callers waiting for
-their answers send no more requests, and the event loop, the interpreter's lock and the
-cores are the page's (benchmarks.api_load, step 4)."""
+watches, goes before the API's work for the model. The entrypoint marks each run of a page
+(`PAGE_RUNS.running`); a request for the model that arrives meanwhile, and the model's next
+batch, each wait until no page runs (`PAGE_RUNS.idle`), for at most `GIVE_WAY_SECONDS`, so
+that a long run (Explore's first pass over the test set) holds a request up by two such
+waits at most. Callers waiting for their answers send no more requests, and the event loop,
+the interpreter's lock and the cores are the page's (benchmarks.api_load, step 4).
+
+Streamlit reloads an edited module on the pages' next run: after editing this file,
+restart the server, or the pages mark a new PAGE_RUNS that the API does not see."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 GIVE_WAY_SECONDS = 0.05
 AFTER_RUN_SECONDS = 0.01  # the run's last messages (Streamlit sends them after it) go first
 
 
 class PageRuns:
-    """The page runs under way in this process, and the requests waiting for their end."""
+    """The page runs under way in this process, and, per event loop, the future that their
+    end sets (one for all the requests waiting in that loop)."""
 
     def __init__(self):
         self.count = 0
         self.lock = threading.Lock()
-        self.waiting: list[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = []
+        self.ends: dict[asyncio.AbstractEventLoop, asyncio.Future] = {}
 
     @contextmanager
     def running(self) -> Iterator[None]:
@@ -36,26 +39,27 @@ class PageRuns:
         finally:
             with self.lock:
                 self.count -= 1
-                woken, self.waiting = ([], self.waiting) if self.count else (self.waiting, [])
-            for loop, future in woken:
-                with contextlib.suppress(RuntimeError):  # a loop that has closed
-                    loop.call_soon_threadsafe(loop.call_later, AFTER_RUN_SECONDS, wake, future)
+                ends = {}
+                if not self.count:
+                    ends, self.ends = self.ends, {}
+            for loop, end in ends.items():
+                with suppress(RuntimeError):  # a loop that has closed
+                    loop.call_soon_threadsafe(loop.call_later, AFTER_RUN_SECONDS, settle, end)
 
     async def idle(self, seconds: float = GIVE_WAY_SECONDS) -> None:
         """Return once no page runs, or after `seconds` (in an event loop)."""
         if not self.count:
             return
-        future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
         with self.lock:
             if not self.count:
                 return
-            self.waiting.append((asyncio.get_running_loop(), future))
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await future
+            end = self.ends.setdefault(loop, loop.create_future())
+        await asyncio.wait({end}, timeout=seconds)  # a timeout leaves `end` to the others
 
 
-def wake(future: asyncio.Future) -> None:
+def settle(future: asyncio.Future) -> None:
+    """The runs have ended: every request waiting on `future` goes on."""
     if not future.done():
         future.set_result(None)
 
