@@ -31,8 +31,8 @@ RECHECK_SECONDS = 1.0  # how often the model files are looked at for a retrained
 # Settings from the environment: variable -> (name, default, factor to the unit used).
 # Threads: ONNX Runtime's per model call; one runs the call in the batcher's own thread (at
 # its lower priority), and suits replicas of one worker per core; 0 takes every core.
-# Parts: model calls a large batch is split into, at once; 0: one per core (per `threads`
-# cores), which a container limited to fewer cores than the machine's should set.
+# Parts: the model calls a large batch runs as, at once; 0: the cores over `threads`. Set
+# it in a container limited to fewer cores than its machine has.
 SETTINGS = {
     "FASHION_CNN_API_MAX_BATCH": ("max_batch", 256, 1),
     "FASHION_CNN_API_MAX_WAIT_MS": ("max_wait", 0.0, 1e-3),

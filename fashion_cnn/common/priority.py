@@ -54,7 +54,9 @@ class PageRuns:
         with self.lock:
             if not self.count:
                 return
-            end = self.ends.setdefault(loop, loop.create_future())
+            end = self.ends.get(loop)
+            if end is None:
+                end = self.ends[loop] = loop.create_future()
         await asyncio.wait({end}, timeout=seconds)  # a timeout leaves `end` to the others
 
 
