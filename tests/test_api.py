@@ -25,15 +25,19 @@ import numpy as np
 import pytest
 import requests
 import tritonclient.http as triton
+import uvicorn
 from PIL import Image, ImageDraw
+from starlette.applications import Starlette
+from streamlit.testing.v1 import AppTest
 from tritonclient.utils import InferenceServerException
 
 from fashion_cnn.api import models as api_models
 from fashion_cnn.api.batching import NICENESS, Batcher
+from fashion_cnn.api.routes import api_routes
 from fashion_cnn.cli import main as cli_main
 from fashion_cnn.common import config
 from fashion_cnn.common.files import write_bytes_atomic
-from fashion_cnn.common.priority import PageRuns
+from fashion_cnn.common.priority import GIVE_WAY_SECONDS, PAGE_RUNS, PageRuns
 from fashion_cnn.serving.predictor import load_bundled
 from fashion_cnn.serving.preprocess import open_image, preprocess
 from tests.live_app import ROOT, running_api
@@ -240,11 +244,6 @@ def test_the_next_batch_waits_for_its_hook(real_data, predictor):
 def test_the_servers_requests_for_the_model_wait_while_a_page_runs(real_data):
     """The API's routes with the process's PAGE_RUNS: a request while a page runs is held
     back at its start and again before its batch, each for the longest wait."""
-    from starlette.applications import Starlette
-
-    from fashion_cnn.api.routes import api_routes
-    from fashion_cnn.common.priority import GIVE_WAY_SECONDS, PAGE_RUNS
-
     body = {"inputs": [{**PIXEL_SPEC, "data": real_data.x_test[0].ravel().tolist()}]}
     with served_in_this_process(Starlette(routes=api_routes())) as url:
         assert requests.post(url + INFER, json=body, timeout=60).ok  # the models loaded
@@ -259,8 +258,6 @@ def test_the_servers_requests_for_the_model_wait_while_a_page_runs(real_data):
 @contextlib.contextmanager
 def served_in_this_process(app) -> Iterator[str]:
     """`app` on a uvicorn server in a thread of this process, on a free loopback port."""
-    import uvicorn
-
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
@@ -278,10 +275,6 @@ def served_in_this_process(app) -> Iterator[str]:
 
 def test_the_entrypoint_marks_each_run_of_a_page(real_data):
     """streamlit_app.py counts a page's run in PAGE_RUNS while it runs, and not after."""
-    from streamlit.testing.v1 import AppTest
-
-    from fashion_cnn.common.priority import PAGE_RUNS
-
     seen, done = [], threading.Event()
 
     def watch() -> None:
