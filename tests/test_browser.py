@@ -492,7 +492,7 @@ def fits_the_screen(pg) -> bool:
     return pg.evaluate(
         "() => { const main = document.querySelector('[data-testid=\"stMain\"]');"
         " const inside = Array.from(main.querySelectorAll("
-        "'[data-testid=\"stElementContainer\"], img, canvas'))"
+        "'[data-testid=\"stElementContainer\"], img, canvas, table'))"
         ".every(e => e.getBoundingClientRect().right <= window.innerWidth + 1);"
         " return inside && main.scrollWidth <= main.clientWidth + 1; }"
     )
@@ -558,18 +558,22 @@ def test_phone_gallery_reads_in_rows_in_the_chosen_order(phone, app_url):
 
 
 @pytest.mark.parametrize(
-    ("path", "ready", "name"),
+    ("path", "ready", "opened", "name"),
     [
-        ("", "The bundled CNN", "home-phone"),
-        ("/train", "Early stopping patience", "train-phone"),  # the form's last widget
+        ("", "The bundled CNN", "Per-class precision, recall and F1", "home-phone"),
+        ("/train", "Early stopping patience", None, "train-phone"),  # the form's last widget
     ],
 )
-def test_phone_page_fits_the_screen(phone, app_url, path, ready, name):
+def test_phone_page_fits_the_screen(phone, app_url, path, ready, opened, name):
     phone.goto(f"{app_url}{path}")
     phone.get_by_text(ready).first.wait_for(timeout=90_000)
     wait_for_app(phone)
     assert fits_the_screen(phone)
     screenshot(phone, name)
+    if opened:  # an expander's content, such as a table, fits too
+        phone.get_by_text(opened).click()
+        phone.locator("table").first.wait_for()
+        assert fits_the_screen(phone)
 
 
 def canvas_toolbar_hidden(pg) -> bool:

@@ -11,6 +11,7 @@ import plotly.io as pio
 from PIL import Image
 
 from fashion_cnn.common import config
+from fashion_cnn.common.contract import bundled_model_path, read_model_card
 from fashion_cnn.common.settings import QUICK_RUN
 from fashion_cnn.ui.charts import (
     RIGHT_FRAME,
@@ -23,6 +24,7 @@ from fashion_cnn.ui.charts import (
     feature_map_figure,
     framed,
     image_grid,
+    per_class_markdown,
     png_bytes,
     probability_bars,
     training_curves,
@@ -189,3 +191,13 @@ def test_confidence_histogram_ends_its_tallest_bar_under_a_gridline():
     top, step = fig.layout.yaxis.range[1], fig.layout.yaxis.dtick
     assert tallest <= step * (top // step) < top  # a gridline above the bar, inside the axis
     assert all(max(t.x) < 100 for t in fig.data)  # 100% is in the 95-100% bin, not past it
+
+
+def test_per_class_table_gives_the_test_image_count_once_where_every_class_has_as_many():
+    card = read_model_card(bundled_model_path())
+    table = per_class_markdown(card["per_class"]).splitlines()
+    assert table[0] == "| class | precision | recall | F1 |"  # four columns: a phone's width
+    assert table[-1] == "1,000 test images of each class."
+    uneven = {**card["per_class"], "support": [1000] * 9 + [12]}
+    table = per_class_markdown(uneven).splitlines()
+    assert table[0].endswith("| test images |") and table[-1].endswith("| 12 |")
