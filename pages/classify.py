@@ -43,7 +43,6 @@ from pages.views.shared import (
 run_through_entrypoint()  # a deep link on a fresh server
 
 ALL_CLASSES = "any class"
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp"]
 CANVAS_SIZE = 280
 STEP_TILE = 90  # px: each preprocessing step (three to a row on a phone)
 UPLOAD_TILE = 120  # px: each upload in the grid
@@ -325,13 +324,12 @@ with draw_tab:
             inside_the_cnn(model, pre.image, result.index, "draw")
 
 with upload_tab:
-    st.file_uploader(
+    st.file_uploader(  # any file: one the app cannot read gets its reason, in one line
         "Photos or drawings of garments",
-        type=UPLOAD_TYPES,
         accept_multiple_files=True,
         key="upload_files",
         on_change=keep_uploads,
-        help="Product photos on a plain background work best",
+        help="PNG, JPEG, WebP, GIF or BMP. Product photos on a plain background work best",
     )
     kind = st.radio(
         "Treat uploads as",

@@ -258,6 +258,9 @@ def outline_png() -> bytes:
     return buf.getvalue()
 
 
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="28" height="28"><rect width="9"/></svg>'
+
+
 def test_upload_file_gets_prediction(page, app_url, real_data):
     # A trouser from the test set, shown the way a product photo is: dark on white, larger.
     index = int(np.flatnonzero(real_data.y_test == 1)[0])
@@ -278,11 +281,13 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
             {"name": "trouser-16bit.png", "mimeType": "image/png", "buffer": deep.getvalue()},
             {"name": "trouser.png", "mimeType": "image/png", "buffer": buf.getvalue()},
             {"name": "broken.png", "mimeType": "image/png", "buffer": b"not an image"},
+            {"name": "sketch.svg", "mimeType": "image/svg+xml", "buffer": SVG},
             {"name": "noise.png", "mimeType": "image/png", "buffer": noise.getvalue()},
             {"name": "outline.png", "mimeType": "image/png", "buffer": outline_png()},
         ]
     )
     page.get_by_text("this is not an image file").wait_for(timeout=60_000)
+    page.get_by_text("SVG drawings are not supported").wait_for()  # said on the page
     # The noise's tile in the grid says what it is: not a garment.
     noise_tile = page.locator("[class*='st-key-upload_item_']").filter(has_text="noise.png")
     noise_tile.get_by_text("not a garment").wait_for(timeout=60_000)
@@ -316,7 +321,8 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     assert answers["trouser.png"][1:4] == ["Trouser", answers["trouser.png"][2], "confident"]
     assert answers["noise.png"][3] == "not a garment"
     assert "not an image file" in answers["broken.png"][4]
-    assert len(answers) == 6  # the header and five files
+    assert "SVG drawings are not supported" in answers["sketch.svg"][4]
+    assert len(answers) == 7  # the header and six files
     # An uploaded drawing is read as the canvas's are: by the CNN for drawings, in views.
     assert page.get_by_text("A drawing is read by").count() == 0  # not a photo
     page.locator(".st-key-upload_detail").click()
