@@ -670,6 +670,15 @@ def test_a_replica_answers_unknown_paths_and_methods_as_the_protocol_does():
     assert wrong_method.status_code == 405 and wrong_method.json()["error"]
 
 
+def test_the_pages_server_answers_a_wrong_method_on_an_api_route_with_405(app_url):
+    """Beside the pages, Streamlit answers any path it does not know with its HTML page;
+    the API's own paths answer a method they do not take as the protocol's errors."""
+    for method, path, allowed in (("GET", INFER, "POST"), ("POST", "/v2/health/live", "GET")):
+        answer = requests.request(method, app_url + path, timeout=10)
+        assert answer.status_code == 405, (method, path)
+        assert answer.headers["Allow"] == allowed and answer.json()["error"]
+
+
 def test_the_api_serves_a_retrained_model_once_its_files_change(tmp_path, monkeypatch):
     shutil.copytree(config.MODEL_DIR, tmp_path / "model")
     monkeypatch.setattr(config, "MODEL_DIR", tmp_path / "model")

@@ -17,7 +17,7 @@ import base64
 import binascii
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import numpy as np
 from starlette.datastructures import UploadFile
@@ -51,6 +51,7 @@ MAX_IMAGES = 1024  # per request, so one caller cannot fill the queue alone
 MAX_FILES = 64  # image files per /api/classify request
 BODY_SECONDS = 30.0  # a body still arriving after this is dropped (408)
 RETRY_AFTER = "1"  # seconds, with 429
+OTHER_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # answered 405 where not taken
 IN_THREAD_FROM = 16  # images: larger requests are read and answered in a worker thread
 DECODERS = 2  # image files decoded at once over all requests: a 40-megapixel one is ~160 MB
 
@@ -80,21 +81,37 @@ def api_routes(store: ModelStore | None = None) -> list[BaseRoute]:
     )
     api = Api(store, metrics)
 
-    def route(path: str, endpoint: Endpoint, name: str, methods=("GET",)) -> Route:
-        return Route(path, api.measured(name, endpoint), methods=list(methods), name=name)
+    def route(path: str, endpoint: Endpoint, name: str, methods=("GET",)) -> list[Route]:
+        """The route, and a 405 for its path's other methods: beside the pages, Streamlit
+        would answer them with its HTML page."""
+        others = [m for m in OTHER_METHODS if m not in methods]
+        return [
+            Route(path, api.measured(name, endpoint), methods=list(methods), name=name),
+            Route(path, wrong_method(methods), methods=others),
+        ]
 
-    model, version = "/v2/models/{name}", "/v2/models/{name}/versions/{version}"
+    both = ("/v2/models/{name}", "/v2/models/{name}/versions/{version}")
     return [
-        route("/v2", api.server_metadata, "server_metadata"),
-        route("/v2/health/live", api.live, "live"),
-        route("/v2/health/ready", api.ready, "ready"),
-        *(route(p, api.model_metadata, "model_metadata") for p in (model, version)),
-        *(route(f"{p}/ready", api.model_ready, "model_ready") for p in (model, version)),
-        *(route(f"{p}/infer", api.infer, "infer", ["POST"]) for p in (model, version)),
-        route("/api/classify", api.classify, "classify", ["POST"]),
-        route("/api/openapi.json", api.openapi, "openapi"),
+        *route("/v2", api.server_metadata, "server_metadata"),
+        *route("/v2/health/live", api.live, "live"),
+        *route("/v2/health/ready", api.ready, "ready"),
+        *(r for p in both for r in route(p, api.model_metadata, "model_metadata")),
+        *(r for p in both for r in route(f"{p}/ready", api.model_ready, "model_ready")),
+        *(r for p in both for r in route(f"{p}/infer", api.infer, "infer", ["POST"])),
+        *route("/api/classify", api.classify, "classify", ["POST"]),
+        *route("/api/openapi.json", api.openapi, "openapi"),
         Route("/metrics", api.metrics_endpoint, methods=["GET"], name="metrics"),
     ]
+
+
+def wrong_method(allowed: Sequence[str]) -> Endpoint:
+    """An endpoint that answers 405 with the methods its path takes."""
+    allow = ", ".join(allowed)
+
+    async def endpoint(request: Request) -> Response:
+        return error(405, f"{request.url.path} takes {allow}, not {request.method}", Allow=allow)
+
+    return endpoint
 
 
 class Api:
