@@ -134,22 +134,20 @@ def export(args: argparse.Namespace) -> int:
     )
     from fashion_cnn.common.data import load_fashion_mnist
     from fashion_cnn.common.files import write_bytes_atomic
+    from fashion_cnn.training.fit import test_fields
     from fashion_cnn.training.model import load_model
     from fashion_cnn.training.quantize import served_graphs
 
     source = args.model or bundled_model_path()
-    card, data = read_model_card(source), load_fashion_mnist()
+    model, card = load_model(source), read_model_card(source)  # a torn file: before the data
     drawn = (card.get("training_settings") or {}).get("drawing_share", 0) > 0
-    graphs = served_graphs(load_model(source), data, drawn)
+    graphs = served_graphs(model, load_fashion_mnist(), drawn)
     write_bytes_atomic(graphs.onnx, onnx_path(source))
     write_bytes_atomic(graphs.reading, reading_path(source))
     if card:  # the card describes the graphs, and its test figures are the reading
         # graph's; the verdict's need `python -m fashion_cnn calibrate` again
-        metrics = graphs.metrics
         card.update(onnx_file=onnx_path(source).name, onnx_bytes=len(graphs.onnx))
-        card.update(test_accuracy=metrics["accuracy"], per_class=metrics["per_class"])
-        card.update(confusion_matrix=metrics["confusion_matrix"])
-        card["reading_graph"] = graphs.card_block
+        card.update(test_fields(graphs.metrics), reading_graph=graphs.card_block)
         write_bytes_atomic(json.dumps(card, indent=1).encode(), model_card_path(source))
     print(
         f"{source} -> {onnx_path(source)} ({len(graphs.onnx) / 1e6:.2f} MB), "

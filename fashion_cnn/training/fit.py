@@ -298,6 +298,16 @@ def save_model_atomic(model: keras.Model, path: Path) -> None:
         shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
+def test_fields(metrics: dict) -> dict:
+    """The model card's test figures, from `evaluate_probabilities`' metrics."""
+    return {
+        "test_accuracy": metrics["accuracy"],
+        "test_count": metrics["count"],
+        "per_class": metrics["per_class"],
+        "confusion_matrix": metrics["confusion_matrix"],
+    }
+
+
 def build_model_card(
     result: TrainResult,
     cfg: TrainConfig,
@@ -319,10 +329,7 @@ def build_model_card(
         "architecture_description": ARCHITECTURES[cfg.architecture].description,
         "parameters": int(result.model.count_params()),
         "class_names": list(config.CLASS_NAMES),
-        "test_accuracy": metrics["accuracy"],
-        "test_count": metrics["count"],
-        "per_class": metrics["per_class"],
-        "confusion_matrix": metrics["confusion_matrix"],
+        **test_fields(metrics),
         "history": {k: [round(float(v), 5) for v in vals] for k, vals in result.history.items()},
         "epochs_completed": result.epochs_completed,
         "training_settings": asdict(cfg),
