@@ -23,8 +23,8 @@ if __name__ == "__main__":
         page.run()
 else:
     from fashion_cnn.api.routes import api_routes
-    from fashion_cnn.serving.predictor import one_blas_thread
-    from pages.views.server import answer_without_delay, spare_startup_objects
+    from fashion_cnn.serving.process import one_blas_thread, spare_startup_objects
+    from pages.views.server import answer_without_delay
 
     answer_without_delay()
     one_blas_thread()

@@ -15,8 +15,8 @@ from starlette.routing import Route
 
 from fashion_cnn.api.routes import api_routes
 from fashion_cnn.common import config
-from fashion_cnn.serving.predictor import one_blas_thread
-from pages.views.server import answer_without_delay, spare_startup_objects
+from fashion_cnn.serving.process import one_blas_thread, spare_startup_objects
+from pages.views.server import answer_without_delay
 
 
 async def noop(request: Request) -> JSONResponse:

@@ -106,16 +106,6 @@ def release_free_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def one_blas_thread() -> None:
-    """NumPy's BLAS on one thread in this process (a server's). The runner's matrices are
-    small (the verdict's distances, the dense layer), and OpenBLAS's own threads, which
-    busy-wait for work, kept two classifications from running at once: the API's batch
-    of 256 split over two threads read 4,400 images/s with them, 7,300 without."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1, user_api="blas")
-
-
 def inference_session(onnx: bytes, arena: bool = False, threads: int = 0) -> ort.InferenceSession:
     """An ONNX Runtime session on the CPU; ModelFileError for a file it cannot load.
 

@@ -1,5 +1,5 @@
 """The one server of the pages and the API, as `streamlit run` serves it: connections that
-answer without Nagle's delay, and garbage collections that do not stall it.
+answer without Nagle's delay (the rest of its set-up: fashion_cnn.serving.process).
 
 Streamlit 1.67 binds its listening socket itself, with protocol 0, and asyncio turns
 Nagle's algorithm off only on sockets made with IPPROTO_TCP: on `make run`'s connections it
@@ -11,7 +11,6 @@ after the socket is bound, so the fix is asyncio's check, for every TCP socket.
 from __future__ import annotations
 
 import asyncio.base_events
-import gc
 import socket
 
 
@@ -24,13 +23,3 @@ def set_nodelay(sock: socket.socket) -> None:
 def answer_without_delay() -> None:
     """Every TCP connection this process's event loops take from now on answers at once."""
     asyncio.base_events._set_nodelay = set_nodelay
-
-
-def spare_startup_objects() -> None:
-    """Leave every object made so far (the modules, Streamlit's server, the routes) out of
-    the garbage collector's full collections from now on (`gc.freeze`). Under API load, a
-    full collection came about once a second and walked them all: some 50 ms in which no
-    request or page message was answered, the p99 of an inference. They live as long as
-    the process, so freezing them frees nothing later; after it a full collection takes
-    about 5-9 ms (benchmarks.api_load)."""
-    gc.freeze()
