@@ -32,12 +32,12 @@ from streamlit.testing.v1 import AppTest
 from tritonclient.utils import InferenceServerException
 
 from fashion_cnn.api import models as api_models
-from fashion_cnn.api.batching import NICENESS, Batcher
+from fashion_cnn.api.batching import Batcher
 from fashion_cnn.api.routes import api_routes
 from fashion_cnn.cli import main as cli_main
 from fashion_cnn.common import config
 from fashion_cnn.common.files import write_bytes_atomic
-from fashion_cnn.common.priority import GIVE_WAY_SECONDS, PAGE_RUNS, PageRuns
+from fashion_cnn.common.priority import GIVE_WAY_SECONDS, NICENESS, PAGE_RUNS, PageRuns
 from fashion_cnn.serving.predictor import load_bundled
 from fashion_cnn.serving.preprocess import open_image, preprocess
 from tests.live_app import ROOT, running_api

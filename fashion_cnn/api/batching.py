@@ -9,17 +9,14 @@ per thread. The queue is bounded: past `max_queued` images a request is refused 
 (HTTP 429).
 
 On Linux the model's threads run at a lower CPU priority than the rest of the server, so
-that the event loop and a page's script come first (see also fashion_cnn.common.priority).
+that the event loop and a page's script come first (fashion_cnn.common.priority).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import os
-import sys
-import threading
 from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,10 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fashion_cnn.common.priority import lower_priority
 from fashion_cnn.serving.predictor import Classification
 
 PART_IMAGES = 32  # the fewest images of a batch's part: smaller batches run whole
-NICENESS = 10  # the model's threads' priority below the server's (Linux: per thread)
 
 
 class Overloaded(RuntimeError):
@@ -156,13 +153,3 @@ class Batcher:
 def cores() -> int:
     """The cores this process may run on (a container's CPU quota is not seen here)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def lower_priority() -> None:
-    """Lower the calling thread's CPU priority (Linux, where priorities are per thread)."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError):
-        thread = threading.get_native_id()
-        niceness = os.getpriority(os.PRIO_PROCESS, thread) + NICENESS
-        os.setpriority(os.PRIO_PROCESS, thread, min(niceness, 19))

@@ -83,8 +83,11 @@ def api_routes(store: ModelStore | None = None) -> list[BaseRoute]:
 
     def route(path: str, endpoint: Endpoint, name: str, methods=("GET",)) -> list[Route]:
         """The route, and a 405 for its path's other methods: beside the pages, Streamlit
-        would answer them with its HTML page."""
+        would answer them with its HTML page. A route that runs the model (POST) lets a
+        page's run go first (fashion_cnn.common.priority)."""
         others = [m for m in OTHER_METHODS if m not in methods]
+        if "POST" in methods:
+            endpoint = after_page_runs(endpoint)
         return [
             Route(path, api.measured(name, endpoint), methods=list(methods), name=name),
             Route(path, wrong_method(methods), methods=others),
@@ -102,6 +105,16 @@ def api_routes(store: ModelStore | None = None) -> list[BaseRoute]:
         *route("/api/openapi.json", api.openapi, "openapi"),
         Route("/metrics", api.metrics_endpoint, methods=["GET"], name="metrics"),
     ]
+
+
+def after_page_runs(endpoint: Endpoint) -> Endpoint:
+    """`endpoint`, once no page runs (or the longest wait has passed)."""
+
+    async def waited(request: Request) -> Response:
+        await PAGE_RUNS.idle()
+        return await endpoint(request)
+
+    return waited
 
 
 def wrong_method(allowed: Sequence[str]) -> Endpoint:
@@ -182,7 +195,6 @@ class Api:
         return Response(self.metrics.exposition(), media_type=self.metrics.content_type)
 
     async def infer(self, request: Request) -> Response:
-        await PAGE_RUNS.idle()  # a page's run goes first
         model = await self.served(request)
         body = await read_body(request)
         length = header_length(request)
@@ -203,7 +215,6 @@ class Api:
 
     async def classify(self, request: Request) -> Response:
         """One JSON object per image file, as `python -m fashion_cnn predict --json`."""
-        await PAGE_RUNS.idle()  # a page's run goes first
         kind, top = checked_kind(request.query_params.get("kind", "auto")), query_top(request)
         files = await request_files(request)
         read = await self.read_images([data for _, data in files], kind)

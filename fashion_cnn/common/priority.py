@@ -6,18 +6,24 @@ that a long run (Explore's first pass over the test set) holds a request up by t
 waits at most. Callers waiting for their answers send no more requests, and the event loop,
 the interpreter's lock and the cores are the page's (benchmarks.api_load, step 4).
 
+The API's model threads also run at a lower CPU priority (`lower_priority`), so that the
+event loop and the pages' scripts come first for the cores.
+
 Streamlit reloads an edited module on the pages' next run: after editing this file,
 restart the server, or the pages mark a new PAGE_RUNS that the API does not see."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 GIVE_WAY_SECONDS = 0.05
 AFTER_RUN_SECONDS = 0.01  # the run's last messages (Streamlit sends them after it) go first
+NICENESS = 10  # the API's model threads' priority below the server's (Linux: per thread)
 
 
 class PageRuns:
@@ -67,3 +73,13 @@ def settle(future: asyncio.Future) -> None:
 
 
 PAGE_RUNS = PageRuns()  # this process's pages
+
+
+def lower_priority() -> None:
+    """Lower the calling thread's CPU priority (Linux, where priorities are per thread)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with suppress(OSError):
+        thread = threading.get_native_id()
+        niceness = os.getpriority(os.PRIO_PROCESS, thread) + NICENESS
+        os.setpriority(os.PRIO_PROCESS, thread, min(niceness, 19))
