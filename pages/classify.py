@@ -6,7 +6,13 @@ import streamlit as st
 from fashion_cnn.common import config
 from fashion_cnn.common.data import FashionMNIST
 from fashion_cnn.serving.predictor import Classification, Predictor
-from fashion_cnn.serving.preprocess import ImageInputError, Preprocessed, preprocess, read_upload
+from fashion_cnn.serving.preprocess import (
+    FORMATS,
+    ImageInputError,
+    Preprocessed,
+    preprocess,
+    read_upload,
+)
 from fashion_cnn.serving.verdict import CONFIDENT, NOT_A_GARMENT, UNSURE
 from fashion_cnn.ui.charts import (
     enlarge,
@@ -329,7 +335,7 @@ with upload_tab:
         accept_multiple_files=True,
         key="upload_files",
         on_change=keep_uploads,
-        help="PNG, JPEG, WebP, GIF or BMP. Product photos on a plain background work best",
+        help=f"{FORMATS}. Product photos on a plain background work best",
     )
     kind = st.radio(
         "Treat uploads as",
@@ -340,7 +346,7 @@ with upload_tab:
     )
     files = kept_uploads()  # kept across page changes; the uploader starts empty on return
     if not files:
-        st.info("Upload one or more images (PNG, JPEG, WebP, GIF or BMP) to classify them.")
+        st.info(f"Upload one or more images ({FORMATS}) to classify them.")
     else:
         if not st.session_state.get("upload_files"):
             note, clear = st.columns([3, 1], vertical_alignment="center")

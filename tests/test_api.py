@@ -13,19 +13,16 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import requests
 import tritonclient.http as triton
-import uvicorn
 from PIL import Image, ImageDraw
 from starlette.applications import Starlette
 from streamlit.testing.v1 import AppTest
@@ -40,7 +37,7 @@ from fashion_cnn.common.files import write_bytes_atomic
 from fashion_cnn.common.priority import GIVE_WAY_SECONDS, NICENESS, PAGE_RUNS, PageRuns
 from fashion_cnn.serving.predictor import load_bundled
 from fashion_cnn.serving.preprocess import open_image, preprocess
-from tests.live_app import ROOT, running_api
+from tests.live_app import ROOT, running_api, served_in_this_process
 
 HEAVY = ("tensorflow", "keras", "sklearn", "jax", "tf2onnx")
 
@@ -253,24 +250,6 @@ def test_the_servers_requests_for_the_model_wait_while_a_page_runs(real_data):
             held = time.perf_counter() - start
     assert answer.status_code == 200
     assert held >= 2 * GIVE_WAY_SECONDS
-
-
-@contextlib.contextmanager
-def served_in_this_process(app) -> Iterator[str]:
-    """`app` on a uvicorn server in a thread of this process, on a free loopback port."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def test_the_entrypoint_marks_each_run_of_a_page(real_data):

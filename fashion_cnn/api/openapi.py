@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fashion_cnn.api.protocol import BYTES, NUMERIC
 from fashion_cnn.common import config
+from fashion_cnn.serving.preprocess import FORMATS
 
 ERROR = {"$ref": "#/components/responses/Error"}
 ERRORS = {str(code): ERROR for code in (400, 404, 408, 413, 429, 503)}
@@ -99,7 +100,7 @@ def classify_operation() -> dict:
     return {
         "summary": "Classify image files",
         "description": (
-            "One or more image files (PNG, JPEG, WebP, GIF, BMP) as a multipart form, or one "
+            f"One or more image files ({FORMATS}) as a multipart form, or one "
             "image as the body. Each is read as the app reads an upload. One JSON object "
             "per file, as `python -m fashion_cnn predict --json` prints it."
         ),

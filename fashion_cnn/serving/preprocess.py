@@ -21,6 +21,7 @@ from fashion_cnn.common import config
 
 Kind = Literal["auto", "photo", "drawing"]
 KINDS: tuple[Kind, ...] = ("auto", "photo", "drawing")
+FORMATS = "PNG, JPEG, WebP, GIF or BMP"  # what uploads may be, as the pages and API say
 MAX_PIXELS = 40_000_000  # well under Pillow's own bomb guard, which stays on
 MAX_BYTES = 20 * 1024 * 1024
 BLANK_LEVEL = 40  # a foreground that never rises this far above the background is blank
