@@ -8,7 +8,7 @@ imitated from an icon set, emoji set, font or clip art. Each Fashion-MNIST class
 designs (a hoodie and a crew sweater, jeans and wide trousers, a tote and a backpack...),
 drawn upright from the front, shoes and boots from the side; the other designs are
 everyday objects, animals, food, plants, tools, buildings and vehicles (no hat, glove,
-sock, scarf, belt, jewellery, person, hanger, shoe or bag). Two folders (SETS):
+sock, scarf, belt, jewellery, person, hanger, shoe or bag). Three folders (SETS):
 
 - benchmarks/own_set/svg/ (source `own`): icons in a 24x24 view box, glyph in
   currentColor, DESIGNS_PER_CLASS designs of each class and NON_GARMENTS others, each as
@@ -22,13 +22,18 @@ sock, scarf, belt, jewellery, person, hanger, shoe or bag). Two folders (SETS):
   colours, no fill of the whole shape): `<slug>-<n>-emoji.svg` and `-doodle.svg`, or
   `other-<object>-emoji.svg`. Rendered as drawn, on white and on a transparent ground
   (dev_set.AS_DRAWN_STYLES).
+- benchmarks/own_set/sketch/ (source `own_sketch`): the same for SKETCH_DESIGNS_PER_CLASS
+  designs of each class and SKETCH_NON_GARMENTS others, each as a flat-design
+  illustration (solid fills and gradients, no outline, details in other colours) and as
+  a marker sketch (wobbly strokes in two or three pens, hatching, gaps and overshoots):
+  `<slug>-<n>-flat.svg` and `-sketch.svg`, or `other-<object>-flat.svg`.
 
-Neither set is ever trained or calibrated on. The colour set is held out (split
-`held_out_source`): nothing was tuned on it, so its figures say how the app reads garments
-drawn apart from every source it learned or was tuned on. The icons (split `dev`) were
-held out until the outline icons among them showed that filling an outline erased its
-collar and buttons (benchmarks.md says what changed then); their figures are a
-development set's since. `build` renders each SVG as
+No set is ever trained or calibrated on. The sketch set is held out (split
+`held_out_source`): drawn by a helper who never ran the app on it, and nothing was tuned
+on it, so its figures say how the app reads garments drawn apart from every source it
+learned or was tuned on. The other two were held out until their misreadings led to a
+change (benchmarks.md says which); their figures are a development set's since (split
+`dev`). `build` renders each SVG as
 benchmarks.dev_set does (rsvg-convert, SIZE px) into DIR/<source>/ and writes
 DIR/manifest.csv in dev_set's format (label a class name or `not_a_garment`), for
 `python -m benchmarks.real_pictures --dir DIR`.
@@ -59,9 +64,10 @@ from fashion_cnn.common.config import CLASS_NAMES
 HERE = Path(__file__).parent / "own_set"
 SVG_DIR = HERE / "svg"
 COLOUR_DIR = HERE / "colour"
+SKETCH_DIR = HERE / "sketch"
 DEFAULT_OUT = HERE / "build"
 SHEETS = HERE / "sheets"
-SOURCE, COLOUR_SOURCE = "own", "own_colour"
+SOURCE, COLOUR_SOURCE, SKETCH_SOURCE = "own", "own_colour", "own_sketch"
 SLUGS = {
     "tshirt": "T-shirt/top",
     "trouser": "Trouser",
@@ -78,6 +84,8 @@ DESIGNS_PER_CLASS, NON_GARMENTS = 6, 20
 RENDERINGS = ("filled", "outline")
 COLOUR_DESIGNS_PER_CLASS, COLOUR_NON_GARMENTS = 4, 24
 COLOUR_RENDERINGS = ("emoji", "doodle")
+SKETCH_DESIGNS_PER_CLASS, SKETCH_NON_GARMENTS = 3, 12
+SKETCH_RENDERINGS = ("flat", "sketch")
 
 
 def name_patterns(renderings: Sequence[str]) -> tuple[re.Pattern, re.Pattern]:
@@ -105,14 +113,23 @@ class DrawnSet:
 ICONS = DrawnSet(SOURCE, "dev", SVG_DIR, RENDERINGS, DESIGNS_PER_CLASS, NON_GARMENTS, tuple(STYLES))
 COLOUR = DrawnSet(
     COLOUR_SOURCE,
-    "held_out_source",
+    "dev",
     COLOUR_DIR,
     COLOUR_RENDERINGS,
     COLOUR_DESIGNS_PER_CLASS,
     COLOUR_NON_GARMENTS,
     tuple(AS_DRAWN_STYLES),
 )
-SETS = (ICONS, COLOUR)
+SKETCH = DrawnSet(
+    SKETCH_SOURCE,
+    "held_out_source",
+    SKETCH_DIR,
+    SKETCH_RENDERINGS,
+    SKETCH_DESIGNS_PER_CLASS,
+    SKETCH_NON_GARMENTS,
+    tuple(AS_DRAWN_STYLES),
+)
+SETS = (ICONS, COLOUR, SKETCH)
 
 
 def label_of(name: str, renderings: Sequence[str] = RENDERINGS) -> str:

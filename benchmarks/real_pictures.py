@@ -45,7 +45,7 @@ from fashion_cnn.serving.verdict import CONFIDENT
 
 REFUSED = "refused"  # the app's "nothing to classify": no reading at all
 # For the card: held-out sources named on their own, and the rest of a set by its name.
-SOURCE_NAMES = {own_set.COLOUR_SOURCE: "hand-drawn colour pictures and doodles"}
+SOURCE_NAMES = {own_set.SKETCH_SOURCE: "hand-drawn flat illustrations and marker sketches"}
 SET_NAMES = {"dev_set": "icons of held-out sets"}
 
 

@@ -110,7 +110,7 @@ def test_the_app_reads_the_built_pictures(built, capsys):
     assert "held_out_source" in printed and "T-shirt/top" in printed
 
 
-def test_the_card_keeps_the_colour_set_apart_and_other_held_out_sources_together():
+def test_the_card_keeps_the_sketch_set_apart_and_other_held_out_sources_together():
     def reading(source: str, label: str, split: str = "held_out_source") -> real_pictures.Reading:
         return real_pictures.Reading(
             "f", source, "s", label, split, "Bag", "unsure", "drawing", 1.0, 5.0, 0.0
@@ -118,13 +118,13 @@ def test_the_card_keeps_the_colour_set_apart_and_other_held_out_sources_together
 
     readings = [
         reading(source, label)
-        for source in ("own_colour", "tabler", "la")
+        for source in ("own_sketch", "tabler", "la")
         for label in ("Bag", dev_set.NOT_A_GARMENT)
     ]
-    readings += [reading(source, "Bag", split="dev") for source in ("mdi", "own")]
+    readings += [reading(source, "Bag", split="dev") for source in ("mdi", "own", "own_colour")]
     groups = real_pictures.card_groups(readings, "some_set")
     assert {key: len(group) for key, (_, group) in groups.items()} == {
-        "own_colour": 2,
+        "own_sketch": 2,
         "some_set": 4,  # tabler and la; never a dev picture
     }
     only_garments = [r for r in readings if r.label == "Bag"]
@@ -203,29 +203,45 @@ def test_the_hand_drawn_icons_have_every_class_and_render_as_a_development_set(t
     assert {r["split"] for r in rows} == {"dev"} and {r["source"] for r in rows} == {"own"}
 
 
-def test_the_colour_set_has_every_class_and_renders_held_out_as_drawn(tmp_path):
+@pytest.mark.parametrize(
+    ("name", "per_class", "others", "renderings", "split"),
+    [
+        ("COLOUR", 4, 24, {"emoji", "doodle"}, "dev"),
+        ("SKETCH", 3, 12, {"flat", "sketch"}, "held_out_source"),
+    ],
+)
+def test_a_colour_set_has_every_class_and_renders_as_drawn(
+    tmp_path, name, per_class, others, renderings, split
+):
     from benchmarks import own_set
 
-    drawings = own_set.load_drawings(own_set.COLOUR)
+    drawn = getattr(own_set, name)
+    drawings = own_set.load_drawings(drawn)
     labels = [label for _, label in drawings]
-    assert {n: labels.count(n) for n in CLASS_NAMES} == dict.fromkeys(CLASS_NAMES, 4 * 2)
-    assert labels.count(dev_set.NOT_A_GARMENT) == 24 * 2
-    assert {icon.name.rsplit("-", 1)[1] for icon, _ in drawings} == {"emoji", "doodle"}
+    assert {n: labels.count(n) for n in CLASS_NAMES} == dict.fromkeys(CLASS_NAMES, per_class * 2)
+    assert labels.count(dev_set.NOT_A_GARMENT) == others * 2
+    assert {icon.name.rsplit("-", 1)[1] for icon, _ in drawings} == renderings
     out = tmp_path / "build"
-    rows = own_set.build(out)  # both sets, into one manifest
-    colour = [r for r in rows if r["source"] == "own_colour"]
-    assert len(colour) == len(drawings) * 2 and len(rows) == len(colour) + len(
-        own_set.load_drawings()
-    ) * len(dev_set.STYLES)
-    assert {r["split"] for r in colour} == {"held_out_source"}
-    assert {r["style"] for r in colour} == {"as_drawn_on_white", "as_drawn_transparent"}
+    rows = own_set.build(out, sets=(drawn,))
+    assert len(rows) == len(drawings) * 2
+    assert {r["split"] for r in rows} == {split} and {r["source"] for r in rows} == {drawn.source}
+    assert {r["style"] for r in rows} == {"as_drawn_on_white", "as_drawn_transparent"}
     assert dev_set.read_manifest(out) == rows
-    stem = "own_colour/coat-2-emoji"
+    stem = f"{drawn.source}/coat-2-{sorted(renderings)[0]}"
     on_white = np.asarray(Image.open(out / f"{stem}.as_drawn_on_white.png").convert("RGBA"))
     clear = np.asarray(Image.open(out / f"{stem}.as_drawn_transparent.png").convert("RGBA"))
     assert tuple(on_white[0, 0]) == (255, 255, 255, 255) and clear[0, 0, 3] == 0
     rgb = on_white[..., :3].astype(int)
     assert (rgb.max(axis=2) - rgb.min(axis=2) > 60).mean() > 0.2  # drawn in colour
+
+
+def test_every_set_goes_into_one_manifest(tmp_path):
+    from benchmarks import own_set
+
+    rows = own_set.build(tmp_path)
+    counts = {d.source: len(own_set.load_drawings(d)) * len(d.styles) for d in own_set.SETS}
+    assert {s: sum(r["source"] == s for r in rows) for s in counts} == counts
+    assert len(rows) == sum(counts.values())
 
 
 def test_a_colour_set_missing_a_rendering_is_refused(tmp_path):
