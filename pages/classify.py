@@ -342,7 +342,7 @@ with upload_tab:
         ["auto", "photo", "drawing"],
         horizontal=True,
         key="upload_kind",
-        help="Auto tells drawings from photos by their flat strokes",
+        help="Auto tells drawings, icons and emoji from photos by their flat colours",
     )
     files = kept_uploads()  # kept across page changes; the uploader starts empty on return
     if not files:

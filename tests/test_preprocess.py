@@ -96,6 +96,39 @@ def test_closed_outline_is_filled_like_a_silhouette():
     assert pre.image[14, 14] > 200  # the inside is now solid
 
 
+def two_pen_doodle() -> Image.Image:
+    """A T-shirt's outline in a blue pen, its neckline and hem in an orange one, with
+    smoothed edges (drawn at 4x, then area-averaged, as a renderer smooths them)."""
+    big = Image.new("RGB", (1024, 1024), "white")
+    draw = ImageDraw.Draw(big)
+    body = [(350, 160), (160, 280), (230, 470), (335, 430), (335, 860), (690, 860),
+            (690, 430), (790, 470), (860, 280), (670, 160)]  # fmt: skip
+    draw.line([*body, body[0]], fill=(21, 101, 192), width=28, joint="curve")
+    draw.arc((400, 80, 620, 260), 0, 180, fill=(230, 81, 0), width=24)
+    draw.line([(335, 800), (690, 800)], fill=(230, 81, 0), width=24)
+    return big.resize((256, 256), Image.Resampling.BOX)
+
+
+def shaded_photo() -> Image.Image:
+    """A garment-like shape lit from one side: its shade changes smoothly across it."""
+    pixels = np.full((240, 240, 3), 250, np.uint8)
+    shade = np.linspace(30, 170, 140)[None, :, None]
+    pixels[40:200, 50:190] = (shade * np.array([1.0, 0.8, 0.6])).astype(np.uint8)
+    return Image.fromarray(pixels)
+
+
+def test_a_drawing_in_two_pens_is_read_as_a_drawing():
+    pre = preprocess(open_image(encode(two_pen_doodle())), "auto")
+    assert pre.kind == "drawing"
+    assert "Outlines filled" in [name for name, _ in pre.steps]
+    assert pre.image[14, 14] > 200
+
+
+def test_smooth_shading_is_read_as_a_photo():
+    assert preprocess(shaded_photo(), "auto").kind == "photo"
+    assert preprocess(product_photo(), "auto").kind == "photo"
+
+
 def test_filled_shape_and_its_outline_end_up_alike():
     canvas = Image.new("L", (280, 280), 0)
     ImageDraw.Draw(canvas).rectangle((80, 60, 200, 230), fill=255)

@@ -37,6 +37,10 @@ INNER_LINE = 3  # stroke widths: an inner stroke this long or longer stays a lin
 # (an icon's collar, buttons and quilting reach about a quarter).
 INNER_SHARE = 0.3
 HIGH_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I", "F")  # grayscale beyond 8 bits
+# Flat colours: a drawing in a few pens or fills has this share of its ink in its
+# FLAT_SHADES commonest shades (icons and doodles 0.75 and up); product photos stay under
+# 0.6, their shades vary from pixel to pixel.
+FLAT_SHADES, FLAT_SHARE = 4, 0.7
 
 
 class ImageInputError(ValueError):
@@ -165,13 +169,18 @@ def foreground(gray: np.ndarray) -> np.ndarray:
     return np.clip(gray - (x + y), 0, 255)
 
 
-def looks_like_drawing(fg: np.ndarray) -> bool:
-    """Mostly empty, with nearly all ink at one level: strokes rather than a photo."""
+def looks_like_drawing(fg: np.ndarray, gray: np.ndarray) -> bool:
+    """Mostly empty, and drawn rather than photographed: nearly all ink at one level (one
+    pen, even through JPEG), or most of it in a few exact shades, as a drawing, icon or
+    emoji in a few colours is rendered (a photo's shade changes from pixel to pixel)."""
     ink = fg > BLANK_LEVEL
-    if not ink.any():
+    if not ink.any() or ink.mean() >= 0.6:
         return False
     levels = fg[ink]
-    return ink.mean() < 0.6 and (np.abs(levels - np.median(levels)) < 30).mean() > 0.9
+    if (np.abs(levels - np.median(levels)) < 30).mean() > 0.9:
+        return True
+    shades = np.bincount(np.rint(gray[ink]).astype(np.intp))
+    return np.sort(shades)[-FLAT_SHADES:].sum() > FLAT_SHARE * levels.size
 
 
 def fill_enclosed(mask: np.ndarray) -> np.ndarray:
@@ -257,7 +266,7 @@ def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preproc
     # Stretch contrast so a pale or dim garment spans the full range, as in the dataset.
     item = item * (255.0 / max(float(np.percentile(item, 99.5)), 1.0))
     steps.append(("Trimmed to the item", np.clip(item, 0, 255).astype(np.uint8)))
-    resolved = kind if kind != "auto" else ("drawing" if looks_like_drawing(fg) else "photo")
+    resolved = kind if kind != "auto" else ("drawing" if looks_like_drawing(fg, gray) else "photo")
     notes = []
     if source.info.get("frames", 1) > 1:
         notes.append(f"only the first of its {source.info['frames']} frames is classified")

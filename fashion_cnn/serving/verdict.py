@@ -36,7 +36,7 @@ STYLE_HINT = (
 )
 LOW_ENERGY_HINT = "Not a garment, it seems: the CNN sees no garment it knows in it."
 MAYBE_HINT = "Perhaps not a garment: the CNN sees only a weak likeness to {reading}."
-GATE_KEEPS = 0.97  # of styled, drawn and plain training garments above the threshold
+GATE_KEEPS = 0.99  # of styled, drawn and plain training garments above the threshold
 
 
 @dataclass(frozen=True)
