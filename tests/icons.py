@@ -1,5 +1,6 @@
 """Icons drawn here for the tests: a garment and things that are not garments, as a
-visitor might upload them (a dark glyph on white, 256 px, with a margin)."""
+visitor might upload them (a dark glyph on white, 256 px, with a margin; one an outline
+drawn in two pens)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,16 @@ def house_icon() -> Image.Image:
     draw.rectangle((110, 160, 146, 226), fill="white")
     draw.rectangle((72, 132, 100, 160), fill="white")
     return image
+
+
+def two_pen_doodle() -> Image.Image:
+    """A T-shirt's outline in a blue pen, its neckline and hem in an orange one, with
+    smoothed edges (drawn at 4x, then area-averaged, as a renderer smooths them)."""
+    big = Image.new("RGB", (4 * SIDE, 4 * SIDE), "white")
+    draw = ImageDraw.Draw(big)
+    body = [(350, 160), (160, 280), (230, 470), (335, 430), (335, 860), (690, 860),
+            (690, 430), (790, 470), (860, 280), (670, 160)]  # fmt: skip
+    draw.line([*body, body[0]], fill=(21, 101, 192), width=28, joint="curve")
+    draw.arc((400, 80, 620, 260), 0, 180, fill=(230, 81, 0), width=24)
+    draw.line([(335, 800), (690, 800)], fill=(230, 81, 0), width=24)
+    return big.resize((SIDE, SIDE), Image.Resampling.BOX)

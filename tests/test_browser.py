@@ -332,7 +332,7 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
 
 
 def test_uploaded_icons_a_garment_is_read_and_a_house_is_not_a_garment(page, app_url):
-    from tests.icons import house_icon, png, tshirt_icon
+    from tests.icons import house_icon, png, tshirt_icon, two_pen_doodle
 
     page.goto(f"{app_url}/classify")
     page.get_by_role("tab", name="Upload").click()
@@ -340,13 +340,15 @@ def test_uploaded_icons_a_garment_is_read_and_a_house_is_not_a_garment(page, app
         [
             {"name": "tshirt.png", "mimeType": "image/png", "buffer": png(tshirt_icon())},
             {"name": "house.png", "mimeType": "image/png", "buffer": png(house_icon())},
+            {"name": "doodle.png", "mimeType": "image/png", "buffer": png(two_pen_doodle())},
         ]
     )
     tiles = page.locator("[class*='st-key-upload_item_']")
     house = tiles.filter(has_text="house.png")
     house.get_by_text("not a garment").wait_for(timeout=60_000)
-    tshirt = tiles.filter(has_text="tshirt.png").first.inner_text()
-    assert "T-shirt/top" in tshirt and "not a garment" not in tshirt, tshirt
+    for name in ("tshirt.png", "doodle.png"):  # a filled icon; an outline in two pens
+        tile = tiles.filter(has_text=name).first.inner_text()
+        assert "T-shirt/top" in tile and "not a garment" not in tile, tile
     # The details of the first file read it as a garment; the house's say why it is not one.
     assert "T-shirt/top" in visible_prediction(page).inner_text()
     page.locator(".st-key-upload_detail").click()

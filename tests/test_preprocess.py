@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
+from tests.icons import two_pen_doodle
 
 
 def encode(image: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
@@ -94,19 +95,6 @@ def test_closed_outline_is_filled_like_a_silhouette():
     assert pre.kind == "drawing"
     assert "Outlines filled" in [name for name, _ in pre.steps]
     assert pre.image[14, 14] > 200  # the inside is now solid
-
-
-def two_pen_doodle() -> Image.Image:
-    """A T-shirt's outline in a blue pen, its neckline and hem in an orange one, with
-    smoothed edges (drawn at 4x, then area-averaged, as a renderer smooths them)."""
-    big = Image.new("RGB", (1024, 1024), "white")
-    draw = ImageDraw.Draw(big)
-    body = [(350, 160), (160, 280), (230, 470), (335, 430), (335, 860), (690, 860),
-            (690, 430), (790, 470), (860, 280), (670, 160)]  # fmt: skip
-    draw.line([*body, body[0]], fill=(21, 101, 192), width=28, joint="curve")
-    draw.arc((400, 80, 620, 260), 0, 180, fill=(230, 81, 0), width=24)
-    draw.line([(335, 800), (690, 800)], fill=(230, 81, 0), width=24)
-    return big.resize((256, 256), Image.Resampling.BOX)
 
 
 def shaded_photo() -> Image.Image:
