@@ -33,7 +33,8 @@ No set is ever trained or calibrated on. The sketch set is held out (split
 on it, so its figures say how the app reads garments drawn apart from every source it
 learned or was tuned on. The other two were held out until their misreadings led to a
 change (benchmarks.md says which); their figures are a development set's since (split
-`dev`). `build` renders each SVG as
+`development`: tuned on, never trained or calibrated on, unlike dev_set's `dev`, which
+training and calibration read). `build` renders each SVG as
 benchmarks.dev_set does (rsvg-convert, SIZE px) into DIR/<source>/ and writes
 DIR/manifest.csv in dev_set's format (label a class name or `not_a_garment`), for
 `python -m benchmarks.real_pictures --dir DIR`.
@@ -86,6 +87,7 @@ COLOUR_DESIGNS_PER_CLASS, COLOUR_NON_GARMENTS = 4, 24
 COLOUR_RENDERINGS = ("emoji", "doodle")
 SKETCH_DESIGNS_PER_CLASS, SKETCH_NON_GARMENTS = 3, 12
 SKETCH_RENDERINGS = ("flat", "sketch")
+DEVELOPMENT = "development"  # not dev_set's "dev": nothing here is ever trained on
 
 
 def name_patterns(renderings: Sequence[str]) -> tuple[re.Pattern, re.Pattern]:
@@ -102,7 +104,7 @@ class DrawnSet:
     """One folder of drawings: its source name and split, renderings, counts and styles."""
 
     source: str
-    split: str  # "dev", or "held_out_source" where nothing was tuned on it
+    split: str  # DEVELOPMENT, or "held_out_source" where nothing was tuned on it
     folder: Path
     renderings: tuple[str, str]
     designs_per_class: int
@@ -110,10 +112,12 @@ class DrawnSet:
     styles: tuple[str, ...]
 
 
-ICONS = DrawnSet(SOURCE, "dev", SVG_DIR, RENDERINGS, DESIGNS_PER_CLASS, NON_GARMENTS, tuple(STYLES))
+ICONS = DrawnSet(
+    SOURCE, DEVELOPMENT, SVG_DIR, RENDERINGS, DESIGNS_PER_CLASS, NON_GARMENTS, tuple(STYLES)
+)
 COLOUR = DrawnSet(
     COLOUR_SOURCE,
-    "dev",
+    DEVELOPMENT,
     COLOUR_DIR,
     COLOUR_RENDERINGS,
     COLOUR_DESIGNS_PER_CLASS,

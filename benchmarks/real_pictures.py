@@ -171,8 +171,12 @@ def report(readings: Sequence[Reading]) -> None:
     print(f"  mean over the {len(present)} classes present: {np.mean(rates):.1%}")
     for name, group in (("garments", garments), ("non-garments", others)):
         drawn = share([r.kind == "drawing" for r in group])
+        each = ", ".join(
+            f"{s} {share([r.kind == 'drawing' for r in group if r.split == s]).strip()}"
+            for s in splits
+        )
         refused = sum(r.verdict == REFUSED for r in group)
-        print(f"{name} read as drawings: {drawn}; refused as blank: {refused}")
+        print(f"{name} read as drawings: {drawn} ({each}); refused as blank: {refused}")
     ms = np.array([r.seconds for r in readings]) * 1000
     print(
         "time per picture (decode, preprocess, classify with verdict): "

@@ -121,7 +121,8 @@ def test_the_card_keeps_the_sketch_set_apart_and_other_held_out_sources_together
         for source in ("own_sketch", "tabler", "la")
         for label in ("Bag", dev_set.NOT_A_GARMENT)
     ]
-    readings += [reading(source, "Bag", split="dev") for source in ("mdi", "own", "own_colour")]
+    readings += [reading("mdi", "Bag", split="dev")]
+    readings += [reading(s, "Bag", split="development") for s in ("own", "own_colour")]
     groups = real_pictures.card_groups(readings, "some_set")
     assert {key: len(group) for key, (_, group) in groups.items()} == {
         "own_sketch": 2,
@@ -200,17 +201,17 @@ def test_the_hand_drawn_icons_have_every_class_and_render_as_a_development_set(t
     assert labels.count(dev_set.NOT_A_GARMENT) == 40
     rows = own_set.build(tmp_path / "build", sets=(own_set.ICONS,))
     assert len(rows) == len(drawings) * len(dev_set.STYLES)
-    assert {r["split"] for r in rows} == {"dev"} and {r["source"] for r in rows} == {"own"}
+    assert {r["split"] for r in rows} == {"development"} and {r["source"] for r in rows} == {"own"}
 
 
 @pytest.mark.parametrize(
     ("name", "per_class", "others", "renderings", "split"),
     [
-        ("COLOUR", 4, 24, {"emoji", "doodle"}, "dev"),
+        ("COLOUR", 4, 24, {"emoji", "doodle"}, "development"),
         ("SKETCH", 3, 12, {"flat", "sketch"}, "held_out_source"),
     ],
 )
-def test_a_colour_set_has_every_class_and_renders_as_drawn(
+def test_an_as_drawn_set_has_every_class_and_renders_in_colour(
     tmp_path, name, per_class, others, renderings, split
 ):
     from benchmarks import own_set
@@ -235,13 +236,20 @@ def test_a_colour_set_has_every_class_and_renders_as_drawn(
     assert (rgb.max(axis=2) - rgb.min(axis=2) > 60).mean() > 0.2  # drawn in colour
 
 
-def test_every_set_goes_into_one_manifest(tmp_path):
+def test_every_set_goes_into_one_manifest_and_none_is_trained_on(tmp_path, monkeypatch):
     from benchmarks import own_set
+    from fashion_cnn.training.styles import development_garment_files
 
+    monkeypatch.setattr(dev_set, "render_all", lambda jobs: None)  # the manifest alone
     rows = own_set.build(tmp_path)
-    counts = {d.source: len(own_set.load_drawings(d)) * len(d.styles) for d in own_set.SETS}
-    assert {s: sum(r["source"] == s for r in rows) for s in counts} == counts
-    assert len(rows) == sum(counts.values())
+    assert {(r["source"], r["split"]) for r in rows} == {
+        ("own", "development"),
+        ("own_colour", "development"),
+        ("own_sketch", "held_out_source"),
+    }
+    assert len(rows) == sum(len(own_set.load_drawings(d)) * len(d.styles) for d in own_set.SETS)
+    with pytest.raises(ValueError, match="no `dev` garment icons"):
+        development_garment_files(tmp_path / "manifest.csv")  # passed by mistake: refused
 
 
 def test_a_colour_set_missing_a_rendering_is_refused(tmp_path):

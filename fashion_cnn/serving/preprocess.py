@@ -38,8 +38,8 @@ INNER_LINE = 3  # stroke widths: an inner stroke this long or longer stays a lin
 INNER_SHARE = 0.3
 HIGH_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I", "F")  # grayscale beyond 8 bits
 # Flat colours: a drawing in a few pens or fills has this share of its ink in its
-# FLAT_SHADES commonest shades (icons and doodles 0.75 and up); product photos stay under
-# 0.6, their shades vary from pixel to pixel.
+# FLAT_SHADES commonest shades (most icons and doodles 0.75 and up); product photos stay
+# under 0.6, their shades vary from pixel to pixel.
 FLAT_SHADES, FLAT_SHARE = 4, 0.7
 
 
@@ -179,7 +179,8 @@ def looks_like_drawing(fg: np.ndarray, gray: np.ndarray) -> bool:
     levels = fg[ink]
     if (np.abs(levels - np.median(levels)) < 30).mean() > 0.9:
         return True
-    shades = np.bincount(np.rint(gray[ink]).astype(np.intp))
+    # gray holds 0-255 (to_gray_on_contrast); a lossy file's noise hides the exact shades
+    shades = np.bincount(gray[ink].astype(np.uint8), minlength=256)
     return np.sort(shades)[-FLAT_SHADES:].sum() > FLAT_SHARE * levels.size
 
 
