@@ -369,11 +369,13 @@ with upload_tab:
                 with st.container(width=UPLOAD_TILE, gap=None, key=f"upload_item_{i}"):
                     st.image(enlarge(processed[i][1].image, 4), clamp=True)
                     badge = VERDICT_BADGES.get(results[i].verdict.kind)
+                    name, shown = processed[i][0], short_name(processed[i][0])
+                    full = f"`{name}`" if shown != name else ""  # the whole name, on hover
                     st.markdown(
                         f"**{results[i].label}** · {results[i].confidence:.0%}  \n"
                         + (f"{badge}  \n" if badge else "")
-                        + f"`{short_name(processed[i][0])}`",
-                        help=results[i].hint,
+                        + f"`{shown}`",
+                        help="  \n".join(filter(None, (full, results[i].hint))) or None,
                     )
         st.download_button(
             "⬇ Answers (CSV)",

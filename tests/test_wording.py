@@ -75,8 +75,9 @@ def test_short_name_keeps_the_extension():
     from fashion_cnn.ui.wording import short_name
 
     assert short_name("shirt.png") == "shirt.png"
-    assert short_name("huge4000x3000.png") == "huge4000x….png"  # 14 characters
-    assert short_name("x" * 30) == "x" * 13 + "…"  # no extension to keep
+    assert short_name("huge4000x3000.png") == "huge4…3000.png"  # 14 characters
+    assert short_name("IMG_20240101_0042.jpg") != short_name("IMG_20240101_0043.jpg")
+    assert short_name("x" * 30) == "x" * 7 + "…" + "x" * 6  # no extension to keep
 
 
 def test_a_runs_settings_read_as_people_write_them():

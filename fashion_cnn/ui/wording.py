@@ -21,12 +21,16 @@ def and_list(names: list[str]) -> str:
 
 
 def short_name(filename: str, limit: int = 14) -> str:
-    """A file name that fits a narrow tile: 'a-very-long-…name.png' keeps its extension."""
+    """A file name that fits a narrow tile, 'IMG_2…3456.jpg': its start, its end and its
+    extension, since names in one upload often differ only at the end."""
     if len(filename) <= limit:
         return filename
-    _, dot, extension = filename.rpartition(".")
-    tail = dot + extension if dot and len(extension) <= 4 else ""
-    return filename[: limit - len(tail) - 1] + "…" + tail
+    stem, dot, extension = filename.rpartition(".")
+    if not (dot and stem and len(extension) <= 4):
+        stem, dot, extension = filename, "", ""
+    tail = dot + extension
+    room = limit - len(tail) - 1
+    return stem[: room - room // 2] + "…" + stem[len(stem) - room // 2 :] + tail
 
 
 def with_article(name: str) -> str:
