@@ -261,15 +261,17 @@ def png_bytes(image: np.ndarray) -> bytes:
 
 
 FRAME = (154, 160, 166)  # a mid grey: visible on white and on black
-CHECKS = ((204, 208, 212), (236, 238, 240))  # light checks: transparency, and the padding
+CHECKS = ((204, 208, 212), (236, 238, 240))  # light checks: where the image is transparent
+PADDING = (222, 225, 228)  # plain light grey around an image of another shape than the tile
 
 
 def framed_thumbnail(image: np.ndarray, size: int = 120) -> np.ndarray:
     """Any step image as a size x size RGB tile that shows on any page background.
 
-    The image is scaled to fit (pixel-sharp when enlarged) and centred on light grey
-    checks inside a 1-px grey frame, so a white item on white, a black square and a thin
-    strip all show their true extent; transparent pixels show the checks."""
+    The image is scaled to fit (pixel-sharp when enlarged) and centred on plain light
+    grey inside a 1-px grey frame, so a white item on white, a black square and a thin
+    strip all show their true extent; transparent pixels show light checks (checks all
+    round read as a transparent picture in a trial)."""
     from PIL import Image
 
     arr = np.asarray(image)
@@ -278,9 +280,8 @@ def framed_thumbnail(image: np.ndarray, size: int = 120) -> np.ndarray:
     if arr.ndim == 2:
         arr = np.repeat(arr[..., None], 3, axis=2)
     inner = size - 2
-    yy, xx = np.mgrid[0:inner, 0:inner]
-    tile = np.where(((yy // 8 + xx // 8) % 2 == 0)[..., None], CHECKS[0], CHECKS[1])
-    tile = tile.astype(np.float32)
+    tile = np.empty((inner, inner, 3), np.float32)
+    tile[:] = PADDING
     h, w = arr.shape[:2]
     scale = inner / max(h, w)
     new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
@@ -291,8 +292,10 @@ def framed_thumbnail(image: np.ndarray, size: int = 120) -> np.ndarray:
     top, left = (inner - new_h) // 2, (inner - new_w) // 2
     region = tile[top : top + new_h, left : left + new_w]
     if small.shape[2] == 4:  # composite onto the checks
+        yy, xx = np.mgrid[0:new_h, 0:new_w]
+        checks = np.where(((yy // 8 + xx // 8) % 2 == 0)[..., None], CHECKS[0], CHECKS[1])
         alpha = small[..., 3:] / 255.0
-        region[:] = small[..., :3] * alpha + region * (1 - alpha)
+        region[:] = small[..., :3] * alpha + checks * (1 - alpha)
     else:
         region[:] = small
     framed = np.empty((size, size, 3), np.uint8)
