@@ -8,6 +8,7 @@ the app can show it.
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from dataclasses import dataclass, field
@@ -133,13 +134,20 @@ def to_gray_on_contrast(image: Image.Image) -> np.ndarray:
 
 def border_ring(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The outer ring of pixels, where the background shows: values, rows and columns."""
-    h, w = gray.shape
+    rows, cols = ring_indices(*gray.shape)
+    return gray[rows, cols], rows, cols
+
+
+@functools.lru_cache(maxsize=8)  # a canvas sends the same size on every stroke
+def ring_indices(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of an h x w image's outer ring, min(h, w) // 25 pixels wide."""
     ring = max(1, min(h, w) // 25)
     top_rows, top_cols = np.meshgrid(np.arange(ring), np.arange(w), indexing="ij")
     side_rows, side_cols = np.meshgrid(np.arange(h), np.arange(ring), indexing="ij")
     rows = np.concatenate([top_rows, top_rows + h - ring, side_rows, side_rows], axis=None)
     cols = np.concatenate([top_cols, top_cols, side_cols, side_cols + w - ring], axis=None)
-    return gray[rows, cols], rows, cols
+    rows.flags.writeable = cols.flags.writeable = False  # shared by every caller
+    return rows, cols
 
 
 def ground_shade(gray: np.ndarray) -> tuple[float, tuple[np.ndarray, np.ndarray]]:
