@@ -118,6 +118,9 @@ def served_in_this_process(app) -> Iterator[str]:
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.01)
+    if not server.started:
+        server.should_exit = True
+        raise ServerStartError("the in-process server did not start within 30 s")
     try:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}"
     finally:

@@ -649,13 +649,23 @@ def test_a_replica_answers_unknown_paths_and_methods_as_the_protocol_does():
     assert wrong_method.status_code == 405 and wrong_method.json()["error"]
 
 
-def test_the_pages_server_answers_a_wrong_method_on_an_api_route_with_405(app_url):
+def test_the_pages_server_answers_a_wrong_method_or_path_under_the_api_as_json(app_url):
     """Beside the pages, Streamlit answers any path it does not know with its HTML page;
-    the API's own paths answer a method they do not take as the protocol's errors."""
-    for method, path, allowed in (("GET", INFER, "POST"), ("POST", "/v2/health/live", "GET")):
+    the API's paths answer a method they do not take, and its prefixes a path they do not
+    have, as the protocol's errors."""
+    wrong = (
+        ("GET", INFER, "POST"),
+        ("POST", "/v2/health/live", "GET"),
+        ("POST", "/metrics", "GET"),
+    )
+    for method, path, allowed in wrong:
         answer = requests.request(method, app_url + path, timeout=10)
         assert answer.status_code == 405, (method, path)
         assert answer.headers["Allow"] == allowed and answer.json()["error"]
+    for method, path in (("GET", "/api/classifyy"), ("POST", "/v2/models/x/y/z"), ("PUT", "/api/")):
+        answer = requests.request(method, app_url + path, timeout=10)
+        assert answer.status_code == 404 and "not a route" in answer.json()["error"], path
+    assert requests.get(app_url + "/classify", timeout=10).status_code == 200  # the pages
 
 
 def test_the_api_serves_a_retrained_model_once_its_files_change(tmp_path, monkeypatch):

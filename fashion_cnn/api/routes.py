@@ -104,6 +104,13 @@ def api_routes(store: ModelStore | None = None) -> list[BaseRoute]:
         *route("/api/classify", api.classify, "classify", ["POST"]),
         *route("/api/openapi.json", api.openapi, "openapi"),
         Route("/metrics", api.metrics_endpoint, methods=["GET"], name="metrics"),
+        Route("/metrics", wrong_method(["GET"]), methods=[m for m in OTHER_METHODS if m != "GET"]),
+        # Last: any other path under the API's prefixes gets the protocol's 404, not the
+        # pages' HTML (Streamlit answers every unknown path with its page).
+        *(
+            Route(f"{prefix}/{{rest:path}}", unknown_path, methods=OTHER_METHODS)
+            for prefix in ("/v2", "/api")
+        ),
     ]
 
 
@@ -115,6 +122,11 @@ def after_page_runs(endpoint: Endpoint) -> Endpoint:
         return await endpoint(request)
 
     return waited
+
+
+async def unknown_path(request: Request) -> Response:
+    """An API path that does not exist: 404 with the protocol's JSON error."""
+    return error(404, f"{request.url.path} is not a route of this API (see /api/openapi.json)")
 
 
 def wrong_method(allowed: Sequence[str]) -> Endpoint:
