@@ -93,6 +93,7 @@ SETS = (
     "uil",
     "fluent",
 )
+HELD_OUT = "held_out_source"  # the split of a source nothing is trained, tuned or calibrated on
 HELD_OUT_SOURCES = ("fluent", "solar", "tabler", "la")
 NOT_A_GARMENT, REJECT = "not_a_garment", "reject"
 SIZE = 256
@@ -352,7 +353,7 @@ def read_labels(path: Path = LABELS) -> dict[tuple[str, str], str]:
 
 
 def split_of(source: str) -> str:
-    return "held_out_source" if source in HELD_OUT_SOURCES else "dev"
+    return HELD_OUT if source in HELD_OUT_SOURCES else "dev"
 
 
 def chosen(

@@ -53,6 +53,7 @@ from pathlib import Path
 from benchmarks.dev_set import (
     AS_DRAWN_STYLES,
     FIELDS,
+    HELD_OUT,
     NOT_A_GARMENT,
     STYLES,
     Icon,
@@ -104,7 +105,7 @@ class DrawnSet:
     """One folder of drawings: its source name and split, renderings, counts and styles."""
 
     source: str
-    split: str  # DEVELOPMENT, or "held_out_source" where nothing was tuned on it
+    split: str  # DEVELOPMENT, or HELD_OUT where nothing was tuned on it
     folder: Path
     renderings: tuple[str, str]
     designs_per_class: int
@@ -126,7 +127,7 @@ COLOUR = DrawnSet(
 )
 SKETCH = DrawnSet(
     SKETCH_SOURCE,
-    "held_out_source",
+    HELD_OUT,
     SKETCH_DIR,
     SKETCH_RENDERINGS,
     SKETCH_DESIGNS_PER_CLASS,

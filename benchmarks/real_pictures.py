@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import own_set
-from benchmarks.dev_set import DEFAULT_OUT, NOT_A_GARMENT, read_manifest
+from benchmarks.dev_set import DEFAULT_OUT, HELD_OUT, NOT_A_GARMENT, read_manifest
 from benchmarks.verdict_rates import auroc
 from fashion_cnn.common.config import CLASS_NAMES
 from fashion_cnn.common.contract import drawings_model_path, model_card_path, read_model_card
@@ -155,7 +155,7 @@ def report(readings: Sequence[Reading]) -> None:
     print(f"{pad} {columns[0]:>16s} {columns[1]:>16s} {columns[2]:>17s}  {columns[3]}")
     print(f"{pad} {'':>16s} {'':>16s} {'':>17s} {columns[4]:>6s} {columns[5]:>6s}")
     groups = [(s, [r for r in readings if r.split == s]) for s in splits]
-    held_out_sources = sorted({r.source for r in readings if r.split == "held_out_source"})
+    held_out_sources = sorted({r.source for r in readings if r.split == HELD_OUT})
     if len(held_out_sources) > 1:
         groups += [
             (f"source {s}", [r for r in readings if r.source == s]) for s in held_out_sources
@@ -205,7 +205,7 @@ def held_out_rates(held: Sequence[Reading]) -> dict[str, float]:
 def card_groups(readings: Sequence[Reading], name: str) -> dict[str, tuple[str, list]]:
     """The held-out pictures of set `name` as the card keeps them: key -> (what they are,
     readings): each source of SOURCE_NAMES on its own, the rest together under `name`."""
-    held = [r for r in readings if r.split == "held_out_source"]
+    held = [r for r in readings if r.split == HELD_OUT]
     groups = {s: (title, [r for r in held if r.source == s]) for s, title in SOURCE_NAMES.items()}
     groups[name] = (SET_NAMES.get(name, name), [r for r in held if r.source not in SOURCE_NAMES])
     # Each kept group has garments and other things, so that every figure is a number.

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -148,8 +147,3 @@ class Batcher:
             for a, b in itertools.pairwise(bounds)
         ]
         return [result for part in await asyncio.gather(*runs) for result in part]
-
-
-def cores() -> int:
-    """The cores this process may run on (a container's CPU quota is not seen here)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fashion_cnn.api.batching import Batcher, cores
+from fashion_cnn.api.batching import Batcher
 from fashion_cnn.common import config
 from fashion_cnn.common.contract import (
     FEATURES,
@@ -22,6 +22,7 @@ from fashion_cnn.common.contract import (
 )
 from fashion_cnn.common.priority import PAGE_RUNS
 from fashion_cnn.serving.predictor import Predictor, load_bundled
+from fashion_cnn.serving.process import cores
 
 VERSION = "1"
 PIXELS, IMAGE = "pixels", "image"
@@ -55,6 +56,8 @@ def settings_from_environment() -> dict:
             kind = "whole number" if isinstance(default, int) else "number"
             raise ValueError(f"{variable} must be a {kind} of 0 or more, not {text!r}")
         settings[name] = value * factor
+    if not settings["parts"]:
+        settings["parts"] = cores() // settings["threads"] if settings["threads"] else 1
     return settings
 
 
@@ -127,8 +130,6 @@ class ModelStore:
             if self.served is None or signature != self.signature:
                 threads = int(self.settings["threads"])
                 batching = {k: v for k, v in self.settings.items() if k != "threads"}
-                if not batching["parts"]:
-                    batching["parts"] = cores() // threads if threads else 1
                 self.served = {
                     name: ServedModel(
                         name, p, Batcher(p.classify, self.on_batch, PAGE_RUNS.idle, **batching)

@@ -81,15 +81,16 @@ def api_routes(store: ModelStore | None = None) -> list[BaseRoute]:
     )
     api = Api(store, metrics)
 
-    def route(path: str, endpoint: Endpoint, name: str, methods=("GET",)) -> list[Route]:
-        """The route, and a 405 for its path's other methods: beside the pages, Streamlit
-        would answer them with its HTML page. A route that runs the model (POST) lets a
-        page's run go first (fashion_cnn.common.priority)."""
+    def route(path: str, endpoint: Endpoint, name: str, runs_model: bool = False) -> list[Route]:
+        """The route (POST where it `runs_model`, else GET), and a 405 for its path's other
+        methods: beside the pages, Streamlit would answer them with its HTML page. A route
+        that runs the model lets a page's run go first (fashion_cnn.common.priority)."""
+        methods = ["POST"] if runs_model else ["GET"]
         others = [m for m in OTHER_METHODS if m not in methods]
-        if "POST" in methods:
+        if runs_model:
             endpoint = after_page_runs(endpoint)
         return [
-            Route(path, api.measured(name, endpoint), methods=list(methods), name=name),
+            Route(path, api.measured(name, endpoint), methods=methods, name=name),
             Route(path, wrong_method(methods), methods=others),
         ]
 
@@ -100,8 +101,8 @@ def api_routes(store: ModelStore | None = None) -> list[BaseRoute]:
         *route("/v2/health/ready", api.ready, "ready"),
         *(r for p in both for r in route(p, api.model_metadata, "model_metadata")),
         *(r for p in both for r in route(f"{p}/ready", api.model_ready, "model_ready")),
-        *(r for p in both for r in route(f"{p}/infer", api.infer, "infer", ["POST"])),
-        *route("/api/classify", api.classify, "classify", ["POST"]),
+        *(r for p in both for r in route(f"{p}/infer", api.infer, "infer", runs_model=True)),
+        *route("/api/classify", api.classify, "classify", runs_model=True),
         *route("/api/openapi.json", api.openapi, "openapi"),
         Route("/metrics", api.metrics_endpoint, methods=["GET"], name="metrics"),
         Route("/metrics", wrong_method(["GET"]), methods=[m for m in OTHER_METHODS if m != "GET"]),

@@ -5,6 +5,7 @@ of the garbage collector's full collections once the server is built."""
 from __future__ import annotations
 
 import gc
+import os
 
 
 def one_blas_thread() -> None:
@@ -25,3 +26,8 @@ def spare_startup_objects() -> None:
     the process, so freezing them frees nothing later; after it a full collection takes
     about 5-9 ms (benchmarks.api_load)."""
     gc.freeze()
+
+
+def cores() -> int:
+    """The cores this process may run on (a container's CPU quota is not seen here)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
