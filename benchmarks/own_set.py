@@ -8,7 +8,7 @@ imitated from an icon set, emoji set, font or clip art. Each Fashion-MNIST class
 designs (a hoodie and a crew sweater, jeans and wide trousers, a tote and a backpack...),
 drawn upright from the front, shoes and boots from the side; the other designs are
 everyday objects, animals, food, plants, tools, buildings and vehicles (no hat, glove,
-sock, scarf, belt, jewellery, person, hanger, shoe or bag). Three folders (SETS):
+sock, scarf, belt, jewellery, person, hanger, shoe or bag). Five folders (SETS):
 
 - benchmarks/own_set/svg/ (source `own`): icons in a 24x24 view box, glyph in
   currentColor, DESIGNS_PER_CLASS designs of each class and NON_GARMENTS others, each as
@@ -27,14 +27,24 @@ sock, scarf, belt, jewellery, person, hanger, shoe or bag). Three folders (SETS)
   illustration (solid fills and gradients, no outline, details in other colours) and as
   a marker sketch (wobbly strokes in two or three pens, hatching, gaps and overshoots):
   `<slug>-<n>-flat.svg` and `-sketch.svg`, or `other-<object>-flat.svg`.
+- benchmarks/own_set/shaded/ (source `own_shaded`): the styles the sketch set's figures
+  showed to be read worst, drawn anew as a development set: SHADED_DESIGNS_PER_CLASS
+  designs of each class and SHADED_NON_GARMENTS others, each as a flat-design
+  illustration in gradients (`-gradient`) and as a pen sketch shaded by hatching
+  (`-hatched`).
+- benchmarks/own_set/mixed/ (source `own_mixed`): MIXED_DESIGNS_PER_CLASS designs of each
+  class and MIXED_NON_GARMENTS others, each as a die-cut sticker with a drop shadow
+  (`-sticker`), pixel art (`-pixel`), a watercolour with a pencil line (`-watercolour`)
+  and a chalk drawing on a blackboard (`-chalk`).
 
-No set is ever trained or calibrated on. The sketch set is held out (split
-`held_out_source`): drawn by a helper who never ran the app on it, and nothing was tuned
-on it, so its figures say how the app reads garments drawn apart from every source it
-learned or was tuned on. The other two were held out until their misreadings led to a
-change (benchmarks.md says which); their figures are a development set's since (split
-`development`: tuned on, never trained or calibrated on, unlike dev_set's `dev`, which
-training and calibration read). `build` renders each SVG as
+No set is ever trained or calibrated on. The sketch and mixed sets are held out (split
+`held_out_source`): each drawn by a helper who never ran the app on it, and nothing was
+tuned on them, so their figures say how the app reads garments drawn apart from every
+source it learned or was tuned on. The mixed set's styles are in no other set. The
+other three are development sets (split `development`: tuned on, never trained or
+calibrated on, unlike dev_set's `dev`, which training and calibration read): the icons
+and the colour set were held out until their misreadings led to a change (benchmarks.md
+says which). `build` renders each SVG as
 benchmarks.dev_set does (rsvg-convert, SIZE px) into DIR/<source>/ and writes
 DIR/manifest.csv in dev_set's format (label a class name or `not_a_garment`), for
 `python -m benchmarks.real_pictures --dir DIR`.
@@ -67,9 +77,12 @@ HERE = Path(__file__).parent / "own_set"
 SVG_DIR = HERE / "svg"
 COLOUR_DIR = HERE / "colour"
 SKETCH_DIR = HERE / "sketch"
+SHADED_DIR = HERE / "shaded"
+MIXED_DIR = HERE / "mixed"
 DEFAULT_OUT = HERE / "build"
 SHEETS = HERE / "sheets"
 SOURCE, COLOUR_SOURCE, SKETCH_SOURCE = "own", "own_colour", "own_sketch"
+SHADED_SOURCE, MIXED_SOURCE = "own_shaded", "own_mixed"
 SLUGS = {
     "tshirt": "T-shirt/top",
     "trouser": "Trouser",
@@ -88,6 +101,10 @@ COLOUR_DESIGNS_PER_CLASS, COLOUR_NON_GARMENTS = 4, 24
 COLOUR_RENDERINGS = ("emoji", "doodle")
 SKETCH_DESIGNS_PER_CLASS, SKETCH_NON_GARMENTS = 3, 12
 SKETCH_RENDERINGS = ("flat", "sketch")
+SHADED_DESIGNS_PER_CLASS, SHADED_NON_GARMENTS = 4, 16
+SHADED_RENDERINGS = ("gradient", "hatched")
+MIXED_DESIGNS_PER_CLASS, MIXED_NON_GARMENTS = 3, 12
+MIXED_RENDERINGS = ("sticker", "pixel", "watercolour", "chalk")
 DEVELOPMENT = "development"  # not dev_set's "dev": nothing here is ever trained on
 
 
@@ -107,7 +124,7 @@ class DrawnSet:
     source: str
     split: str  # DEVELOPMENT, or HELD_OUT where nothing was tuned on it
     folder: Path
-    renderings: tuple[str, str]
+    renderings: tuple[str, ...]
     designs_per_class: int
     non_garments: int
     styles: tuple[str, ...]
@@ -134,7 +151,25 @@ SKETCH = DrawnSet(
     SKETCH_NON_GARMENTS,
     tuple(AS_DRAWN_STYLES),
 )
-SETS = (ICONS, COLOUR, SKETCH)
+SHADED = DrawnSet(
+    SHADED_SOURCE,
+    DEVELOPMENT,
+    SHADED_DIR,
+    SHADED_RENDERINGS,
+    SHADED_DESIGNS_PER_CLASS,
+    SHADED_NON_GARMENTS,
+    tuple(AS_DRAWN_STYLES),
+)
+MIXED = DrawnSet(
+    MIXED_SOURCE,
+    HELD_OUT,
+    MIXED_DIR,
+    MIXED_RENDERINGS,
+    MIXED_DESIGNS_PER_CLASS,
+    MIXED_NON_GARMENTS,
+    tuple(AS_DRAWN_STYLES),
+)
+SETS = (ICONS, COLOUR, SKETCH, SHADED, MIXED)
 
 
 def label_of(name: str, renderings: Sequence[str] = RENDERINGS) -> str:

@@ -45,7 +45,10 @@ from fashion_cnn.serving.verdict import CONFIDENT
 
 REFUSED = "refused"  # the app's "nothing to classify": no reading at all
 # For the card: held-out sources named on their own, and the rest of a set by its name.
-SOURCE_NAMES = {own_set.SKETCH_SOURCE: "hand-drawn flat illustrations and marker sketches"}
+SOURCE_NAMES = {
+    own_set.SKETCH_SOURCE: "hand-drawn flat illustrations and marker sketches",
+    own_set.MIXED_SOURCE: "hand-drawn stickers, pixel art, watercolours and chalk drawings",
+}
 SET_NAMES = {"dev_set": "icons of held-out sets"}
 
 
@@ -81,11 +84,11 @@ def read_picture(predictor: Predictor, folder: Path, row: dict[str, str]) -> Rea
             score=np.nan,
             seconds=seconds,
         )
-    out = predictor.read(pre.image[None], pre.drawn)
+    out = predictor.read(pre.image[None], in_views=True)
     verdict = predictor.judge(out, pre.image[None])[0].kind
     seconds = time.perf_counter() - start
     distance = float(predictor.detector.distances(out[FEATURES])[0])
-    score = float(predictor.garment_scores(pre.image[None], pre.drawn)[0])  # measured for all
+    score = float(predictor.garment_scores(pre.image[None], in_views=True)[0])  # for all
     predicted = CLASS_NAMES[int(np.argmax(out[PROBABILITIES][0]))]
     return Reading(
         **truth,
