@@ -28,7 +28,7 @@ def test_every_style_keeps_the_garments_shape(real_data, style):
     scores = []
     for garment in real_data.x_train[:30]:
         picture = stylise(garment, rng, style)
-        assert picture.mode in ("RGB", "RGBA") and min(picture.size) >= 60
+        assert picture.mode in ("RGB", "RGBA") and min(picture.size) >= 72
         read = preprocess(picture, "auto").image
         scores.append(overlap(read, garment))
     assert np.median(scores) > 0.45, scores
@@ -41,16 +41,6 @@ def test_styles_vary_grounds_and_colours(real_data):
     corners = {np.asarray(p.convert("RGB"))[0, 0].tobytes() for p in pictures if p.mode == "RGB"}
     assert modes == {"RGB", "RGBA"}  # some on a transparent ground
     assert len(corners) > 20  # many grounds, not one white
-
-
-def test_half_the_pictures_blend_their_edges_as_a_renderer_does(real_data):
-    rng = np.random.default_rng(5)
-    pictures = [stylise(g, rng, "flat") for g in real_data.x_train[:40]]
-    colours = [
-        len(np.unique(np.asarray(p.convert("RGB")).reshape(-1, 3), axis=0)) for p in pictures
-    ]
-    hard = sum(count == 2 for count in colours)  # one fill on one ground, pixel-sharp
-    assert 10 <= hard <= 30 and sum(count > 10 for count in colours) == 40 - hard, colours
 
 
 def test_style_inputs_are_model_inputs_with_their_labels(real_data):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageOps
 from scipy import ndimage
 
 from fashion_cnn.common.config import CLASS_NAMES
@@ -25,10 +25,9 @@ from fashion_cnn.serving.preprocess import ImageInputError, preprocess
 Colour = np.ndarray  # (3,) floats 0-255
 
 
-def upscale(gray: np.ndarray, rng: np.random.Generator, times: int = 1) -> np.ndarray:
-    """A shape's grey levels at 72-160 px (`times` that), turned a little and squeezed, as
-    floats 0-255."""
-    side = int(rng.integers(72, 161)) * times
+def upscale(gray: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A shape's grey levels at 72-160 px, turned a little and squeezed, as floats 0-255."""
+    side = int(rng.integers(72, 161))
     size = (side, max(8, int(side * rng.uniform(0.85, 1.15))))
     image = Image.fromarray(np.asarray(gray, np.uint8)).resize(size, Image.Resampling.BICUBIC)
     image = image.rotate(float(rng.uniform(-8, 8)), Image.Resampling.BILINEAR, expand=True)
@@ -119,61 +118,12 @@ def posterised(levels, mask, rng, ink) -> list:
     return [(mask, ramp)]
 
 
-def gradient(levels, mask, rng, ink) -> list:
-    """A fill blended from one colour to another across the shape or around a point, no
-    outline, maybe details in a third colour (flat-design illustrations)."""
-    h, w = mask.shape
-    rows, cols = np.mgrid[0:h, 0:w] / max(h, w)
-    if rng.random() < 0.7:
-        angle = rng.uniform(0, 2 * np.pi)
-        along = cols * np.cos(angle) + rows * np.sin(angle)
-    else:
-        along = np.hypot(rows - rng.uniform(0.2, 0.8), cols - rng.uniform(0.2, 0.8))
-    low, high = along[mask].min(), along[mask].max()
-    t = np.clip((along - low) / max(high - low, 1e-6), 0, 1)[..., None]
-    other = np.clip(ink * rng.uniform(0.4, 1.6) + rng.normal(0, 50, 3), 0, 255)
-    layers = [(mask, ink + (other - ink) * t)]
-    if rng.random() < 0.6:
-        layers.append((seams(levels, mask, rng), colour(rng, dark=rng.random() < 0.5)))
-    return layers
-
-
-def wobble(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The shape with its edge pushed in and out by a smooth random field (a hand's line)."""
-    h, w = mask.shape
-    push = [ndimage.gaussian_filter(rng.normal(0, 1, (h, w)), 6) for _ in range(2)]
-    push = [p * (rng.uniform(1, 3) / max(float(np.abs(p).max()), 1e-6)) for p in push]
-    rows, cols = np.mgrid[0:h, 0:w].astype(np.float32)
-    moved = ndimage.map_coordinates(mask.astype(np.float32), [rows + push[0], cols + push[1]])
-    return moved > 0.5
-
-
-def hatched(levels, mask, rng, ink) -> list:
-    """A pen sketch: a wobbly outline, parallel (or crossed) hatching over the darker part
-    of the shape in a second pen, maybe the inner lines; never a fill (marker sketches)."""
-    h, w = mask.shape
-    lines = outline(wobble(mask, rng), int(rng.integers(1, max(2, h // 40) + 1)))
-    rows, cols = np.mgrid[0:h, 0:w]
-    spacing = rng.uniform(3, 8)
-    hatch = np.zeros_like(mask)
-    for angle in rng.uniform(0, np.pi, 1 + int(rng.random() < 0.35)):
-        hatch |= (cols * np.cos(angle) + rows * np.sin(angle)) % spacing < rng.uniform(1, 1.8)
-    shaded = mask & (levels <= np.quantile(levels[mask], rng.uniform(0.35, 1.0)))
-    pen = colour(rng, dark=ink.mean() < 128)
-    layers = [(hatch & shaded & ~lines, pen), (lines, ink)]
-    if rng.random() < 0.5:
-        layers.append((seams(levels, mask, rng), ink))
-    return layers
-
-
 STYLES: dict[str, Callable] = {
     "flat": flat,
     "cut_seams": cut_seams,
     "line_icon": line_icon,
     "emoji_like": emoji_like,
     "posterised": posterised,
-    "gradient": gradient,
-    "hatched": hatched,
 }
 
 
@@ -191,17 +141,8 @@ def ground(rng: np.random.Generator) -> tuple[np.ndarray, bool]:
 
 def stylise(gray: np.ndarray, rng: np.random.Generator, style: str | None = None) -> Image.Image:
     """`gray` (light shape on black, any size) as a picture in a random or named style,
-    with a margin, as a visitor might upload it (RGB, or RGBA on a transparent ground).
-    Half are drawn at twice the size, softened and halved, so their edges blend into the
-    ground as a renderer's anti-aliasing does (a thin line has few pixels of its own shade)."""
-    if rng.random() < 0.5:
-        return painted(upscale(gray, rng), rng, style)
-    picture = painted(upscale(gray, rng, times=2), rng, style)
-    return picture.filter(ImageFilter.GaussianBlur(0.7)).reduce(2)
-
-
-def painted(levels: np.ndarray, rng: np.random.Generator, style: str | None) -> Image.Image:
-    """The shape of `levels` painted in a random or named style on a random ground."""
+    with a margin, as a visitor might upload it (RGB, or RGBA on a transparent ground)."""
+    levels = upscale(gray, rng)
     mask = shape_mask(levels, rng)
     back, light = ground(rng)
     ink = colour(rng, dark=light)
