@@ -1,6 +1,6 @@
 """Icons drawn here for the tests: a garment and things that are not garments, as a
 visitor might upload them (a dark glyph on white, 256 px, with a margin; one an outline
-drawn in two pens)."""
+drawn in two pens, one a thin-lined sketch with hatching)."""
 
 from __future__ import annotations
 
@@ -63,4 +63,21 @@ def two_pen_doodle() -> Image.Image:
     draw.line([*body, body[0]], fill=(21, 101, 192), width=28, joint="curve")
     draw.arc((400, 80, 620, 260), 0, 180, fill=(230, 81, 0), width=24)
     draw.line([(335, 800), (690, 800)], fill=(230, 81, 0), width=24)
+    return big.resize((SIDE, SIDE), Image.Resampling.BOX)
+
+
+def hatched_sketch() -> Image.Image:
+    """A T-shirt sketched in a thin grey pen, its lower half hatched in a see-through pink
+    pen (drawn at 4x, then area-averaged: hardly a pixel of either pen's own shade)."""
+    big = Image.new("RGB", (4 * SIDE, 4 * SIDE), "white")
+    draw = ImageDraw.Draw(big, "RGBA")
+    body = [(350, 160), (160, 280), (230, 470), (335, 430), (335, 860), (690, 860),
+            (690, 430), (790, 470), (860, 280), (670, 160)]  # fmt: skip
+    for x in range(250, 900, 22):  # diagonal hatching, clipped to the body below
+        draw.line([(x - 200, 860), (x, 560)], fill=(220, 80, 140, 150), width=5)
+    draw.rectangle((0, 861, 4 * SIDE, 4 * SIDE), fill="white")
+    draw.rectangle((0, 0, 334, 4 * SIDE), fill="white")
+    draw.rectangle((691, 0, 4 * SIDE, 4 * SIDE), fill="white")
+    draw.line([*body, body[0]], fill=(70, 70, 80), width=7, joint="curve")
+    draw.arc((400, 80, 620, 260), 0, 180, fill=(70, 70, 80), width=6)
     return big.resize((SIDE, SIDE), Image.Resampling.BOX)

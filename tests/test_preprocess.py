@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
-from tests.icons import two_pen_doodle
+from tests.icons import hatched_sketch, two_pen_doodle
 
 
 def encode(image: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
@@ -110,6 +110,14 @@ def test_a_drawing_in_two_pens_is_read_as_a_drawing():
     assert pre.kind == "drawing"
     assert "Outlines filled" in [name for name, _ in pre.steps]
     assert pre.image[14, 14] > 200
+
+
+def test_hatching_inside_a_drawing_is_filled_whole_not_left_in_stripes():
+    """Hatching that touches the outline leaves many small holes, not a handle's one or a
+    sandal's few: filled with the rest."""
+    pre = preprocess(open_image(encode(hatched_sketch())), "drawing")
+    body = pre.image[10:26, 9:19]  # the hatched lower half
+    assert body.min() > 200, body
 
 
 def test_photos_are_read_as_photos_even_in_a_few_colours():

@@ -33,6 +33,7 @@ GAP_STEPS = 2  # a quick hand's gap of up to 2 x this many pixels (of WORK_SIZE)
 # filled shape with a hole (a bag's handle, a sandal's straps) keeps its hole.
 OUTLINE_INK_SHARE = 0.8
 HOLE_SHARE = 0.35  # an enclosed region smaller than this share of the largest is a hole
+HATCHING = 8  # more inner strokes or small holes than this: hatching, filled (seams are fewer)
 INNER_LINE = 3  # stroke widths: an inner stroke this long or longer stays a line
 # Inner lines over this share of the fill are shading, not seams: filled like the rest
 # (an icon's collar, buttons and quilting reach about a quarter).
@@ -213,12 +214,16 @@ def fill_inside(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     An outline encloses the garment's body, and sometimes smaller loops: a bag's handle,
     a sandal's straps. Enclosed regions at least HOLE_SHARE of the largest are body (a
-    coat split by a drawn zip has two); smaller ones stay holes, as in the dataset."""
+    coat split by a drawn zip has two); smaller ones stay holes, as in the dataset, unless
+    there are more than HATCHING of them: the gaps between the strokes of hatching."""
     regions, count = ndimage.label(fill_enclosed(ink) & ~ink)
     if not count:
         return ink, np.zeros_like(ink)
     sizes = np.bincount(regions.ravel())[1:]
-    body = chosen(regions, np.flatnonzero(sizes >= HOLE_SHARE * sizes.max()) + 1)
+    body = sizes >= HOLE_SHARE * sizes.max()
+    if count - body.sum() > HATCHING:
+        return ink | (regions > 0), np.zeros_like(ink)
+    body = chosen(regions, np.flatnonzero(body) + 1)
     return ink | body, (regions > 0) & ~body
 
 
@@ -326,14 +331,18 @@ def inner_lines(ink: np.ndarray, filled: np.ndarray, width: float) -> np.ndarray
     collar, a button line, a zip): they stay lines cut into the fill, as a filled icon
     shows them. Filled in, a shirt, a pullover and a coat leave the same box of a
     silhouette. Smaller bits (a stroke's end poking in where a handle joins) are filled, and
-    so is shading: inner strokes over INNER_SHARE of the fill. `width`: the strokes'."""
+    so is shading: inner strokes over INNER_SHARE of the fill, or more than HATCHING
+    of them. `width`: the strokes'."""
     deep = ink & erode(filled, steps=round(width) + 1)
     regions, count = ndimage.label(deep)
     if not count:
         return deep
     sizes = np.bincount(regions.ravel())[1:]
-    lines = chosen(regions, np.flatnonzero(sizes >= INNER_LINE * width**2) + 1)
-    return lines if lines.sum() <= INNER_SHARE * filled.sum() else np.zeros_like(lines)
+    long = np.flatnonzero(sizes >= INNER_LINE * width**2) + 1
+    lines = chosen(regions, long)
+    if lines.sum() > INNER_SHARE * filled.sum() or len(long) > HATCHING:
+        return np.zeros_like(lines)
+    return lines
 
 
 def stroke_width(ink: np.ndarray) -> float:
