@@ -56,10 +56,10 @@ def main() -> None:
     pre_only = time_it(lambda: preprocess(drawing, "drawing"), args.runs)
     single = time_it(lambda: predictor.classify(preprocess(drawing, "drawing").image), args.runs)
     predict = time_it(
-        lambda: predictor.classify(preprocess(drawing, "drawing").image, drawn=True), args.runs
+        lambda: predictor.classify(preprocess(drawing, "drawing").image, in_views=True), args.runs
     )
     analyse = time_it(
-        lambda: predictor.analyse(preprocess(drawing, "drawing").image, drawn=True), args.runs
+        lambda: predictor.analyse(preprocess(drawing, "drawing").image, in_views=True), args.runs
     )
     print(f"preprocessing only                   {percentiles(pre_only)}")
     print(f"preprocess + prediction, one view    {percentiles(single)}")

@@ -7,7 +7,7 @@ size, tinted, placed off-centre on a canvas of random aspect, some EXIF-rotated,
 JPEG, PNG or WebP. Drawings: each garment's silhouette, filled or as an outline, drawn in
 white strokes at a random size and place on a 280x280 black or transparent canvas.
 Both go through the app's own preprocessing and the bundled model (or --model), read as
-the app reads them (a drawing in its six views by the CNN for drawings; see
+the app reads them (in six views, by the CNN for drawings and icons; see
 `fashion_cnn.serving.predictor.Predictor.read`), by the model alone in its views, and from the
 single 28x28 image. `--reader` puts another CNN for drawings and icons (a candidate .onnx
 with its card) in place of model/drawings/.
@@ -91,13 +91,13 @@ def preprocessed(inputs, kind: str) -> tuple[list[Preprocessed], list[int]]:
 
 
 def accuracy(predictor: Predictor, inputs, labels, kind: str) -> tuple[float, float, float, int]:
-    """Share right as the app reads them (drawings in their views, by the CNN for drawings
+    """Share right as the app reads them (in their views, by the CNN for drawings and icons
     when there is one), by the model alone in views, from the single image, and how many
     were refused (counted as wrong)."""
     done, keep = preprocessed(inputs, kind)
-    images, truth, drawn = np.stack([p.image for p in done]), labels[keep], [p.drawn for p in done]
+    images, truth = np.stack([p.image for p in done]), labels[keep]
     shares = [
-        np.sum([r.index for r in reader.classify(images, drawn)] == truth) / len(labels)
+        np.sum([r.index for r in reader.classify(images, True)] == truth) / len(labels)
         for reader in (predictor, predictor.without_drawings_model())
     ]
     single = predictor.probabilities(images).argmax(axis=1)

@@ -43,26 +43,23 @@ def auroc(inside: np.ndarray, outside: np.ndarray) -> float:
     return (outside_ranks - len(outside) * (len(outside) + 1) / 2) / (len(inside) * len(outside))
 
 
-def judged(predictor, images: np.ndarray, drawn: bool | list[bool] = False):
+def judged(predictor, images: np.ndarray, in_views: bool = False):
     """Verdicts, the verdict's measure (higher: less a garment; the negated energy with a
-    gate, else the distance) and probabilities as the app gets them."""
-    out = predictor.read(images, drawn)
+    gate, else the distance) and probabilities as the app gets them (`in_views`: the
+    app's pictures, not the dataset's images)."""
+    out = predictor.read(images, in_views)
     kinds = [v.kind for v in predictor.judge(out, images)]
     if GARMENT_SCORE in out:  # with a gate, the verdict's measure is the energy
-        return np.array(kinds), -predictor.garment_scores(images, drawn), out[PROBABILITIES]
+        return np.array(kinds), -predictor.garment_scores(images, in_views), out[PROBABILITIES]
     return np.array(kinds), predictor.detector.distances(out[FEATURES]), out[PROBABILITIES]
 
 
-def app_inputs(sources, kind: str) -> tuple[np.ndarray, list[bool], int]:
-    """The 28x28 inputs the app makes of `sources`, which of them it reads as drawings,
-    and how many it refused ("nothing to classify": also not called a garment)."""
+def app_inputs(sources, kind: str) -> tuple[np.ndarray, int]:
+    """The 28x28 inputs the app makes of `sources`, and how many it refused ("nothing to
+    classify": also not called a garment)."""
     sources = list(sources)
     done, kept = preprocessed(sources, kind)
-    return (
-        np.stack([pre.image for pre in done]),
-        [pre.drawn for pre in done],
-        len(sources) - len(kept),
-    )
+    return np.stack([pre.image for pre in done]), len(sources) - len(kept)
 
 
 def main() -> None:
@@ -91,8 +88,8 @@ def main() -> None:
     )
     flagged_all, distances_all = [], []
     for name, make in ood_sets(data.x_test).items():
-        images, drawn, refused = app_inputs(pictures(make, args.count, args.seed), "auto")
-        kinds, distances, _ = judged(predictor, images, drawn)
+        images, refused = app_inputs(pictures(make, args.count, args.seed), "auto")
+        kinds, distances, _ = judged(predictor, images, in_views=True)
         flagged = np.isin(kinds, (UNSURE, NOT_A_GARMENT))
         share = (flagged.sum() + refused) / args.count
         flagged_all.append(share)
@@ -115,8 +112,8 @@ def main() -> None:
         ("product photos", "auto", make_photo),
         ("canvas drawings", "drawing", make_drawing),
     ):
-        images, drawn, _ = app_inputs([maker(im, rng) for im in data.x_test[idx]], kind)
-        kinds, _, probs = judged(predictor, images, drawn)
+        images, _ = app_inputs([maker(im, rng) for im in data.x_test[idx]], kind)
+        kinds, _, probs = judged(predictor, images, in_views=True)
         rates[f"synthetic_{label.split()[-1]}_not_a_garment"] = np.mean(kinds == NOT_A_GARMENT)
         print(
             f"synthetic {label}: not a garment {np.mean(kinds == NOT_A_GARMENT):.2%}, "

@@ -16,8 +16,8 @@ from pathlib import Path
 from fashion_cnn.common import config
 
 MODEL_HELP = (
-    "a .onnx or .keras file, which then reads drawings itself (default: the bundled model's "
-    "exported twin, with the CNN for drawings for --kind drawing and drawn-looking files)"
+    "a .onnx or .keras file, which then reads the files itself (default: the bundled "
+    "model's exported twin, with the CNN for drawings and icons reading every file)"
 )
 
 
@@ -114,7 +114,7 @@ def predict(args: argparse.Namespace) -> int:
             line = {"file": str(path), "error": message}
             print(json.dumps(line) if args.json else f"{path}: error: {message}")
             continue
-        result = predictor.classify(pre.image, pre.drawn)[0]
+        result = predictor.classify(pre.image, in_views=True)[0]
         if args.json:
             print(json.dumps({"file": str(path), **result.as_dict(args.top)}))
         else:

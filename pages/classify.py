@@ -159,21 +159,22 @@ def show_details(
         st.caption(note)
 
 
-def reading_note(model: Predictor, drawn: bool) -> str | None:
-    """How a drawing was read (by which CNN); nothing to say of a photo or test image."""
-    return drawing_note(model.drawings_model is not None) if drawn else None
+def reading_note(model: Predictor, in_views: bool) -> str | None:
+    """How a drawing or upload was read (by which CNN); nothing to say of a test image."""
+    return drawing_note(model.drawings_model is not None) if in_views else None
 
 
 def show_result(
-    model: Predictor, image: np.ndarray, key: str, truth: int | None = None, drawn: bool = False
+    model: Predictor, image: np.ndarray, key: str, truth: int | None = None, in_views: bool = False
 ) -> None:
-    """Prediction first (it comes first on a phone), then its details and inside view."""
-    result, heat = analyse(model, model.reading_key, image, drawn)
+    """Prediction first (it comes first on a phone), then its details and inside view; a
+    drawing or upload (`in_views`) is read in its views."""
+    result, heat = analyse(model, model.reading_key, image, in_views)
     left, right = st.columns([1, 2])
     with left:
         show_prediction(result, truth)
     with right:
-        show_details(result, heat, image, key, reading_note(model, drawn))
+        show_details(result, heat, image, key, reading_note(model, in_views))
     inside_the_cnn(model, image, result.index, key)
 
 
@@ -313,7 +314,7 @@ with draw_tab:
         except ImageInputError as exc:
             prediction_box.info(f"{exc}. Draw a garment on the canvas.")
         else:
-            result, heat = analyse(model, model.reading_key, pre.image, pre.drawn)
+            result, heat = analyse(model, model.reading_key, pre.image, True)
             with prediction_box:
                 show_prediction(result)
                 if not fill_outlines:  # an outline read as it is: unknown, or even misread
@@ -322,7 +323,7 @@ with draw_tab:
                         "**Fill closed outlines**."
                     )
             with details_col:
-                show_details(result, heat, pre.image, "draw", reading_note(model, pre.drawn))
+                show_details(result, heat, pre.image, "draw", reading_note(model, True))
                 with st.expander("Preprocessing steps"):
                     show_steps(pre, "draw_steps")
                 with st.expander("Shapes the CNN knows"):
@@ -361,8 +362,7 @@ with upload_tab:
                 st.error(f"**{name}**: {error}")
         good = [i for i, (_, pre, _) in enumerate(processed) if pre is not None]
         images = np.stack([processed[i][1].image for i in good]) if good else None
-        drawn = [processed[i][1].drawn for i in good]
-        results = dict(zip(good, model.classify(images, drawn), strict=True)) if good else {}
+        results = dict(zip(good, model.classify(images, True), strict=True)) if good else {}
         # A wrapping row: left to right, top to bottom, on any screen width.
         with st.container(horizontal=True, gap="small", key="upload_grid"):
             for i in good:
@@ -392,7 +392,7 @@ with upload_tab:
                 "Details for", good, format_func=lambda i: processed[i][0], key="upload_detail"
             )
             pre = processed[chosen][1]
-            show_result(model, pre.image, "upload", drawn=pre.drawn)
+            show_result(model, pre.image, "upload", in_views=True)
             with st.expander("Preprocessing steps", expanded=True):
                 show_steps(pre, "upload_steps")
 

@@ -231,21 +231,24 @@ def test_predict_json_says_what_is_not_a_garment(tmp_path, real_data):
     assert second["verdict"] == "not_a_garment" and "Not a garment" in second["hint"]
 
 
-def test_predict_reads_a_drawing_in_its_views_as_the_app_does(tmp_path, real_data):
-    from benchmarks.input_accuracy import make_drawing
+@pytest.mark.parametrize("kind", ["drawing", "photo"])
+def test_predict_reads_a_file_in_its_views_as_the_app_does(tmp_path, real_data, kind):
+    from benchmarks.input_accuracy import make_drawing, make_photo
     from fashion_cnn.serving.predictor import load_bundled
-    from fashion_cnn.serving.preprocess import preprocess
+    from fashion_cnn.serving.preprocess import open_image, preprocess
 
     rng = np.random.default_rng(4)
-    drawings = [make_drawing(real_data.x_test[i], rng) for i in range(6)]
     paths = []
-    for i, rgba in enumerate(drawings):
-        paths.append(tmp_path / f"drawing{i}.png")
-        Image.fromarray(rgba).save(paths[-1])
-    result = run("-m", "fashion_cnn", "predict", "--json", "--kind", "drawing", *map(str, paths))
+    for i in range(6):
+        paths.append(tmp_path / f"{kind}{i}.png")
+        if kind == "drawing":
+            Image.fromarray(make_drawing(real_data.x_test[i], rng)).save(paths[-1])
+        else:
+            paths[-1].write_bytes(make_photo(real_data.x_test[i], rng))
+    result = run("-m", "fashion_cnn", "predict", "--json", "--kind", kind, *map(str, paths))
     assert result.returncode == 0, result.stderr[-2000:]
     said = [json.loads(line) for line in result.stdout.splitlines()]
-    images = np.stack([preprocess(Image.open(path), "drawing").image for path in paths])
+    images = np.stack([preprocess(open_image(path.read_bytes()), kind).image for path in paths])
     read, alone = load_bundled().classify(images, True), load_bundled().classify(images)
     assert [x["confidence"] for x in said] == [round(r.confidence, 4) for r in read]
     assert [round(r.confidence, 4) for r in read] != [round(r.confidence, 4) for r in alone]

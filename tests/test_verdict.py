@@ -32,10 +32,9 @@ def bundled() -> Predictor:
 
 
 def kinds(predictor: Predictor, sources) -> list[str]:
-    """The verdicts the app gives: pictures that look drawn are read in their views."""
-    done = [preprocess(source, "auto") for source in sources]
-    images, drawn = np.stack([pre.image for pre in done]), [pre.drawn for pre in done]
-    return [result.verdict.kind for result in predictor.classify(images, drawn)]
+    """The verdicts the app gives its pictures: each read in its views."""
+    images = np.stack([preprocess(source, "auto").image for source in sources])
+    return [result.verdict.kind for result in predictor.classify(images, True)]
 
 
 def test_test_garments_pass(bundled, real_data):
@@ -145,7 +144,7 @@ def test_a_garment_icon_is_read_and_other_icons_are_flagged(bundled, icon, label
     picture = getattr(icons, icon)()
     for shown in (picture, Image.eval(picture, lambda v: 255 - v)):  # on white, on black
         pre = preprocess(shown, "auto")
-        result = bundled.classify(pre.image[None], pre.drawn)[0]
+        result = bundled.classify(pre.image[None], in_views=True)[0]
         assert result.verdict.kind in allowed, result
         assert label is None or result.label == label, result
 

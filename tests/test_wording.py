@@ -120,7 +120,7 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     card = json.loads(model_card_path(path).read_text())
     story = drawings_model_story(card)
     settings = card["training_settings"]
-    assert story.startswith("Drawings, icons and other pictures unlike a product photo are read")
+    assert story.startswith("Every drawing and upload is read, in six views, by a copy")
     assert f"fine-tuned for {card['epochs_completed']} more epochs" in story
     assert f"{settings['drawing_share']:.0%} drawn garments" in story
     if settings.get("style_share"):

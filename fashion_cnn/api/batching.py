@@ -36,7 +36,7 @@ class Overloaded(RuntimeError):
 @dataclass
 class Waiting:
     images: np.ndarray  # (n, 28, 28)
-    drawn: np.ndarray  # (n,) bool
+    in_views: np.ndarray  # (n,) bool: read in views (Predictor.read)
     done: asyncio.Future
 
 
@@ -65,7 +65,7 @@ class Batcher:
         self.worker: asyncio.Task | None = None
         self.closed = False
 
-    async def run(self, images: np.ndarray, drawn: np.ndarray) -> list[Classification]:
+    async def run(self, images: np.ndarray, in_views: np.ndarray) -> list[Classification]:
         """The classifications of `images` (n, 28, 28), run with other requests' images."""
         if self.queued + len(images) > self.max_queued:
             raise Overloaded(f"the model's queue is full ({self.queued} images); try again")
@@ -75,7 +75,7 @@ class Batcher:
             self.arrived = asyncio.Event()
             self.worker = asyncio.get_running_loop().create_task(self.work())
         done = asyncio.get_running_loop().create_future()
-        self.waiting.append(Waiting(images, drawn, done))
+        self.waiting.append(Waiting(images, in_views, done))
         self.queued += len(images)
         self.arrived.set()
         return await done
@@ -121,8 +121,8 @@ class Batcher:
     async def run_batch(self, loop: asyncio.AbstractEventLoop, batch: list[Waiting]) -> None:
         try:
             images = np.concatenate([w.images for w in batch])
-            drawn = np.concatenate([w.drawn for w in batch])
-            results = await self.classified(loop, images, drawn)
+            in_views = np.concatenate([w.in_views for w in batch])
+            results = await self.classified(loop, images, in_views)
             if self.on_batch:
                 self.on_batch(len(images))
         except Exception as exc:  # each caller hears of it; the batcher goes on
@@ -137,13 +137,13 @@ class Batcher:
             start += len(w.images)
 
     async def classified(
-        self, loop: asyncio.AbstractEventLoop, images: np.ndarray, drawn: np.ndarray
+        self, loop: asyncio.AbstractEventLoop, images: np.ndarray, in_views: np.ndarray
     ) -> list[Classification]:
         """`classify` in the worker threads: a large batch in `parts` at once."""
         parts = max(1, min(self.parts, len(images) // PART_IMAGES))
         bounds = np.linspace(0, len(images), parts + 1).astype(int)
         runs = [
-            loop.run_in_executor(self.executor, self.classify, images[a:b], drawn[a:b])
+            loop.run_in_executor(self.executor, self.classify, images[a:b], in_views[a:b])
             for a, b in itertools.pairwise(bounds)
         ]
         return [result for part in await asyncio.gather(*runs) for result in part]

@@ -1,5 +1,5 @@
-"""The models the API serves, by name: the bundled CNN (which reads drawings with the CNN
-for drawings, as the pages do) and the CNN for drawings on its own. Each runs through a
+"""The models the API serves, by name: the bundled CNN (which reads image files with the
+CNN for drawings, as the pages do) and the CNN for drawings on its own. Each runs through a
 `Predictor` (the one runner of the pages and the command line) behind a `Batcher`."""
 
 from __future__ import annotations

@@ -215,8 +215,8 @@ class Api:
             parsed = await asyncio.to_thread(protocol.parse_request, body, length)
         else:
             parsed = protocol.parse_request(body, length)
-        images, drawn = await self.model_inputs(parsed)
-        results = await model.batcher.run(images, drawn)
+        images, in_views = await self.model_inputs(parsed)
+        results = await model.batcher.run(images, in_views)
 
         def answer() -> tuple[bytes, dict[str, str]]:
             tensors, binary = output_tensors(parsed, results)
@@ -236,7 +236,7 @@ class Api:
             raise ApiError(400, f"{files[0][0]}: {read[0][1]}")
         model = next(iter((await self.store.models()).values()))  # the bundled CNN: first
         images = np.stack([read[i][0].image for i in ok])
-        results = await model.batcher.run(images, np.array([read[i][0].drawn for i in ok]))
+        results = await model.batcher.run(images, np.ones(len(ok), bool))  # uploads: in views
         by_index = dict(zip(ok, results, strict=True))
         answers = [
             {"file": name, **by_index[i].as_dict(top)}
@@ -247,7 +247,8 @@ class Api:
         return JSONResponse(answers)
 
     async def model_inputs(self, parsed: protocol.InferRequest) -> tuple[np.ndarray, np.ndarray]:
-        """The images to classify (n, 28, 28) and which are drawings, from `pixels` or `image`."""
+        """The images to classify (n, 28, 28), from `pixels` or `image`, and which are read
+        in views: the files of `image` (Predictor.read), not `pixels` (the dataset's form)."""
         unknown = set(parsed.inputs) - {PIXELS, IMAGE}
         if unknown or len(parsed.inputs) != 1:
             raise ApiError(
@@ -262,7 +263,7 @@ class Api:
         for i, (_, problem) in enumerate(read):
             if problem:
                 raise ApiError(400, f"image {i}: {problem}")
-        return np.stack([pre.image for pre, _ in read]), np.array([pre.drawn for pre, _ in read])
+        return np.stack([pre.image for pre, _ in read]), np.ones(len(read), bool)
 
     async def read_images(self, files: list[bytes], kind: str) -> list:
         """Each file through the app's preprocessing, in a worker thread, a few at a time over

@@ -55,9 +55,9 @@ from fashion_cnn.serving.verdict import (
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
 READING_OUTPUTS = (PROBABILITIES, FEATURES)  # what the reading graph gives
 PASS_FROM = 4096  # images: a pass this large (Explore's) gets a session with a memory arena
-MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a drawing's views: one pixel each way
-VIEWS = 2 + len(MOVES)  # as drawn, mirrored, and the moves
-AS_DRAWN = "probabilities_as_drawn"  # `read`: this CNN's own, where a drawing's are its views'
+MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a picture's views: one pixel each way
+VIEWS = 2 + len(MOVES)  # as given, mirrored, and the moves
+AS_DRAWN = "probabilities_as_drawn"  # `read`: this CNN's own, of the image as given
 GARMENT_SCORE = "garment_score"  # `read`: the energy of the CNN for drawings and icons
 UNLIKE_PHOTOS = "unlike_photos"  # `read`: far from the product photos, by the distance
 
@@ -132,11 +132,12 @@ def as_batch(images: np.ndarray) -> np.ndarray:
 
 
 def drawing_views(image: np.ndarray) -> np.ndarray:
-    """A drawing as drawn, mirrored, and moved one pixel each way: (6, 28, 28).
+    """A drawing or upload as given, mirrored, and moved one pixel each way: (6, 28, 28).
 
     Where a hand puts its strokes is loose, and the preprocessing's fit to 28 pixels moves
     an edge by a pixel or so: averaging the six readings gets more drawings right
-    (`benchmarks.input_accuracy`). Garments in the dataset face either way, and the CNN
+    (`benchmarks.input_accuracy`), and more icons, illustrations and sketches
+    (`benchmarks.real_pictures`). Garments in the dataset face either way, and the CNN
     was trained with flips."""
     size = config.IMAGE_SIZE
     image = np.asarray(image).reshape(size, size)
@@ -282,43 +283,44 @@ class Predictor:
         return self.run(images, [PROBABILITIES])[PROBABILITIES]
 
     def read(
-        self, images: np.ndarray, drawn: bool | Sequence[bool], outputs: Sequence[str] = ()
+        self, images: np.ndarray, in_views: bool | Sequence[bool], outputs: Sequence[str] = ()
     ) -> dict[str, np.ndarray]:
         """Probabilities, features and `outputs` per image. Every output is this CNN's, of
         the image as given, its own probabilities too (`AS_DRAWN`): the verdict's distance
         is calibrated on single images of this CNN. The reader (the CNN for drawings and
         icons, `drawings_model`; this one when there is none) gives the probabilities of
-        each drawing (`drawn`, in its views) and, where it has a gate, of each picture
-        unlike the product photos (by the distance), and the `GARMENT_SCORE` of those and
-        of every picture this CNN is unsure of (NaN for the rest: product photos it reads
-        with confidence, whose verdict the probabilities give, as without a gate)."""
+        each image `in_views` (a drawing or an upload: see `reader_logits`) and, where it
+        has a gate, of each other image unlike the product photos (by the distance), and
+        the `GARMENT_SCORE` of those and of every image this CNN is unsure of (NaN for the
+        rest: dataset images it reads with confidence, whose verdict the probabilities
+        give, as without a gate)."""
         x = as_batch(images)[..., 0]
         out = self.run(x, sorted({PROBABILITIES, FEATURES, *outputs}))
         out[AS_DRAWN] = out[PROBABILITIES].copy()
-        is_drawing = np.broadcast_to(np.asarray(drawn, bool), len(x))
+        viewed = np.broadcast_to(np.asarray(in_views, bool), len(x))
         out[UNLIKE_PHOTOS] = self.unlike_photos(out[FEATURES])
         reader = self.drawings_model or self
-        if reader.gate is None:  # a reader without outlier exposure reads drawings only
-            if is_drawing.any():
-                out[PROBABILITIES][is_drawing] = softmax(reader.reader_logits(x[is_drawing], True))
+        if reader.gate is None:  # a reader without outlier exposure reads in views only
+            if viewed.any():
+                out[PROBABILITIES][viewed] = softmax(reader.reader_logits(x[viewed], True))
             return out
-        by_reader = is_drawing | out[UNLIKE_PHOTOS]
+        by_reader = viewed | out[UNLIKE_PHOTOS]
         scored = by_reader | (out[PROBABILITIES].max(axis=1) < UNSURE_BELOW)
         out[GARMENT_SCORE] = np.full(len(x), np.nan, np.float32)
         if scored.any():
-            logits = reader.reader_logits(x[scored], is_drawing[scored])
+            logits = reader.reader_logits(x[scored], viewed[scored])
             out[GARMENT_SCORE][scored] = energies(logits)
             out[PROBABILITIES][by_reader] = softmax(logits[by_reader[scored]])
         return out
 
-    def garment_scores(self, images: np.ndarray, drawn: bool | Sequence[bool]) -> np.ndarray:
+    def garment_scores(self, images: np.ndarray, in_views: bool | Sequence[bool]) -> np.ndarray:
         """(N,) the gate's energy of every image, whether `read` needs it or not (for
         measuring the gate); NaN without a gate."""
         reader = self.drawings_model or self
         x = as_batch(images)[..., 0]
         if reader.gate is None:
             return np.full(len(x), np.nan)
-        return energies(reader.reader_logits(x, drawn))
+        return energies(reader.reader_logits(x, in_views))
 
     def unlike_photos(self, features: np.ndarray) -> np.ndarray:
         """(N,) bool: features far from every class of the product photos (the detector's
@@ -327,18 +329,23 @@ class Predictor:
             return np.zeros(len(features), bool)
         return self.detector.distances(features) > self.detector.distance_above
 
-    def reader_logits(self, x: np.ndarray, drawn: bool | np.ndarray) -> np.ndarray:
-        """(N, 10) logits of this CNN as a reader: each drawing's from its `drawing_views`
-        (from the views' mean features, the same as their mean logits: one dense layer
-        follows the pooling), every other image's from itself."""
-        drawn = np.broadcast_to(np.asarray(drawn, bool), len(x))
+    def reader_logits(self, x: np.ndarray, in_views: bool | np.ndarray) -> np.ndarray:
+        """(N, 10) logits of this CNN as a reader: each image `in_views`'s from its
+        `drawing_views` (from the views' mean features, the same as their mean logits: one
+        dense layer follows the pooling), every other image's from itself.
+
+        Every drawing and upload is read in views, photos too: on pictures visitors bring
+        (icons, illustrations, sketches) that names more garments right and flags more
+        other things, and synthetic product photos read as well (docs/model.md). The
+        dataset's own images are not."""
+        viewed = np.broadcast_to(np.asarray(in_views, bool), len(x))
         weights, bias = self.classifier
         features = np.empty((len(x), self.feature_count), np.float32)
-        if drawn.any():
-            views = np.concatenate([drawing_views(im) for im in x[drawn]])
-            features[drawn] = self.features(views).reshape(-1, VIEWS, len(weights)).mean(axis=1)
-        if not drawn.all():
-            features[~drawn] = self.features(x[~drawn])
+        if viewed.any():
+            views = np.concatenate([drawing_views(im) for im in x[viewed]])
+            features[viewed] = self.features(views).reshape(-1, VIEWS, len(weights)).mean(axis=1)
+        if not viewed.all():
+            features[~viewed] = self.features(x[~viewed])
         return features @ weights + bias
 
     def judge(self, out: dict[str, np.ndarray], images: np.ndarray) -> list[Verdict]:
@@ -348,11 +355,11 @@ class Predictor:
         return verdicts(out[PROBABILITIES], images, out[UNLIKE_PHOTOS], scores, gate)
 
     def classify(
-        self, images: np.ndarray, drawn: bool | Sequence[bool] = False
+        self, images: np.ndarray, in_views: bool | Sequence[bool] = False
     ) -> list[Classification]:
         """One Classification with its verdict per 28x28 image, in a single model call;
-        drawings (`drawn`) are read in their views (see `read`)."""
-        out = self.read(images, drawn)
+        drawings and uploads (`in_views`) are read in their views (see `read`)."""
+        out = self.read(images, in_views)
         return [
             Classification.from_probabilities(p, v, f)
             for p, v, f in zip(
@@ -384,10 +391,12 @@ class Predictor:
             np.asarray(m["classifier_bias"], np.float32),
         )
 
-    def analyse(self, image: np.ndarray, drawn: bool = False) -> tuple[Classification, np.ndarray]:
+    def analyse(
+        self, image: np.ndarray, in_views: bool = False
+    ) -> tuple[Classification, np.ndarray]:
         """The classification of one image, its verdict and a heatmap of its top class, in
-        one call; a drawing (`drawn`) is read in its views (see `read`)."""
-        out = self.read(image, drawn, [FEATURE_MAPS])
+        one call; a drawing or upload (`in_views`) is read in its views (see `read`)."""
+        out = self.read(image, in_views, [FEATURE_MAPS])
         verdict = self.judge(out, image)[0]
         result = Classification.from_probabilities(out[PROBABILITIES][0], verdict)
         # Grad-CAM is this CNN's: of its own probabilities, for the class the reading chose.

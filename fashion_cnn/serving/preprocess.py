@@ -54,14 +54,9 @@ class Preprocessed:
     """The model's 28x28 input (uint8, light garment on black) and how it was made."""
 
     image: np.ndarray
-    kind: Literal["photo", "drawing"]
+    kind: Literal["photo", "drawing"]  # how it was made (a drawing's outlines are filled)
     steps: list[tuple[str, np.ndarray]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def drawn(self) -> bool:
-        """Read as a drawing: the predictor reads it in several views."""
-        return self.kind == "drawing"
 
 
 def open_image(data: bytes) -> Image.Image:

@@ -93,10 +93,10 @@ def drawings_model_story(card: dict) -> str:
     if settings.get("outlier_share"):
         mix.append(f"{settings['outlier_share']:.0%} pictures of other things")
     story = (
-        f"Drawings, icons and other pictures unlike a product photo are read by a copy of "
-        f"this CNN fine-tuned for {plural(card['epochs_completed'], 'more epoch')} on "
-        f"{', '.join(mix)} (in `model/drawings/`; docs/model.md says how). It gets more of "
-        f"those right but fewer test images ({card['test_accuracy']:.2%}), so it reads only them."
+        f"Every drawing and upload is read, in six views, by a copy of this CNN fine-tuned "
+        f"for {plural(card['epochs_completed'], 'more epoch')} on {', '.join(mix)} (in "
+        f"`model/drawings/`; docs/model.md says how). It gets more of those right but fewer "
+        f"test images ({card['test_accuracy']:.2%}), so the test images stay this CNN's."
     )
     gate = card.get("garment_gate")
     if gate:
@@ -134,17 +134,18 @@ def missing_runs_note(gone: int, unreadable: int) -> str:
 
 
 def drawing_note(by_drawings_cnn: bool) -> str:
-    """The caption under a drawing's probabilities: how it was read, and what the pictures
-    beside it show (`by_drawings_cnn`: read by the CNN for drawings and icons)."""
+    """The caption under a drawing's or upload's probabilities: how it was read, and what
+    the pictures beside it show (`by_drawings_cnn`: read by the CNN for drawings and icons)."""
     by, shown = (
         (" by a copy of the CNN fine-tuned on drawings and icons,", "the bundled CNN at work on ")
         if by_drawings_cnn
         else ("", "")
     )
     return (
-        f"A drawing is read{by} six ways (as drawn, mirrored, and moved a pixel each way), "
-        "and the six readings averaged: a hand is looser than a camera. The pictures here "
-        f"and Inside the CNN show {shown}the drawing as drawn."
+        f"Drawings and uploads are read{by} six ways (as given, mirrored, and moved a pixel "
+        "each way), and the six readings averaged: a hand or an icon places its lines more "
+        f"loosely than a product photo. The pictures here and Inside the CNN show {shown}"
+        "the picture as given."
     )
 
 

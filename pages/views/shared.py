@@ -120,12 +120,12 @@ def pick_model() -> Predictor:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def analyse(
-    _model: Predictor, model_key: str, image: np.ndarray, drawn: bool = False
+    _model: Predictor, model_key: str, image: np.ndarray, in_views: bool = False
 ) -> tuple[Classification, np.ndarray]:
-    """Prediction and Grad-CAM of one 28x28 image (a drawing read in its views), cached
-    per model: a rerun redoes only the images that changed (a stroke on the canvas, not
-    the test image beside it)."""
-    return _model.analyse(image, drawn)
+    """Prediction and Grad-CAM of one 28x28 image (a drawing or upload read in its views),
+    cached per model: a rerun redoes only the images that changed (a stroke on the canvas,
+    not the test image beside it)."""
+    return _model.analyse(image, in_views)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
