@@ -128,7 +128,8 @@ def main() -> None:
         f"icons: {as_read:.2%})"
     )
     if predictor.drawings_model:
-        print(f"(drawings read by {predictor.drawings_model.name}; alone: by {predictor.name})")
+        reader = predictor.drawings_model.name
+        print(f"(drawings and photos read by {reader}; alone: by {predictor.name})")
     for name, (read, alone, single, refused) in (
         ("product photos", photos),
         ("canvas drawings", drawings),

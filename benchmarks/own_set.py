@@ -28,7 +28,7 @@ sock, scarf, belt, jewellery, person, hanger, shoe or bag). Five folders (SETS):
   a marker sketch (wobbly strokes in two or three pens, hatching, gaps and overshoots):
   `<slug>-<n>-flat.svg` and `-sketch.svg`, or `other-<object>-flat.svg`.
 - benchmarks/own_set/shaded/ (source `own_shaded`): the styles the sketch set's figures
-  showed to be read worst, drawn anew as a development set: SHADED_DESIGNS_PER_CLASS
+  showed to be read worst, drawn anew: SHADED_DESIGNS_PER_CLASS
   designs of each class and SHADED_NON_GARMENTS others, each as a flat-design
   illustration in gradients (`-gradient`) and as a pen sketch shaded by hatching
   (`-hatched`).
@@ -37,14 +37,14 @@ sock, scarf, belt, jewellery, person, hanger, shoe or bag). Five folders (SETS):
   (`-sticker`), pixel art (`-pixel`), a watercolour with a pencil line (`-watercolour`)
   and a chalk drawing on a blackboard (`-chalk`).
 
-No set is ever trained or calibrated on. The sketch and mixed sets are held out (split
-`held_out_source`): each drawn by a helper who never ran the app on it, and nothing was
-tuned on them, so their figures say how the app reads garments drawn apart from every
-source it learned or was tuned on. The mixed set's styles are in no other set. The
-other three are development sets (split `development`: tuned on, never trained or
-calibrated on, unlike dev_set's `dev`, which training and calibration read): the icons
-and the colour set were held out until their misreadings led to a change (benchmarks.md
-says which). `build` renders each SVG as
+No set is ever trained or calibrated on. The mixed set is held out (split
+`held_out_source`): drawn by a helper who never ran the app on it, in styles of no other
+set, and nothing was tuned on it, so its figures say how the app reads garments drawn
+apart from every source it learned or was tuned on. The other four are development sets
+(split `development`: tuned on, never trained or calibrated on, unlike dev_set's `dev`,
+which training and calibration read): the icons, the colour set and the sketch set were
+held out until their misreadings led to a change (benchmarks.md says which). `build`
+renders each SVG as
 benchmarks.dev_set does (rsvg-convert, SIZE px) into DIR/<source>/ and writes
 DIR/manifest.csv in dev_set's format (label a class name or `not_a_garment`), for
 `python -m benchmarks.real_pictures --dir DIR`.
@@ -144,7 +144,7 @@ COLOUR = DrawnSet(
 )
 SKETCH = DrawnSet(
     SKETCH_SOURCE,
-    HELD_OUT,
+    DEVELOPMENT,
     SKETCH_DIR,
     SKETCH_RENDERINGS,
     SKETCH_DESIGNS_PER_CLASS,

@@ -46,7 +46,6 @@ from fashion_cnn.serving.verdict import CONFIDENT
 REFUSED = "refused"  # the app's "nothing to classify": no reading at all
 # For the card: held-out sources named on their own, and the rest of a set by its name.
 SOURCE_NAMES = {
-    own_set.SKETCH_SOURCE: "hand-drawn flat illustrations and marker sketches",
     own_set.MIXED_SOURCE: "hand-drawn stickers, pixel art, watercolours and chalk drawings",
 }
 SET_NAMES = {"dev_set": "icons of held-out sets"}

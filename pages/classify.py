@@ -24,7 +24,7 @@ from fashion_cnn.ui.charts import (
 )
 from fashion_cnn.ui.exports import answers_csv
 from fashion_cnn.ui.shapes import class_shapes
-from fashion_cnn.ui.wording import drawing_note, plural, short_name
+from fashion_cnn.ui.wording import plural, short_name, views_note
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.inside import inside_the_cnn
 from pages.views.session import (
@@ -161,7 +161,7 @@ def show_details(
 
 def reading_note(model: Predictor, in_views: bool) -> str | None:
     """How a drawing or upload was read (by which CNN); nothing to say of a test image."""
-    return drawing_note(model.drawings_model is not None) if in_views else None
+    return views_note(model.drawings_model is not None) if in_views else None
 
 
 def show_result(

@@ -197,10 +197,10 @@ def test_a_large_batch_runs_in_parts_at_once_below_the_servers_priority(real_dat
     than the server's threads, and come back in order; 40 images run whole."""
     calls = []
 
-    def classify(images: np.ndarray, drawn: np.ndarray) -> list:
+    def classify(images: np.ndarray, in_views: np.ndarray) -> list:
         thread = threading.get_native_id()
         calls.append((thread, os.getpriority(os.PRIO_PROCESS, thread), len(images)))
-        return predictor.classify(images, drawn)
+        return predictor.classify(images, in_views)
 
     async def run(batcher: Batcher, images: np.ndarray) -> list:
         return await batcher.run(images.astype(np.float32), np.zeros(len(images), bool))
@@ -221,9 +221,9 @@ def test_the_next_batch_waits_for_its_hook(real_data, predictor):
     """The batcher runs no batch until `before_batch` (the pages' runs) lets it."""
     calls = []
 
-    def classify(images: np.ndarray, drawn: np.ndarray) -> list:
+    def classify(images: np.ndarray, in_views: np.ndarray) -> list:
         calls.append(len(images))
-        return predictor.classify(images, drawn)
+        return predictor.classify(images, in_views)
 
     async def main() -> list:
         free = asyncio.Event()

@@ -20,9 +20,12 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from fashion_cnn.common.config import MODEL_DIR
+from fashion_cnn.ui.wording import views_note
 from tests.colours import VISIONS, distance
 from tests.conftest import PHONE, screenshot
 from tests.live_app import ROOT, running_app
+
+VIEWS_NOTE = views_note(True).split(",")[0]  # how a drawing or upload was read
 
 pytestmark = pytest.mark.browser
 
@@ -124,7 +127,7 @@ def test_draw_on_canvas_gets_prediction(page, app_url):
     screenshot(page, "classify-before-drawing")
     prediction = draw_a_tshirt(page, app_url)
     assert "confident" in prediction.inner_text()
-    page.get_by_text("A drawing is read by a copy of the CNN fine-tuned on drawings").wait_for()
+    page.get_by_text(VIEWS_NOTE).wait_for()
     screenshot(page, "classify-draw")
 
 
@@ -240,9 +243,9 @@ def test_inside_the_cnn_says_when_a_drawings_class_is_not_its_own(page, app_url,
     page.locator("input[type='file']").set_input_files(
         {"name": "drawn.png", "mimeType": "image/png", "buffer": png}
     )
-    page.get_by_text("A drawing is read by a copy of the CNN fine-tuned on drawings").wait_for()
+    page.get_by_text(VIEWS_NOTE).wait_for()
     page.get_by_text("🔬 Inside the CNN", exact=True).first.click()
-    note = page.get_by_text(re.compile("is the reading of the drawing's six views"))
+    note = page.get_by_text(re.compile("is the reading of the CNN for drawings and icons"))
     note.wait_for(timeout=60_000)
     assert note.inner_text().startswith("On this picture alone the bundled CNN scores")
     page.get_by_text(re.compile(r"^What votes for .+\?$")).wait_for()
@@ -323,11 +326,12 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     assert "not an image file" in answers["broken.png"][4]
     assert "SVG drawings are not supported" in answers["sketch.svg"][4]
     assert len(answers) == 7  # the header and six files
-    # An uploaded drawing is read as the canvas's are: by the CNN for drawings, in views.
-    assert page.get_by_text("A drawing is read by").count() == 0  # not a photo
+    # Every upload, the trouser photo shown first and the outline, is read as the canvas's
+    # drawings are: by the CNN for drawings and icons, in views.
+    page.get_by_text(VIEWS_NOTE).wait_for()
     page.locator(".st-key-upload_detail").click()
     page.get_by_role("option", name="outline.png").click()
-    page.get_by_text("A drawing is read by a copy of the CNN fine-tuned on drawings").wait_for()
+    page.get_by_text(VIEWS_NOTE).wait_for()
     assert "T-shirt/top" in visible_prediction(page).inner_text()
 
 

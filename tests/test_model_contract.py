@@ -233,13 +233,13 @@ def test_a_drawing_is_read_from_its_views_mean_logits(real_data):
     images = np.stack(
         [preprocess(make_drawing(im, rng), "drawing").image for im in real_data.x_test[:24]]
     )
-    drawn = [True, False] * 12
-    results = predictor.classify(images, drawn)
+    in_views = [True, False] * 12
+    results = predictor.classify(images, in_views)
     single = predictor.classify(images)
     reader = predictor.drawings_model
     assert reader is not None and reader.key != predictor.key
-    for image, is_drawn, result, alone in zip(images, drawn, results, single, strict=True):
-        if is_drawn:
+    for image, viewed, result, alone in zip(images, in_views, results, single, strict=True):
+        if viewed:
             logs = np.log(reader.probabilities(drawing_views(image)))
             expected = softmax(logs.mean(axis=0, keepdims=True))[0]
             assert np.abs(result.probabilities - expected).max() < 1e-4
@@ -250,8 +250,8 @@ def test_a_drawing_is_read_from_its_views_mean_logits(real_data):
             assert np.abs(result.probabilities - alone.probabilities).max() < 1e-6
     assert not all(  # the views changed something
         np.allclose(r.probabilities, a.probabilities, atol=1e-3)
-        for r, a, d in zip(results, single, drawn, strict=True)
-        if d
+        for r, a, viewed in zip(results, single, in_views, strict=True)
+        if viewed
     )
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from fashion_cnn.common import config, settings
+from fashion_cnn.ui.wording import views_note
 
 TIMEOUT = 180
 
@@ -37,7 +38,7 @@ def test_home_shows_dataset_and_model_card(real_data):
     assert len(at.get("image")) == 10  # a strip of each class
     accuracy = next(m for m in at.metric if m.label == "Test accuracy")
     assert accuracy.value.endswith("%")
-    assert any(c.value.startswith("Drawings, icons and other pictures") for c in at.caption)
+    assert any(c.value.startswith("Every drawing and upload is read") for c in at.caption)
 
 
 def test_home_names_no_cnn_for_drawings_when_the_app_goes_without_it(
@@ -56,7 +57,7 @@ def test_home_names_no_cnn_for_drawings_when_the_app_goes_without_it(
     at = AppTest.from_file("../streamlit_app.py", default_timeout=TIMEOUT).run()
     assert not at.exception
     assert next(m for m in at.metric if m.label == "Test accuracy").value.endswith("%")
-    assert not any(c.value.startswith("Drawings are read") for c in at.caption)
+    assert not any(c.value.startswith("Every drawing and upload is read") for c in at.caption)
 
 
 def test_home_without_dataset_says_how_to_fix(monkeypatch, tmp_path):
@@ -77,8 +78,8 @@ def test_classify_test_image_tab(real_data):
     # The Draw tab before a stroke: the shapes the CNN knows, unfolded, not in an expander.
     assert any(m.value == "**Shapes the CNN knows**" for m in at.markdown)
     assert not any(e.label == "Shapes the CNN knows" for e in at.expander)
-    # A test image is read once; only drawings are read in their views.
-    assert not any(c.value.startswith("A drawing is read") for c in at.caption)
+    # A test image is read once; only drawings and uploads are read in their views.
+    assert not any(c.value in (views_note(True), views_note(False)) for c in at.caption)
     first = at.caption[-1].value
     assert "image" not in at.query_params  # a plain visit's address names no test image
     at.button(key="test_pick").click().run()

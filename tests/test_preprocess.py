@@ -114,7 +114,9 @@ def test_a_drawing_in_two_pens_is_read_as_a_drawing():
 
 def test_hatching_inside_a_drawing_is_filled_whole_not_left_in_stripes():
     """Hatching that touches the outline leaves many small holes, not a handle's one or a
-    sandal's few: filled with the rest."""
+    sandal's few: filled with the rest. (Uploaded, its smoothed lines read as a photo:
+    the canvas and `kind="drawing"` fill it.)"""
+    assert preprocess(open_image(encode(hatched_sketch())), "auto").kind == "photo"
     pre = preprocess(open_image(encode(hatched_sketch())), "drawing")
     body = pre.image[10:26, 9:19]  # the hatched lower half
     assert body.min() > 200, body
@@ -336,8 +338,9 @@ def test_drawn_handbag_keeps_its_handle_hole(width):
 def test_drawn_handbag_is_a_bag_to_the_bundled_model():
     from fashion_cnn.serving.predictor import load_bundled
 
-    for drawn in (False, True):  # the single image, and as the app reads it, in its views
-        result = load_bundled().classify(preprocess(handbag_drawing(), "drawing").image, drawn)[0]
+    for in_views in (False, True):  # the single image, and as the app reads it, in its views
+        image = preprocess(handbag_drawing(), "drawing").image
+        result = load_bundled().classify(image, in_views)[0]
         assert result.label == "Bag" and result.verdict.kind == "confident"
 
 

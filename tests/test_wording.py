@@ -114,7 +114,7 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     import json
 
     from fashion_cnn.common.contract import bundled_model_path, model_card_path
-    from fashion_cnn.ui.wording import drawing_note, drawings_model_story
+    from fashion_cnn.ui.wording import drawings_model_story, views_note
 
     path = bundled_model_path(config.MODEL_DIR / config.DRAWINGS_DIR)
     card = json.loads(model_card_path(path).read_text())
@@ -129,8 +129,8 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
         assert f"({settings['sketch_share']:.0%} of them sketched)" in story
     assert ("other things" in story) == bool(card.get("garment_gate"))
     assert "model/drawings/" in story and f"({card['test_accuracy']:.2%})" in story
-    assert "fine-tuned on drawings and icons" in drawing_note(True)
-    assert "fine-tuned" not in drawing_note(False) and "six ways" in drawing_note(False)
+    assert "fine-tuned on drawings and icons" in views_note(True)
+    assert "fine-tuned" not in views_note(False) and "six ways" in views_note(False)
 
 
 def test_a_test_image_reads_as_right_or_as_its_mistake():

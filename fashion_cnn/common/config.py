@@ -24,7 +24,7 @@ SILHOUETTE_LEVEL = 25  # a dataset pixel above this is part of the garment's sha
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MODEL_DIR = PROJECT_ROOT / "model"
-DRAWINGS_DIR = "drawings"  # in MODEL_DIR: the bundled CNN fine-tuned to read drawings
+DRAWINGS_DIR = "drawings"  # in MODEL_DIR: the bundled CNN fine-tuned for drawings and uploads
 MODEL_CARD_SUFFIX = ".json"
 # Results worth keeping across server restarts, such as a model's test-set predictions.
 CACHE_ENV_VAR = "FASHION_CNN_CACHE"

@@ -197,7 +197,7 @@ class Predictor:
         self.outputs = [o.name for o in self.session.get_outputs()]
         self.detector = GarmentDetector.from_card(self.card)
         self.gate = GarmentGate.from_card(self.card)
-        self.drawings_model: Predictor | None = None  # reads drawings in its place (`read`)
+        self.drawings_model: Predictor | None = None  # the reader in its place (`read`)
 
     @property
     def reading_key(self) -> str:
@@ -205,7 +205,7 @@ class Predictor:
         return self.key + (self.drawings_model.key if self.drawings_model else "")
 
     def without_drawings_model(self) -> Predictor:
-        """This CNN reading drawings itself (a copy sharing its session)."""
+        """This CNN reading every image itself (a copy sharing its session)."""
         alone = copy.copy(self)
         alone.drawings_model = None
         return alone
@@ -479,7 +479,8 @@ def load_drawings_model(threads: int = 0) -> tuple[Predictor | None, str | None]
 
 def load_bundled(drawings: bool = True, threads: int = 0) -> Predictor:
     """The CNN shipped in model/, through its exported twin, with the CNN for drawings
-    when asked for and it loads (without it, the bundled one reads drawings too)."""
+    when asked for and it loads (without it, the bundled one reads drawings and uploads
+    too)."""
     path = onnx_path(bundled_model_path())
     predictor = Predictor.load(path, name="Bundled CNN", threads=threads)
     if drawings:

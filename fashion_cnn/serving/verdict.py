@@ -9,8 +9,9 @@ Two questions, two measures, each calibrated on training and development data on
   exposure (Hendrycks et al. 2019: even probabilities on pictures of other things), so the
   energy of its logits, logsumexp (Liu et al. 2020), is low where it sees no garment
   (`GarmentGate`).
-A picture unlike the product photos is still read (by the CNN for drawings and icons),
-as unsure with a hint; "not a garment" needs the energy to say so. Thresholds live in the
+A picture unlike the product photos is still read (by the CNN for drawings and icons, as
+every drawing and upload is), as unsure with a hint; "not a garment" needs the energy to
+say so. Thresholds live in the
 model cards, beside the rates they gave.
 """
 
@@ -32,8 +33,7 @@ SPARSE_HINT = "Not a garment, it seems: very little shape reached the model."
 FAR_HINT = "Not a garment, it seems: it looks like none of the clothes the CNN learned from."
 STYLE_HINT = (
     "It looks unlike the product photos the CNN learned from (a drawing, an icon, an "
-    "unusual photo?), so it was read by the CNN for drawings and icons: take {reading} "
-    "with care."
+    "unusual photo?): take {reading} with care."
 )
 LOW_ENERGY_HINT = "Not a garment, it seems: the CNN sees no garment it knows in it."
 MAYBE_HINT = "Perhaps not a garment: the CNN sees only a weak likeness to {reading}."

@@ -133,7 +133,7 @@ def missing_runs_note(gone: int, unreadable: int) -> str:
     return " ".join(notes)
 
 
-def drawing_note(by_drawings_cnn: bool) -> str:
+def views_note(by_drawings_cnn: bool) -> str:
     """The caption under a drawing's or upload's probabilities: how it was read, and what
     the pictures beside it show (`by_drawings_cnn`: read by the CNN for drawings and icons)."""
     by, shown = (
@@ -143,9 +143,9 @@ def drawing_note(by_drawings_cnn: bool) -> str:
     )
     return (
         f"Drawings and uploads are read{by} six ways (as given, mirrored, and moved a pixel "
-        "each way), and the six readings averaged: a hand or an icon places its lines more "
-        f"loosely than a product photo. The pictures here and Inside the CNN show {shown}"
-        "the picture as given."
+        "each way), and the six readings averaged: that names more of the garments people "
+        f"draw and upload right. The pictures here and Inside the CNN show {shown}the "
+        "picture as given."
     )
 
 

@@ -100,11 +100,12 @@ def why_this_class(model: Predictor, last: Step, class_index: int, key: str) -> 
     own = int(np.argmax(logits(model, features)))
     if own == class_index:
         st.markdown(f"**Why {name}?**")
-    else:  # a drawing's class is its views' reading, by the CNN for drawings
+    else:  # the class is the reading of the CNN for drawings and icons (of the views)
         st.markdown(f"**What votes for {name}?**")
         st.caption(
             f"On this picture alone the bundled CNN scores {config.CLASS_NAMES[own]} "
-            f"higher: {name} is the reading of the drawing's six views."
+            f"higher: {name} is the reading of the CNN for drawings and icons (of the "
+            "picture's six views, for a drawing or an upload)."
         )
     st.caption(
         f"The score for {name} ({score:.1f}) is the sum of each final channel's average "
