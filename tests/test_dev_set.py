@@ -110,7 +110,7 @@ def test_the_app_reads_the_built_pictures(built, capsys):
     assert "held_out_source" in printed and "T-shirt/top" in printed
 
 
-def test_the_card_keeps_the_sketch_set_apart_and_other_held_out_sources_together():
+def test_the_card_keeps_the_mixed_set_apart_and_other_held_out_sources_together():
     def reading(source: str, label: str, split: str = "held_out_source") -> real_pictures.Reading:
         return real_pictures.Reading(
             "f", source, "s", label, split, "Bag", "unsure", "drawing", 1.0, 5.0, 0.0
@@ -118,15 +118,15 @@ def test_the_card_keeps_the_sketch_set_apart_and_other_held_out_sources_together
 
     readings = [
         reading(source, label)
-        for source in ("own_sketch", "tabler", "la")
+        for source in ("own_mixed", "tabler", "la")
         for label in ("Bag", dev_set.NOT_A_GARMENT)
     ]
     readings += [reading("mdi", "Bag", split="dev")]
-    readings += [reading(s, "Bag", split="development") for s in ("own", "own_colour")]
+    readings += [reading(s, "Bag", split="development") for s in ("own", "own_sketch")]
     groups = real_pictures.card_groups(readings, "some_set")
     assert {key: len(group) for key, (_, group) in groups.items()} == {
-        "own_sketch": 2,
-        "some_set": 4,  # tabler and la; never a dev picture
+        "own_mixed": 2,
+        "some_set": 4,  # tabler and la; never a dev or development picture
     }
     only_garments = [r for r in readings if r.label == "Bag"]
     assert real_pictures.card_groups(only_garments, "some_set") == {}  # no figure is NaN

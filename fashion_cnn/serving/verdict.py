@@ -11,8 +11,7 @@ Two questions, two measures, each calibrated on training and development data on
   (`GarmentGate`).
 A picture unlike the product photos is still read (by the CNN for drawings and icons, as
 every drawing and upload is), as unsure with a hint; "not a garment" needs the energy to
-say so. Thresholds live in the
-model cards, beside the rates they gave.
+say so. Thresholds live in the model cards, beside the rates they gave.
 """
 
 from __future__ import annotations
