@@ -254,6 +254,20 @@ def test_predict_reads_a_file_in_its_views_as_the_app_does(tmp_path, real_data, 
     assert [round(r.confidence, 4) for r in read] != [round(r.confidence, 4) for r in alone]
 
 
+def test_the_readmes_python_example_runs_as_written(tmp_path, real_data):
+    readme = (ROOT / "README.md").read_text()
+    code = readme.split("From Python:\n\n```python\n", 1)[1].split("```", 1)[0]
+    photo = Image.fromarray(255 - real_data.x_test[1]).resize((140, 140))  # a pullover
+    photo.convert("RGB").save(tmp_path / "shirt.jpg")
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=ENV, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    label, confidence, verdict, _ = result.stdout.split(" ", 3)
+    assert label == config.CLASS_NAMES[real_data.y_test[1]] and 0 < float(confidence) <= 1
+    assert verdict in ("confident", "unsure", "not_a_garment")
+
+
 def test_missing_model_is_one_line(tmp_path):
     result = run(
         "-m",
