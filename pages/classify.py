@@ -159,22 +159,31 @@ def show_details(
         st.caption(note)
 
 
-def reading_note(model: Predictor, in_views: bool) -> str | None:
-    """How a drawing or upload was read (by which CNN); nothing to say of a test image."""
-    return views_note(model.drawings_model is not None) if in_views else None
+def reading_note(model: Predictor, in_views: bool, kind: str | None = None) -> str | None:
+    """How a drawing or upload was read (by which CNN; an upload's `kind`: as a photo or a
+    drawing, which its preprocessing steps show); nothing to say of a test image."""
+    if not in_views:
+        return None
+    note = views_note(model.drawings_model is not None)
+    return f"Read as a {kind}. {note}" if kind else note
 
 
 def show_result(
-    model: Predictor, image: np.ndarray, key: str, truth: int | None = None, in_views: bool = False
+    model: Predictor,
+    image: np.ndarray,
+    key: str,
+    truth: int | None = None,
+    upload_kind: str | None = None,
 ) -> None:
-    """Prediction first (it comes first on a phone), then its details and inside view; a
-    drawing or upload (`in_views`) is read in its views."""
+    """Prediction first (it comes first on a phone), then its details and inside view; an
+    upload (`upload_kind`: read as a photo or a drawing) is read in its views."""
+    in_views = upload_kind is not None
     result, heat = analyse(model, model.reading_key, image, in_views)
     left, right = st.columns([1, 2])
     with left:
         show_prediction(result, truth)
     with right:
-        show_details(result, heat, image, key, reading_note(model, in_views))
+        show_details(result, heat, image, key, reading_note(model, in_views, upload_kind))
     inside_the_cnn(model, image, result.index, key)
 
 
@@ -392,7 +401,7 @@ with upload_tab:
                 "Details for", good, format_func=lambda i: processed[i][0], key="upload_detail"
             )
             pre = processed[chosen][1]
-            show_result(model, pre.image, "upload", in_views=True)
+            show_result(model, pre.image, "upload", upload_kind=pre.kind)
             with st.expander("Preprocessing steps", expanded=True):
                 show_steps(pre, "upload_steps")
 
