@@ -162,10 +162,7 @@ def show_details(
 def reading_note(model: Predictor, in_views: bool, kind: str | None = None) -> str | None:
     """How a drawing or upload was read (by which CNN; an upload's `kind`: as a photo or a
     drawing, which its preprocessing steps show); nothing to say of a test image."""
-    if not in_views:
-        return None
-    note = views_note(model.drawings_model is not None)
-    return f"Read as a {kind}. {note}" if kind else note
+    return views_note(model.drawings_model is not None, kind) if in_views else None
 
 
 def show_result(

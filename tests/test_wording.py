@@ -131,6 +131,7 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     assert "model/drawings/" in story and f"({card['test_accuracy']:.2%})" in story
     assert "fine-tuned on drawings and icons" in views_note(True)
     assert "fine-tuned" not in views_note(False) and "six ways" in views_note(False)
+    assert views_note(True, "photo").startswith("Read as a photo. Drawings and uploads")
 
 
 def test_a_test_image_reads_as_right_or_as_its_mistake():

@@ -133,16 +133,18 @@ def missing_runs_note(gone: int, unreadable: int) -> str:
     return " ".join(notes)
 
 
-def views_note(by_drawings_cnn: bool) -> str:
-    """The caption under a drawing's or upload's probabilities: how it was read, and what
-    the pictures beside it show (`by_drawings_cnn`: read by the CNN for drawings and icons)."""
+def views_note(by_drawings_cnn: bool, kind: str | None = None) -> str:
+    """The caption under a drawing's or upload's probabilities: how it was read (an
+    upload's `kind`: as a photo or a drawing), and what the pictures beside it show
+    (`by_drawings_cnn`: read by the CNN for drawings and icons)."""
     by, shown = (
         (" by a copy of the CNN fine-tuned on drawings and icons,", "the bundled CNN at work on ")
         if by_drawings_cnn
         else ("", "")
     )
     return (
-        f"Drawings and uploads are read{by} six ways (as given, mirrored, and moved a pixel "
+        (f"Read as a {kind}. " if kind else "")
+        + f"Drawings and uploads are read{by} six ways (as given, mirrored, and moved a pixel "
         "each way), and the six readings averaged: that names more of the garments people "
         f"draw and upload right. The pictures here and Inside the CNN show {shown}the "
         "picture as given."
