@@ -67,7 +67,7 @@ def test_cli_evaluates_and_predicts_without_tensorflow(real_data, tmp_path):
     assert json.loads(evaluated["output"])["accuracy"] >= 0.94
     predicted = run_isolated(CLI_RUNNER, f"predict|--json|{tmp_path / 'item.png'}", *HEAVY)
     assert predicted["code"] == 0 and predicted["heavy"] == []
-    assert json.loads(predicted["output"])["index"] == int(real_data.y_test[0])
+    assert json.loads(predicted["output"])["class_index"] == int(real_data.y_test[0])
 
 
 # Trains a tiny run from the Train page, uses it, and classifies with it on Classify.

@@ -234,7 +234,10 @@ def schemas() -> dict:
             "required": ["file"],
             "properties": {
                 "file": {"type": "string"},
-                "index": {"type": "integer"},
+                "class_index": {
+                    "type": "integer",
+                    "description": "the class's number in the dataset (0-9), not the file's",
+                },
                 "label": {"type": "string"},
                 "confidence": {"type": "number"},
                 "verdict": {"type": "string", "enum": ["confident", "unsure", "not_a_garment"]},

@@ -87,8 +87,10 @@ class Classification:
         return [(config.CLASS_NAMES[i], float(self.probabilities[i])) for i in order]
 
     def as_dict(self, k: int = 3) -> dict:
+        """The answer of `predict --json` and `/api/classify` (named `class_index`: in a
+        batch, a bare `index` read as the file's position)."""
         return {
-            "index": self.index,
+            "class_index": self.index,
             "label": self.label,
             "confidence": round(self.confidence, 4),
             "verdict": self.verdict.kind,
