@@ -538,6 +538,21 @@ def test_phone_draw_shows_prediction_and_its_controls_on_first_screen_over_nothi
     screenshot(phone, "classify-draw-phone")
 
 
+def test_phone_inside_the_cnn_scrolls_its_row_of_layers_not_the_page(phone, app_url):
+    draw_a_tshirt(phone, app_url)
+    phone.get_by_text("🔬 Inside the CNN", exact=True).first.click()
+    last = phone.locator("[class*='_inside_layers']").get_by_text("block3_conv2", exact=True)
+    last.wait_for(timeout=60_000)
+    wait_for_app(phone)
+    main = phone.get_by_test_id("stMain")
+    assert main.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # the page stays put
+    assert last.bounding_box()["x"] >= PHONE["width"]  # out of view, to the right
+    last.scroll_into_view_if_needed()  # the row scrolls to it
+    box = last.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    assert main.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+
+
 def test_phone_gallery_reads_in_rows_in_the_chosen_order(phone, app_url):
     phone.goto(f"{app_url}/explore")
     phone.get_by_text("mistakes match").wait_for(timeout=120_000)

@@ -46,7 +46,8 @@ def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: s
     )
     st.caption(
         "From the input to the last convolution, each layer's feature maps, "
-        "the most active first. Bright means the filter found its pattern there."
+        "the most active first. Bright means the filter found its pattern there. "
+        "On a narrow screen, the row scrolls sideways to the last layers."
     )
     # One row on a phone too (it scrolls sideways): stacked, each tall column of maps
     # would stretch to the full width and the section would grow metres tall. Columns of
