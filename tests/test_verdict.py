@@ -157,7 +157,7 @@ def test_the_gate_measures_drawings_and_what_the_bundled_cnn_is_not_sure_of(bund
 
     images = real_data.x_test[:300]
     out = bundled.read(images, False)
-    unsure = out[PROBABILITIES].max(axis=1) < 0.5  # far ones are read by the other CNN
+    unsure = out[PROBABILITIES].max(axis=1) < 0.5  # far ones are scored by the other CNN
     far = bundled.unlike_photos(out[FEATURES])
     measured = ~np.isnan(out[GARMENT_SCORE])
     assert (measured == (far | unsure)).all() and 0 < measured.sum() < 0.3 * len(images)
@@ -165,6 +165,21 @@ def test_the_gate_measures_drawings_and_what_the_bundled_cnn_is_not_sure_of(bund
     assert np.allclose(scores[measured], out[GARMENT_SCORE][measured], atol=1e-4)
     drawn = bundled.read(images[:20], True)
     assert not np.isnan(drawn[GARMENT_SCORE]).any()  # every drawing is measured
+
+
+def test_a_test_image_gets_the_same_answer_on_every_page(bundled, real_data):
+    """Classify's test images and the API's `pixels` are read as Explore reads them, by
+    the bundled CNN, even those far from the product photos (the other CNN, which only
+    scores them for the verdict, would name some of them otherwise)."""
+    from fashion_cnn.serving.predictor import FEATURES, PROBABILITIES
+
+    images = real_data.x_test[:3000]
+    out = bundled.read(images, False)
+    explore = bundled.probabilities(images)
+    assert np.array_equal(out[PROBABILITIES], explore)
+    far = bundled.unlike_photos(out[FEATURES])
+    other = bundled.drawings_model.reader_logits(images[far], False).argmax(axis=1)
+    assert (other != explore[far].argmax(axis=1)).any()  # so the test can fail
 
 
 def test_an_empty_batch_reads_as_nothing(bundled):
