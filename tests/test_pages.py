@@ -427,6 +427,20 @@ def test_explore_link_opens_a_matrix_cell(real_data, true, pred, applied):
     assert bool([w for w in at.warning if "The link names classes" in w.value]) != applied
 
 
+def test_a_look_at_a_train_link_starts_no_cluster(monkeypatch, real_data):
+    from fashion_cnn.jobs import runs
+
+    monkeypatch.delenv(runs.SCHEDULER_ENV, raising=False)
+    monkeypatch.setattr(runs, "_engine", None)  # no run started on this web server yet
+    at = page("train")
+    at.query_params["run"], at.query_params["compare"] = "0123456789ab", "0123456789ac"
+    at.run()
+    assert not at.exception
+    assert runs._engine is None  # a link to old runs is read without starting workers
+    assert at.warning[0].value.startswith("No run 0123456789ab here")
+    assert any(c.value.startswith("1 earlier run in this link") for c in at.caption)
+
+
 def test_unreachable_cluster_is_one_line_on_train_and_other_pages_work(monkeypatch, real_data):
     from fashion_cnn.jobs import runs
 

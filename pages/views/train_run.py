@@ -150,11 +150,12 @@ def compare_runs() -> None:
     """The visitor's last runs side by side: validation curves and settings vs accuracy."""
     st.subheader("Compare runs")
     views, gone = [], []
-    for run_id in visitor_runs():
-        try:
-            found = runs.engine().view(run_id, watched=False)
-        except ENGINE_ERRORS:
-            continue  # the page's top says what went wrong
+    try:
+        engine = runs.engine_if_started()  # a look at a link starts no cluster: no runs
+        found_runs = {r: engine.view(r, watched=False) if engine else None for r in visitor_runs()}
+    except ENGINE_ERRORS:
+        found_runs = {}  # the page's top says what went wrong
+    for run_id, found in found_runs.items():
         if found is None and run_id != st.query_params.get(RUN_PARAM):  # that one: warned
             gone.append(run_id)
         elif found is not None and found.done and found.summary:
