@@ -40,6 +40,7 @@ from pages.views.session import (
     undo_stroke,
 )
 from pages.views.shared import (
+    ANY_CLASS,
     analyse,
     dataset_or_stop,
     pick_model,
@@ -48,7 +49,6 @@ from pages.views.shared import (
 
 run_through_entrypoint()  # a deep link on a fresh server
 
-ALL_CLASSES = "any class"
 CANVAS_SIZE = 280
 STEP_TILE = 90  # px: each preprocessing step (three to a row on a phone)
 UPLOAD_TILE = 120  # px: each upload in the grid
@@ -62,9 +62,9 @@ def preprocess_upload(data: bytes, kind: str) -> tuple[Preprocessed | None, str 
 
 def pick_random(labels: np.ndarray) -> None:
     """The random button's callback: a test image of the chosen class, or of any."""
-    chosen = st.session_state.get("test_class", ALL_CLASSES)
+    chosen = st.session_state.get("test_class", ANY_CLASS)
     pool = np.arange(len(labels))
-    if chosen != ALL_CLASSES:
+    if chosen != ANY_CLASS:
         pool = np.flatnonzero(labels == config.CLASS_NAMES.index(chosen))
     st.session_state["test_index"] = int(np.random.default_rng().choice(pool))
     link_test_image()
@@ -416,7 +416,7 @@ with test_tab:
     )
     class_col.selectbox(
         "Of class",
-        [ALL_CLASSES, *config.CLASS_NAMES],
+        [ANY_CLASS, *config.CLASS_NAMES],
         key="test_class",
         on_change=pick_random,  # a class chosen shows one of its images at once
         args=(data.y_test,),

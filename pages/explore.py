@@ -15,13 +15,12 @@ from pages.views.entrypoint import run_through_entrypoint
 from pages.views.feature_map import feature_map_section
 from pages.views.inspect import image_tiles
 from pages.views.run_model import apply_run_link, link_model
-from pages.views.shared import dataset_or_stop, per_class_table, pick_model
+from pages.views.shared import ALL_CLASSES, dataset_or_stop, per_class_table, pick_model
 
 run_through_entrypoint()  # a deep link on a fresh server
 
-ALL = "All classes"
 PER_PAGE = 24
-CLASS_OPTIONS = [ALL, *config.CLASS_NAMES]
+CLASS_OPTIONS = [ALL_CLASSES, *config.CLASS_NAMES]
 
 
 @st.cache_resource(show_spinner="Classifying the 10,000 test images…", max_entries=4)
@@ -50,7 +49,7 @@ def apply_cell_link() -> None:
 def link_cell(true_name: str, pred_name: str) -> None:
     """The address names the cell the gallery shows (?true=&pred=), so that it can be
     shared; without a cell it names none. apply_cell_link takes it as applied."""
-    if ALL in (true_name, pred_name):
+    if ALL_CLASSES in (true_name, pred_name):
         wanted = (None, None)
         for name in ("true", "pred"):
             st.query_params.pop(name, None)
@@ -161,20 +160,20 @@ order = f4.radio("Sort", ["Most confident", "Least confident"], key="explore_sor
 mistakes = find_mistakes(
     probs,
     data.y_test,
-    true_class=None if true_name == ALL else config.CLASS_NAMES.index(true_name),
-    predicted_class=None if pred_name == ALL else config.CLASS_NAMES.index(pred_name),
+    true_class=None if true_name == ALL_CLASSES else config.CLASS_NAMES.index(true_name),
+    predicted_class=None if pred_name == ALL_CLASSES else config.CLASS_NAMES.index(pred_name),
     confidence=(low, high),
     most_confident_first=order == "Most confident",
 )
 if not len(mistakes):
-    if true_name == pred_name != ALL:  # a diagonal cell: the right answers
+    if true_name == pred_name != ALL_CLASSES:  # a diagonal cell: the right answers
         right = int(np.diag(cm)[config.CLASS_NAMES.index(true_name)])
         st.info(
             f"This cell of the diagonal holds the right answers: {plural(right, 'image')} "
             f"of the {true_name} class that the CNN classified correctly. The gallery shows "
             "mistakes only: click a cell off the diagonal, or pick another predicted class."
         )
-    elif (low, high) == (0.0, 1.0) and ALL not in (true_name, pred_name):
+    elif (low, high) == (0.0, 1.0) and ALL_CLASSES not in (true_name, pred_name):
         st.info(
             f"The CNN never took {with_article(true_name)} for {with_article(pred_name)} on "
             f"the {len(data.y_test):,} test images: this cell of the matrix is 0. Pick "

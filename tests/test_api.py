@@ -692,3 +692,10 @@ def test_a_bad_setting_stops_the_start_with_one_line(monkeypatch, value):
     monkeypatch.setenv("FASHION_CNN_API_MAX_BATCH", value)
     with pytest.raises(ValueError, match="FASHION_CNN_API_MAX_BATCH must be a whole number"):
         api_models.ModelStore()
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-0.5"])
+def test_a_wait_that_never_ends_is_refused_at_the_start(monkeypatch, value):
+    monkeypatch.setenv("FASHION_CNN_API_MAX_WAIT_MS", value)  # a lone request would hang
+    with pytest.raises(ValueError, match="FASHION_CNN_API_MAX_WAIT_MS must be a number"):
+        api_models.ModelStore()

@@ -5,6 +5,7 @@ CNN for drawings, as the pages do) and the CNN for drawings on its own. Each run
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import threading
 import time
@@ -52,7 +53,7 @@ def settings_from_environment() -> dict:
             value = type(default)(text) if text else default
         except ValueError:
             value = -1
-        if value < 0:
+        if not 0 <= value < math.inf:  # nan and inf too: a batch would wait for ever
             kind = "whole number" if isinstance(default, int) else "number"
             raise ValueError(f"{variable} must be a {kind} of 0 or more, not {text!r}")
         settings[name] = value * factor

@@ -226,6 +226,12 @@ class TrainConfig:
             raise ValueError("--weight-averaging and --early-stopping cannot be used together")
 
 
+def form_warmup(epochs: int) -> int:
+    """The Train form's warm-up, which it does not show: one epoch for a run of 3 or more,
+    none for a shorter one (where it would be half the run)."""
+    return 1 if epochs > 2 else 0
+
+
 # The Train page's first-visit settings: a run of seconds to minutes.
 QUICK_RUN = TrainConfig(
     architecture="tiny",
@@ -238,7 +244,7 @@ QUICK_RUN = TrainConfig(
     validation_split=0.1,
     # Augmented images are harder: a run this short ends less accurate with them.
     augment=False,
-    warmup_epochs=1,  # as the form's runs of 3 epochs or more
+    warmup_epochs=form_warmup(5),
 )
 
 

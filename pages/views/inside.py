@@ -101,12 +101,14 @@ def why_this_class(model: Predictor, last: Step, class_index: int, key: str) -> 
     own = int(np.argmax(logits(model, features)))
     if own == class_index:
         st.markdown(f"**Why {name}?**")
-    else:  # the class is the reading of the CNN for drawings and icons (of the views)
+    else:  # the class is the reading of the picture's six views (a drawing, an upload)
         st.markdown(f"**What votes for {name}?**")
+        this, reader = "the bundled CNN", "the CNN for drawings and icons"
+        if model.drawings_model is None:  # a model trained here reads its own views
+            this, reader = "this CNN", "the same CNN"
         st.caption(
-            f"On this picture alone the bundled CNN scores {config.CLASS_NAMES[own]} "
-            f"higher: {name} is the reading of the CNN for drawings and icons (of the "
-            "picture's six views, for a drawing or an upload)."
+            f"On this picture alone {this} scores {config.CLASS_NAMES[own]} higher: "
+            f"{name} is the reading of {reader} in the picture's six views."
         )
     st.caption(
         f"The score for {name} ({score:.1f}) is the sum of each final channel's average "

@@ -16,7 +16,7 @@ from PIL import Image
 
 from fashion_cnn.serving.feature_map import TSNE
 from fashion_cnn.ui.charts import png_bytes
-from pages.views.shared import BUNDLED, MODEL_CHOICE
+from pages.views.shared import ALL_CLASSES, ANY_CLASS, BUNDLED, MODEL_CHOICE
 
 # Widgets whose values survive page changes. Each is drawn without a `value`/`index`
 # argument (its default is set here) so that Streamlit does not warn about two defaults.
@@ -25,12 +25,12 @@ KEPT_WIDGETS = {
     "draw_fill": True,
     "upload_kind": "auto",
     "explore_normalise": False,
-    "explore_true": "All classes",
-    "explore_pred": "All classes",
+    "explore_true": ALL_CLASSES,
+    "explore_pred": ALL_CLASSES,
     "explore_sort": "Most confident",
     "explore_map_layout": TSNE,
     "test_index": 0,
-    "test_class": "any class",
+    "test_class": ANY_CLASS,
     MODEL_CHOICE: BUNDLED,
 }
 VISIT = "page_visit"  # (url path, count): changes each time the visitor arrives on a page

@@ -21,6 +21,8 @@ from fashion_cnn.ui.wording import drawings_model_story
 BUNDLED = "Bundled CNN"
 TRAINED_KEY = "trained_model"  # session_state: the Predictor of this session's last run
 MODEL_CHOICE = "model_choice"  # the model picker's choice, one for every page
+ALL_CLASSES = "All classes"  # Explore's class filters: no filter
+ANY_CLASS = "any class"  # Classify's test image picker: no class chosen
 
 
 PLAIN = (str, int, float, bool, list, tuple, dict, type(None))

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from fashion_cnn.common import config
-from fashion_cnn.common.settings import QUICK_RUN, TrainConfig, form_fields
+from fashion_cnn.common.settings import QUICK_RUN, TrainConfig, form_fields, form_warmup
 from fashion_cnn.jobs import runs
 from fashion_cnn.ui.recipe import from_query, to_query
 from fashion_cnn.ui.wording import and_list, format_seconds
@@ -18,6 +18,7 @@ COMPARE_PARAM = "compare"  # /train?run=ID&compare=A,B: the visitor's earlier ru
 KEPT_RUNS = 5  # a visitor's last runs, to compare
 FILLED_FOR = "train_form_filled"  # (run ID, ended): the run whose settings the form holds
 FORM_DEFAULTS = QUICK_RUN  # what the form shows on a first visit
+FORM_COLUMNS = 4  # settings per row
 # Problems the engine reports, each a one-line message for the page.
 ENGINE_ERRORS = (runs.EngineUnavailable, runs.QueueFull, OSError, TimeoutError)
 
@@ -58,10 +59,12 @@ def settings_form() -> None:
     for f in form_fields():
         st.session_state.setdefault(form_key(f.name), getattr(FORM_DEFAULTS, f.name))
     with st.form("train_settings", border=True):
-        slots = [column for _ in range(3) for column in st.columns(4)]
-        for column, f in zip(slots, form_fields(), strict=False):
+        fields = form_fields()
+        rows = len(fields) // FORM_COLUMNS + 1  # the Start button takes the slot after them
+        slots = [column for _ in range(rows) for column in st.columns(FORM_COLUMNS)]
+        for column, f in zip(slots, fields, strict=False):
             setting_widget(column, f)
-        slots[len(form_fields())].form_submit_button(
+        slots[len(fields)].form_submit_button(
             "▶ Start training",
             type="primary",
             width="stretch",
@@ -75,7 +78,7 @@ def settings_form() -> None:
 def form_config() -> TrainConfig:
     """The settings the form holds now."""
     settings = {f.name: st.session_state[form_key(f.name)] for f in form_fields()}
-    return TrainConfig(**settings, warmup_epochs=1 if settings["epochs"] > 2 else 0)
+    return TrainConfig(**settings, warmup_epochs=form_warmup(settings["epochs"]))
 
 
 def apply_recipe_link() -> None:
