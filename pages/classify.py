@@ -42,6 +42,7 @@ from pages.views.session import (
 from pages.views.shared import (
     ANY_CLASS,
     analyse,
+    classify_uploads,
     dataset_or_stop,
     pick_model,
     plain_values_are_not_dataframes,
@@ -368,7 +369,8 @@ with upload_tab:
                 st.error(f"**{name}**: {error}")
         good = [i for i, (_, pre, _) in enumerate(processed) if pre is not None]
         images = np.stack([processed[i][1].image for i in good]) if good else None
-        results = dict(zip(good, model.classify(images, True), strict=True)) if good else {}
+        readings = classify_uploads(model, model.reading_key, images) if good else []
+        results = dict(zip(good, readings, strict=True))
         # A wrapping row: left to right, top to bottom, on any screen width.
         with st.container(horizontal=True, gap="small", key="upload_grid"):
             for i in good:

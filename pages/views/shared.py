@@ -130,6 +130,13 @@ def analyse(
     return _model.analyse(image, in_views)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def classify_uploads(_model: Predictor, model_key: str, images: np.ndarray) -> list[Classification]:
+    """The readings of a visitor's uploads (in their views), cached per model: every
+    stroke on the canvas reruns the page, and would read every kept upload again."""
+    return _model.classify(images, True)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def thumbnail_png(image: np.ndarray, scale: int = 3) -> bytes:
     """A small PNG of a 28x28 image, enlarged without blurring (st.image would send JPEG)."""
