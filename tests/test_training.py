@@ -53,6 +53,37 @@ def test_a_run_of_one_short_epoch_already_answers_well_above_chance(real_data):
     assert evaluate_on_test(onnx_bytes(result.model), real_data, 2000)["accuracy"] > 0.3
 
 
+@pytest.mark.parametrize("epochs, stopped", [(1, False), (2, True)])
+def test_a_stop_after_the_last_epoch_leaves_the_run_finished(real_data, epochs, stopped):
+    """An unwatched run is asked to stop after its epoch; asked during the last one, or
+    while it is evaluated, the run is complete and says so."""
+    import contextlib
+    import threading
+    from multiprocessing import Pipe
+
+    from fashion_cnn.training import job
+
+    reader, writer = Pipe(duplex=False)
+
+    def drain() -> None:  # the run's messages, read so that the pipe never fills
+        with contextlib.suppress(EOFError, OSError):
+            while True:
+                reader.recv()
+
+    draining = threading.Thread(target=drain)
+    draining.start()
+    stop_now, stop_epoch = threading.Event(), threading.Event()
+    stop_epoch.set()  # asked before the first epoch ends
+    cfg = replace(QUICK_RUN, epochs=epochs, train_subset=2000, warmup_epochs=0)
+    try:
+        result = job.run(cfg, writer, stop_now, stop_epoch)
+    finally:
+        writer.close()
+        draining.join()
+    assert result["epochs_completed"] == 1
+    assert result["stopped"] is stopped
+
+
 def test_weight_averaging_ends_with_the_average_and_its_own_statistics(real_data):
     cfg = replace(small_config(7), epochs=2)
     plain = train(cfg, real_data).model

@@ -106,9 +106,12 @@ def run(cfg: TrainConfig, conn: Connection, stop_now, stop_epoch) -> dict:
         result.epochs_completed = live.epochs_finished
     conn.send(("evaluating", None))
     onnx = onnx_bytes(result.model)
+    # A stop asked for after the last epoch (an unwatched run's, during the evaluation)
+    # stopped nothing: the run is complete.
+    asked = stop_now.is_set() or stop_epoch.is_set()
     return {
         "epochs_completed": result.epochs_completed,
-        "stopped": stop_now.is_set() or stop_epoch.is_set(),
+        "stopped": asked and result.epochs_completed < cfg.epochs,
         "seconds": result.seconds,
         "history": result.history,
         "test_metrics": evaluate_on_test(onnx, data),
