@@ -19,7 +19,24 @@ from PIL import Image, ImageDraw
 
 from fashion_cnn.serving.predictor import load_bundled
 from fashion_cnn.serving.preprocess import preprocess
-from tests.test_browser import TSHIRT  # the outline the browser test draws
+
+# A T-shirt outline in canvas pixels (280x280): sleeves, body, neckline. The browser
+# tests draw it too.
+TSHIRT = [
+    (90, 50),
+    (120, 40),
+    (160, 40),
+    (190, 50),
+    (240, 90),
+    (215, 125),
+    (195, 105),
+    (195, 240),
+    (85, 240),
+    (85, 105),
+    (65, 125),
+    (40, 90),
+    (90, 50),
+]
 
 
 def tshirt_drawing() -> np.ndarray:

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from benchmarks.classify_latency import TSHIRT  # the outline it times
 from fashion_cnn.common.config import MODEL_DIR
 from fashion_cnn.ui.wording import views_note
 from tests.colours import VISIONS, distance
@@ -28,23 +29,6 @@ from tests.live_app import ROOT, running_app
 VIEWS_NOTE = views_note(True).split(",")[0]  # how a drawing or upload was read
 
 pytestmark = pytest.mark.browser
-
-# A T-shirt outline in canvas pixels (280x280): sleeves, body, neckline.
-TSHIRT = [
-    (90, 50),
-    (120, 40),
-    (160, 40),
-    (190, 50),
-    (240, 90),
-    (215, 125),
-    (195, 105),
-    (195, 240),
-    (85, 240),
-    (85, 105),
-    (65, 125),
-    (40, 90),
-    (90, 50),
-]
 
 
 def downloaded_bytes(pg, button: str) -> bytes:

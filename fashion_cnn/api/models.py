@@ -113,12 +113,8 @@ class ModelStore:
     again when their files change (a retrained model), as the pages do. A failed load (a
     model file missing, say) is tried again by the next request."""
 
-    def __init__(
-        self,
-        load: Callable[[int], dict[str, Predictor]] = load_predictors,
-        on_batch: Callable[[int], None] | None = None,
-    ):
-        self.load, self.on_batch = load, on_batch
+    def __init__(self):
+        self.on_batch: Callable[[int], None] | None = None  # the metrics' (api_routes)
         self.settings = settings_from_environment()  # a bad value stops the server's start
         self.served: dict[str, ServedModel] | None = None
         self.signature: tuple | None = None
@@ -135,7 +131,7 @@ class ModelStore:
                     name: ServedModel(
                         name, p, Batcher(p.classify, self.on_batch, PAGE_RUNS.idle, **batching)
                     )
-                    for name, p in self.load(threads).items()
+                    for name, p in load_predictors(threads).items()
                 }
                 self.signature = signature
             self.checked = time.monotonic()

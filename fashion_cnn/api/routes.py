@@ -71,10 +71,10 @@ def error(status: int, message: str, **headers: str) -> JSONResponse:
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def api_routes(store: ModelStore | None = None) -> list[BaseRoute]:
+def api_routes() -> list[BaseRoute]:
     """Every route of the API, sharing one model store and one metrics registry."""
     metrics = ApiMetrics()
-    store = store or ModelStore()
+    store = ModelStore()
     store.on_batch = metrics.batch_images.observe
     metrics.queued.set_function(
         lambda: sum(m.batcher.queued for m in (store.served or {}).values())

@@ -11,7 +11,6 @@ from sklearn.manifold import TSNE as TSNEModel
 
 from fashion_cnn.common.contract import layout_path, onnx_path
 from fashion_cnn.common.files import write_bytes_atomic
-from fashion_cnn.serving.feature_map import TSNE
 from fashion_cnn.serving.predictor import Predictor
 
 
@@ -22,11 +21,11 @@ def tsne_2d(features: np.ndarray, seed: int = 0) -> np.ndarray:
     return model.fit_transform(np.asarray(features, np.float32)).astype(np.float32)
 
 
-def write_layout(path: Path, coords: np.ndarray, model_key: str, method: str = TSNE) -> None:
+def write_layout(path: Path, coords: np.ndarray, model_key: str) -> None:
     """Save (N, 2) coordinates for the model whose Predictor.key is `model_key`, atomically.
     float16 is plenty for a picture and halves the file."""
     buffer = io.BytesIO()
-    np.savez(buffer, coords=coords.astype(np.float16), model_key=model_key, method=method)
+    np.savez(buffer, coords=coords.astype(np.float16), model_key=model_key)
     write_bytes_atomic(buffer.getvalue(), path)
 
 
