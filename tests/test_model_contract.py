@@ -3,7 +3,9 @@ exported ONNX twin, which must answer as Keras does."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 
 import numpy as np
 import pytest
@@ -192,15 +194,37 @@ def test_bulk_outputs_are_cached_on_disk_together(real_data, tmp_path, monkeypat
     from fashion_cnn.serving.predictor import cached_outputs
 
     monkeypatch.setenv(config.CACHE_ENV_VAR, str(tmp_path))
+    folder = tmp_path / "outputs"
     predictor = load_bundled()
     images = real_data.x_test[:300]
     probs = cached_outputs(predictor, images, "probabilities")
-    names = sorted(p.name.split("-")[0] for p in tmp_path.glob("*.npy"))
+    names = sorted(p.name.split("-")[0] for p in folder.glob("*.npy"))
     assert names == ["features", "probabilities"]  # one pass kept both
-    (tmp_path / next(p.name for p in tmp_path.glob("features-*"))).write_bytes(b"torn")
+    (folder / next(p.name for p in folder.glob("features-*"))).write_bytes(b"torn")
     features = cached_outputs(predictor, images, "features")  # unreadable: computed again
     assert features.shape == (300, 128) and np.allclose(probs, predictor.probabilities(images))
     assert np.allclose(cached_outputs(predictor, images, "features"), features)
+
+
+def test_only_the_last_used_bulk_outputs_stay_on_disk(real_data, tmp_path, monkeypatch):
+    from fashion_cnn.serving import predictor as module
+
+    monkeypatch.setenv(config.CACHE_ENV_VAR, str(tmp_path))
+    monkeypatch.setattr(module, "KEPT_OUTPUTS", 4)  # two image sets' worth
+    predictor = load_bundled()
+    sets = [real_data.x_test[i : i + 20] for i in (0, 20, 40)]
+    module.cached_outputs(predictor, sets[0], "probabilities")
+    time.sleep(0.05)  # times the files apart
+    module.cached_outputs(predictor, sets[1], "probabilities")
+    kept = {p.name for p in (tmp_path / "outputs").glob("*.npy")}
+    assert len(kept) == 4
+    time.sleep(0.05)
+    module.cached_outputs(predictor, sets[0], "features")  # used again: the newest
+    module.cached_outputs(predictor, sets[2], "probabilities")  # the first not used goes
+    now = {p.name for p in (tmp_path / "outputs").glob("*.npy")}
+    assert len(now) == 4 and len(now & kept) == 2
+    key = hashlib.sha256(np.ascontiguousarray(sets[0]).tobytes()).hexdigest()[:16]
+    assert f"features-{predictor.key}-{key}.npy" in now
 
 
 def test_drawing_views_are_the_drawing_mirrored_and_moved_a_pixel():

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -54,6 +55,7 @@ from fashion_cnn.serving.verdict import (
 
 BATCH_SIZE = 256  # ONNX Runtime's buffers grow with the batch; this keeps a process small
 READING_OUTPUTS = (PROBABILITIES, FEATURES)  # what the reading graph gives
+KEPT_OUTPUTS = 16  # files of bulk outputs kept on disk (`cached_outputs`)
 PASS_FROM = 4096  # images: a pass this large (Explore's) gets a session with a memory arena
 MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a picture's views: one pixel each way
 VIEWS = 2 + len(MOVES)  # as given, mirrored, and the moves
@@ -430,15 +432,19 @@ def cached_outputs(predictor: Predictor, images: np.ndarray, output: str) -> np.
     """One bulk output (probabilities, features) for a fixed image set, computed once per
     model file and kept on disk (keyed by the model's and the images' hashes), so a
     restarted server need not redo it. A miss computes every bulk output in the same pass
-    and keeps each: Explore asks for both, one after the other."""
+    and keeps each: Explore asks for both, one after the other. Only the `KEPT_OUTPUTS`
+    last used stay: every model trained on the Train page and opened in Explore adds
+    its own (up to 5 MB)."""
     images_key = hashlib.sha256(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
+    folder = config.cache_dir() / "outputs"
 
     def path(name: str) -> Path:
-        return config.cache_dir() / f"{name}-{predictor.key}-{images_key}.npy"
+        return folder / f"{name}-{predictor.key}-{images_key}.npy"
 
     try:
         values = np.load(path(output), allow_pickle=False)
         if len(values) == len(images):
+            os.utime(path(output))  # last used now: kept longest
             return values
     except (OSError, ValueError):
         pass  # not there yet, or unreadable: compute it again
@@ -448,7 +454,16 @@ def cached_outputs(predictor: Predictor, images: np.ndarray, output: str) -> np.
         np.save(buffer, values)
         with contextlib.suppress(OSError):  # a read-only disk costs the next start this work
             write_bytes_atomic(buffer.getvalue(), path(name))
+    keep_newest(folder, KEPT_OUTPUTS)
     return computed[output]
+
+
+def keep_newest(folder: Path, count: int) -> None:
+    """Delete all but the `count` most recently used files in `folder`."""
+    with contextlib.suppress(OSError):  # another server pruning too, or a read-only disk
+        files = sorted(folder.glob("*.npy"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in files[count:]:
+            old.unlink(missing_ok=True)
 
 
 def made_from(reading: bytes, onnx: bytes) -> bool:
