@@ -11,7 +11,12 @@ import pytest
 from PIL import Image
 
 from benchmarks.ood_sets import DIGITS, glyph, noise, pictures, shape
-from fashion_cnn.common.contract import bundled_model_path, onnx_path, read_model_card
+from fashion_cnn.common.contract import (
+    bundled_model_path,
+    onnx_path,
+    read_model_card,
+    reading_path,
+)
 from fashion_cnn.serving.predictor import Predictor, load_bundled
 from fashion_cnn.serving.preprocess import preprocess
 from fashion_cnn.serving.verdict import (
@@ -60,13 +65,16 @@ def test_pictures_that_are_not_garments_are_flagged(bundled, make, at_least):
 def test_thresholds_are_read_from_the_model_card(bundled, tmp_path):
     card = read_model_card(bundled_model_path())
     assert bundled.detector.distance_above == card["verdict"]["distance_above"]
-    # The same model with a card whose threshold lets anything through.
+    # The same files with a card whose threshold lets anything through; both read alone
+    # (with its CNN for drawings and icons, the bundled CNN's gate would judge first).
     shutil.copy(onnx_path(bundled_model_path()), tmp_path / "m.onnx")
+    shutil.copy(reading_path(bundled_model_path()), reading_path(tmp_path / "m.onnx"))
     card["verdict"]["distance_above"] = 1e12
     (tmp_path / "m.json").write_text(json.dumps(card))
     lenient = Predictor.load(tmp_path / "m.onnx")
+    assert lenient.quantized and lenient.drawings_model is None
     source = next(iter(pictures(noise, 1, seed=0)))
-    assert kinds(bundled, [source]) == [NOT_A_GARMENT]
+    assert kinds(bundled.without_drawings_model(), [source]) == [NOT_A_GARMENT]
     assert kinds(lenient, [source]) != [NOT_A_GARMENT]
 
 

@@ -59,7 +59,7 @@ KEPT_OUTPUTS = 16  # files of bulk outputs kept on disk (`cached_outputs`)
 PASS_FROM = 4096  # images: a pass this large (Explore's) gets a session with a memory arena
 MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a picture's views: one pixel each way
 VIEWS = 2 + len(MOVES)  # as given, mirrored, and the moves
-AS_DRAWN = "probabilities_as_drawn"  # `read`: this CNN's own, of the image as given
+AS_GIVEN = "probabilities_as_given"  # `read`: this CNN's own, of the image as given
 GARMENT_SCORE = "garment_score"  # `read`: the energy of the CNN for drawings and icons
 UNLIKE_PHOTOS = "unlike_photos"  # `read`: far from the product photos, by the distance
 
@@ -290,7 +290,7 @@ class Predictor:
         self, images: np.ndarray, in_views: bool | Sequence[bool], outputs: Sequence[str] = ()
     ) -> dict[str, np.ndarray]:
         """Probabilities, features and `outputs` per image. Every output is this CNN's, of
-        the image as given, its own probabilities too (`AS_DRAWN`): the verdict's distance
+        the image as given, its own probabilities too (`AS_GIVEN`): the verdict's distance
         is calibrated on single images of this CNN. The reader (the CNN for drawings and
         icons, `drawings_model`; this one when there is none) gives the probabilities of
         each image `in_views` (a drawing or an upload: see `reader_logits`). Where it has
@@ -302,7 +302,7 @@ class Predictor:
         more right than the reader (288 and 269 of 345)."""
         x = as_batch(images)[..., 0]
         out = self.run(x, sorted({PROBABILITIES, FEATURES, *outputs}))
-        out[AS_DRAWN] = out[PROBABILITIES].copy()
+        out[AS_GIVEN] = out[PROBABILITIES].copy()
         viewed = np.broadcast_to(np.asarray(in_views, bool), len(x))
         out[UNLIKE_PHOTOS] = self.unlike_photos(out[FEATURES])
         reader = self.drawings_model or self
@@ -406,7 +406,7 @@ class Predictor:
         verdict = self.judge(out, image)[0]
         result = Classification.from_probabilities(out[PROBABILITIES][0], verdict)
         # Grad-CAM is this CNN's: of its own probabilities, for the class the reading chose.
-        return result, self.class_map(out[FEATURE_MAPS][0], out[AS_DRAWN][0], result.index)
+        return result, self.class_map(out[FEATURE_MAPS][0], out[AS_GIVEN][0], result.index)
 
     def heatmap(self, image: np.ndarray, class_index: int) -> np.ndarray:
         """28x28, scaled 0-1: where the image pushed the CNN towards `class_index`."""

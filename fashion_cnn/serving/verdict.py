@@ -9,9 +9,10 @@ Two questions, two measures, each calibrated on training and development data on
   exposure (Hendrycks et al. 2019: even probabilities on pictures of other things), so the
   energy of its logits, logsumexp (Liu et al. 2020), is low where it sees no garment
   (`GarmentGate`).
-A picture unlike the product photos is still read (by the CNN for drawings and icons, as
-every drawing and upload is), as unsure with a hint; "not a garment" needs the energy to
-say so. Thresholds live in the model cards, beside the rates they gave.
+A picture unlike the product photos is still read, as unsure with a hint; "not a
+garment" needs the energy to say so. The fitted thresholds live in the model cards, beside
+the rates they gave; the fixed ones are the constants below, which a card records only as
+the values it was calibrated with (editing them there changes nothing).
 """
 
 from __future__ import annotations
