@@ -27,6 +27,7 @@ from fashion_cnn.ui.shapes import class_shapes
 from fashion_cnn.ui.wording import plural, short_name, views_note
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.inside import inside_the_cnn
+from pages.views.run_model import apply_run_link, link_model
 from pages.views.session import (
     STROKES,
     VISIT,
@@ -252,7 +253,9 @@ st.caption(
     "The CNN sees a 28×28 light-on-black image; every input is converted the way "
     "Fashion-MNIST itself was made, and each step is shown."
 )
+apply_run_link()  # Explore's "Open it in Classify" names the run whose model it showed
 model = pick_model()
+link_model(model)
 TABS = ["✏️ Draw", "📤 Upload", "🎲 Test image"]
 data = dataset_or_stop()
 # A link with ?image=N (shared, or from Explore) opens on its test image. Applied once per

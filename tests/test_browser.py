@@ -843,6 +843,16 @@ def test_watch_it_learn_and_compare_two_runs(page, app_url):
     chosen = explore.locator("[data-testid='stRadio']").first.locator("label:has(input:checked)")
     assert chosen.inner_text().startswith(f"Trained here (run {run_id[:6]}, ")
     assert f"run={run_id}" in explore.url
+    # Its Inspect opens Classify on the same model, from the link alone (a new session).
+    explore.get_by_role("button", name="Inspect").first.click()
+    link = explore.get_by_role("dialog").get_by_role("link", name="Open it in Classify")
+    href = link.get_attribute("href")
+    assert f"run={run_id}" in href
+    explore.goto(urljoin(f"{app_url}/", href))
+    explore.get_by_text(re.compile(r"^Test image #\d+ of")).wait_for(timeout=120_000)
+    wait_for_app(explore)
+    chosen = explore.locator("[data-testid='stRadio']").first.locator("label:has(input:checked)")
+    assert chosen.inner_text().startswith(f"Trained here (run {run_id[:6]}, ")
     explore.close()
     # Watch it learn, on the finished run: the strip, a matrix per epoch, the filters.
     page.get_by_text("🔬 Watch it learn").click()

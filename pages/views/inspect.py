@@ -12,6 +12,7 @@ from fashion_cnn.serving.predictor import Predictor
 from fashion_cnn.ui.charts import enlarge, heatmap_overlay, image_strip, probability_bars
 from fashion_cnn.ui.wording import reading_of, tile_caption, with_article
 from pages.views.inside import inside_the_cnn
+from pages.views.run_model import run_of_page
 from pages.views.shared import thumbnail_png
 
 TILE = 100  # px: three to a row on a phone, even beside a scrollbar; six on a laptop
@@ -27,7 +28,7 @@ def inspect_image(selected: int, model: Predictor, data: FashionMNIST, probs: np
         "pages/classify.py",
         label="Open it in Classify",
         icon="🎨",
-        query_params={"image": str(selected)},
+        query_params={"image": str(selected)} | run_of_page(),  # the same model there
     )
     left, mid, right = st.columns([1, 1, 2])
     left.image(enlarge(data.x_test[selected], 7), caption="The image", clamp=True)
@@ -41,10 +42,10 @@ def inspect_image(selected: int, model: Predictor, data: FashionMNIST, probs: np
     )
     inside_the_cnn(model, data.x_test[selected], pred_idx, "explore")
     rng = np.random.default_rng(selected)
-    shown = [("predicted", pred_idx), ("true", true_idx)]
+    shown = [("the predicted", pred_idx), ("the true", true_idx)]
     for label, cls in shown if true_idx != pred_idx else [("its", true_idx)]:
         examples = rng.choice(np.flatnonzero(data.y_train == cls), 8, replace=False)
-        st.markdown(f"Training images of the {label} class, **{config.CLASS_NAMES[cls]}**:")
+        st.markdown(f"Training images of {label} class, **{config.CLASS_NAMES[cls]}**:")
         st.image(image_strip(data.x_train[examples], scale=3), clamp=True)
 
 

@@ -71,3 +71,10 @@ def link_model(model: Predictor) -> None:
         )
     else:
         st.query_params.pop(RUN_PARAM, None)
+
+
+def run_of_page() -> dict[str, str]:
+    """The run the address names ({"run": ID}), or {}: for links to another page that
+    should open on the same model (`link_model` keeps the address up to date)."""
+    run_id = st.query_params.get(RUN_PARAM)
+    return {RUN_PARAM: run_id} if run_id else {}
