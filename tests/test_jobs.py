@@ -94,7 +94,8 @@ def test_two_runs_at_once_a_third_queues_a_fourth_of_a_closed_page_is_cancelled(
         assert result["model_file"].startswith(b"PK")  # a .keras file is a zip archive
         probs = Predictor(result["onnx_file"], "trained").probabilities(np.zeros((3, 28, 28)))
         assert probs.shape == (3, 10) and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
-        assert engine.measured_speed("tiny") > 0  # what the form's estimate is based on
+        pace, start = engine.measured_speed("tiny")  # what the form's estimate is based on
+        assert pace > 0 and start > 0
     finally:
         other_server.close()
 
@@ -212,6 +213,17 @@ def test_per_batch_line_runs_on_across_epochs_without_a_jump():
             q.add_epoch({"loss": mean})
     assert q.images_seen == p.images_seen == 3 * per_epoch * 64
     assert abs(q.batch_points[-1][1] - p.batch_points[-1][1]) < 0.05
+
+
+def test_the_pace_leaves_out_the_start():
+    p = runs.Progress(epochs=1, batches=100)
+    p.elapsed = 6.0  # starting the process, loading the data, compiling
+    p.add_batch(1, 1.0, 0.5, 64, elapsed=6.0)
+    for batch in range(2, 101):
+        p.elapsed = 6.0 + (batch - 1) * 0.05
+        p.add_batch(batch, 1.0, 0.5, 64, elapsed=p.elapsed)
+    assert abs(p.pace - 64 / 0.05) < 1  # 1,280 images/s once it trains
+    assert p.images_per_second < 600  # over the whole run, the start included
 
 
 def test_eta_waits_for_the_pace_after_the_first_batch():

@@ -219,6 +219,22 @@ def test_train_settings_link_fills_the_form_and_bad_values_warn(real_data):
     assert any("Finish two runs to compare" in i.value for i in at.info)  # empty state
 
 
+def test_train_settings_link_and_estimate_follow_each_change(real_data):
+    at = page("train").run()
+    at.number_input(key="train_epochs").set_value(9).run()  # no Start: a plain change
+    link = next(c.value for c in at.caption if "These settings as a link" in c.value)
+    assert "epochs=9" in link
+    at.slider(key="train_validation_split").set_value(0.0)
+    at.number_input(key="train_early_stopping").set_value(3).run()
+    assert not at.exception
+    (warning,) = [w.value for w in at.warning]
+    assert warning.startswith("These settings cannot train together: early stopping")
+    assert start_button(at).disabled
+    assert not any("These settings as a link" in c.value for c in at.caption)
+    at.slider(key="train_validation_split").set_value(0.1).run()
+    assert not at.warning and not start_button(at).disabled
+
+
 def test_train_compares_two_finished_runs(real_data):
     from fashion_cnn.jobs import runs
 

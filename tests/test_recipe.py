@@ -40,3 +40,10 @@ def test_bad_values_are_named_and_keep_the_defaults():
     assert (cfg.epochs, cfg.learning_rate, cfg.architecture) == (5, 3e-3, "tiny")
     assert cfg.dropout == 0.3  # a good value in the same link still applies
     assert cfg.seed == DEFAULTS.seed  # not a form setting: links do not set it
+
+
+def test_settings_that_cannot_train_together_are_named_not_raised():
+    params = {"early_stopping": "3", "validation_split": "0.0", "epochs": "7"}
+    cfg, wrong = from_query(params, DEFAULTS)  # DEFAULTS hold no validation share
+    assert wrong == ["early_stopping"]  # early stopping needs the validation share
+    assert cfg.early_stopping == 0 and cfg.epochs == 7

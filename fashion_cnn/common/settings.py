@@ -72,7 +72,7 @@ class TrainConfig:
     )
     train_subset: int = setting(
         0,
-        "Use only this many training images; 0: all 60,000. Fewer train faster",
+        "How many of the 60,000 training images to use (0: all). Fewer train faster",
         (0, None),
         kind="select_slider",
         label="Training images",
@@ -224,6 +224,11 @@ class TrainConfig:
         if self.weight_averaging and self.early_stopping:
             # Early stopping would put back its best epoch's plain weights at the end.
             raise ValueError("--weight-averaging and --early-stopping cannot be used together")
+        if self.early_stopping and not self.validation_split:
+            raise ValueError(
+                "early stopping watches the validation loss: it needs a validation share "
+                "(--validation-split) above 0"
+            )
 
 
 def form_warmup(epochs: int) -> int:

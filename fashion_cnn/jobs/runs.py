@@ -34,7 +34,7 @@ from fashion_cnn.common.settings import AugmentSettings, TrainConfig
 WORKERS_ENV = "FASHION_CNN_WORKERS"  # local worker processes: that many runs at once
 SCHEDULER_ENV = "FASHION_CNN_SCHEDULER"  # a cluster's address; unset: embedded cluster
 RUNS_KEY = "fashion_cnn_runs"
-SPEED_KEY = "fashion_cnn_speed"  # measured images/s per architecture, for the ETA
+SPEED_KEY = "fashion_cnn_speed"  # per architecture: [images/s, start seconds], for the ETA
 QUEUED_TIMEOUT = 60.0  # a queued run nobody looked at for this long is cancelled
 UNWATCHED_TIMEOUT = 300.0  # a running run nobody watched for this long ends its epoch
 KEEP_SECONDS = 3600.0  # a finished run's result is kept this long
@@ -87,10 +87,19 @@ class Progress:
     epoch_means: list = field(default_factory=lambda: [0.0, 0.0])  # Keras' last, this epoch
     trend: list = field(default_factory=lambda: [0.0, 0.0, 0.0])  # loss, accuracy, weight
     first_batch_at: float | None = None  # elapsed seconds when the first batch ended
+    images_at_first_batch: int = 0
 
     @property
     def images_per_second(self) -> float:
         return self.images_seen / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def pace(self) -> float:
+        """Images per second since the first batch (starting the process, loading the
+        data and compiling come before it: a short run's mean pace was a quarter of it)."""
+        span = self.elapsed - (self.first_batch_at or 0.0)
+        images = self.images_seen - self.images_at_first_batch
+        return images / span if span > 0 and images > 0 else self.images_per_second
 
     @property
     def fraction_done(self) -> float:
@@ -136,6 +145,8 @@ class Progress:
         smoothed = [t / self.trend[2] for t in self.trend[:2]]  # the weight corrects the start
         self.epoch_means, self.batch = means, batch
         self.images_seen += new * batch_size
+        if self.first_batch_at == elapsed and not self.images_at_first_batch:
+            self.images_at_first_batch = self.images_seen
         self.batch_points.append((self.epoch + batch / max(self.batches, 1), *smoothed))
         if len(self.batch_points) > MAX_POINTS:
             self.batch_points = self.batch_points[::2]  # thin evenly, keep the newest
@@ -324,7 +335,7 @@ class Relay:
             self.set(state="stopped", message="Stopped before the first epoch ended.")
             return {}
         if not value["stopped"]:
-            message = f"Finished {epochs} epochs."
+            message = f"Finished {epochs} epoch{'' if epochs == 1 else 's'}."
         elif self.get("unwatched"):
             message = f"Stopped after epoch {epochs}: nobody watched it for a while."
         else:
@@ -334,9 +345,8 @@ class Relay:
             summary={k: metrics[k] for k in ("accuracy", "count", "confusion_matrix")},
             message=message,
         )
-        self.client.set_metadata(
-            [SPEED_KEY, self.cfg.architecture], self.progress.images_per_second
-        )
+        p = self.progress
+        self.client.set_metadata([SPEED_KEY, self.cfg.architecture], [p.pace, p.first_batch_at])
         self.set(state="stopped" if value["stopped"] else "finished")
         return value
 
@@ -577,9 +587,13 @@ class Engine:
                 self._results.popitem(last=False)
         return result
 
-    def measured_speed(self, architecture: str) -> float | None:
-        """Images per second of the last run of `architecture` on this cluster."""
-        return self.client.get_metadata([SPEED_KEY, architecture], None)
+    def measured_speed(self, architecture: str) -> tuple[float, float] | None:
+        """Images per second of the last run of `architecture` on this cluster once it
+        trained, and the seconds it took to start (to its first batch)."""
+        measured = self.client.get_metadata([SPEED_KEY, architecture], None)
+        if isinstance(measured, int | float):  # written by an earlier version: the mean pace
+            return float(measured), 0.0
+        return (float(measured[0]), float(measured[1] or 0.0)) if measured else None
 
     def housekeep(self) -> None:
         """Cancel queued runs nobody looks at; forget runs that ended long ago."""

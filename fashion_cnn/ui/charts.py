@@ -149,9 +149,11 @@ def compare_chart(views: list, height: int = 320) -> go.Figure:
     oldest leaves the last five)."""
     differ, _ = differing_settings(views)
     fig = go.Figure()
+    validated = True
     for view, colour in zip(views, qualitative.D3, strict=False):  # distinct hues, not shades
         logs = view.progress.epoch_logs
         key = "val_accuracy" if logs and "val_accuracy" in logs[0] else "accuracy"
+        validated &= key == "val_accuracy"
         fig.add_trace(
             go.Scatter(
                 x=[log["epoch"] for log in logs],
@@ -165,7 +167,7 @@ def compare_chart(views: list, height: int = 320) -> go.Figure:
         height=height,
         margin=dict(l=0, r=0, t=10, b=0),
         xaxis=dict(title="epoch", dtick=1),
-        yaxis=dict(title="accuracy (%)"),
+        yaxis=dict(title="validation accuracy (%)" if validated else "accuracy (%)"),
         legend=dict(orientation="h", y=-0.25),
     )
     return fig

@@ -32,16 +32,18 @@ def parse(f, text: str):
 
 
 def from_query(params: dict[str, str], defaults: TrainConfig) -> tuple[TrainConfig, list[str]]:
-    """The settings a link names on top of `defaults`, and the names it got wrong."""
-    values, wrong = {}, []
+    """The settings a link names on top of `defaults`, and the names it got wrong (a
+    value no field allows, or one that cannot train with those before it, such as early
+    stopping without validation)."""
+    cfg, wrong = defaults, []
     for f in form_fields():
         if f.name not in params:
             continue
         try:
-            values[f.name] = parse(f, params[f.name])
+            cfg = replace(cfg, **{f.name: parse(f, params[f.name])})
         except (TypeError, ValueError, OverflowError):
             wrong.append(f.name)
-    return replace(defaults, **values), wrong
+    return cfg, wrong
 
 
 def to_query(cfg: TrainConfig) -> dict[str, str]:

@@ -55,23 +55,33 @@ def setting_widget(column, f) -> None:
 
 def settings_form() -> None:
     """The controls, four to a row, and the settings as a link; Start submits a run from
-    its callback."""
+    its callback. Not an st.form: each change reruns the page, so that the link and the
+    time estimate follow it, and Enter in a box starts nothing."""
     for f in form_fields():
         st.session_state.setdefault(form_key(f.name), getattr(FORM_DEFAULTS, f.name))
-    with st.form("train_settings", border=True):
+    try:
+        cfg, problem = form_config(), None
+    except ValueError as exc:  # settings no run can use together: said before Start
+        cfg, problem = None, str(exc)
+    with st.container(border=True, key="train_settings"):
         fields = form_fields()
         rows = len(fields) // FORM_COLUMNS + 1  # the Start button takes the slot after them
         slots = [column for _ in range(rows) for column in st.columns(FORM_COLUMNS)]
         for column, f in zip(slots, fields, strict=False):
             setting_widget(column, f)
-        slots[len(fields)].form_submit_button(
+        slots[len(fields)].button(
             "▶ Start training",
+            key="train_start",
             type="primary",
             width="stretch",
             on_click=start_run,
+            disabled=problem is not None,
         )
-    recipe = urlencode(to_query(form_config()))
+    if problem:
+        st.warning(f"These settings cannot train together: {problem}.")
+        return
     # The link by name: spelled out, the address took five lines on a phone.
+    recipe = urlencode(to_query(cfg))
     st.caption(f"🔗 [These settings as a link](/train?{recipe}), to share or bookmark.")
 
 
@@ -143,17 +153,19 @@ def estimate() -> str:
     try:
         engine = runs.engine_if_started()
         architecture = st.session_state[form_key("architecture")]
-        speed = engine.measured_speed(architecture) if engine else None
+        measured = engine.measured_speed(architecture) if engine else None
     except ENGINE_ERRORS:
-        speed = None
-    if not speed:
+        measured = None
+    if not measured or not measured[0]:
         return "The first run measures how fast this server trains."
+    pace, start = measured
     s = st.session_state
     images = (s[form_key("train_subset")] or config.TRAIN_COUNT) * (
         1 - s[form_key("validation_split")]
     )
-    seconds = images * s[form_key("epochs")] / speed
+    seconds = start + images * s[form_key("epochs")] / pace
     return (
-        f"At the speed measured on this server's last {architecture} run ({speed:,.0f} "
-        f"images/s), these settings train in about {format_seconds(seconds)}."
+        f"At the pace of this server's last {architecture} run ({pace:,.0f} images/s, "
+        f"after {format_seconds(start)} to start), these settings train in about "
+        f"{format_seconds(seconds)}."
     )
