@@ -795,7 +795,8 @@ def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browse
     wait_for_app(page)
     # Everything says the kept epoch: the progress, the per-batch line, Watch it learn.
     kept = int(re.search(r"epoch (\d+)", stopped.inner_text())[1])
-    page.get_by_text(re.compile(rf"^{kept} epochs? in \d+:\d\d$")).wait_for()
+    page.get_by_text(re.compile(rf"^{kept} epochs? of 40 in \d+:\d\d$")).wait_for()
+    assert float(page.get_by_role("progressbar").first.get_attribute("aria-valuenow")) < 100
     assert max(batch_line(page)[0]) == kept  # no batch of the epoch Stop cut short
     page.get_by_text("🔬 Watch it learn").click()
     page.get_by_text(re.compile(rf"^After epoch {kept}: \d+ of 20 right")).wait_for()
