@@ -59,6 +59,14 @@ def link_cell(true_name: str, pred_name: str) -> None:
     st.session_state["explore_applied_link"] = wanted
 
 
+def chosen_cell() -> tuple[int, int] | None:
+    """The matrix cell (true, predicted) the class filters name, if they name one."""
+    names = st.session_state.get("explore_true"), st.session_state.get("explore_pred")
+    if not all(name in config.CLASS_NAMES for name in names):
+        return None
+    return config.CLASS_NAMES.index(names[0]), config.CLASS_NAMES.index(names[1])
+
+
 def apply_matrix_click() -> None:
     """Copy a newly clicked matrix cell into the class filters, before they are drawn."""
     selection = st.session_state.get("explore_matrix", {}).get("selection", {})
@@ -99,6 +107,11 @@ c.metric(
     delta_arrow="off",
 )
 
+# A link or a matrix click fills the class filters (drawn with the gallery, far below),
+# before the matrix frames their cell.
+apply_cell_link()
+apply_matrix_click()
+chosen = chosen_cell()
 matrix_col, side_col = st.columns([3, 2])
 with matrix_col:
     st.subheader("Confusion matrix")
@@ -108,12 +121,20 @@ with matrix_col:
         help="Share of each true class that went to each prediction",
     )
     st.plotly_chart(
-        confusion_scatter(cm, normalise),
+        confusion_scatter(cm, normalise, chosen=chosen),
         key="explore_matrix",
         on_select="rerun",
         selection_mode="points",
         config={"displayModeBar": False},
     )
+    if chosen is not None:  # the gallery is below the map: say where the click went
+        true_name, pred_name = (config.CLASS_NAMES[i] for i in chosen)
+        count = plural(int(cm[chosen]), "image")
+        if true_name == pred_name:
+            st.markdown(f"**{true_name}, right: {count}**; the gallery shows mistakes.")
+        else:
+            what = f"{true_name} → {pred_name}: {count}"
+            st.markdown(f"**{what}**, in the gallery [below ↓](#mistakes).")
     st.download_button(
         "⬇ Matrix (CSV)",
         confusion_csv(cm),
@@ -145,10 +166,7 @@ feature_map_section(model, data, probs)
 with st.expander("What does this mean?"):
     st.markdown(notes("confusion_matrix", "f1", "gradcam", "feature_map"))
 
-# Filters (a link or a matrix click fills the first two)
-apply_cell_link()
-apply_matrix_click()
-st.subheader("Mistakes")
+st.subheader("Mistakes", anchor="mistakes")
 f1, f2, f3, f4 = st.columns([2, 2, 2, 1])
 true_name = f1.selectbox("True class", CLASS_OPTIONS, key="explore_true")
 pred_name = f2.selectbox("Predicted class", CLASS_OPTIONS, key="explore_pred")

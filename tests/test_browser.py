@@ -389,8 +389,18 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
             continue
     page.wait_for_function(filtered, timeout=10_000)
     wait_for_app(page)
+    # Under the matrix, now framing the cell: where its images went, a link away.
+    count = int(page.locator(".js-plotly-plot").first.evaluate("p => p.data[0].text[60]"))
+    note = page.get_by_text(f"Shirt → T-shirt/top: {count} images, in the gallery below ↓")
+    assert note.is_visible()
+    frame = page.locator(".js-plotly-plot").first.evaluate("p => p.layout.shapes[0]")
+    assert (frame["x0"], frame["y0"]) == (-0.5, 5.5)  # column 0, row 6
+    note.get_by_role("link").click()
+    page.wait_for_timeout(500)
+    heading = page.get_by_role("heading", name="Mistakes").bounding_box()
+    assert 0 <= heading["y"] < page.viewport_size["height"]  # the gallery scrolled into view
     # The address names the cell, to share: a new visitor opens on the same gallery.
-    page.wait_for_url(re.compile(r"/explore\?true=Shirt&pred=T-shirt%2Ftop$"))
+    page.wait_for_url(re.compile(r"/explore\?true=Shirt&pred=T-shirt%2Ftop(#mistakes)?$"))
     captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()
     assert captions and all(c.startswith("Shirt → T-shirt/top") for c in captions)
     # The matrix and the per-class table, to take away, as the page shows them.

@@ -311,9 +311,12 @@ def share_text(share: float) -> str:
     return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
 
 
-def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Figure:
+def confusion_scatter(
+    cm: np.ndarray, normalise: bool, size: int = 520, chosen: tuple[int, int] | None = None
+) -> go.Figure:
     """The confusion matrix: coloured cells under clickable points (heatmaps send no
-    selections), fitting any width down to a phone's.
+    selections), fitting any width down to a phone's; the `chosen` cell (true, predicted),
+    whose images the gallery shows, framed.
 
     Off-diagonal cells are coloured by how many errors they hold; the diagonal is grey so
     the mistakes stand out. Point i is the cell (true, predicted) = divmod(i, 10); trace 0
@@ -374,6 +377,16 @@ def confusion_scatter(cm: np.ndarray, normalise: bool, size: int = 520) -> go.Fi
         yaxis=dict(title="true", autorange="reversed", showgrid=False),
         plot_bgcolor="white",
     )
+    if chosen is not None:  # categories sit at 0, 1, ...: the cell spans half a step each way
+        true_idx, pred_idx = chosen
+        fig.add_shape(
+            type="rect",
+            x0=pred_idx - 0.5,
+            x1=pred_idx + 0.5,
+            y0=true_idx - 0.5,
+            y1=true_idx + 0.5,
+            line=dict(color="#1d4ed8", width=3),  # blue: it shows on the reds too
+        )
     return fig
 
 
