@@ -41,7 +41,7 @@ class ApiMetrics:
         )
         self.batch_images = Histogram(
             "fashion_cnn_batch_images",
-            "Images per batch (requests batched together; a large batch runs in parts, one per core)",
+            "Images per batch of requests (a large batch runs in parts, one per core)",
             buckets=BATCH_BUCKETS,
             registry=self.registry,
         )
