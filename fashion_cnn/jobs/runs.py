@@ -360,6 +360,11 @@ def train_task(run_id: str, cfg: TrainConfig) -> dict:
         return {}  # cancelled, or a finished run's task recomputed after its worker died
     relay = Relay(client, run_id, cfg)
     relay.set(state="starting", started_at=time.time())
+    if client.get_metadata([RUNS_KEY, run_id, "control"], None) == "stop":
+        # A cancel began between the check and "starting" (it asks to stop first): the
+        # run stays cancelled, not started to be stopped at its first batch.
+        relay.set(state="cancelled", message="Cancelled before it began.", ended_at=time.time())
+        return {}
     try:
         return relay.run()
     except Exception as exc:  # the page shows one line; the worker goes on serving
