@@ -444,7 +444,8 @@ def cached_outputs(predictor: Predictor, images: np.ndarray, output: str) -> np.
     try:
         values = np.load(path(output), allow_pickle=False)
         if len(values) == len(images):
-            os.utime(path(output))  # last used now: kept longest
+            with contextlib.suppress(OSError):  # last used now: kept longest
+                os.utime(path(output))
             return values
     except (OSError, ValueError):
         pass  # not there yet, or unreadable: compute it again
