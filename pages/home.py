@@ -51,12 +51,15 @@ m3.metric("File size", f"{card['file_bytes'] / 1e6:.2f} MB")
 minutes, story = training_story(card)
 m4.metric("Training time", f"{minutes:.0f} min")
 arch = ARCHITECTURES.get(card["architecture"])
-st.caption(
-    f"{arch.summary() if arch else card['architecture_description']}. {story} "
-    f"TensorFlow {card['versions']['tensorflow']}."
-)
-drawings_caption = drawings_model_caption()
-if drawings_caption:
-    st.caption(drawings_caption)
+drawings = drawings_model_caption()
+if drawings:
+    st.markdown(drawings[0])
+with st.expander("How the CNNs were made"):
+    st.caption(
+        f"{arch.summary() if arch else card['architecture_description']}. {story} "
+        f"TensorFlow {card['versions']['tensorflow']}."
+    )
+    if drawings:
+        st.caption(drawings[1])
 with st.expander("Per-class precision, recall and F1 on the 10,000 test images"):
     per_class_table(card["per_class"])

@@ -39,6 +39,7 @@ def test_home_shows_dataset_and_model_card(real_data):
     accuracy = next(m for m in at.metric if m.label == "Test accuracy")
     assert accuracy.value.endswith("%")
     assert any(c.value.startswith("Every drawing and upload is read") for c in at.caption)
+    assert any(m.value.startswith("Your drawings and uploads are read") for m in at.markdown)
 
 
 def test_home_names_no_cnn_for_drawings_when_the_app_goes_without_it(
@@ -58,6 +59,7 @@ def test_home_names_no_cnn_for_drawings_when_the_app_goes_without_it(
     assert not at.exception
     assert next(m for m in at.metric if m.label == "Test accuracy").value.endswith("%")
     assert not any(c.value.startswith("Every drawing and upload is read") for c in at.caption)
+    assert not any("drawings and uploads are read" in m.value for m in at.markdown)
 
 
 def test_home_without_dataset_says_how_to_fix(monkeypatch, tmp_path):

@@ -114,7 +114,7 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     import json
 
     from fashion_cnn.common.contract import bundled_model_path, model_card_path
-    from fashion_cnn.ui.wording import drawings_model_story, views_note
+    from fashion_cnn.ui.wording import drawings_model_story, drawings_model_summary, views_note
 
     path = bundled_model_path(config.MODEL_DIR / config.DRAWINGS_DIR)
     card = json.loads(model_card_path(path).read_text())
@@ -129,6 +129,11 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
         assert f"({settings['sketch_share']:.0%} of them sketched)" in story
     assert ("other things" in story) == bool(card.get("garment_gate"))
     assert "model/drawings/" in story and f"({card['test_accuracy']:.2%})" in story
+    summary = drawings_model_summary(card)
+    for measured in card["garment_gate"]["real_pictures"].values():
+        assert f"{measured['garments_named_right']:.0%}" in summary
+        assert f"among {measured['pictures']}" in summary
+    assert "of the other things as not a garment or unsure" in summary
     assert "fine-tuned on drawings and icons" in views_note(True)
     assert "fine-tuned" not in views_note(False) and "six ways" in views_note(False)
     assert views_note(True, "photo").startswith("Read as a photo. Drawings and uploads")

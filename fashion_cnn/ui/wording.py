@@ -116,6 +116,31 @@ def drawings_model_story(card: dict) -> str:
     return story
 
 
+def drawings_model_summary(card: dict) -> str:
+    """The CNN for drawings and icons in a sentence or two for a first visit, with its
+    figures on pictures in styles it never saw (from its card)."""
+    line = (
+        "Your drawings and uploads are read by a copy of this CNN fine-tuned on drawn "
+        "garments, icons and pictures of other things."
+    )
+    measured = list(((card.get("garment_gate") or {}).get("real_pictures") or {}).values())
+    if not measured:
+        return line
+    named = and_list(
+        [
+            f"{r['garments_named_right']:.0%}{' of the garments' if i == 0 else ''} among "
+            f"{r.get('pictures', 'pictures')}"
+            for i, r in enumerate(measured)
+        ]
+    )
+    flagged = sorted(r["non_garments_flagged"] for r in measured)
+    share = f"{flagged[0]:.0%}" + (f"–{flagged[-1]:.0%}" if flagged[-1] != flagged[0] else "")
+    return (
+        f"{line} On styles it never saw, it named right {named}, and flagged {share} of the "
+        "other things as not a garment or unsure."
+    )
+
+
 def missing_runs_note(gone: int, unreadable: int) -> str:
     """What Compare runs could not show from its link, in a line; empty when nothing."""
     notes = []

@@ -16,7 +16,7 @@ from fashion_cnn.common.contract import (
 from fashion_cnn.common.data import DatasetError, FashionMNIST, load_fashion_mnist
 from fashion_cnn.serving.predictor import Classification, Predictor, load_bundled
 from fashion_cnn.ui.charts import enlarge, per_class_markdown, png_bytes
-from fashion_cnn.ui.wording import drawings_model_story
+from fashion_cnn.ui.wording import drawings_model_story, drawings_model_summary
 
 BUNDLED = "Bundled CNN"
 TRAINED_KEY = "trained_model"  # session_state: the Predictor of this session's last run
@@ -84,13 +84,15 @@ def bundled_card() -> dict:
         return {}
 
 
-def drawings_model_caption() -> str | None:
-    """The CNN for drawings in two sentences, or None when the app goes without it."""
+def drawings_model_caption() -> tuple[str, str] | None:
+    """The CNN for drawings for a first visit and in full, or None when the app goes
+    without it."""
     model, _ = bundled_or_none()
     if model is None or model.drawings_model is None:
         return None
+    card = model.drawings_model.card
     try:
-        return drawings_model_story(model.drawings_model.card)
+        return drawings_model_summary(card), drawings_model_story(card)
     except (KeyError, TypeError, ValueError):  # a card of another version: say nothing
         return None
 
