@@ -263,6 +263,14 @@ def test_blank_canvas_or_photo_has_nothing_to_classify(shade):
         preprocess(Image.new("L", (280, 280), shade))
 
 
+def test_a_light_thing_on_a_light_ground_is_named_not_called_blank():
+    beige = Image.new("RGB", (300, 300), (236, 226, 208))
+    ImageDraw.Draw(beige).ellipse((80, 60, 220, 240), fill=(255, 255, 255))  # a white cup
+    with pytest.raises(ImageInputError, match="darker than its light background") as exc:
+        preprocess(beige)
+    assert "blank" not in str(exc.value) and "\n" not in str(exc.value)
+
+
 def lit_from_one_side(garment: np.ndarray | None = None, spread: int = 45) -> Image.Image:
     """A light ground from 235 - spread (left) to 235 (right), with a test-split garment
     (light on black, as in the dataset) printed dark on it if given."""

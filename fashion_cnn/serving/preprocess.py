@@ -222,6 +222,20 @@ def fill_inside(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ink | body, (regions > 0) & ~body
 
 
+def blank_reason(gray: np.ndarray) -> str:
+    """Why nothing stands out from the ground, for people: the image is blank, or what it
+    shows is on the wrong side of the ground's shade (a white cup on a beige table: the
+    dataset's garments are darker than their white ground)."""
+    if np.ptp(gray) < BLANK_LEVEL / 4:  # one shade, give or take a lossy file's noise
+        return "nothing to classify: the image is blank"
+    if ground_shade(gray)[0] > 127:
+        return (
+            "nothing to classify: nothing in it is darker than its light background (a "
+            "light garment on a light ground? photograph it on a dark one)"
+        )
+    return "nothing to classify: nothing in it is lighter than its dark background"
+
+
 def trim(fg: np.ndarray) -> np.ndarray:
     """Crop to the bounding box of the pixels clearly above the ground."""
     lit = fg > max(BLANK_LEVEL / 2, 0.1 * fg.max())
@@ -270,7 +284,7 @@ def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preproc
     fg = foreground(gray)
     steps.append(("Light on black, ground removed", fg.astype(np.uint8)))
     if fg.max() < BLANK_LEVEL:
-        raise ImageInputError("nothing to classify: the image is blank")
+        raise ImageInputError(blank_reason(gray))
     item = trim(fg)
     # Stretch contrast so a pale or dim garment spans the full range, as in the dataset.
     item = item * (255.0 / max(float(np.percentile(item, 99.5)), 1.0))
