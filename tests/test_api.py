@@ -379,10 +379,14 @@ REASONS = {  # a word each error's reason must hold
     "Triton's classification": "classification",
     "header length not a number": "whole number",
     "top not a number": "whole number",
+    "top of 0": "from 1 to 10, not '0'",
+    "top of -1": "from 1 to 10, not '-1'",
     "unknown model": "unknown model",
     "not JSON": "JSON",
     "wrong shape": "shape",
     "out of range": "0-255",
+    "form without boundary": "cannot be read: Missing boundary",
+    "pixels of 0-1": "not 0-1",
     "image not base64": "base64",
     "not an image": "not an image",
 }
@@ -399,6 +403,7 @@ BAD_REQUESTS = {
     ),
     "too few values": (INFER, {"inputs": [{**PIXEL_SPEC, "data": [0] * 10}]}, {}, 400),
     "out of range": (INFER, {"inputs": [{**PIXEL_SPEC, "data": [1e6] * 784}]}, {}, 400),
+    "pixels of 0-1": (INFER, {"inputs": [{**PIXEL_SPEC, "data": [0.5] * 784}]}, {}, 400),
     "strings as pixels": (INFER, {"inputs": [{**PIXEL_SPEC, "data": ["a"] * 784}]}, {}, 400),
     "datatype object": (INFER, {"inputs": [{**PIXEL_SPEC, "datatype": {}, "data": []}]}, {}, 400),
     "unknown output": (
@@ -442,7 +447,9 @@ BAD_REQUESTS = {
     "empty upload": ("/api/classify", b"", {"content-type": "image/png"}, 400),
     "not an image": ("/api/classify", b"GIF89a....", {"content-type": "image/gif"}, 400),
     "unknown kind": ("/api/classify?kind=sketch", b"x", {}, 400),
+    "form without boundary": ("/api/classify", b"x", {"content-type": "multipart/form-data"}, 400),
     "top of 0": ("/api/classify?top=0", b"x", {}, 400),
+    "top of -1": ("/api/classify?top=-1", b"x", {}, 400),
 }
 
 
@@ -456,6 +463,13 @@ def test_bad_requests_get_a_one_line_4xx(app_url, case):
     reason = response.json()["error"]
     assert reason and "\n" not in reason and "Traceback" not in reason
     assert REASONS.get(case, "") in reason
+
+
+def test_too_many_files_get_one_line_in_our_words(app_url):
+    files = [("file", (f"{i}.png", b"x")) for i in range(65)]
+    response = requests.post(app_url + "/api/classify", files=files, timeout=30)
+    assert response.status_code == 400
+    assert response.json()["error"] == "too many parts: up to 64 files a request"
 
 
 def test_a_body_over_the_limit_gets_413_before_it_is_sent(app_url):

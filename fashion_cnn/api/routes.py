@@ -323,6 +323,8 @@ def pixels(tensor: protocol.Tensor) -> np.ndarray:
     images = np.asarray(tensor.data, np.float32).reshape(-1, size, size)
     if not np.isfinite(images).all() or images.min() < 0 or images.max() > 255:
         raise ApiError(400, f"{PIXELS} must lie in 0-255 (a light garment on black)")
+    if tensor.datatype == "FP32" and 0 < images.max() <= 1:  # a Keras habit: read as black
+        raise ApiError(400, f"{PIXELS} are all 1 or less: send 0-255, not 0-1")
     return images
 
 
@@ -376,10 +378,13 @@ def output_tensors(
 
 
 def query_top(request: Request) -> int:
-    top = whole_number(request.query_params.get("top", "3"), "top")
-    if not 1 <= top <= config.NUM_CLASSES:
-        raise ApiError(400, f"top must be a whole number from 1 to {config.NUM_CLASSES}")
-    return top
+    """How many classes each answer lists (`?top=`, 3 by default)."""
+    text = request.query_params.get("top", "3")
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit() and 1 <= int(text) <= config.NUM_CLASSES):
+        limit = f"from 1 to {config.NUM_CLASSES}"
+        raise ApiError(400, f"top must be a whole number {limit}, not {text[:20]!r}")
+    return int(text)
 
 
 async def request_files(request: Request) -> list[tuple[str, bytes]]:
@@ -397,7 +402,10 @@ async def request_files(request: Request) -> list[tuple[str, bytes]]:
     try:
         form = await Request(request.scope, replay).form(max_files=MAX_FILES, max_fields=MAX_FILES)
     except Exception as exc:  # python-multipart's and Starlette's own errors, one line
-        raise ApiError(400, f"the multipart form cannot be read: {exc}") from None
+        detail = str(getattr(exc, "detail", None) or exc).rstrip(".")  # not "400: ..."
+        if detail.startswith("Too many"):
+            raise ApiError(400, f"too many parts: up to {MAX_FILES} files a request") from None
+        raise ApiError(400, f"the multipart form cannot be read: {detail}") from None
     try:  # closing the form deletes the temporary files of large parts
         uploads = [v for _, v in form.multi_items() if isinstance(v, UploadFile)]
         if not uploads:
