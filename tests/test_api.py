@@ -676,7 +676,8 @@ def test_the_pages_server_answers_a_wrong_method_or_path_under_the_api_as_json(a
         answer = requests.request(method, app_url + path, timeout=10)
         assert answer.status_code == 405, (method, path)
         assert answer.headers["Allow"] == allowed and answer.json()["error"]
-    for method, path in (("GET", "/api/classifyy"), ("POST", "/v2/models/x/y/z"), ("PUT", "/api/")):
+    unknown = (("GET", "/api/classifyy"), ("POST", "/v2/models/x/y/z"), ("PUT", "/api/"))
+    for method, path in (*unknown, ("GET", "/api"), ("POST", "/api")):
         answer = requests.request(method, app_url + path, timeout=10)
         assert answer.status_code == 404 and "not a route" in answer.json()["error"], path
     assert requests.get(app_url + "/classify", timeout=10).status_code == 200  # the pages

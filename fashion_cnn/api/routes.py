@@ -108,6 +108,7 @@ def api_routes() -> list[BaseRoute]:
         Route("/metrics", wrong_method(["GET"]), methods=[m for m in OTHER_METHODS if m != "GET"]),
         # Last: any other path under the API's prefixes gets the protocol's 404, not the
         # pages' HTML (Streamlit answers every unknown path with its page).
+        Route("/api", unknown_path, methods=OTHER_METHODS),
         *(
             Route(f"{prefix}/{{rest:path}}", unknown_path, methods=OTHER_METHODS)
             for prefix in ("/v2", "/api")
