@@ -131,7 +131,7 @@ with matrix_col:
         true_name, pred_name = (config.CLASS_NAMES[i] for i in chosen)
         count = plural(int(cm[chosen]), "image")
         if true_name == pred_name:
-            st.markdown(f"**{true_name}, right: {count}**; the gallery shows mistakes.")
+            st.markdown(f"**{true_name}, read right: {count}** (the gallery lists mistakes only).")
         else:
             what = f"{true_name} → {pred_name}: {count}"
             st.markdown(f"**{what}**, in the gallery [below ↓](#mistakes).")

@@ -396,9 +396,11 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     frame = page.locator(".js-plotly-plot").first.evaluate("p => p.layout.shapes[0]")
     assert (frame["x0"], frame["y0"]) == (-0.5, 5.5)  # column 0, row 6
     note.get_by_role("link").click()
-    page.wait_for_timeout(500)
-    heading = page.get_by_role("heading", name="Mistakes").bounding_box()
-    assert 0 <= heading["y"] < page.viewport_size["height"]  # the gallery scrolled into view
+    page.wait_for_function(  # the gallery scrolls into view
+        "() => { const h = document.getElementById('mistakes');"
+        " const top = h && h.getBoundingClientRect().top; return top >= 0 && top < innerHeight; }",
+        timeout=10_000,
+    )
     # The address names the cell, to share: a new visitor opens on the same gallery.
     page.wait_for_url(re.compile(r"/explore\?true=Shirt&pred=T-shirt%2Ftop(#mistakes)?$"))
     captions = page.get_by_test_id("stCaptionContainer").filter(has_text="→").all_inner_texts()

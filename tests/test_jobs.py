@@ -222,7 +222,7 @@ def test_the_pace_leaves_out_the_start():
     for batch in range(2, 101):
         p.elapsed = 6.0 + (batch - 1) * 0.05
         p.add_batch(batch, 1.0, 0.5, 64, elapsed=p.elapsed)
-    assert abs(p.pace - 64 / 0.05) < 1  # 1,280 images/s once it trains
+    assert abs(runs.steady_pace(p, 64) - 64 / 0.05) < 1  # 1,280 images/s once it trains
     assert p.images_per_second < 600  # over the whole run, the start included
 
 

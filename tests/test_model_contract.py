@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 
 import numpy as np
@@ -211,20 +212,32 @@ def test_only_the_last_used_bulk_outputs_stay_on_disk(real_data, tmp_path, monke
 
     monkeypatch.setenv(config.CACHE_ENV_VAR, str(tmp_path))
     monkeypatch.setattr(module, "KEPT_OUTPUTS", 4)  # two image sets' worth
+    folder = tmp_path / "outputs"
+    (tmp_path / "features-old-model.npy").write_bytes(b"kept before outputs/ was made")
     predictor = load_bundled()
     sets = [real_data.x_test[i : i + 20] for i in (0, 20, 40)]
+
+    def age(seconds: float) -> None:  # every file there now, as last used this long ago
+        for path in folder.glob("*.npy"):
+            os.utime(path, (time.time() - seconds, time.time() - seconds))
+
     module.cached_outputs(predictor, sets[0], "probabilities")
-    time.sleep(0.05)  # times the files apart
+    age(300)
     module.cached_outputs(predictor, sets[1], "probabilities")
-    kept = {p.name for p in (tmp_path / "outputs").glob("*.npy")}
-    assert len(kept) == 4
-    time.sleep(0.05)
+    kept = {p.name for p in folder.glob("*.npy")}
+    assert len(kept) == 4 and not (tmp_path / "features-old-model.npy").exists()
+    for path in folder.glob(f"*-{sets_key(sets[1])}.npy"):  # the second set: used later
+        os.utime(path, (time.time() - 100, time.time() - 100))
     module.cached_outputs(predictor, sets[0], "features")  # used again: the newest
     module.cached_outputs(predictor, sets[2], "probabilities")  # the first not used goes
-    now = {p.name for p in (tmp_path / "outputs").glob("*.npy")}
+    now = {p.name for p in folder.glob("*.npy")}
     assert len(now) == 4 and len(now & kept) == 2
-    key = hashlib.sha256(np.ascontiguousarray(sets[0]).tobytes()).hexdigest()[:16]
-    assert f"features-{predictor.key}-{key}.npy" in now
+    assert f"probabilities-{predictor.key}-{sets_key(sets[0])}.npy" not in now
+    assert f"features-{predictor.key}-{sets_key(sets[0])}.npy" in now
+
+
+def sets_key(images: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
 
 
 def test_drawing_views_are_the_drawing_mirrored_and_moved_a_pixel():

@@ -221,7 +221,7 @@ def test_train_settings_link_fills_the_form_and_bad_values_warn(real_data):
     assert any("Finish two runs to compare" in i.value for i in at.info)  # empty state
 
 
-def test_train_settings_link_and_estimate_follow_each_change(real_data):
+def test_train_settings_link_follows_each_change_and_impossible_ones_cannot_start(real_data):
     at = page("train").run()
     at.number_input(key="train_epochs").set_value(9).run()  # no Start: a plain change
     link = next(c.value for c in at.caption if "These settings as a link" in c.value)

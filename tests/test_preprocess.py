@@ -269,6 +269,10 @@ def test_a_light_thing_on_a_light_ground_is_named_not_called_blank():
     with pytest.raises(ImageInputError, match="darker than its light background") as exc:
         preprocess(beige)
     assert "blank" not in str(exc.value) and "\n" not in str(exc.value)
+    faint = Image.new("L", (300, 300), 255)
+    ImageDraw.Draw(faint).ellipse((80, 60, 220, 240), fill=230)  # darker, but barely
+    with pytest.raises(ImageInputError, match="too faint"):
+        preprocess(faint)
 
 
 def lit_from_one_side(garment: np.ndarray | None = None, spread: int = 45) -> Image.Image:

@@ -66,7 +66,7 @@ def test_thresholds_are_read_from_the_model_card(bundled, tmp_path):
     card = read_model_card(bundled_model_path())
     assert bundled.detector.distance_above == card["verdict"]["distance_above"]
     # The same files with a card whose threshold lets anything through; both read alone
-    # (with its CNN for drawings and icons, the bundled CNN's gate would judge first).
+    # (with its CNN for drawings and icons, that CNN's gate would judge first).
     shutil.copy(onnx_path(bundled_model_path()), tmp_path / "m.onnx")
     shutil.copy(reading_path(bundled_model_path()), reading_path(tmp_path / "m.onnx"))
     card["verdict"]["distance_above"] = 1e12

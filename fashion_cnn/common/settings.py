@@ -72,7 +72,8 @@ class TrainConfig:
     )
     train_subset: int = setting(
         0,
-        "How many of the 60,000 training images to use (0: all). Fewer train faster",
+        "How many of the 60,000 training images to use (on the command line, 0: all). "
+        "Fewer train faster",
         (0, None),
         kind="select_slider",
         label="Training images",
@@ -226,8 +227,7 @@ class TrainConfig:
             raise ValueError("--weight-averaging and --early-stopping cannot be used together")
         if self.early_stopping and not self.validation_split:
             raise ValueError(
-                "early stopping watches the validation loss: it needs a validation share "
-                "(--validation-split) above 0"
+                "early stopping needs a validation share above 0 (it watches the validation loss)"
             )
 
 

@@ -34,7 +34,7 @@ from fashion_cnn.common.settings import AugmentSettings, TrainConfig
 WORKERS_ENV = "FASHION_CNN_WORKERS"  # local worker processes: that many runs at once
 SCHEDULER_ENV = "FASHION_CNN_SCHEDULER"  # a cluster's address; unset: embedded cluster
 RUNS_KEY = "fashion_cnn_runs"
-SPEED_KEY = "fashion_cnn_speed"  # per architecture: [images/s, start seconds], for the ETA
+PACE_KEY = "fashion_cnn_pace"  # per architecture: [images/s, seconds to start], for the ETA
 QUEUED_TIMEOUT = 60.0  # a queued run nobody looked at for this long is cancelled
 UNWATCHED_TIMEOUT = 300.0  # a running run nobody watched for this long ends its epoch
 KEEP_SECONDS = 3600.0  # a finished run's result is kept this long
@@ -87,19 +87,10 @@ class Progress:
     epoch_means: list = field(default_factory=lambda: [0.0, 0.0])  # Keras' last, this epoch
     trend: list = field(default_factory=lambda: [0.0, 0.0, 0.0])  # loss, accuracy, weight
     first_batch_at: float | None = None  # elapsed seconds when the first batch ended
-    images_at_first_batch: int = 0
 
     @property
     def images_per_second(self) -> float:
         return self.images_seen / self.elapsed if self.elapsed > 0 else 0.0
-
-    @property
-    def pace(self) -> float:
-        """Images per second since the first batch (starting the process, loading the
-        data and compiling come before it: a short run's mean pace was a quarter of it)."""
-        span = self.elapsed - (self.first_batch_at or 0.0)
-        images = self.images_seen - self.images_at_first_batch
-        return images / span if span > 0 and images > 0 else self.images_per_second
 
     @property
     def fraction_done(self) -> float:
@@ -145,8 +136,6 @@ class Progress:
         smoothed = [t / self.trend[2] for t in self.trend[:2]]  # the weight corrects the start
         self.epoch_means, self.batch = means, batch
         self.images_seen += new * batch_size
-        if self.first_batch_at == elapsed and not self.images_at_first_batch:
-            self.images_at_first_batch = self.images_seen
         self.batch_points.append((self.epoch + batch / max(self.batches, 1), *smoothed))
         if len(self.batch_points) > MAX_POINTS:
             self.batch_points = self.batch_points[::2]  # thin evenly, keep the newest
@@ -203,6 +192,14 @@ def one_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
+def steady_pace(progress: Progress, images_at_first_batch: int) -> float:
+    """Images per second since the first batch: compiling comes before it, and a short
+    run's mean pace, that included, was a quarter of this."""
+    span = progress.elapsed - (progress.first_batch_at or 0.0)
+    images = progress.images_seen - images_at_first_batch
+    return images / span if span > 0 and images > 0 else progress.images_per_second
+
+
 # --- In a worker process -----------------------------------------------------------------
 
 
@@ -213,7 +210,9 @@ class Relay:
     def __init__(self, client, run_id: str, cfg: TrainConfig):
         self.client, self.run_id, self.cfg = client, run_id, cfg
         self.progress = Progress(epochs=cfg.epochs)
-        self.started = time.time()
+        self.started = self.spawned = time.time()  # `started`: when training begins
+        self.start_seconds = 0.0  # to start the process and load the data
+        self.images_at_first_batch = 0
         self.published_version = -1
         self.forwarded: set[str] = set()
         self.outcome: tuple | None = None
@@ -275,6 +274,7 @@ class Relay:
             self.progress.add_batch(
                 *values, batch_size=self.cfg.batch_size, elapsed=time.time() - self.started
             )
+            self.images_at_first_batch = self.images_at_first_batch or self.progress.images_seen
         elif kind == "snapshot":
             self.progress.add_snapshot(values[0])
         elif kind == "epoch":
@@ -283,6 +283,7 @@ class Relay:
         elif kind == "running":
             self.progress.batches = values[0]["batches"]
             self.started = time.time()
+            self.start_seconds = self.started - self.spawned
             self.set(state="running", pid=values[0]["pid"])
         elif kind == "evaluating":
             self.publish()
@@ -346,7 +347,9 @@ class Relay:
             message=message,
         )
         p = self.progress
-        self.client.set_metadata([SPEED_KEY, self.cfg.architecture], [p.pace, p.first_batch_at])
+        pace = steady_pace(p, self.images_at_first_batch)
+        start = self.start_seconds + (p.first_batch_at or 0.0)
+        self.client.set_metadata([PACE_KEY, self.cfg.architecture], [pace, start])
         self.set(state="stopped" if value["stopped"] else "finished")
         return value
 
@@ -595,10 +598,8 @@ class Engine:
     def measured_speed(self, architecture: str) -> tuple[float, float] | None:
         """Images per second of the last run of `architecture` on this cluster once it
         trained, and the seconds it took to start (to its first batch)."""
-        measured = self.client.get_metadata([SPEED_KEY, architecture], None)
-        if isinstance(measured, int | float):  # written by an earlier version: the mean pace
-            return float(measured), 0.0
-        return (float(measured[0]), float(measured[1] or 0.0)) if measured else None
+        measured = self.client.get_metadata([PACE_KEY, architecture], None)
+        return (float(measured[0]), float(measured[1])) if measured else None
 
     def housekeep(self) -> None:
         """Cancel queued runs nobody looks at; forget runs that ended long ago."""

@@ -460,10 +460,13 @@ def cached_outputs(predictor: Predictor, images: np.ndarray, output: str) -> np.
 
 
 def keep_newest(folder: Path, count: int) -> None:
-    """Delete all but the `count` most recently used files in `folder`."""
+    """Delete all but the `count` most recently used files in `folder` (not the temporary
+    files of writes under way), and the outputs kept beside the decoded dataset before
+    they had a folder of their own."""
     with contextlib.suppress(OSError):  # another server pruning too, or a read-only disk
-        files = sorted(folder.glob("*.npy"), key=lambda f: f.stat().st_mtime, reverse=True)
-        for old in files[count:]:
+        files = sorted(folder.glob("[!.]*.npy"), key=lambda f: f.stat().st_mtime, reverse=True)
+        earlier = [f for n in READING_OUTPUTS for f in folder.parent.glob(f"{n}-*.npy")]
+        for old in files[count:] + earlier:
             old.unlink(missing_ok=True)
 
 

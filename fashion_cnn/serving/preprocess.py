@@ -223,17 +223,21 @@ def fill_inside(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def blank_reason(gray: np.ndarray) -> str:
-    """Why nothing stands out from the ground, for people: the image is blank, or what it
-    shows is on the wrong side of the ground's shade (a white cup on a beige table: the
-    dataset's garments are darker than their white ground)."""
+    """Why nothing stands out from the ground, for people: the image is blank, what it
+    shows is on the other side of the ground's shade (a white cup on a beige table: the
+    dataset's garments are darker than their white ground), or it is too faint."""
     if np.ptp(gray) < BLANK_LEVEL / 4:  # one shade, give or take a lossy file's noise
         return "nothing to classify: the image is blank"
-    if ground_shade(gray)[0] > 127:
+    level, (x, y) = ground_shade(gray)
+    stands_out = BLANK_LEVEL / 2  # a subject this far the other way would have been seen
+    if level > 127 and (gray - (x + y)).max() >= stands_out:  # lighter than the ground
         return (
             "nothing to classify: nothing in it is darker than its light background (a "
             "light garment on a light ground? photograph it on a dark one)"
         )
-    return "nothing to classify: nothing in it is lighter than its dark background"
+    if level <= 127 and ((x + y) - gray).max() >= stands_out:
+        return "nothing to classify: nothing in it is lighter than its dark background"
+    return "nothing to classify: nothing in it stands out from its background (too faint)"
 
 
 def trim(fg: np.ndarray) -> np.ndarray:

@@ -50,6 +50,7 @@ class PipeProgress(keras.callbacks.Callback):
         self.lock = threading.Lock()
         self.batches_sent = 0  # in this epoch
         self.held_snapshot: dict | None = None
+        self.ended_early = False  # `stop_epoch` ended training before its last epoch
 
     def hold_snapshot(self, snapshot: dict) -> None:
         """EpochSnapshots' `publish`: the snapshot waits for its epoch's end."""
@@ -77,6 +78,7 @@ class PipeProgress(keras.callbacks.Callback):
         self.conn.send(("epoch", {k: float(v) for k, v in (logs or {}).items()}))
         if self.stop_epoch.is_set():
             self.model.stop_training = True
+            self.ended_early = epoch + 1 < self.params.get("epochs", 0)
 
 
 def model_bytes(model: keras.Model) -> bytes:
@@ -98,7 +100,11 @@ def run(cfg: TrainConfig, conn: Connection, stop_now, stop_epoch) -> dict:
     # each epoch (EpochSnapshots goes first: `live` sends its snapshot with the epoch's logs).
     watch = EpochSnapshots(data.x_test, data.y_test, live.hold_snapshot)
     result = train(cfg, data, callbacks=[watch, live, StopWhenSet(stop_now)])
-    if stop_now.is_set():
+    # Stop cut an epoch short: the run keeps the last whole epoch's weights. A stop that
+    # came once training was over (during the evaluation) cut nothing: the run is whole,
+    # with its averaged or early stopping's best weights.
+    cut = live.epochs_finished < result.epochs_completed
+    if cut:
         if live.last_epoch_weights is None:
             return {"epochs_completed": 0, "stopped": True}
         result.model.set_weights(live.last_epoch_weights)
@@ -106,12 +112,9 @@ def run(cfg: TrainConfig, conn: Connection, stop_now, stop_epoch) -> dict:
         result.epochs_completed = live.epochs_finished
     conn.send(("evaluating", None))
     onnx = onnx_bytes(result.model)
-    # A stop asked for after the last epoch (an unwatched run's, during the evaluation)
-    # stopped nothing: the run is complete.
-    asked = stop_now.is_set() or stop_epoch.is_set()
     return {
         "epochs_completed": result.epochs_completed,
-        "stopped": asked and result.epochs_completed < cfg.epochs,
+        "stopped": cut or live.ended_early,
         "seconds": result.seconds,
         "history": result.history,
         "test_metrics": evaluate_on_test(onnx, data),

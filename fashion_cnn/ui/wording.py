@@ -117,8 +117,8 @@ def drawings_model_story(card: dict) -> str:
 
 
 def drawings_model_summary(card: dict) -> str:
-    """The CNN for drawings and icons in a sentence or two for a first visit, with its
-    figures on pictures in styles it never saw (from its card)."""
+    """The CNN for drawings and icons in two sentences for a first visit, with its figures
+    on pictures in styles it never saw (from its card)."""
     line = (
         "Your drawings and uploads are read by a copy of this CNN fine-tuned on drawn "
         "garments, icons and pictures of other things."
@@ -126,18 +126,15 @@ def drawings_model_summary(card: dict) -> str:
     measured = list(((card.get("garment_gate") or {}).get("real_pictures") or {}).values())
     if not measured:
         return line
-    named = and_list(
-        [
-            f"{r['garments_named_right']:.0%}{' of the garments' if i == 0 else ''} among "
-            f"{r.get('pictures', 'pictures')}"
-            for i, r in enumerate(measured)
-        ]
-    )
-    flagged = sorted(r["non_garments_flagged"] for r in measured)
-    share = f"{flagged[0]:.0%}" + (f"–{flagged[-1]:.0%}" if flagged[-1] != flagged[0] else "")
+
+    def span(key: str) -> str:
+        low, high = min(r[key] for r in measured), max(r[key] for r in measured)
+        return f"{low:.0%}" if f"{low:.0%}" == f"{high:.0%}" else f"{low:.0%}–{high:.0%}"
+
     return (
-        f"{line} On styles it never saw, it named right {named}, and flagged {share} of the "
-        "other things as not a garment or unsure."
+        f"{line} On icons and drawings in styles it never saw, it named "
+        f"{span('garments_named_right')} of the garments right and flagged "
+        f"{span('non_garments_flagged')} of the other things."
     )
 
 

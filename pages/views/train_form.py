@@ -113,9 +113,12 @@ def start_run() -> None:
     live = st.query_params.get(RUN_PARAM)
     if live and state.get(FILLED_FOR) == (live, False):
         return  # a second click from a page drawn before the first run began
-    cfg = form_config()
     try:
+        cfg = form_config()  # a change sent with the click may not train with the rest
         run_id = runs.engine().submit(cfg)
+    except ValueError as exc:
+        state["train_problem"] = f"These settings cannot train together: {exc}."
+        return
     except ENGINE_ERRORS as exc:
         state["train_problem"] = runs.one_line(exc)
         return
@@ -164,8 +167,8 @@ def estimate() -> str:
         1 - s[form_key("validation_split")]
     )
     seconds = start + images * s[form_key("epochs")] / pace
+    started = f"{start:.0f} s to start, then " if start >= 1 else ""
     return (
-        f"At the pace of this server's last {architecture} run ({pace:,.0f} images/s, "
-        f"after {format_seconds(start)} to start), these settings train in about "
-        f"{format_seconds(seconds)}."
+        f"At the pace of this server's last {architecture} run ({started}{pace:,.0f} "
+        f"images/s), these settings train in about {format_seconds(seconds)}."
     )

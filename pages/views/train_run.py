@@ -155,10 +155,14 @@ def compare_runs() -> None:
     views, gone = [], []
     try:
         engine = runs.engine_if_started()  # a look at a link starts no cluster: no runs
-        found_runs = {r: engine.view(r, watched=False) if engine else None for r in visitor_runs()}
+        linked = visitor_runs()
     except ENGINE_ERRORS:
-        found_runs = {}  # the page's top says what went wrong
-    for run_id, found in found_runs.items():
+        linked = []  # the page's top says what went wrong
+    for run_id in linked:
+        try:
+            found = engine.view(run_id, watched=False) if engine else None
+        except ENGINE_ERRORS:
+            continue  # as above
         if found is None and run_id != st.query_params.get(RUN_PARAM):  # that one: warned
             gone.append(run_id)
         elif found is not None and found.done and found.summary:
