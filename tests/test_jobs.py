@@ -215,6 +215,15 @@ def test_per_batch_line_runs_on_across_epochs_without_a_jump():
     assert abs(q.batch_points[-1][1] - p.batch_points[-1][1]) < 0.05
 
 
+def test_a_run_recorded_with_early_stopping_but_no_validation_still_reads():
+    from dataclasses import asdict
+
+    from fashion_cnn.common.settings import TrainConfig
+
+    record = {**asdict(TrainConfig()), "early_stopping": 3}  # no validation share
+    assert runs.config_from_dict(record).early_stopping == 0  # what that run did
+
+
 def test_the_pace_leaves_out_the_start():
     p = runs.Progress(epochs=1, batches=100)
     p.elapsed = 6.0  # starting the process, loading the data, compiling

@@ -19,8 +19,8 @@ def test_settings_round_trip_through_a_link():
         validation_split=0.1,
         train_subset=5000,
     )
-    back, wrong = from_query(to_query(cfg), DEFAULTS)
-    assert wrong == []
+    back, wrong, clashes = from_query(to_query(cfg), DEFAULTS)
+    assert wrong == [] and clashes == []
     assert to_query(back) == to_query(cfg)
     assert back.augment is False and back.epochs == 12 and back.learning_rate == 0.01
 
@@ -35,7 +35,7 @@ def test_bad_values_are_named_and_keep_the_defaults():
         "dropout": "0.3",
         "seed": "7",
     }
-    cfg, wrong = from_query(params, DEFAULTS)
+    cfg, wrong, _ = from_query(params, DEFAULTS)
     assert sorted(wrong) == ["architecture", "augment", "batch_size", "epochs", "learning_rate"]
     assert (cfg.epochs, cfg.learning_rate, cfg.architecture) == (5, 3e-3, "tiny")
     assert cfg.dropout == 0.3  # a good value in the same link still applies
@@ -44,6 +44,8 @@ def test_bad_values_are_named_and_keep_the_defaults():
 
 def test_settings_that_cannot_train_together_are_named_not_raised():
     params = {"early_stopping": "3", "validation_split": "0.0", "epochs": "7"}
-    cfg, wrong = from_query(params, DEFAULTS)  # DEFAULTS hold no validation share
-    assert wrong == ["early_stopping"]  # early stopping needs the validation share
+    cfg, wrong, clashes = from_query(params, DEFAULTS)  # DEFAULTS hold no validation share
+    assert wrong == [] and len(clashes) == 1
+    assert clashes[0].startswith("early_stopping cannot train with the link's other settings")
+    assert "needs a validation share above 0" in clashes[0]
     assert cfg.early_stopping == 0 and cfg.epochs == 7

@@ -185,7 +185,11 @@ def config_from_dict(values: dict) -> TrainConfig:
     augment = dict(values.get("augment_settings") or {})
     if "erase_area" in augment:
         augment["erase_area"] = tuple(augment["erase_area"])
-    return TrainConfig(**{**values, "augment_settings": AugmentSettings(**augment)})
+    values = {**values, "augment_settings": AugmentSettings(**augment)}
+    try:
+        return TrainConfig(**values)
+    except ValueError:  # an earlier version's run: early stopping without validation did nothing
+        return TrainConfig(**{**values, "early_stopping": 0})
 
 
 def one_line(exc: BaseException) -> str:

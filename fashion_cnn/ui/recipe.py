@@ -31,19 +31,26 @@ def parse(f, text: str):
     return value
 
 
-def from_query(params: dict[str, str], defaults: TrainConfig) -> tuple[TrainConfig, list[str]]:
-    """The settings a link names on top of `defaults`, and the names it got wrong (a
-    value no field allows, or one that cannot train with those before it, such as early
-    stopping without validation)."""
-    cfg, wrong = defaults, []
+def from_query(
+    params: dict[str, str], defaults: TrainConfig
+) -> tuple[TrainConfig, list[str], list[str]]:
+    """The settings a link names on top of `defaults`, the names whose values no field
+    allows, and a line for each value that cannot train with those before it (early
+    stopping without validation); each of those keeps its default."""
+    cfg, wrong, clashes = defaults, [], []
     for f in form_fields():
         if f.name not in params:
             continue
         try:
-            cfg = replace(cfg, **{f.name: parse(f, params[f.name])})
+            value = parse(f, params[f.name])
         except (TypeError, ValueError, OverflowError):
             wrong.append(f.name)
-    return cfg, wrong
+            continue
+        try:
+            cfg = replace(cfg, **{f.name: value})
+        except ValueError as exc:
+            clashes.append(f"{f.name} cannot train with the link's other settings ({exc})")
+    return cfg, wrong, clashes
 
 
 def to_query(cfg: TrainConfig) -> dict[str, str]:

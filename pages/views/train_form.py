@@ -97,7 +97,7 @@ def apply_recipe_link() -> None:
     if not params or st.session_state.get("train_recipe_applied") == params:
         return
     st.session_state["train_recipe_applied"] = params
-    cfg, wrong = from_query(params, FORM_DEFAULTS)
+    cfg, wrong, clashes = from_query(params, FORM_DEFAULTS)
     fill_form(cfg)
     if wrong:
         one = len(wrong) == 1
@@ -105,6 +105,8 @@ def apply_recipe_link() -> None:
             f"The link's {and_list(wrong)} {'is not a value' if one else 'are not values'} "
             f"the form allows; {'its default stands' if one else 'their defaults stand'} in."
         )
+    for clash in clashes:
+        st.warning(f"The link's {clash}; its default stands in.")
 
 
 def start_run() -> None:
