@@ -235,6 +235,11 @@ def test_train_settings_link_follows_each_change_and_impossible_ones_cannot_star
     assert not any("These settings as a link" in c.value for c in at.caption)
     at.slider(key="train_validation_split").set_value(0.1).run()
     assert not at.warning and not start_button(at).disabled
+    # The same two changes sent with a click on Start, which was on: one line, no run.
+    at.slider(key="train_validation_split").set_value(0.0)
+    start_button(at).click().run()
+    assert not at.exception and at.query_params.get("run") is None
+    assert at.error[0].value.startswith("These settings cannot train together: early stopping")
 
 
 def test_train_compares_two_finished_runs(real_data):
