@@ -230,6 +230,13 @@ class TrainConfig:
                 "early stopping needs a validation share above 0 (it watches the validation loss)"
             )
 
+    def images_per_epoch(self, available: int) -> int:
+        """Training images an epoch goes through, of `available`: the subset (or all),
+        less the validation share, as fashion_cnn.training.fit.split_training_data takes
+        them."""
+        count = self.train_subset or available
+        return count - int(count * self.validation_split)
+
 
 def form_warmup(epochs: int) -> int:
     """The Train form's warm-up, which it does not show: one epoch for a run of 3 or more,

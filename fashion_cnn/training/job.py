@@ -92,8 +92,7 @@ def model_bytes(model: keras.Model) -> bytes:
 def run(cfg: TrainConfig, conn: Connection, stop_now, stop_epoch) -> dict:
     """Train on this machine's copy of the dataset; the result as plain data and bytes."""
     data = load_fashion_mnist()
-    n_images = cfg.train_subset or len(data.x_train)
-    n_train = n_images - int(n_images * cfg.validation_split)  # as split_training_data
+    n_train = cfg.images_per_epoch(len(data.x_train))
     conn.send(("running", {"batches": -(-n_train // cfg.batch_size), "pid": os.getpid()}))
     live = PipeProgress(conn, stop_now, stop_epoch)
     # The page's "watch it learn" views: test images, never trained on, classified after

@@ -59,10 +59,7 @@ def settings_form() -> None:
     time estimate follow it, and Enter in a box starts nothing."""
     for f in form_fields():
         st.session_state.setdefault(form_key(f.name), getattr(FORM_DEFAULTS, f.name))
-    try:
-        cfg, problem = form_config(), None
-    except ValueError as exc:  # settings no run can use together: said before Start
-        cfg, problem = None, str(exc)
+    cfg, problem = form_config_or_problem()
     with st.container(border=True, key="train_settings"):
         fields = form_fields()
         rows = len(fields) // FORM_COLUMNS + 1  # the Start button takes the slot after them
@@ -78,17 +75,21 @@ def settings_form() -> None:
             disabled=problem is not None,
         )
     if problem:
-        st.warning(f"These settings cannot train together: {problem}.")
+        st.warning(problem)
         return
     # The link by name: spelled out, the address took five lines on a phone.
     recipe = urlencode(to_query(cfg))
     st.caption(f"🔗 [These settings as a link](/train?{recipe}), to share or bookmark.")
 
 
-def form_config() -> TrainConfig:
-    """The settings the form holds now."""
+def form_config_or_problem() -> tuple[TrainConfig | None, str | None]:
+    """The settings the form holds now, or None and a line saying why no run can use them
+    (settings that cannot train together, such as early stopping without validation)."""
     settings = {f.name: st.session_state[form_key(f.name)] for f in form_fields()}
-    return TrainConfig(**settings, warmup_epochs=form_warmup(settings["epochs"]))
+    try:
+        return TrainConfig(**settings, warmup_epochs=form_warmup(settings["epochs"])), None
+    except ValueError as exc:
+        return None, f"These settings cannot train together: {exc}."
 
 
 def apply_recipe_link() -> None:
@@ -115,12 +116,12 @@ def start_run() -> None:
     live = st.query_params.get(RUN_PARAM)
     if live and state.get(FILLED_FOR) == (live, False):
         return  # a second click from a page drawn before the first run began
-    try:
-        cfg = form_config()  # a change sent with the click may not train with the rest
-        run_id = runs.engine().submit(cfg)
-    except ValueError as exc:
-        state["train_problem"] = f"These settings cannot train together: {exc}."
+    cfg, problem = form_config_or_problem()  # a change sent with the click may clash
+    if cfg is None:
+        state["train_problem"] = problem
         return
+    try:
+        run_id = runs.engine().submit(cfg)
     except ENGINE_ERRORS as exc:
         state["train_problem"] = runs.one_line(exc)
         return
@@ -161,14 +162,11 @@ def estimate() -> str:
         measured = engine.measured_speed(architecture) if engine else None
     except ENGINE_ERRORS:
         measured = None
-    if not measured or not measured[0]:
+    cfg, _ = form_config_or_problem()
+    if not measured or not measured[0] or cfg is None:
         return "The first run measures how fast this server trains."
     pace, start = measured
-    s = st.session_state
-    images = (s[form_key("train_subset")] or config.TRAIN_COUNT) * (
-        1 - s[form_key("validation_split")]
-    )
-    seconds = start + images * s[form_key("epochs")] / pace
+    seconds = start + cfg.images_per_epoch(config.TRAIN_COUNT) * cfg.epochs / pace
     started = f"{start:.0f} s to start, then " if start >= 1 else ""
     return (
         f"At the pace of this server's last {architecture} run ({started}{pace:,.0f} "

@@ -59,12 +59,10 @@ def live_view(run_id: str) -> None:
             f"{format_seconds(p.elapsed)} elapsed · {eta_text(p.eta_seconds)} · "
             f"{p.images_per_second:,.0f} images/s"
         )
-        share = p.fraction_done
-        if view.done:  # a stopped run shows the share of its epochs it kept
-            share = p.epoch / p.epochs if view.state == "stopped" and p.epochs else 1.0
-            of = f" of {p.epochs}" if share < 1 else ""
+        if view.done:  # a stopped run kept fewer epochs than it was set (its bar says so)
+            of = f" of {p.epochs}" if p.epoch < p.epochs else ""
             text = f"{plural(p.epoch, 'epoch')}{of} in {format_seconds(p.elapsed)}"
-        st.progress(min(max(share, 0.0), 1.0), text=text)
+        st.progress(p.fraction_done, text=text)
         st.plotly_chart(training_chart(view), key="train_curves", config={"displayModeBar": False})
         watch_it_learn(run_id, p)
     label = "✖ Cancel" if view.state == "queued" else "⏹ Stop"
