@@ -188,6 +188,17 @@ def test_filled_shape_keeps_its_hole():
     assert pre.image[6, 14] < 50 and pre.image[20, 14] > 200  # inside the handle, the body
 
 
+def test_solid_shape_keeps_a_hole_as_large_as_its_handle_encloses():
+    """A sticker or pixel-art handbag: a solid body under a tall handle whose hole is a
+    third of the ink. Filled like an outline's inside, it became a bell: a Coat."""
+    canvas = Image.new("L", (280, 280), 0)
+    ImageDraw.Draw(canvas).rectangle((60, 150, 220, 250), fill=255)
+    ImageDraw.Draw(canvas).arc((70, 30, 210, 270), 180, 360, fill=255, width=14)
+    pre = preprocess(np.asarray(canvas), "drawing")
+    assert "Outlines filled" not in [name for name, _ in pre.steps]
+    assert pre.image[8, 14] < 50 and pre.image[22, 14] > 200  # inside the handle, the body
+
+
 def test_photo_kind_keeps_an_outline_open():
     img = preprocess(outline(), "photo").image
     assert img[14, 14] < 50

@@ -33,6 +33,10 @@ GAP_STEPS = 2  # a quick hand's gap of up to 2 x this many pixels (of WORK_SIZE)
 # filled shape with a hole (a bag's handle, a sandal's straps) keeps its hole.
 OUTLINE_INK_SHARE = 0.8
 HOLE_SHARE = 0.35  # an enclosed region smaller than this share of the largest is a hole
+# Ink with a core deeper than any pen's half stroke (SOLID_DEPTH pixels of WORK_SIZE) over
+# SOLID_SHARE of it is a shape drawn solid (a filled icon, a sticker, pixel art): what it
+# encloses is a hole, as the dataset shows a bag's handle (outlines' cores stay under 0.2).
+SOLID_DEPTH, SOLID_SHARE = 6, 0.3
 HATCHING = 8  # more inner strokes or small holes than this: hatching, filled (seams are fewer)
 INNER_LINE = 3  # stroke widths: an inner stroke this long or longer stays a line
 # Inner lines over this share of the fill are shading, not seams: filled like the rest
@@ -315,6 +319,8 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     small = np.asarray(Image.fromarray(np.clip(item, 0, 255).astype(np.uint8)).resize(size))
     ink = np.pad(small > BLANK_LEVEL, GAP_STEPS + 2)  # ground all round, even once thickened
+    if erode(ink, steps=SOLID_DEPTH).sum() > SOLID_SHARE * ink.sum():
+        return item, False
     enough = ink.sum() / OUTLINE_INK_SHARE  # filling must add more than holes in a shape
     filled, holes = fill_inside(ink)
     if filled.sum() <= enough:
