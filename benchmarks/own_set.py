@@ -36,13 +36,18 @@ sock, scarf, belt, jewellery, person, hanger, shoe or bag). Five folders (SETS):
   class and MIXED_NON_GARMENTS others, each as a die-cut sticker with a drop shadow
   (`-sticker`), pixel art (`-pixel`), a watercolour with a pencil line (`-watercolour`)
   and a chalk drawing on a blackboard (`-chalk`).
+- benchmarks/own_set/craft/ (source `own_craft`): CRAFT_DESIGNS_PER_CLASS designs of each
+  class and CRAFT_NON_GARMENTS others, each as a fashion designer's technical flat (thin
+  even lines, dashed stitching: `-technical`), a child's wax-crayon drawing (`-crayon`),
+  a neon sign on a dark wall (`-neon`) and a block print with carved lines (`-linocut`),
+  each on its own ground (paper, a wall), so rendered once.
 
-No set is ever trained or calibrated on. The mixed set is held out (split
+No set is ever trained or calibrated on. The craft set is held out (split
 `held_out_source`): drawn by a helper who never ran the app on it, in styles of no other
 set, and nothing was tuned on it, so its figures say how the app reads garments drawn
-apart from every source it learned or was tuned on. The other four are development sets
+apart from every source it learned or was tuned on. The other five are development sets
 (split `development`: tuned on, never trained or calibrated on, unlike dev_set's `dev`,
-which training and calibration read): the icons, the colour set and the sketch set were
+which training and calibration read): the icons, the colour, sketch and mixed sets were
 held out until their misreadings led to a change (benchmarks.md says which). `build`
 renders each SVG as
 benchmarks.dev_set does (rsvg-convert, SIZE px) into DIR/<source>/ and writes
@@ -79,10 +84,11 @@ COLOUR_DIR = HERE / "colour"
 SKETCH_DIR = HERE / "sketch"
 SHADED_DIR = HERE / "shaded"
 MIXED_DIR = HERE / "mixed"
+CRAFT_DIR = HERE / "craft"
 DEFAULT_OUT = HERE / "build"
 SHEETS = HERE / "sheets"
 SOURCE, COLOUR_SOURCE, SKETCH_SOURCE = "own", "own_colour", "own_sketch"
-SHADED_SOURCE, MIXED_SOURCE = "own_shaded", "own_mixed"
+SHADED_SOURCE, MIXED_SOURCE, CRAFT_SOURCE = "own_shaded", "own_mixed", "own_craft"
 SLUGS = {
     "tshirt": "T-shirt/top",
     "trouser": "Trouser",
@@ -105,6 +111,8 @@ SHADED_DESIGNS_PER_CLASS, SHADED_NON_GARMENTS = 4, 16
 SHADED_RENDERINGS = ("gradient", "hatched")
 MIXED_DESIGNS_PER_CLASS, MIXED_NON_GARMENTS = 3, 12
 MIXED_RENDERINGS = ("sticker", "pixel", "watercolour", "chalk")
+CRAFT_DESIGNS_PER_CLASS, CRAFT_NON_GARMENTS = 3, 12
+CRAFT_RENDERINGS = ("technical", "crayon", "neon", "linocut")
 DEVELOPMENT = "development"  # not dev_set's "dev": nothing here is ever trained on
 
 
@@ -162,14 +170,23 @@ SHADED = DrawnSet(
 )
 MIXED = DrawnSet(
     MIXED_SOURCE,
-    HELD_OUT,
+    DEVELOPMENT,
     MIXED_DIR,
     MIXED_RENDERINGS,
     MIXED_DESIGNS_PER_CLASS,
     MIXED_NON_GARMENTS,
     tuple(AS_DRAWN_STYLES),
 )
-SETS = (ICONS, COLOUR, SKETCH, SHADED, MIXED)
+CRAFT = DrawnSet(
+    CRAFT_SOURCE,
+    HELD_OUT,
+    CRAFT_DIR,
+    CRAFT_RENDERINGS,
+    CRAFT_DESIGNS_PER_CLASS,
+    CRAFT_NON_GARMENTS,
+    ("as_drawn_on_white",),  # every picture has its own ground: a clear one would repeat it
+)
+SETS = (ICONS, COLOUR, SKETCH, SHADED, MIXED, CRAFT)
 
 
 def label_of(name: str, renderings: Sequence[str] = RENDERINGS) -> str:

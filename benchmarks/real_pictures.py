@@ -46,7 +46,7 @@ from fashion_cnn.serving.verdict import CONFIDENT
 REFUSED = "refused"  # the app's "nothing to classify": no reading at all
 # For the card: held-out sources named on their own, and the rest of a set by its name.
 SOURCE_NAMES = {
-    own_set.MIXED_SOURCE: "hand-drawn stickers, pixel art, watercolours and chalk drawings",
+    own_set.CRAFT_SOURCE: "hand-drawn technical flats, crayon drawings, neon signs and linocuts",
 }
 SET_NAMES = {"dev_set": "icons of held-out sets"}
 
