@@ -8,7 +8,7 @@ imitated from an icon set, emoji set, font or clip art. Each Fashion-MNIST class
 designs (a hoodie and a crew sweater, jeans and wide trousers, a tote and a backpack...),
 drawn upright from the front, shoes and boots from the side; the other designs are
 everyday objects, animals, food, plants, tools, buildings and vehicles (no hat, glove,
-sock, scarf, belt, jewellery, person, hanger, shoe or bag). Five folders (SETS):
+sock, scarf, belt, jewellery, person, hanger, shoe or bag). Six folders (SETS):
 
 - benchmarks/own_set/svg/ (source `own`): icons in a 24x24 view box, glyph in
   currentColor, DESIGNS_PER_CLASS designs of each class and NON_GARMENTS others, each as

@@ -204,20 +204,26 @@ def test_the_hand_drawn_icons_have_every_class_and_render_as_a_development_set(t
     assert {r["split"] for r in rows} == {"development"} and {r["source"] for r in rows} == {"own"}
 
 
+BOTH = ("as_drawn_on_white", "as_drawn_transparent")
+DEV, HELD = "development", "held_out_source"
+
+
 @pytest.mark.parametrize(
-    ("name", "per_class", "others", "renderings", "split"),
+    ("name", "per_class", "others", "renderings", "split", "styles", "coloured"),
     [
-        ("COLOUR", 4, 24, ("doodle", "emoji"), "development"),
-        ("SKETCH", 3, 12, ("flat", "sketch"), "development"),
-        ("SHADED", 4, 16, ("gradient", "hatched"), "development"),
-        ("MIXED", 3, 12, ("sticker", "pixel", "watercolour", "chalk"), "development"),
-        ("CRAFT", 3, 12, ("crayon", "technical", "neon", "linocut"), "held_out_source"),
+        ("COLOUR", 4, 24, ("doodle", "emoji"), DEV, BOTH, 0.2),
+        ("SKETCH", 3, 12, ("flat", "sketch"), DEV, BOTH, 0.2),
+        ("SHADED", 4, 16, ("gradient", "hatched"), DEV, BOTH, 0.2),
+        ("MIXED", 3, 12, ("sticker", "pixel", "watercolour", "chalk"), DEV, BOTH, 0.2),
+        # On grounds of their own (paper, a wall): rendered once; crayon leaves gaps.
+        ("CRAFT", 3, 12, ("crayon", "technical", "neon", "linocut"), HELD, BOTH[:1], 0.1),
     ],
 )
 def test_an_as_drawn_set_has_every_class_and_renders_in_colour(
-    tmp_path, name, per_class, others, renderings, split
+    tmp_path, name, per_class, others, renderings, split, styles, coloured
 ):
-    """Each set's first rendering named here is checked on white and on a clear ground."""
+    """Each set's first rendering named here is checked in its styles: on white and, where
+    it has no ground of its own, on a clear one; `coloured`: its share of coloured pixels."""
     from benchmarks import own_set
 
     drawn = getattr(own_set, name)
@@ -229,17 +235,17 @@ def test_an_as_drawn_set_has_every_class_and_renders_in_colour(
     assert {icon.name.rsplit("-", 1)[1] for icon, _ in drawings} == set(renderings)
     out = tmp_path / "build"
     rows = own_set.build(out, sets=(drawn,))
-    assert len(rows) == len(drawings) * len(drawn.styles)
+    assert len(rows) == len(drawings) * len(styles)
     assert {r["split"] for r in rows} == {split} and {r["source"] for r in rows} == {drawn.source}
-    assert {r["style"] for r in rows} == set(drawn.styles) <= set(dev_set.AS_DRAWN_STYLES)
+    assert {r["style"] for r in rows} == set(styles)
     assert dev_set.read_manifest(out) == rows
     stem = f"{drawn.source}/coat-2-{renderings[0]}"
     on_white = np.asarray(Image.open(out / f"{stem}.as_drawn_on_white.png").convert("RGBA"))
-    if "as_drawn_transparent" in drawn.styles:  # else each picture has a ground of its own
+    if "as_drawn_transparent" in styles:
         clear = np.asarray(Image.open(out / f"{stem}.as_drawn_transparent.png").convert("RGBA"))
         assert tuple(on_white[0, 0]) == (255, 255, 255, 255) and clear[0, 0, 3] == 0
     rgb = on_white[..., :3].astype(int)
-    assert (rgb.max(axis=2) - rgb.min(axis=2) > 60).mean() > 0.1  # drawn in colour
+    assert (rgb.max(axis=2) - rgb.min(axis=2) > 60).mean() > coloured  # drawn in colour
 
 
 def test_every_set_goes_into_one_manifest_and_none_is_trained_on(tmp_path, monkeypatch):

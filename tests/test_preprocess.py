@@ -188,15 +188,28 @@ def test_filled_shape_keeps_its_hole():
     assert pre.image[6, 14] < 50 and pre.image[20, 14] > 200  # inside the handle, the body
 
 
-def test_solid_shape_keeps_a_hole_as_large_as_its_handle_encloses():
-    """A sticker or pixel-art handbag: a solid body under a tall handle whose hole is a
-    third of the ink. Filled like an outline's inside, it became a bell: a Coat."""
+def test_a_solid_bag_with_a_tall_handle_is_not_filled():
+    """A sticker or pixel-art handbag: a solid body under a tall handle whose hole is about
+    half the ink. Filled like an outline's inside, it became a bell: a Coat."""
     canvas = Image.new("L", (280, 280), 0)
     ImageDraw.Draw(canvas).rectangle((60, 150, 220, 250), fill=255)
     ImageDraw.Draw(canvas).arc((70, 30, 210, 270), 180, 360, fill=255, width=14)
     pre = preprocess(np.asarray(canvas), "drawing")
     assert "Outlines filled" not in [name for name, _ in pre.steps]
     assert pre.image[8, 14] < 50 and pre.image[22, 14] > 200  # inside the handle, the body
+
+
+@pytest.mark.parametrize("width", [20, 30, 40])
+def test_an_outline_in_a_thick_pen_is_filled_not_taken_for_a_solid_shape(width):
+    """The canvas's thickest pens: an outline whose ink lies deep, but no deeper than half
+    its stroke, is strokes to fill (a solid shape is as deep as its stroke width)."""
+    canvas = Image.new("L", (280, 280), 0)
+    tee = [(110, 50), (170, 50), (230, 90), (210, 130), (190, 115), (190, 240), (90, 240)]
+    tee += [(90, 115), (70, 130), (50, 90), (110, 50)]
+    ImageDraw.Draw(canvas).line(tee, fill=255, width=width, joint="curve")
+    pre = preprocess(np.asarray(canvas), "drawing")
+    assert "Outlines filled" in [name for name, _ in pre.steps]
+    assert pre.image[14, 14] > 200  # the middle of the T-shirt, inside its outline
 
 
 def test_photo_kind_keeps_an_outline_open():

@@ -33,10 +33,10 @@ GAP_STEPS = 2  # a quick hand's gap of up to 2 x this many pixels (of WORK_SIZE)
 # filled shape with a hole (a bag's handle, a sandal's straps) keeps its hole.
 OUTLINE_INK_SHARE = 0.8
 HOLE_SHARE = 0.35  # an enclosed region smaller than this share of the largest is a hole
-# Ink with a core deeper than any pen's half stroke (SOLID_DEPTH pixels of WORK_SIZE) over
-# SOLID_SHARE of it is a shape drawn solid (a filled icon, a sticker, pixel art): what it
-# encloses is a hole, as the dataset shows a bag's handle (outlines' cores stay under 0.2).
-SOLID_DEPTH, SOLID_SHARE = 6, 0.3
+# A shape drawn solid (a filled icon, a sticker, pixel art; `drawn_solid`) keeps what it
+# encloses as holes: over SOLID_SHARE of its ink lies deeper than SOLID_DEPTH pixels (of
+# WORK_SIZE; outline icons' under 0.2), its deepest over SOLID_RATIO of its stroke width.
+SOLID_DEPTH, SOLID_SHARE, SOLID_RATIO = 6, 0.3, 0.75
 HATCHING = 8  # more inner strokes or small holes than this: hatching, filled (seams are fewer)
 INNER_LINE = 3  # stroke widths: an inner stroke this long or longer stays a line
 # Inner lines over this share of the fill are shading, not seams: filled like the rest
@@ -319,7 +319,7 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     small = np.asarray(Image.fromarray(np.clip(item, 0, 255).astype(np.uint8)).resize(size))
     ink = np.pad(small > BLANK_LEVEL, GAP_STEPS + 2)  # ground all round, even once thickened
-    if erode(ink, steps=SOLID_DEPTH).sum() > SOLID_SHARE * ink.sum():
+    if drawn_solid(ink):  # what it encloses is a hole, as the dataset shows a bag's handle
         return item, False
     enough = ink.sum() / OUTLINE_INK_SHARE  # filling must add more than holes in a shape
     filled, holes = fill_inside(ink)
@@ -343,6 +343,15 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
     if thinner.any():  # else a scribble of tiny loops: keep what there is
         filled = thinner
     return trim((filled & ~inner).astype(np.float32) * 255.0), True
+
+
+def drawn_solid(ink: np.ndarray) -> bool:
+    """A shape drawn solid, not strokes: a large share of its ink lies deep, and its depth
+    reaches near its stroke width, as a blob's does (a pen's stroke, however thick, only
+    half its width: a 40 px outline on the canvas is strokes to fill)."""
+    depth = ndimage.distance_transform_cdt(ink, metric="taxicab")  # steps of `erode`
+    deep = (depth > SOLID_DEPTH).sum() > SOLID_SHARE * ink.sum()
+    return deep and depth.max() > SOLID_RATIO * stroke_width(ink)
 
 
 def inner_lines(ink: np.ndarray, filled: np.ndarray, width: float) -> np.ndarray:
