@@ -347,8 +347,8 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
 
 def drawn_solid(ink: np.ndarray) -> bool:
     """A shape drawn solid, not strokes: a large share of its ink lies deep, and its depth
-    reaches near its stroke width, as a blob's does (a pen's stroke, however thick, only
-    half its width: a 40 px outline on the canvas is strokes to fill)."""
+    comes near its stroke width, as a blob's does (a pen's stroke, however thick, is only
+    half its width deep: a 40 px outline on the canvas is strokes to fill)."""
     depth = ndimage.distance_transform_cdt(ink, metric="taxicab")  # steps of `erode`
     deep = (depth > SOLID_DEPTH).sum() > SOLID_SHARE * ink.sum()
     return deep and depth.max() > SOLID_RATIO * stroke_width(ink)
