@@ -381,11 +381,11 @@ def output_tensors(
 def query_top(request: Request) -> int:
     """How many classes each answer lists (`?top=`, 3 by default)."""
     text = request.query_params.get("top", "3")
-    digits = text[1:] if text.startswith("-") else text
-    if not (digits.isascii() and digits.isdigit() and 1 <= int(text) <= config.NUM_CLASSES):
+    top = int(text) if text.isascii() and text.isdigit() else 0  # "-1", "x": as out of range
+    if not 1 <= top <= config.NUM_CLASSES:
         limit = f"from 1 to {config.NUM_CLASSES}"
         raise ApiError(400, f"top must be a whole number {limit}, not {text[:20]!r}")
-    return int(text)
+    return top
 
 
 async def request_files(request: Request) -> list[tuple[str, bytes]]:
