@@ -217,6 +217,28 @@ def test_a_large_batch_runs_in_parts_at_once_below_the_servers_priority(real_dat
     assert [n for *_, n in calls] == [40]
 
 
+def test_callers_share_batches_of_at_most_32_images(real_data, predictor):
+    """40 one-image callers at once run in a few batches, none over the default cap (so
+    that one batch runs while the event loop answers the last), each answered its own."""
+    calls = []
+
+    def classify(images: np.ndarray, in_views: np.ndarray) -> list:
+        calls.append(len(images))
+        return predictor.classify(images, in_views)
+
+    async def main() -> list:
+        batcher = Batcher(classify)
+        images = real_data.x_test[:40].astype(np.float32)
+        runs = [batcher.run(image[None], np.zeros(1, bool)) for image in images]
+        return [answer for answers in await asyncio.gather(*runs) for answer in answers]
+
+    answers = asyncio.run(main())
+    assert [a.label for a in answers] == [
+        c.label for c in predictor.classify(real_data.x_test[:40])
+    ]
+    assert sum(calls) == 40 and max(calls) == 32 and len(calls) <= 3
+
+
 def test_the_next_batch_waits_for_its_hook(real_data, predictor):
     """The batcher runs no batch until `before_batch` (the pages' runs) lets it."""
     calls = []

@@ -8,6 +8,11 @@ one caller's latency stays a few milliseconds. A large batch runs in `parts` at 
 per thread. The queue is bounded: past `max_queued` images a request is refused at once
 (HTTP 429).
 
+`max_batch` is small (32 images) so that the model and the event loop work at once: one
+batch runs while the loop answers the last one's callers and reads the next requests.
+Without a cap, 64 callers of one image each gathered into one batch, and the loop and the
+model took turns (docs/benchmarks.md, "The HTTP API").
+
 On Linux the model's threads run at a lower CPU priority than the rest of the server, so
 that the event loop and a page's script come first (fashion_cnn.common.priority).
 """
@@ -49,7 +54,7 @@ class Batcher:
         classify: Classify,
         on_batch: Callable[[int], None] | None = None,
         before_batch: Callable[[], Awaitable[None]] | None = None,
-        max_batch: int = 256,
+        max_batch: int = 32,
         max_wait: float = 0.0,
         max_queued: int = 4096,
         parts: int = 1,
