@@ -135,7 +135,7 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     )
     assert f"it named {named[0]:.0%}–{named[-1]:.0%} of the garments right" in summary
     assert "fine-tuned on drawings and icons" in views_note(True)
-    assert "fine-tuned" not in views_note(False) and "six ways" in views_note(False)
+    assert "fine-tuned" not in views_note(False) and "six views" in views_note(False)
     assert views_note(True, "photo").startswith("Read as a photo. Drawings and uploads")
 
 

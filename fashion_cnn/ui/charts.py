@@ -418,7 +418,7 @@ def confidence_histogram(probs: np.ndarray, y_true: np.ndarray) -> go.Figure:
         barmode="overlay",
         height=260,
         margin=dict(l=0, r=0, t=10, b=0),
-        xaxis_title="confidence (%)",
+        xaxis=dict(title="confidence (%)", range=[0, 100]),  # auto-range clipped the last bin
         yaxis=dict(
             title="% of answers", dtick=step, range=[0, (np.ceil(tallest / step) * step) * 1.04]
         ),
@@ -502,7 +502,8 @@ def curves_layout() -> dict:
         xaxis=dict(x_axis, domain=[0, 0.45], anchor="y"),
         xaxis2=dict(x_axis, domain=[0.55, 1], anchor="y2"),
         yaxis=dict(anchor="x"),
-        yaxis2=dict(anchor="x2", tickformat=".0%", hoverformat=".1%"),  # as Compare reads
+        # Accuracy's ticks on its right: on a phone, left ones ran into the loss panel
+        yaxis2=dict(anchor="x2", side="right", tickformat=".0%", hoverformat=".1%"),
         annotations=[dict(title, text="Loss", x=0.225), dict(title, text="Accuracy", x=0.775)],
         height=330,
         margin=dict(l=0, r=0, t=30, b=0),

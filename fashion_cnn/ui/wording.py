@@ -160,15 +160,14 @@ def views_note(by_drawings_cnn: bool, kind: str | None = None) -> str:
     upload's `kind`: as a photo or a drawing), and what the pictures beside it show
     (`by_drawings_cnn`: read by the CNN for drawings and icons)."""
     by, shown = (
-        (" by a copy of the CNN fine-tuned on drawings and icons,", "the bundled CNN at work on ")
+        (" by a copy of the CNN fine-tuned on drawings and icons", "the bundled CNN on ")
         if by_drawings_cnn
         else ("", "")
     )
-    return (
+    return (  # short: it sits under every result (docs/model.md says why six views)
         (f"Read as a {kind}. " if kind else "")
-        + f"Drawings and uploads are read{by} six ways (as given, mirrored, and moved a pixel "
-        "each way), and the six readings averaged: that names more of the garments people "
-        f"draw and upload right. The pictures here and Inside the CNN show {shown}the "
+        + f"Drawings and uploads are read{by} in six views averaged (as given, mirrored, "
+        f"moved a pixel each way). The pictures here and Inside the CNN show {shown}the "
         "picture as given."
     )
 

@@ -110,12 +110,13 @@ def why_this_class(model: Predictor, last: Step, class_index: int, key: str) -> 
             f"On this picture alone {this} scores {config.CLASS_NAMES[own]} higher: "
             f"{name} is the reading of {reader} in the picture's six views."
         )
+    top = np.argsort(np.abs(contributions))[::-1][:TOP_CHANNELS]
+    signs = set(np.sign(contributions[top]))
+    side = "for it" if signs <= {1, 0} else "against it" if signs <= {-1, 0} else "for or against"
     st.caption(
         f"The score for {name} ({score:.1f}) is the sum of each final channel's average "
-        "activation times its learned weight, plus a bias. These channels weigh most, for "
-        "or against:"
+        f"activation times its learned weight, plus a bias. These channels weigh most, {side}:"
     )
-    top = np.argsort(np.abs(contributions))[::-1][:TOP_CHANNELS]
     left, right = st.columns([3, 2])
     left.plotly_chart(
         contribution_bars(contributions, top),

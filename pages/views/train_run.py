@@ -116,6 +116,7 @@ def show_outcome(view: runs.RunView) -> None:
                 "pages/explore.py",
                 label=f"{true} → {pred}: {n}",
                 query_params={RUN_PARAM: view.run_id, "true": true, "pred": pred},
+                icon=":material/search:",  # so that it reads as a link, not as text
             )
     try:
         result = runs.engine().result(view.run_id)
