@@ -147,7 +147,8 @@ def page_rerun_ratio(url: str, request: tuple[bytes, dict], args: argparse.Names
     print(
         f"idle p50 {np.percentile(idle, 50):.1f} ms p95 {p95_idle:.1f} ms; "
         f"under load p50 {np.percentile(busy, 50):.1f} ms p95 {p95_busy:.1f} ms: "
-        f"{p95_busy / p95_idle:.2f}x (target <= 2); the API meanwhile {answered['rps']:.0f} req/s"
+        f"{p95_busy / p95_idle:.2f}x (target <= 2); the API meanwhile "
+        f"{answered.get('rps', float('nan')):.0f} req/s"
     )
 
 

@@ -48,11 +48,12 @@ if not card:
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Test accuracy", f"{card['test_accuracy']:.2%}")
 m2.metric("Parameters", f"{card['parameters']:,}")
-served = reading_path(bundled_model_path())  # the int8 graph that answers
+served = reading_path(bundled_model_path())  # what answers: the twin in 8-bit numbers
 m3.metric(
-    "Served file",
+    "Model file",
     f"{served.stat().st_size / 1e6:.2f} MB" if served.is_file() else "-",
-    help=f"The int8 graph the app reads with; the Keras file: {card['file_bytes'] / 1e6:.2f} MB",
+    help="The file the app runs: the CNN's weights stored as 8-bit numbers. Its training "
+    f"file, in 32-bit numbers: {card['file_bytes'] / 1e6:.2f} MB",
 )
 minutes, story = training_story(card)
 m4.metric("Training time", f"{minutes:.0f} min")

@@ -217,17 +217,21 @@ def test_a_large_batch_runs_in_parts_at_once_below_the_servers_priority(real_dat
     assert [n for *_, n in calls] == [40]
 
 
-def test_callers_share_batches_of_at_most_32_images(real_data, predictor):
-    """40 one-image callers at once run in a few batches, none over the default cap (so
-    that one batch runs while the event loop answers the last), each answered its own."""
+def test_callers_share_batches_of_at_most_32_images(real_data, predictor, monkeypatch):
+    """40 one-image callers at once run in a few batches, none over the server's default
+    cap (so that one batch runs while the event loop answers the last), each answered its
+    own."""
     calls = []
 
     def classify(images: np.ndarray, in_views: np.ndarray) -> list:
         calls.append(len(images))
         return predictor.classify(images, in_views)
 
+    monkeypatch.delenv("FASHION_CNN_API_MAX_BATCH", raising=False)
+
     async def main() -> list:
-        batcher = Batcher(classify)
+        settings = api_models.settings_from_environment()  # as the server's store reads it
+        batcher = Batcher(classify, max_batch=settings["max_batch"])
         images = real_data.x_test[:40].astype(np.float32)
         runs = [batcher.run(image[None], np.zeros(1, bool)) for image in images]
         return [answer for answers in await asyncio.gather(*runs) for answer in answers]

@@ -10,8 +10,8 @@ per thread. The queue is bounded: past `max_queued` images a request is refused 
 
 `max_batch` is small (32 images) so that the model and the event loop work at once: one
 batch runs while the loop answers the last one's callers and reads the next requests.
-Without a cap, 64 callers of one image each gathered into one batch, and the loop and the
-model took turns (docs/benchmarks.md, "The HTTP API").
+With a cap of 256, 64 callers of one image each gathered into one batch, and the loop and
+the model took turns (docs/benchmarks.md, "The HTTP API").
 
 On Linux the model's threads run at a lower CPU priority than the rest of the server, so
 that the event loop and a page's script come first (fashion_cnn.common.priority).

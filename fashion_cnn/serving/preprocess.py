@@ -93,9 +93,7 @@ def open_image(data: bytes) -> Image.Image:
             "megapixels): shrink it first"
         ) from None
     except UnidentifiedImageError:
-        raise ImageInputError(
-            "this is not an image file the app can read (PNG, JPEG, WebP, GIF, BMP, TIFF...)"
-        ) from None
+        raise ImageInputError(f"this is not an image file the app can read ({FORMATS})") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageInputError(f"the image is damaged or truncated ({exc})") from None
     return image

@@ -160,15 +160,15 @@ def views_note(by_drawings_cnn: bool, kind: str | None = None) -> str:
     upload's `kind`: as a photo or a drawing), and what the pictures beside it show
     (`by_drawings_cnn`: read by the CNN for drawings and icons)."""
     by, shown = (
-        (" by a copy of the CNN fine-tuned on drawings and icons", "the bundled CNN on ")
+        (", by a copy of the CNN fine-tuned on drawings and icons,", "the bundled CNN at work on ")
         if by_drawings_cnn
         else ("", "")
     )
     return (  # short: it sits under every result (docs/model.md says why six views)
         (f"Read as a {kind}. " if kind else "")
-        + f"Drawings and uploads are read{by} in six views averaged (as given, mirrored, "
-        f"moved a pixel each way). The pictures here and Inside the CNN show {shown}the "
-        "picture as given."
+        + f"Drawings and uploads are read in six views (as given, mirrored, moved a pixel each "
+        f"way){by} and the readings averaged: more of them come out right. The pictures here "
+        f"and Inside the CNN show {shown}the picture as given."
     )
 
 
