@@ -352,7 +352,8 @@ def test_link_to_a_test_image_opens_its_tab(page, app_url):
     visible_prediction(page).wait_for(timeout=60_000)  # on the tab the link opened
     wait_for_app(page)
     page.get_by_role("button", name="Pick a random test image").click()
-    page.wait_for_url(lambda url: "image=123" not in url)  # the address links to the new one
+    # the address links to the new one ("image=1236" holds "image=123": read the parameter)
+    page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("image") != ["123"])
 
 
 def test_click_on_matrix_cell_filters_gallery(page, app_url):
