@@ -164,7 +164,7 @@ def views_note(by_drawings_cnn: bool, kind: str | None = None) -> str:
         if by_drawings_cnn
         else ("", "")
     )
-    return (  # short: it sits under every result (docs/model.md says why six views)
+    return (  # under every result, so kept to a few lines (docs/model.md says more)
         (f"Read as a {kind}. " if kind else "")
         + f"Drawings and uploads are read in six views (as given, mirrored, moved a pixel each "
         f"way){by} and the readings averaged: more of them come out right. The pictures here "
