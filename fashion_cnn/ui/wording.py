@@ -127,9 +127,12 @@ def drawings_model_summary(card: dict) -> str:
     if not measured:
         return line
 
+    def share(value: float) -> str:  # 99.6% is not "100%"
+        return f"{value:.1%}" if 0.995 <= value < 1 else f"{value:.0%}"
+
     def span(key: str) -> str:
-        low, high = min(r[key] for r in measured), max(r[key] for r in measured)
-        return f"{low:.0%}" if f"{low:.0%}" == f"{high:.0%}" else f"{low:.0%}–{high:.0%}"
+        low, high = (share(f(r[key] for r in measured)) for f in (min, max))
+        return low if low == high else f"{low}–{high}"
 
     return (
         f"{line} On icons and drawings in styles it never saw, it named "
