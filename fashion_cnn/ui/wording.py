@@ -107,8 +107,8 @@ def drawings_model_story(card: dict) -> str:
         measured = [
             f"{r.get('pictures', 'pictures')}, {r['garments_named_right']:.0%} of "
             f"{r['garments']} garments named right and {r['garments_not_a_garment']:.0%} "
-            f"called not a garment, {r['non_garments_flagged']:.0%} of {r['non_garments']} "
-            "other things flagged"
+            f"called not a garment, {whole_share(r['non_garments_flagged'])} of "
+            f"{r['non_garments']} other things flagged"
             for r in (gate.get("real_pictures") or {}).values()
         ]
         if measured:
@@ -127,11 +127,8 @@ def drawings_model_summary(card: dict) -> str:
     if not measured:
         return line
 
-    def share(value: float) -> str:  # 99.6% is not "100%"
-        return f"{value:.1%}" if 0.995 <= value < 1 else f"{value:.0%}"
-
     def span(key: str) -> str:
-        low, high = (share(f(r[key] for r in measured)) for f in (min, max))
+        low, high = (whole_share(f(r[key] for r in measured)) for f in (min, max))
         return low if low == high else f"{low}–{high}"
 
     return (
@@ -156,6 +153,12 @@ def missing_runs_note(gone: int, unreadable: int) -> str:
             "(12 characters, 0-9 and a-f)."
         )
     return " ".join(notes)
+
+
+def whole_share(value: float) -> str:
+    """A share in whole percent, except that 99.5% and more, short of all, keeps a decimal
+    (99.6% of other things flagged is not "100%")."""
+    return f"{value:.1%}" if 0.995 <= value < 1 else f"{value:.0%}"
 
 
 def views_note(by_drawings_cnn: bool, kind: str | None = None) -> str:
