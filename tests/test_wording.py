@@ -146,3 +146,11 @@ def test_a_test_image_reads_as_right_or_as_its_mistake():
     assert reading_of(9, 9) == "an Ankle boot, classified right"
     assert tile_caption(6, 4, 0.612) == "Shirt → **Coat** 61%"
     assert tile_caption(0, 0, 0.97) == "T-shirt/top ✓ 97%"
+
+
+def test_the_strongest_votes_are_told_for_or_against_as_they_go():
+    from fashion_cnn.ui.wording import which_way
+
+    assert which_way([2.0, 0.5, 0.0]) == "for it"
+    assert which_way([-2.0, -0.1]) == "against it"
+    assert which_way([2.0, -0.1]) == "for or against"

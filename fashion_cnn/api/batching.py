@@ -8,7 +8,7 @@ one caller's latency stays a few milliseconds. A large batch runs in `parts` at 
 per thread. The queue is bounded: past `max_queued` images a request is refused at once
 (HTTP 429).
 
-`max_batch` is small (32 images) so that the model and the event loop work at once: one
+`max_batch` is small (MAX_BATCH) so that the model and the event loop work at once: one
 batch runs while the loop answers the last one's callers and reads the next requests.
 With a cap of 256, 64 callers of one image each gathered into one batch, and the loop and
 the model took turns (docs/benchmarks.md, "The HTTP API").
@@ -32,6 +32,7 @@ from fashion_cnn.common.priority import lower_priority
 from fashion_cnn.serving.predictor import Classification
 
 PART_IMAGES = 32  # the fewest images of a batch's part: smaller batches run whole
+MAX_BATCH = 32  # images of several requests run together (see above)
 
 
 class Overloaded(RuntimeError):
@@ -54,7 +55,7 @@ class Batcher:
         classify: Classify,
         on_batch: Callable[[int], None] | None = None,
         before_batch: Callable[[], Awaitable[None]] | None = None,
-        max_batch: int = 32,
+        max_batch: int = MAX_BATCH,
         max_wait: float = 0.0,
         max_queued: int = 4096,
         parts: int = 1,

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fashion_cnn.api.batching import Batcher
+from fashion_cnn.api.batching import MAX_BATCH, Batcher
 from fashion_cnn.common import config
 from fashion_cnn.common.contract import (
     FEATURES,
@@ -36,7 +36,7 @@ RECHECK_SECONDS = 1.0  # how often the model files are looked at for a retrained
 # Parts: the model calls a large batch runs as, at once; 0: the cores over `threads`. Set
 # it in a container limited to fewer cores than its machine has.
 SETTINGS = {
-    "FASHION_CNN_API_MAX_BATCH": ("max_batch", 32, 1),
+    "FASHION_CNN_API_MAX_BATCH": ("max_batch", MAX_BATCH, 1),
     "FASHION_CNN_API_MAX_WAIT_MS": ("max_wait", 0.0, 1e-3),
     "FASHION_CNN_API_MAX_QUEUED": ("max_queued", 4096, 1),
     "FASHION_CNN_API_THREADS": ("threads", 1, 1),

@@ -161,6 +161,12 @@ def whole_share(value: float) -> str:
     return f"{value:.1%}" if 0.995 <= value < 1 else f"{value:.0%}"
 
 
+def which_way(votes) -> str:
+    """Which way the strongest votes for a class go: "for it", "against it", or both."""
+    signs = {float(v) > 0 for v in votes if v}
+    return "for it" if signs == {True} else "against it" if signs == {False} else "for or against"
+
+
 def views_note(by_drawings_cnn: bool, kind: str | None = None) -> str:
     """The caption under a drawing's or upload's probabilities: how it was read (an
     upload's `kind`: as a photo or a drawing), and what the pictures beside it show

@@ -17,6 +17,7 @@ from fashion_cnn.serving.inside import (
 )
 from fashion_cnn.serving.predictor import Predictor
 from fashion_cnn.ui.charts import contribution_bars, enlarge, image_grid
+from fashion_cnn.ui.wording import which_way
 
 SHOWN_MAPS = 6  # per layer, the most active first; all on request
 TOP_CHANNELS = 8
@@ -111,11 +112,10 @@ def why_this_class(model: Predictor, last: Step, class_index: int, key: str) -> 
             f"{name} is the reading of {reader} in the picture's six views."
         )
     top = np.argsort(np.abs(contributions))[::-1][:TOP_CHANNELS]
-    signs = set(np.sign(contributions[top]))
-    side = "for it" if signs <= {1, 0} else "against it" if signs <= {-1, 0} else "for or against"
     st.caption(
         f"The score for {name} ({score:.1f}) is the sum of each final channel's average "
-        f"activation times its learned weight, plus a bias. These channels weigh most, {side}:"
+        "activation times its learned weight, plus a bias. These channels weigh most, "
+        f"{which_way(contributions[top])}:"
     )
     left, right = st.columns([3, 2])
     left.plotly_chart(
