@@ -31,7 +31,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     pr.add_argument("files", nargs="+", type=Path, metavar="FILE")
     pr.add_argument("--kind", choices=["auto", "photo", "drawing"], default="auto")
     pr.add_argument("--model", type=Path, help=MODEL_HELP)
-    pr.add_argument("--top", type=int, default=3, help="how many classes to list")
+    pr.add_argument(
+        "--top",
+        type=int,
+        default=3,
+        choices=range(1, config.NUM_CLASSES + 1),
+        metavar=f"1-{config.NUM_CLASSES}",
+        help="how many classes to list",
+    )
     pr.add_argument("--json", action="store_true", help="one JSON object per line per file")
     ex = sub.add_parser(
         "export", help="write the ONNX twin and its int8 reading graph beside a .keras file"

@@ -728,10 +728,18 @@ def test_the_api_serves_a_retrained_model_once_its_files_change(tmp_path, monkey
     assert after["drawings_cnn"] == before["drawings_cnn"]
 
 
-@pytest.mark.parametrize("value", ["2.5", "many", "-1"])
-def test_a_bad_setting_stops_the_start_with_one_line(monkeypatch, value):
-    monkeypatch.setenv("FASHION_CNN_API_MAX_BATCH", value)
-    with pytest.raises(ValueError, match="FASHION_CNN_API_MAX_BATCH must be a whole number"):
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("FASHION_CNN_API_MAX_BATCH", "2.5"),
+        ("FASHION_CNN_API_MAX_BATCH", "many"),
+        ("FASHION_CNN_API_MAX_BATCH", "-1"),
+        ("FASHION_CNN_API_MAX_QUEUED", "0"),  # every request would be refused
+    ],
+)
+def test_a_bad_setting_stops_the_start_with_one_line(monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError, match=f"{variable} must be a whole number of 1 or more"):
         api_models.ModelStore()
 
 

@@ -215,6 +215,9 @@ def test_predict_json_and_exit_codes(dry_run_model, tmp_path):
     assert [set(x) >= {"file"} for x in lines] == [True] * 3
     assert "label" in lines[0] and "error" in lines[1] and "error" in lines[2]
 
+    none = run("-m", "fashion_cnn", "predict", "--top", "0", str(good))  # as the API: 1-10
+    assert none.returncode == 2 and "argument --top: invalid choice: 0" in none.stderr
+
 
 def test_predict_json_says_what_is_not_a_garment(tmp_path, real_data):
     """The bundled model and its card's detector: a garment passes, noise does not."""

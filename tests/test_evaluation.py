@@ -10,7 +10,13 @@ from fashion_cnn.serving.evaluation import (
     evaluate_probabilities,
     per_class_metrics,
 )
-from fashion_cnn.serving.mistakes import find_mistakes, page_count, page_of, row_normalise
+from fashion_cnn.serving.mistakes import (
+    find_mistakes,
+    main_confusions,
+    page_count,
+    page_of,
+    row_normalise,
+)
 
 
 def test_confusion_matrix_and_metrics_by_hand():
@@ -77,3 +83,9 @@ def test_paging():
 def test_row_normalise():
     rates = row_normalise(np.array([[3, 1], [0, 0]]))
     assert rates.tolist() == [[0.75, 0.25], [0.0, 0.0]]
+
+
+def test_main_confusions_are_the_largest_off_diagonal_cells():
+    cm = [[50, 0, 7], [2, 40, 0], [9, 7, 30]]  # the diagonal is never a confusion
+    assert main_confusions(cm) == [(9, 2, 0), (7, 0, 2), (7, 2, 1)]
+    assert main_confusions(np.diag([5, 5])) == []  # no mistakes: no link to an empty cell

@@ -116,6 +116,22 @@ def test_classify_without_model_explains(monkeypatch, tmp_path, real_data):
     assert "No model to use" in at.error[0].value and "Train page" in at.error[0].value
 
 
+def test_explore_with_only_a_model_trained_here(monkeypatch, tmp_path, real_data):
+    """No bundled model, but this session's trained one: Explore shows it, with its PCA map."""
+    from fashion_cnn.common.contract import bundled_model_path, onnx_path
+    from fashion_cnn.serving.predictor import Predictor
+    from pages.views.shared import TRAINED_KEY
+
+    twin = onnx_path(bundled_model_path()).read_bytes()
+    monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
+    at = page("explore")
+    at.session_state[TRAINED_KEY] = Predictor(twin, "Trained here (run abcdef, 94.6%)")
+    at.run()
+    assert not at.exception and not at.error
+    assert next(m for m in at.metric if m.label == "Test accuracy").value.endswith("%")
+    assert not [r for r in at.radio if r.key == "explore_map_layout"]  # no t-SNE to offer
+
+
 def test_explore_filters_the_gallery(real_data):
     at = page("explore").run()
     assert not at.exception
@@ -215,7 +231,10 @@ def test_train_settings_link_fills_the_form_and_bad_values_warn(real_data):
     assert at.select_slider(key="train_learning_rate").value == 0.01
     assert at.toggle(key="train_augment").value is True  # the form's default is off
     (warning,) = [w.value for w in at.warning]
-    assert warning == "The link's batch_size is not a value the form allows; its default stands in."
+    assert warning == (
+        "The link's batch size (batch_size=999) is not a value the form allows; "
+        "its default stands in."
+    )
     link = next(c.value for c in at.caption if "These settings as a link" in c.value)
     assert "epochs=7" in link and "learning_rate=0.01" in link and "augment=true" in link
     assert any("Finish two runs to compare" in i.value for i in at.info)  # empty state

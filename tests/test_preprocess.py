@@ -382,7 +382,7 @@ def test_drawn_handbag_is_a_bag_to_the_bundled_model():
 
 def test_input_step_of_a_16_bit_image_shows_the_picture():
     """Pillow's own convert clips 16-bit values to white; the Input step scales them."""
-    photo = np.asarray(product_photo().convert("L"), np.uint16) * 257
+    photo = np.asarray(product_photo((280, 200)).convert("L"), np.uint16) * 257
     image = open_image(encode(Image.fromarray(photo.astype(np.uint16)), "PNG"))
     assert image.mode.startswith("I")
     shown = preprocess(image).steps[0][1]
@@ -407,3 +407,14 @@ def test_thumbnails_show_their_extent_on_any_background():
     assert black[:, 59].all() and black.sum() == 118 * round(4 * 118 / 28)  # thin, centred
     assert (inside[:, :40] == PADDING).all()  # beside it, plain grey rather than page colour
     assert len(np.unique(clear[1:-1, 1:-1].reshape(-1, 3), axis=0)) == 2  # checks show through
+
+
+def test_a_large_upload_keeps_small_steps_and_reads_the_same():
+    """Steps are kept for display at most 280 px (a 40-megapixel upload's would hold about
+    300 MB in the page's cache); the model's input is made at full size, as before."""
+    small = product_photo()
+    large = small.resize((3000, 2000), Image.Resampling.NEAREST)
+    pre = preprocess(large)
+    assert pre.steps[0][1].shape == (187, 280, 4)  # the Input step: 3:2 and RGBA
+    assert all(max(image.shape[:2]) <= 280 for _, image in pre.steps)
+    assert np.abs(pre.image.astype(int) - preprocess(small).image).max() <= 8

@@ -36,7 +36,13 @@ def test_bad_values_are_named_and_keep_the_defaults():
         "seed": "7",
     }
     cfg, wrong, _ = from_query(params, DEFAULTS)
-    assert sorted(wrong) == ["architecture", "augment", "batch_size", "epochs", "learning_rate"]
+    assert sorted(wrong) == [
+        "architecture=resnet",
+        "augmentation (augment=maybe)",
+        "batch size (batch_size=100)",
+        "epochs=9999",
+        "learning rate (learning_rate=lots)",
+    ]
     assert (cfg.epochs, cfg.learning_rate, cfg.architecture) == (5, 3e-3, "tiny")
     assert cfg.dropout == 0.3  # a good value in the same link still applies
     assert cfg.seed == DEFAULTS.seed  # not a form setting: links do not set it
@@ -46,6 +52,8 @@ def test_settings_that_cannot_train_together_are_named_not_raised():
     params = {"early_stopping": "3", "validation_split": "0.0", "epochs": "7"}
     cfg, wrong, clashes = from_query(params, DEFAULTS)  # DEFAULTS hold no validation share
     assert wrong == [] and len(clashes) == 1
-    assert clashes[0].startswith("early_stopping cannot train with the link's other settings")
+    assert clashes[0].startswith(
+        "early stopping patience (early_stopping) cannot train with the link's other settings"
+    )
     assert "needs a validation share above 0" in clashes[0]
     assert cfg.early_stopping == 0 and cfg.epochs == 7

@@ -30,32 +30,33 @@ PIXELS, IMAGE = "pixels", "image"
 LABEL, VERDICT, HINT = "label", "verdict", "hint"
 DEFAULT_OUTPUTS = (PROBABILITIES, LABEL, VERDICT)
 RECHECK_SECONDS = 1.0  # how often the model files are looked at for a retrained model
-# Settings from the environment: variable -> (name, default, factor to the unit used).
+# Settings from the environment: variable -> (name, default, least, factor to the unit
+# used). A queue of 0 would refuse every request.
 # Threads: ONNX Runtime's per model call; one runs the call in the batcher's own thread (at
 # its lower priority), and suits replicas of one worker per core; 0 takes every core.
 # Parts: the model calls a large batch runs as, at once; 0: the cores over `threads`. Set
 # it in a container limited to fewer cores than its machine has.
 SETTINGS = {
-    "FASHION_CNN_API_MAX_BATCH": ("max_batch", MAX_BATCH, 1),
-    "FASHION_CNN_API_MAX_WAIT_MS": ("max_wait", 0.0, 1e-3),
-    "FASHION_CNN_API_MAX_QUEUED": ("max_queued", 4096, 1),
-    "FASHION_CNN_API_THREADS": ("threads", 1, 1),
-    "FASHION_CNN_API_PARTS": ("parts", 0, 1),
+    "FASHION_CNN_API_MAX_BATCH": ("max_batch", MAX_BATCH, 1, 1),
+    "FASHION_CNN_API_MAX_WAIT_MS": ("max_wait", 0.0, 0, 1e-3),
+    "FASHION_CNN_API_MAX_QUEUED": ("max_queued", 4096, 1, 1),
+    "FASHION_CNN_API_THREADS": ("threads", 1, 0, 1),
+    "FASHION_CNN_API_PARTS": ("parts", 0, 0, 1),
 }
 
 
 def settings_from_environment() -> dict:
     """The API's settings; ValueError, in one line, for a value that is not one."""
     settings = {}
-    for variable, (name, default, factor) in SETTINGS.items():
+    for variable, (name, default, least, factor) in SETTINGS.items():
         text = os.environ.get(variable, "").strip()
         try:
             value = type(default)(text) if text else default
         except ValueError:
             value = -1
-        if not 0 <= value < math.inf:  # nan and inf too: a batch would wait for ever
+        if not least <= value < math.inf:  # nan and inf too: a batch would wait for ever
             kind = "whole number" if isinstance(default, int) else "number"
-            raise ValueError(f"{variable} must be a {kind} of 0 or more, not {text!r}")
+            raise ValueError(f"{variable} must be a {kind} of {least} or more, not {text!r}")
         settings[name] = value * factor
     if not settings["parts"]:
         settings["parts"] = cores() // settings["threads"] if settings["threads"] else 1

@@ -44,3 +44,12 @@ def row_normalise(cm: np.ndarray) -> np.ndarray:
     the true class."""
     totals = cm.sum(axis=1, keepdims=True)
     return np.divide(cm, totals, out=np.zeros(cm.shape, float), where=totals > 0)
+
+
+def main_confusions(cm: np.ndarray | list, count: int = 3) -> list[tuple[int, int, int]]:
+    """The `count` largest off-diagonal cells as (images, true class, predicted class),
+    largest first; cells with no image are left out."""
+    cm = np.asarray(cm)
+    off = np.where(np.eye(len(cm), dtype=bool), 0, cm)
+    cells = np.argsort(-off, axis=None, kind="stable")[:count]
+    return [(int(off.flat[c]), *map(int, divmod(c, len(cm)))) for c in cells if off.flat[c] > 0]

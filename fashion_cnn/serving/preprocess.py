@@ -25,6 +25,9 @@ KINDS: tuple[Kind, ...] = ("auto", "photo", "drawing")
 FORMATS = "PNG, JPEG, WebP, GIF or BMP"  # what uploads may be, as the pages and API say
 MAX_PIXELS = 40_000_000  # well under Pillow's own bomb guard, which stays on
 MAX_BYTES = 20 * 1024 * 1024
+# Steps are kept for display at most this size: a 40-megapixel upload's steps at full size
+# would hold about 300 MB in the page's cache of uploads.
+STEP_VIEW = 280
 BLANK_LEVEL = 40  # a foreground that never rises this far above the background is blank
 # Drawings are filled at this resolution: outlines read worse at less, no better at more.
 WORK_SIZE = 112
@@ -282,21 +285,30 @@ def display_input(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGBA"))
 
 
+def step_view(image: np.ndarray) -> np.ndarray:
+    """A step as kept for display: its longest edge at most STEP_VIEW, the shape kept."""
+    if max(image.shape[:2]) <= STEP_VIEW:
+        return image
+    view = Image.fromarray(image)
+    view.thumbnail((STEP_VIEW, STEP_VIEW), Image.Resampling.BOX)  # alpha premultiplied
+    return np.array(view)
+
+
 def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preprocessed:
     """The whole pipeline; ImageInputError when there is nothing to classify."""
     if isinstance(source, np.ndarray):
         source = Image.fromarray(np.ascontiguousarray(source).copy())
-    steps: list[tuple[str, np.ndarray]] = [("Input", display_input(source))]
+    steps: list[tuple[str, np.ndarray]] = [("Input", step_view(display_input(source)))]
     gray = to_gray_on_contrast(source)
-    steps.append(("Grayscale", gray.astype(np.uint8)))
+    steps.append(("Grayscale", step_view(gray.astype(np.uint8))))
     fg = foreground(gray)
-    steps.append(("Light on black, ground removed", fg.astype(np.uint8)))
+    steps.append(("Light on black, ground removed", step_view(fg.astype(np.uint8))))
     if fg.max() < BLANK_LEVEL:
         raise ImageInputError(blank_reason(gray))
     item = trim(fg)
     # Stretch contrast so a pale or dim garment spans the full range, as in the dataset.
     item = item * (255.0 / max(float(np.percentile(item, 99.5)), 1.0))
-    steps.append(("Trimmed to the item", np.clip(item, 0, 255).astype(np.uint8)))
+    steps.append(("Trimmed to the item", step_view(np.clip(item, 0, 255).astype(np.uint8))))
     resolved = kind if kind != "auto" else ("drawing" if looks_like_drawing(fg, gray) else "photo")
     notes = []
     if source.info.get("frames", 1) > 1:
@@ -305,7 +317,7 @@ def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preproc
         item, filled = fill_drawing(item)
         if filled:
             notes.append("closed outlines were filled, as the model knows garments as shapes")
-            steps.append(("Outlines filled", item.astype(np.uint8)))
+            steps.append(("Outlines filled", step_view(item.astype(np.uint8))))
     image = fit_and_centre(item, resolved)
     steps.append(("28x28 model input", image))
     return Preprocessed(image, resolved, steps, notes)

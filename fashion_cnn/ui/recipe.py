@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from fashion_cnn.common.settings import TrainConfig, form_fields
+from fashion_cnn.ui.wording import setting_name
 
 
 def allowed(f) -> list | None:
@@ -34,9 +35,10 @@ def parse(f, text: str):
 def from_query(
     params: dict[str, str], defaults: TrainConfig
 ) -> tuple[TrainConfig, list[str], list[str]]:
-    """The settings a link names on top of `defaults`, the names whose values no field
-    allows, and a line for each value that cannot train with those before it (early
-    stopping without validation); each of those keeps its default."""
+    """The settings a link names on top of `defaults`, those whose values no field allows
+    (as people read them: "batch size (batch_size=999)"), and a line for each value that
+    cannot train with those before it (early stopping without validation); each of those
+    keeps its default."""
     cfg, wrong, clashes = defaults, [], []
     for f in form_fields():
         if f.name not in params:
@@ -44,13 +46,21 @@ def from_query(
         try:
             value = parse(f, params[f.name])
         except (TypeError, ValueError, OverflowError):
-            wrong.append(f.name)
+            wrong.append(as_named(f, f"{f.name}={params[f.name][:20]}"))
             continue
         try:
             cfg = replace(cfg, **{f.name: value})
         except ValueError as exc:
-            clashes.append(f"{f.name} cannot train with the link's other settings ({exc})")
+            named = as_named(f, f.name)
+            clashes.append(f"{named} cannot train with the link's other settings ({exc})")
     return cfg, wrong, clashes
+
+
+def as_named(f, text: str) -> str:
+    """A link's setting as people read it, with what the link says: "batch size
+    (batch_size=999)", "epochs=9999" where the two names are one."""
+    name = setting_name(f)
+    return text if name == f.name else f"{name} ({text})"
 
 
 def to_query(cfg: TrainConfig) -> dict[str, str]:

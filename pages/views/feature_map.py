@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from fashion_cnn.common import config
-from fashion_cnn.common.contract import bundled_model_path, layout_path
+from fashion_cnn.common.contract import ModelFileError, bundled_model_path, layout_path
 from fashion_cnn.common.data import FashionMNIST
 from fashion_cnn.serving.feature_map import PCA, TSNE, pca_2d, read_layout, selected_images
 from fashion_cnn.serving.mistakes import page_count, page_of
@@ -35,8 +35,12 @@ def pca_map(model_key: str, _model: Predictor, _images: np.ndarray) -> np.ndarra
 
 @st.cache_resource(max_entries=4)
 def tsne_map(model_key: str) -> np.ndarray | None:
-    """The bundled model's shipped t-SNE layout, if it was made for these weights."""
-    return read_layout(layout_path(bundled_model_path()), model_key)
+    """The bundled model's shipped t-SNE layout, if it was made for these weights (none
+    when only a model trained this session is there)."""
+    try:
+        return read_layout(layout_path(bundled_model_path()), model_key)
+    except ModelFileError:
+        return None
 
 
 def feature_map_section(model: Predictor, data: FashionMNIST, probs: np.ndarray) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from fashion_cnn.common import config
 from fashion_cnn.jobs import runs
+from fashion_cnn.serving.mistakes import main_confusions
 from fashion_cnn.ui.charts import compare_chart, compare_table, training_curves
 from fashion_cnn.ui.exports import compare_csv
 from fashion_cnn.ui.glossary import next_experiment
@@ -102,14 +103,12 @@ def show_outcome(view: runs.RunView) -> None:
         icon="🧪",
     )
     metrics = view.summary
-    cm = metrics["confusion_matrix"]
-    pairs = sorted(
-        ((cm[t][q], t, q) for t in range(10) for q in range(10) if t != q), reverse=True
-    )[:3]
+    pairs = main_confusions(metrics["confusion_matrix"])
     a, b = st.columns(2)
     a.metric("Test accuracy", f"{metrics['accuracy']:.2%}", help="On all 10,000 test images")
     with b:
-        st.markdown("**Most common confusions** (open one in Explore errors)")
+        if pairs:
+            st.markdown("**Most common confusions** (open one in Explore errors)")
         for n, t, q in pairs:
             true, pred = config.CLASS_NAMES[t], config.CLASS_NAMES[q]
             st.page_link(  # Explore opens on this run's model
