@@ -1,6 +1,6 @@
 """Train the Fashion-MNIST CNN and write the model file plus its JSON model card.
 
-python train_model.py                       # the bundled model (100-110 min on 2 cores)
+python train_model.py                       # step 1 of the bundled model: docs/model.md
 python train_model.py --architecture tiny --epochs 3 --out /tmp/tiny.keras
 python train_model.py --dry-run             # seconds; what tests and CI run
 """

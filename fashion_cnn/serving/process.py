@@ -12,7 +12,8 @@ def one_blas_thread() -> None:
     """NumPy's BLAS on one thread in this process (a server's). The runner's matrices are
     small (the verdict's distances, the dense layer), and OpenBLAS's own threads, which
     busy-wait for work, kept two classifications from running at once: the API's batch
-    of 256 split over two threads read 4,400 images/s with them, 7,300 without."""
+    of 256 split over two threads read 4,400 images/s with them, 7,300 without (float
+    graph)."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")
