@@ -95,7 +95,10 @@ def linked_test_index(text: str, count: int) -> int:
         index = -1
     if 0 <= index < count:
         return index
-    st.warning(f"The link names test image {text[:20]!r}; there are 0 to {count - 1:,}.")
+    st.warning(
+        f"The link names test image {text[:20]!r}: there is none, they are numbered 0 to "
+        f"{count - 1:,}. Showing image 0."
+    )
     return 0
 
 

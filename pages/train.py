@@ -9,7 +9,7 @@ import streamlit as st
 
 from fashion_cnn.jobs import runs
 from fashion_cnn.ui.glossary import notes
-from fashion_cnn.ui.wording import settings_summary
+from fashion_cnn.ui.wording import RUN_ID_FORM, RUN_KEPT, settings_summary
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.train_form import (
     ENGINE_ERRORS,
@@ -41,7 +41,7 @@ st.caption(
 run_id = st.query_params.get(RUN_PARAM)
 view, problem = None, st.session_state.pop("train_problem", None)
 if run_id and not runs.is_run_id(run_id):
-    st.warning("This link names no run: a run's link ends in ?run= and 12 characters, 0-9 and a-f.")
+    st.warning(f"This link names no run: a run's link ends in ?run= and {RUN_ID_FORM}.")
     run_id = None
 try:
     engine = runs.engine_if_started()  # an embedded cluster that never started has no runs
@@ -51,7 +51,7 @@ except ENGINE_ERRORS as exc:
 if problem:
     st.error(problem)
 elif run_id and view is None:
-    st.warning(f"No run {run_id} here: a run is kept for an hour after it ends.")
+    st.warning(f"No run {run_id} here: {RUN_KEPT}.")
 if view is not None and st.session_state.get(FILLED_FOR) != (run_id, view.done):
     # Once when a run is first shown and once when it ends: the form then holds its
     # settings, ready to tweak (a form not drawn during the run lost its widgets' state).

@@ -17,6 +17,7 @@ from fashion_cnn.common import config
 from fashion_cnn.common.contract import (
     FEATURES,
     PROBABILITIES,
+    ModelFileError,
     bundled_files,
     bundled_model_path,
     drawings_model_path,
@@ -123,6 +124,12 @@ class ModelStore:
         self.lock = threading.Lock()
 
     def load_now(self) -> dict[str, ServedModel]:
+        try:
+            return self.load_if_changed()
+        except OSError as exc:  # a file unreadable or gone mid-replace: 503, tried again
+            raise ModelFileError(f"cannot read {exc.filename}: {exc.strerror}") from None
+
+    def load_if_changed(self) -> dict[str, ServedModel]:
         with self.lock:
             signature = files_signature()
             if self.served is None or signature != self.signature:

@@ -48,3 +48,7 @@ IDX_FILES = {
 }
 TRAIN_COUNT = 60_000
 TEST_COUNT = 10_000
+
+# Runs (fashion_cnn.jobs) and what the pages say of them (fashion_cnn.ui.wording).
+RUN_KEEP_SECONDS = 3600.0  # a finished run's result is kept this long
+RUN_ID_LENGTH = 12  # hex digits of a uuid4

@@ -99,7 +99,10 @@ def load_fashion_mnist(folder: Path | None = None) -> FashionMNIST:
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
         raise DatasetError(f"missing {', '.join(missing)}; {FIX_HINT}")
-    hashes = {key: sha256_of(path) for key, path in paths.items()}
+    try:
+        hashes = {key: sha256_of(path) for key, path in paths.items()}
+    except OSError as exc:  # unreadable (permissions, a broken disk): one line, not a trace
+        raise DatasetError(f"cannot read {exc.filename}: {exc.strerror}; {FIX_HINT}") from None
     x_train, x_test = (
         read_idx_mapped(paths[key], hashes[key], IMAGES_MAGIC, count)
         for key, count in (("train_images", config.TRAIN_COUNT), ("test_images", config.TEST_COUNT))

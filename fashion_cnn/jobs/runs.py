@@ -28,7 +28,7 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 
-from fashion_cnn.common.config import PROJECT_ROOT
+from fashion_cnn.common.config import PROJECT_ROOT, RUN_ID_LENGTH, RUN_KEEP_SECONDS
 from fashion_cnn.common.settings import AugmentSettings, TrainConfig
 
 WORKERS_ENV = "FASHION_CNN_WORKERS"  # local worker processes: that many runs at once
@@ -37,7 +37,7 @@ RUNS_KEY = "fashion_cnn_runs"
 PACE_KEY = "fashion_cnn_pace"  # per architecture: [images/s, seconds to start], for the ETA
 QUEUED_TIMEOUT = 60.0  # a queued run nobody looked at for this long is cancelled
 UNWATCHED_TIMEOUT = 300.0  # a running run nobody watched for this long ends its epoch
-KEEP_SECONDS = 3600.0  # a finished run's result is kept this long
+KEEP_SECONDS = RUN_KEEP_SECONDS  # a finished run's result is kept this long
 MAX_LIVE_RUNS = 50  # queued or running at once; more are refused, so memory stays bounded
 MAX_POINTS = 400  # per-batch points kept per series; older ones are thinned
 SMOOTHING = 0.9  # the per-batch line's moving average keeps 90% of itself per batch
@@ -45,7 +45,6 @@ MEASURE_SECONDS = 3.0  # of training after the first batch, before an ETA is giv
 PUBLISH_EVERY = 0.3  # seconds between progress updates on the scheduler
 SEEN_EVERY = 2.0  # seconds between a web server's records of a look at the same run
 DONE = ("finished", "stopped", "failed", "cancelled")
-RUN_ID_LENGTH = 12  # hex digits of a uuid4
 
 
 def is_run_id(text: str | None) -> bool:

@@ -94,8 +94,9 @@ def drawings_model_story(card: dict) -> str:
         mix.append(f"{settings['outlier_share']:.0%} pictures of other things")
     story = (
         f"Every drawing and upload is read, in six views, by a copy of this CNN fine-tuned "
-        f"for {plural(card['epochs_completed'], 'more epoch')} on {', '.join(mix)} (in "
-        f"`model/drawings/`; docs/model.md says how). It gets more of those right but fewer "
+        f"for {plural(card['epochs_completed'], 'more epoch')} on {', '.join(mix)} (in the "
+        f"app's source: `model/drawings/`, and how it was made in `docs/model.md`). It gets "
+        f"more of those right but fewer "
         f"test images ({card['test_accuracy']:.2%}), so the test images stay this CNN's."
     )
     gate = card.get("garment_gate")
@@ -138,19 +139,31 @@ def drawings_model_summary(card: dict) -> str:
     )
 
 
+def duration_words(seconds: float) -> str:
+    """'an hour', '2 hours', '30 minutes'."""
+    hours, minutes = seconds / 3600, round(seconds / 60)
+    if hours == 1:
+        return "an hour"
+    return f"{hours:g} hours" if hours.is_integer() else plural(minutes, "minute")
+
+
+RUN_KEPT = f"a run is kept for {duration_words(config.RUN_KEEP_SECONDS)} after it ends"
+RUN_ID_FORM = f"{config.RUN_ID_LENGTH} characters, 0-9 and a-f"  # what a run's ID is
+
+
 def missing_runs_note(gone: int, unreadable: int) -> str:
     """What Compare runs could not show from its link, in a line; empty when nothing."""
     notes = []
     if gone:
         notes.append(
             f"{plural(gone, 'earlier run')} in this link {'is' if gone == 1 else 'are'} no "
-            "longer here: a run is kept for an hour after it ends."
+            f"longer here: {RUN_KEPT}."
         )
     if unreadable:
         verb = "is not a run's ID" if unreadable == 1 else "are not run IDs"
         notes.append(
             f"This link's compare list holds {plural(unreadable, 'name')} that {verb} "
-            "(12 characters, 0-9 and a-f)."
+            f"({RUN_ID_FORM})."
         )
     return " ".join(notes)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from fashion_cnn.common.contract import ModelFileError
 from fashion_cnn.jobs import runs
 from fashion_cnn.serving.predictor import Predictor
+from fashion_cnn.ui.wording import RUN_ID_FORM, RUN_KEPT
 from pages.views.session import VISIT
 from pages.views.shared import BUNDLED, MODEL_CHOICE, TRAINED_KEY
 from pages.views.train_form import RUN_PARAM  # ?run=ID names a run on every page
@@ -14,12 +16,17 @@ from pages.views.train_form import RUN_PARAM  # ?run=ID names a run on every pag
 TRAINED_RUN = "trained_run"  # session_state: the run whose model TRAINED_KEY holds
 
 
-def use_run_model(run_id: str, onnx: bytes, accuracy: float) -> None:
-    """Make a run's exported model this session's trained model, and choose it."""
+def use_run_model(run_id: str, onnx: bytes, accuracy: float) -> str | None:
+    """Make a run's exported model this session's trained model, and choose it; or leave
+    the choice as it is and say in one line why the model cannot be read."""
     name = f"Trained here (run {run_id[:6]}, {accuracy:.1%})"
-    st.session_state[TRAINED_KEY] = Predictor(onnx, name)
+    try:
+        st.session_state[TRAINED_KEY] = Predictor(onnx, name)
+    except ModelFileError as exc:
+        return str(exc)
     st.session_state[TRAINED_RUN] = run_id
     st.session_state[MODEL_CHOICE] = name
+    return None
 
 
 def run_model(run_id: str) -> tuple[bytes | None, float, str]:
@@ -33,7 +40,7 @@ def run_model(run_id: str) -> tuple[bytes | None, float, str]:
     if not result:
         if view is not None and not view.done:
             return None, 0.0, "the run is still training"
-        return None, 0.0, "a run is kept for an hour after it ends"
+        return None, 0.0, RUN_KEPT
     return result["onnx_file"], view.summary["accuracy"], ""
 
 
@@ -50,14 +57,14 @@ def apply_run_link() -> None:
         st.session_state[MODEL_CHOICE] = trained.name
         return
     if not runs.is_run_id(run_id):
-        st.warning("This link names no run: a run's ID is 12 characters, 0-9 and a-f.")
+        st.warning(f"This link names no run: a run's ID is {RUN_ID_FORM}.")
         return
     onnx, accuracy, problem = run_model(run_id)
-    if onnx is None:
+    if onnx is not None:
+        problem = use_run_model(run_id, onnx, accuracy)
+    if problem:
         st.warning(f"Run {run_id}'s model is not here ({problem}): showing the bundled CNN.")
         st.session_state[MODEL_CHOICE] = BUNDLED
-        return
-    use_run_model(run_id, onnx, accuracy)
 
 
 def link_model(model: Predictor) -> None:

@@ -141,10 +141,14 @@ def show_outcome(view: runs.RunView) -> None:
         key="train_use",
         help="Explore errors and Classify switch to it; the bundled model stays a click away",
     ):
-        use_run_model(view.run_id, result["onnx_file"], metrics["accuracy"])
-        st.toast(
-            "Explore errors and Classify now use your model (the bundled one stays a click away)."
-        )
+        problem = use_run_model(view.run_id, result["onnx_file"], metrics["accuracy"])
+        if problem:
+            st.error(f"This run's model cannot be used: {problem}.")
+        else:
+            st.toast(
+                "Explore errors and Classify now use your model (the bundled one stays a "
+                "click away)."
+            )
 
 
 def compare_runs() -> None:
