@@ -28,5 +28,6 @@ else:
 
     answer_without_delay()
     one_blas_thread()
+    # Here, not in a helper: `streamlit run` finds the app by reading this file for st.App.
     app = st.App("streamlit_app.py", routes=api_routes())
     spare_startup_objects()

@@ -11,6 +11,7 @@ from fashion_cnn.ui.charts import confidence_histogram, confusion_scatter
 from fashion_cnn.ui.exports import confusion_csv, per_class_csv
 from fashion_cnn.ui.glossary import notes
 from fashion_cnn.ui.wording import plural, with_article
+from pages.views.cells import apply_cell_link, apply_matrix_click, chosen_cell, link_cell
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.feature_map import feature_map_section
 from pages.views.inspect import image_tiles
@@ -27,58 +28,6 @@ CLASS_OPTIONS = [ALL_CLASSES, *config.CLASS_NAMES]
 def test_probabilities(model_key: str, _model: Predictor) -> np.ndarray:
     """Probabilities for the whole test set, computed once per model file (kept on disk)."""
     return cached_outputs(_model, dataset_or_stop().x_test, "probabilities")
-
-
-def apply_cell_link() -> None:
-    """A link such as /explore?true=Shirt&pred=T-shirt/top opens on that cell, once per
-    session (the Train page's most common confusions link here)."""
-    wanted = st.query_params.get("true"), st.query_params.get("pred")
-    if st.session_state.get("explore_applied_link") == wanted or None in wanted:
-        return
-    st.session_state["explore_applied_link"] = wanted
-    if all(name in config.CLASS_NAMES for name in wanted):
-        st.session_state["explore_true"], st.session_state["explore_pred"] = wanted
-        st.session_state["explore_page"] = 1
-    else:
-        st.warning(
-            f"The link names classes {wanted[0][:30]!r} and {wanted[1][:30]!r}; "
-            "showing all mistakes."
-        )
-
-
-def link_cell(true_name: str, pred_name: str) -> None:
-    """The address names the cell the gallery shows (?true=&pred=), so that it can be
-    shared; without a cell it names none. apply_cell_link takes it as applied."""
-    if ALL_CLASSES in (true_name, pred_name):
-        wanted = (None, None)
-        for name in ("true", "pred"):
-            st.query_params.pop(name, None)
-    else:
-        wanted = (true_name, pred_name)
-        st.query_params["true"], st.query_params["pred"] = wanted
-    st.session_state["explore_applied_link"] = wanted
-
-
-def chosen_cell() -> tuple[int, int] | None:
-    """The matrix cell (true, predicted) the class filters name, if they name one."""
-    names = st.session_state.get("explore_true"), st.session_state.get("explore_pred")
-    if not all(name in config.CLASS_NAMES for name in names):
-        return None
-    return config.CLASS_NAMES.index(names[0]), config.CLASS_NAMES.index(names[1])
-
-
-def apply_matrix_click() -> None:
-    """Copy a newly clicked matrix cell into the class filters, before they are drawn."""
-    selection = st.session_state.get("explore_matrix", {}).get("selection", {})
-    indices = selection.get("point_indices", [])
-    if not indices:
-        return
-    true_idx, pred_idx = divmod(int(indices[0]), config.NUM_CLASSES)  # points are row-major
-    if (true_idx, pred_idx) != st.session_state.get("explore_applied_click"):
-        st.session_state["explore_applied_click"] = (true_idx, pred_idx)
-        st.session_state["explore_true"] = config.CLASS_NAMES[true_idx]
-        st.session_state["explore_pred"] = config.CLASS_NAMES[pred_idx]
-        st.session_state["explore_page"] = 1
 
 
 st.title("🔍 Explore errors")

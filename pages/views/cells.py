@@ -1,0 +1,62 @@
+"""The confusion matrix cell Explore errors' gallery shows, as its class filters name it:
+from a link (/explore?true=Shirt&pred=Coat), from a click on the matrix, and back into the
+address so that it can be shared."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from fashion_cnn.common import config
+from pages.views.shared import ALL_CLASSES
+
+
+def apply_cell_link() -> None:
+    """A link such as /explore?true=Shirt&pred=T-shirt/top opens on that cell, once per
+    session (the Train page's most common confusions link here)."""
+    wanted = st.query_params.get("true"), st.query_params.get("pred")
+    if st.session_state.get("explore_applied_link") == wanted or None in wanted:
+        return
+    st.session_state["explore_applied_link"] = wanted
+    if all(name in config.CLASS_NAMES for name in wanted):
+        st.session_state["explore_true"], st.session_state["explore_pred"] = wanted
+        st.session_state["explore_page"] = 1
+    else:
+        st.warning(
+            f"The link names classes {wanted[0][:30]!r} and {wanted[1][:30]!r}; "
+            "showing all mistakes."
+        )
+
+
+def link_cell(true_name: str, pred_name: str) -> None:
+    """The address names the cell the gallery shows (?true=&pred=), so that it can be
+    shared; without a cell it names none. apply_cell_link takes it as applied."""
+    if ALL_CLASSES in (true_name, pred_name):
+        wanted = (None, None)
+        for name in ("true", "pred"):
+            st.query_params.pop(name, None)
+    else:
+        wanted = (true_name, pred_name)
+        st.query_params["true"], st.query_params["pred"] = wanted
+    st.session_state["explore_applied_link"] = wanted
+
+
+def chosen_cell() -> tuple[int, int] | None:
+    """The matrix cell (true, predicted) the class filters name, if they name one."""
+    names = st.session_state.get("explore_true"), st.session_state.get("explore_pred")
+    if not all(name in config.CLASS_NAMES for name in names):
+        return None
+    return config.CLASS_NAMES.index(names[0]), config.CLASS_NAMES.index(names[1])
+
+
+def apply_matrix_click() -> None:
+    """Copy a newly clicked matrix cell into the class filters, before they are drawn."""
+    selection = st.session_state.get("explore_matrix", {}).get("selection", {})
+    indices = selection.get("point_indices", [])
+    if not indices:
+        return
+    true_idx, pred_idx = divmod(int(indices[0]), config.NUM_CLASSES)  # points are row-major
+    if (true_idx, pred_idx) != st.session_state.get("explore_applied_click"):
+        st.session_state["explore_applied_click"] = (true_idx, pred_idx)
+        st.session_state["explore_true"] = config.CLASS_NAMES[true_idx]
+        st.session_state["explore_pred"] = config.CLASS_NAMES[pred_idx]
+        st.session_state["explore_page"] = 1

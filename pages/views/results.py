@@ -1,0 +1,101 @@
+"""A classification as Classify shows it: the prediction and its verdict, the 28x28 input
+beside Grad-CAM, the ten probabilities, the preprocessing steps, Inside the CNN."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from fashion_cnn.common import config
+from fashion_cnn.serving.predictor import Classification, Predictor
+from fashion_cnn.serving.preprocess import Preprocessed
+from fashion_cnn.serving.verdict import CONFIDENT, NOT_A_GARMENT, UNSURE
+from fashion_cnn.ui.charts import (
+    enlarge,
+    framed_thumbnail,
+    heatmap_overlay,
+    png_bytes,
+    probability_bars,
+)
+from fashion_cnn.ui.wording import views_note
+from pages.views.inside import inside_the_cnn
+from pages.views.shared import analyse
+
+STEP_TILE = 90  # px: each preprocessing step (three to a row on a phone)
+VERDICT_BADGES = {UNSURE: "⚠️ unsure", NOT_A_GARMENT: "🚫 not a garment"}
+
+
+def show_prediction(result: Classification, truth: int | None = None) -> None:
+    """The class and confidence, the true label if known, and the verdict's hint."""
+    # "81% confident" beside "not a garment" read as a contradiction: the share is of the
+    # garment classes only, so it is worded by the verdict.
+    share = {
+        CONFIDENT: f"{result.confidence:.1%} confident",
+        UNSURE: f"{result.confidence:.1%}, unsure",
+        NOT_A_GARMENT: f"{result.confidence:.1%}, if it were a garment",
+    }[result.verdict.kind]
+    st.metric("Prediction", result.label, share, delta_color="off", delta_arrow="off")
+    if truth is not None:
+        mark = "✅" if truth == result.index else "❌"
+        st.markdown(f"{mark} True label: **{config.CLASS_NAMES[truth]}**")
+    if result.verdict.kind == NOT_A_GARMENT:
+        st.error(result.hint, icon="🚫")
+    elif result.hint:
+        st.warning(result.hint, icon="⚠️")
+
+
+def show_details(
+    result: Classification, heat: np.ndarray, image: np.ndarray, key: str, note: str | None = None
+) -> None:
+    """The 28x28 input and Grad-CAM side by side, then all ten probabilities and `note`."""
+    with st.container(horizontal=True, gap="small"):
+        st.image(enlarge(image, 6), caption="What the model saw (28×28)", clamp=True)
+        st.image(enlarge(heatmap_overlay(image, heat), 6), caption="Where it looked (Grad-CAM)")
+    st.plotly_chart(
+        probability_bars(result.probabilities),
+        key=f"{key}_bars",
+        config={"displayModeBar": False},
+    )
+    if note:
+        st.caption(note)
+
+
+def reading_note(model: Predictor, in_views: bool, kind: str | None = None) -> str | None:
+    """How a drawing or upload was read (by which CNN; an upload's `kind`: as a photo or a
+    drawing, which its preprocessing steps show); nothing to say of a test image."""
+    return views_note(model.drawings_model is not None, kind) if in_views else None
+
+
+def show_result(
+    model: Predictor,
+    image: np.ndarray,
+    key: str,
+    truth: int | None = None,
+    upload_kind: str | None = None,
+) -> None:
+    """Prediction first (it comes first on a phone), then its details and inside view; an
+    upload (`upload_kind`: read as a photo or a drawing) is read in its views."""
+    in_views = upload_kind is not None
+    result, heat = analyse(model, model.reading_key, image, in_views)
+    left, right = st.columns([1, 2])
+    with left:
+        show_prediction(result, truth)
+    with right:
+        show_details(result, heat, image, key, reading_note(model, in_views, upload_kind))
+    inside_the_cnn(model, image, result.index, key)
+
+
+def show_steps(pre: Preprocessed, key: str) -> None:
+    """Each preprocessing step as a framed tile of one size, in reading order."""
+    with st.container(horizontal=True, gap="xsmall", key=key):
+        for number, (name, image) in enumerate(pre.steps, 1):
+            with st.container(width=STEP_TILE, gap=None):
+                st.image(step_png(image), width=STEP_TILE)
+                st.caption(f"{number}\\. {name}")  # escaped: not a Markdown list
+    for note in pre.notes:
+        st.caption(f"Note: {note}.")
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def step_png(image: np.ndarray) -> bytes:
+    return png_bytes(framed_thumbnail(image, STEP_TILE))
