@@ -12,8 +12,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fashion_cnn.common import config
+
+if TYPE_CHECKING:  # loaded by the commands that need it, after their arguments are checked
+    from fashion_cnn.serving.predictor import Predictor
 
 MODEL_HELP = (
     "a .onnx or .keras file, which then reads the files itself (default: the bundled "
@@ -57,7 +61,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def load_predictor(model_path: Path | None, drawings: bool = True):
+def load_predictor(model_path: Path | None, drawings: bool = True) -> Predictor:
     """--model, or the bundled model (with its CNN for drawings if `drawings`). A `.keras`
     file without an up-to-date exported twin is exported in memory, which loads TensorFlow."""
     from fashion_cnn.common.contract import twin_is_current

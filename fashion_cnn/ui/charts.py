@@ -51,7 +51,9 @@ def framed(images: np.ndarray, right: np.ndarray, border: int = 2) -> np.ndarray
     return tiles
 
 
-def contribution_bars(contributions: np.ndarray, channels: np.ndarray, height: int = 260):
+def contribution_bars(
+    contributions: np.ndarray, channels: np.ndarray, height: int = 260
+) -> go.Figure:
     """The channels that pushed a class's score most, up (positive) or down (negative)."""
     values = contributions[channels]
     fig = go.Figure(
@@ -455,41 +457,40 @@ def curve_traces(
         # Arrays travel as base64 typed arrays: float32 is finer than the chart's pixels
         x, loss, acc = np.asarray(batch_points, dtype=np.float32).T
         for axis, values in (("", loss), ("2", acc)):
-            traces.append(
-                dict(
-                    type="scatter",
-                    x=x,
-                    y=values,
-                    xaxis=f"x{axis}",
-                    yaxis=f"y{axis}",
-                    mode="lines",
-                    line=dict(color=MUTED, width=1.5),
-                    name="train (per batch, smoothed)",
-                    showlegend=not axis,
-                    legendgroup="batch",
-                )
-            )
+            line = dict(color=MUTED, width=1.5)
+            traces.append(curve(x, values, axis, "train (per batch, smoothed)", line, "lines"))
     series = (("", "train (epoch)", ACCENT), ("val_", "validation (epoch)", "#2e86ab"))
     for prefix, name, colour in series:
         epochs = [e["epoch"] for e in epoch_logs if f"{prefix}loss" in e]
         for axis, metric in (("", "loss"), ("2", "accuracy")):
             values = [e[f"{prefix}{metric}"] for e in epoch_logs if f"{prefix}{metric}" in e]
             if values:
-                traces.append(
-                    dict(
-                        type="scatter",
-                        x=epochs,
-                        y=values,
-                        xaxis=f"x{axis}",
-                        yaxis=f"y{axis}",
-                        mode="lines+markers",
-                        name=name,
-                        line=dict(color=colour),
-                        showlegend=not axis,
-                        legendgroup=name,
-                    )
-                )
+                traces.append(curve(epochs, values, axis, name, dict(color=colour)))
     return traces
+
+
+def curve(
+    x: np.ndarray | list,
+    y: np.ndarray | list,
+    axis: str,
+    name: str,
+    line: dict,
+    mode: str = "lines+markers",
+) -> dict:
+    """One series in the loss panel (`axis` "") or the accuracy panel ("2"); its legend
+    entry shows once, under the loss panel."""
+    return dict(
+        type="scatter",
+        x=x,
+        y=y,
+        xaxis=f"x{axis}",
+        yaxis=f"y{axis}",
+        mode=mode,
+        line=line,
+        name=name,
+        showlegend=not axis,
+        legendgroup=name,
+    )
 
 
 def curves_layout() -> dict:

@@ -3,7 +3,7 @@ e.g. /train?architecture=tiny&epochs=5&learning_rate=0.003."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import Field, replace
 
 from fashion_cnn.common.settings import TrainConfig, form_fields
 from fashion_cnn.ui.wording import setting_name
@@ -56,7 +56,7 @@ def from_query(
     return cfg, wrong, clashes
 
 
-def as_named(f, text: str) -> str:
+def as_named(f: Field, text: str) -> str:
     """A link's setting as people read it, with what the link says: "batch size
     (batch_size=999)", "epochs=9999" where the two names are one."""
     name = setting_name(f)

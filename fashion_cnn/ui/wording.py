@@ -4,6 +4,7 @@ a run's settings."""
 from __future__ import annotations
 
 import re
+from dataclasses import Field
 
 import numpy as np
 
@@ -197,13 +198,13 @@ def views_note(by_drawings_cnn: bool, kind: str | None = None) -> str:
     )
 
 
-def setting_name(f) -> str:
+def setting_name(f: Field) -> str:
     """A Train form field's label as a sentence uses it ("dropout", "L2 weight decay")."""
     label = f.metadata["label"]
     return label if label[:2].isupper() else label[0].lower() + label[1:]
 
 
-def setting_text(f, cfg) -> str:
+def setting_text(f: Field, cfg: settings.TrainConfig) -> str:
     """A run's setting as the comparison shows it; equal settings read the same."""
     value = getattr(cfg, f.name)
     if isinstance(value, bool) or (f.name == "early_stopping" and not value):
