@@ -14,7 +14,7 @@ import signal
 import sys
 import tempfile
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,12 @@ from fashion_cnn.common.data import DatasetError
 from fashion_cnn.training.dataset import load_or_fetch
 
 if TYPE_CHECKING:
+    import keras
+    import numpy as np
+
+    from fashion_cnn.common.data import FashionMNIST
     from fashion_cnn.common.settings import TrainConfig
+    from fashion_cnn.training.quantize import ServedGraphs
 
 DEFAULT_OUT = config.MODEL_DIR / "fashion_cnn.keras"
 
@@ -99,14 +104,43 @@ def stop_on_ctrl_c() -> threading.Event:
     return event
 
 
+@dataclass
+class ServedFiles:
+    graphs: ServedGraphs  # the ONNX twin, the int8 reading graph, the test metrics
+    extra: dict  # the card's blocks: reading graph, verdict, garment gate
+    coords: np.ndarray | None  # Explore's t-SNE map (none in a dry run)
+    key: str  # the weights the map belongs to
+
+
+def served_files(
+    model: keras.Model, cfg: TrainConfig, data: FashionMNIST, name: str, dry_run: bool
+) -> ServedFiles:
+    """What the app serves of a trained model, measured through the graphs it serves: the
+    test metrics, the verdict's thresholds, the gate of a CNN that learned what is not a
+    garment, and the map (minutes a dry run has no use for)."""
+    from fashion_cnn.serving.predictor import Predictor
+    from fashion_cnn.training.calibrate import calibrate_gate, calibrated_card
+    from fashion_cnn.training.layout import tsne_2d
+    from fashion_cnn.training.quantize import served_graphs
+
+    limit, few = (1000, 256) if dry_run else (0, 0)
+    graphs = served_graphs(model, data, cfg.drawing_share > 0, limit, few)
+    predictor = Predictor(graphs.onnx, name, reading=graphs.reading)
+    made = ServedFiles(graphs, {"reading_graph": graphs.card_block}, None, predictor.key)
+    if not dry_run:
+        made.extra["verdict"] = calibrated_card(predictor, data)[1]  # a minute, 60,000 images
+        if cfg.outlier_share:  # a CNN that learned what is not a garment: its gate
+            icons = Path(cfg.garment_icons) if cfg.garment_icons else None
+            made.extra["garment_gate"] = calibrate_gate(predictor, data, icons)[1]
+        made.coords = tsne_2d(predictor.features(data.x_test))  # Explore's t-SNE map: 1.5 min
+    return made
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from fashion_cnn.common.contract import ModelFileError, layout_path
-    from fashion_cnn.serving.predictor import Predictor
-    from fashion_cnn.training.calibrate import calibrate_gate, calibrated_card
     from fashion_cnn.training.fit import StopWhenSet, save_model_and_card, train
-    from fashion_cnn.training.layout import tsne_2d, write_layout
-    from fashion_cnn.training.quantize import served_graphs
+    from fashion_cnn.training.layout import write_layout
 
     try:
         cfg = config_from_args(args)
@@ -145,29 +179,28 @@ def main(argv: list[str] | None = None) -> int:
 
     # Evaluate on the test set, work out the verdict's detector and Explore's map, and only
     # then replace the model, its twin and its card: a model never goes live half made.
-    try:  # the graphs the app serves are the ones evaluated
-        limit, few = (1000, 256) if args.dry_run else (0, 0)
-        graphs = served_graphs(result.model, data, cfg.drawing_share > 0, limit, few)
-        onnx, reading, metrics = graphs.onnx, graphs.reading, graphs.metrics
-        extra, coords = {"reading_graph": graphs.card_block}, None
-        if not args.dry_run:  # minutes a dry run has no use for
-            predictor = Predictor(onnx, out.stem, reading=reading)
-            extra["verdict"] = calibrated_card(predictor, data)[1]  # a minute, 60,000 images
-            if cfg.outlier_share:  # a CNN that learned what is not a garment: its gate
-                icons = Path(cfg.garment_icons) if cfg.garment_icons else None
-                extra["garment_gate"] = calibrate_gate(predictor, data, icons)[1]
-            coords = tsne_2d(predictor.features(data.x_test))  # Explore's t-SNE map: 1.5 min
+    try:
+        made = served_files(result.model, cfg, data, out.stem, args.dry_run)
     except KeyboardInterrupt:
         print("\nInterrupted: nothing was saved; the existing model is unchanged.", file=sys.stderr)
         return 130
     command = "python train_model.py " + shlex.join(argv if argv is not None else sys.argv[1:])
+    graphs = made.graphs
     card = save_model_and_card(
-        result, cfg, metrics, data, out, command.strip(), onnx, extra, reading
+        result,
+        cfg,
+        graphs.metrics,
+        data,
+        out,
+        command.strip(),
+        graphs.onnx,
+        made.extra,
+        graphs.reading,
     )
-    if coords is not None:  # a map of other weights is never shown: it names its model
-        write_layout(layout_path(out), coords, predictor.key)
+    if made.coords is not None:  # a map of other weights is never shown: it names its model
+        write_layout(layout_path(out), made.coords, made.key)
     print(
-        f"Test accuracy {metrics['accuracy']:.2%} on {metrics['count']} images; "
+        f"Test accuracy {graphs.metrics['accuracy']:.2%} on {graphs.metrics['count']} images; "
         f"{card['parameters']:,} parameters; {card['file_bytes'] / 1e6:.2f} MB; "
         f"{result.seconds / 60:.1f} min of training -> {out}"
     )

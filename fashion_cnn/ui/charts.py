@@ -332,19 +332,7 @@ def confusion_scatter(
     t, p = np.divmod(np.arange(k * k), k)
     off = t != p
     scale = values[t[off], p[off]].max() or 1.0
-    hover = [
-        (
-            f"{names[a]} classified correctly"
-            if a == b
-            else f"true {names[a]} → predicted {names[b]}"
-        )
-        + f"<br>{plural(int(cm[a, b]), 'image')} ({rates[a, b]:.1%} of {names[a]})"
-        for a, b in zip(t, p, strict=True)
-    ]
-    text = [
-        (share_text(values[a, b]) if normalise else str(cm[a, b]))
-        for a, b in zip(t, p, strict=True)
-    ]
+    hover, text = cell_texts(cm, normalise)
     shade = [0.0 if a == b else float(values[a, b] / scale) for a, b in zip(t, p, strict=True)]
     reds = sample_colorscale("OrRd", [0.04 + 0.96 * s for s in shade])  # one call: it is slow
     colours = [DIAGONAL if a == b else red for a, b, red in zip(t, p, reds, strict=True)]
@@ -390,6 +378,23 @@ def confusion_scatter(
             line=dict(color="#1d4ed8", width=3),  # blue: it shows on the reds too
         )
     return fig
+
+
+def cell_texts(cm: np.ndarray, normalise: bool) -> tuple[list[str], list[str]]:
+    """Each cell's hover text and its label (a count, or a share of its row), row-major."""
+    names, rates = config.CLASS_NAMES, row_normalise(cm)
+    hover, text = [], []
+    for a, b in np.ndindex(cm.shape):
+        what = (
+            f"{names[a]} classified correctly"
+            if a == b
+            else f"true {names[a]} → predicted {names[b]}"
+        )
+        hover.append(
+            f"{what}<br>{plural(int(cm[a, b]), 'image')} ({rates[a, b]:.1%} of {names[a]})"
+        )
+        text.append(share_text(rates[a, b]) if normalise else str(cm[a, b]))
+    return hover, text
 
 
 def confidence_histogram(probs: np.ndarray, y_true: np.ndarray) -> go.Figure:
