@@ -470,6 +470,11 @@ def test_explore_on_a_laptop_shows_its_charts_whole_in_colours_any_eye_tells_apa
         " Math.max(...p._fullLayout.yaxis._vals.map(v => v.x))]"
     )
     assert tallest <= top_tick, (tallest, top_tick)
+    ticks = plots.nth(1).locator(".xtick text")  # its axis ends at 100%, in view
+    assert ticks.evaluate_all("ts => ts.map(t => t.textContent)")[-1] == "100"
+    edge = plots.nth(1).bounding_box()
+    last = ticks.last.bounding_box()  # None: drawn, but hidden for want of room
+    assert last is not None and last["x"] + last["width"] <= edge["x"] + edge["width"]
     # The map's classes, told apart by their colours, also with colour-blind eyes.
     colour = dict(plots.nth(2).evaluate("p => p._fullData.map(t => [t.name, t.marker.color])"))
     for a, b in (("T-shirt/top", "Trouser"), ("Bag", "Ankle boot")):

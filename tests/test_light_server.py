@@ -85,6 +85,7 @@ while not runs.engine().view(run_id).done:
     time.sleep(0.5)
 at.run()
 at.button(key="train_use").click().run()
+in_use = [c.value for c in at.caption if c.value.startswith("✓ In use")]
 at.switch_page("pages/classify.py").run()
 loaded = sorted({name.split(".")[0] for name in sys.modules} & set(sys.argv[1:]))
 print(json.dumps({
@@ -92,6 +93,7 @@ print(json.dumps({
     "models": at.radio(key="model_choice").options if at.radio else [],
     "chosen": at.radio(key="model_choice").value if at.radio else None,
     "heavy": loaded,
+    "in_use": in_use,
 }))
 """
 
@@ -102,4 +104,5 @@ def test_training_and_using_a_run_imports_no_tensorflow(real_data):
     assert report["exceptions"] == []
     assert any(name.startswith("Trained here") for name in report["models"]), report
     assert report["chosen"].startswith("Trained here")  # "Use this model" switched to it
+    assert report["in_use"] == ["✓ In use on Explore errors and Classify"]  # and says so
     assert report["heavy"] == [], report["heavy"]

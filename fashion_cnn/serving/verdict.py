@@ -31,9 +31,10 @@ INK_LEVEL = 40
 KEEP_SHARE = 0.97  # of held-out training images under the distance threshold
 SPARSE_HINT = "Not a garment, it seems: very little shape reached the model."
 FAR_HINT = "Not a garment, it seems: it looks like none of the clothes the CNN learned from."
+# True of a test image too: about 3% of them lie as far (an unusual photo, KEEP_SHARE).
 STYLE_HINT = (
-    "It looks unlike the product photos the CNN learned from (a drawing, an icon, an "
-    "unusual photo?): take {reading} with care."
+    "It looks unlike most of the product photos the CNN learned from (an unusual photo, a "
+    "drawing, an icon?): take {reading} with care."
 )
 LOW_ENERGY_HINT = "Not a garment, it seems: the CNN sees no garment it knows in it."
 MAYBE_HINT = "Perhaps not a garment: the CNN sees only a weak likeness to {reading}."

@@ -424,8 +424,8 @@ def confidence_histogram(probs: np.ndarray, y_true: np.ndarray) -> go.Figure:
     fig.update_layout(
         barmode="overlay",
         height=260,
-        margin=dict(l=0, r=0, t=10, b=0),
-        xaxis=dict(title="confidence (%)", range=[0, 100]),  # auto-range clipped the last bin
+        margin=dict(l=0, r=12, t=10, b=0),  # room for the "100" under the last bin's edge
+        xaxis=dict(title="confidence (%)", range=[0, 100], dtick=20),  # auto: "0", "50" only
         yaxis=dict(
             title="% of answers", dtick=step, range=[0, (np.ceil(tallest / step) * step) * 1.04]
         ),

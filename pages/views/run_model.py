@@ -29,6 +29,16 @@ def use_run_model(run_id: str, onnx: bytes, accuracy: float) -> str | None:
     return None
 
 
+def in_use(run_id: str) -> bool:
+    """Whether the other pages show this run's model (the visitor chose it and kept it)."""
+    trained = st.session_state.get(TRAINED_KEY)
+    return (
+        trained is not None
+        and st.session_state.get(TRAINED_RUN) == run_id
+        and st.session_state.get(MODEL_CHOICE) == trained.name
+    )
+
+
 def run_model(run_id: str) -> tuple[bytes | None, float, str]:
     """A finished run's exported model and test accuracy, or None and a one-line reason."""
     try:

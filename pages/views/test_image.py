@@ -37,15 +37,15 @@ def link_test_image(count: int | None = None) -> None:
 
 
 def linked_test_index(text: str, count: int) -> int:
-    """The test image a link's `?image=N` names; image 0, with a warning, if it names none."""
+    """The test image a link's `?image=N` names; a number out of range brought into it, as
+    a typed one is, and image 0 for what is not a number, each with a warning."""
     try:
         index = int(text)
     except ValueError:  # not a number, or one too long to parse
-        index = -1
-    if 0 <= index < count:
-        return index
-    st.warning(
-        f"The link names test image {text[:20]!r}: there is none, they are numbered 0 to "
-        f"{count - 1:,}. Showing image 0."
-    )
-    return 0
+        st.warning(
+            f"The link names test image {text[:20]!r}, which is not a number: showing image 0."
+        )
+        return 0
+    if not 0 <= index < count:
+        st.warning(f"The link names test image {index:,}: they are numbered 0 to {count - 1:,}.")
+    return min(max(index, 0), count - 1)

@@ -12,7 +12,7 @@ from fashion_cnn.ui.charts import compare_chart, compare_table, training_curves
 from fashion_cnn.ui.exports import compare_csv
 from fashion_cnn.ui.glossary import next_experiment
 from fashion_cnn.ui.wording import eta_text, format_seconds, missing_runs_note, plural
-from pages.views.run_model import use_run_model
+from pages.views.run_model import in_use, use_run_model
 from pages.views.train_form import (
     ENGINE_ERRORS,
     RUN_PARAM,
@@ -149,6 +149,8 @@ def show_outcome(view: runs.RunView) -> None:
                 "Explore errors and Classify now use your model (the bundled one stays a "
                 "click away)."
             )
+    if in_use(view.run_id):  # lasts, where the toast fades
+        c3.caption("✓ In use on Explore errors and Classify")
 
 
 def compare_runs() -> None:
