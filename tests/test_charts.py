@@ -133,6 +133,10 @@ def test_compared_runs_show_the_settings_that_differ():
     runs[1] = finished_run("bbbbbbbbbbbb", 4, 0.7, epochs=4, dropout=0.1 + 0.2, weight_decay=1e-5)
     runs.append(finished_run("cccccccccccc", 4, 0.7, epochs=4, dropout=0.3, validation_split=0.2))
     assert [trace.name for trace in compare_chart(runs).data][1] == "bbbbbb: 4 epochs"
+    # The later a run, the smaller its marker, of another shape: runs with the same
+    # figures both show.
+    markers = [(t.marker.symbol, t.marker.size) for t in compare_chart(runs).data]
+    assert len(set(markers)) == 3 and sorted(markers, key=lambda m: -m[1]) == markers
     table, alike = compare_table(runs)
     assert table.splitlines()[0] == (
         "| run | epochs | dropout | L2 weight decay | validation share | test accuracy |"

@@ -145,6 +145,9 @@ def run_label(view, differ: list) -> str:
     return label
 
 
+RUN_MARKERS = ("circle", "square", "diamond", "triangle-up", "star")  # one a compared run
+
+
 def compare_chart(views: list, height: int = 320) -> go.Figure:
     """Each run's validation accuracy per epoch (training accuracy without validation).
     `views` oldest first, so that a run keeps its colour when a newer one joins (until the
@@ -152,16 +155,20 @@ def compare_chart(views: list, height: int = 320) -> go.Figure:
     differ, _ = differing_settings(views)
     fig = go.Figure()
     validated = True
-    for view, colour in zip(views, qualitative.D3, strict=False):  # distinct hues, not shades
+    for i, (view, colour) in enumerate(zip(views, qualitative.D3, strict=False)):  # hues
         logs = view.progress.epoch_logs
         key = "val_accuracy" if logs and "val_accuracy" in logs[0] else "accuracy"
         validated &= key == "val_accuracy"
+        # Two runs with the same figures: each later, smaller marker leaves the earlier
+        # one's rim in view, where same-sized dots hid a run.
+        marker = dict(symbol=RUN_MARKERS[i % len(RUN_MARKERS)], size=max(14 - 3 * i, 5))
         fig.add_trace(
             go.Scatter(
                 x=[log["epoch"] for log in logs],
                 y=[100 * log[key] for log in logs],
                 mode="lines+markers",
                 line=dict(color=colour),
+                marker=marker,
                 name=run_label(view, differ) + ("" if key == "val_accuracy" else " (training)"),
             )
         )
