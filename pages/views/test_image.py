@@ -47,5 +47,7 @@ def linked_test_index(text: str, count: int) -> int:
         )
         return 0
     if not 0 <= index < count:
-        st.warning(f"The link names test image {index:,}: they are numbered 0 to {count - 1:,}.")
+        st.warning(  # the text, cut: a number may have thousands of digits
+            f"The link names test image {text[:20]!r}: they are numbered 0 to {count - 1:,}."
+        )
     return min(max(index, 0), count - 1)
