@@ -154,3 +154,11 @@ def test_the_strongest_votes_are_told_for_or_against_as_they_go():
     assert which_way([2.0, 0.5, 0.0]) == "for it"
     assert which_way([-2.0, -0.1]) == "against it"
     assert which_way([2.0, -0.1]) == "for or against"
+
+
+def test_an_upload_tile_leads_with_not_a_garment_and_otherwise_with_its_class():
+    from fashion_cnn.ui.wording import upload_tile_answer
+
+    assert upload_tile_answer("Bag", 0.14, "not_a_garment") == "🚫 not a garment  \n(Bag · 14%)"
+    assert upload_tile_answer("Bag", 0.63, "unsure") == "**Bag** · 63%  \n⚠️ unsure"
+    assert upload_tile_answer("Trouser", 0.91, "confident") == "**Trouser** · 91%"

@@ -9,6 +9,7 @@ from dataclasses import Field
 import numpy as np
 
 from fashion_cnn.common import config, settings
+from fashion_cnn.serving.verdict import NOT_A_GARMENT, UNSURE
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -237,3 +238,17 @@ def tile_caption(true_idx: int, pred_idx: int, confidence: float) -> str:
     if true_idx == pred_idx:
         return f"{true_name} ✓ {confidence:.0%}"
     return f"{true_name} → **{config.CLASS_NAMES[pred_idx]}** {confidence:.0%}"
+
+
+VERDICT_BADGES = {UNSURE: "⚠️ unsure", NOT_A_GARMENT: "🚫 not a garment"}
+
+
+def upload_tile_answer(label: str, confidence: float, verdict: str) -> str:
+    """An upload tile's answer in Markdown: the class first, with a badge when unsure; for
+    what is not a garment, the verdict first and the class in brackets (a bold "Pullover"
+    over a red circle misled)."""
+    answer = f"{label} · {confidence:.0%}"
+    if verdict == NOT_A_GARMENT:
+        return f"{VERDICT_BADGES[verdict]}  \n({answer})"
+    badge = VERDICT_BADGES.get(verdict)
+    return f"**{label}** · {confidence:.0%}" + (f"  \n{badge}" if badge else "")

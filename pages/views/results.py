@@ -22,7 +22,6 @@ from pages.views.inside import inside_the_cnn
 from pages.views.shared import analyse
 
 STEP_TILE = 90  # px: each preprocessing step (three to a row on a phone)
-VERDICT_BADGES = {UNSURE: "⚠️ unsure", NOT_A_GARMENT: "🚫 not a garment"}
 
 
 def show_prediction(result: Classification, truth: int | None = None) -> None:

@@ -27,9 +27,9 @@ def link_test_image(count: int | None = None) -> None:
     `count` images is brought into range, with a note."""
     typed = st.session_state["test_index"]
     if count is not None and not 0 <= typed < count:
-        st.session_state["test_index"] = min(max(typed, 0), count - 1)
+        st.session_state["test_index"] = nearest(typed, count)
         st.session_state["test_range_note"] = (
-            f"There is no test image {typed:,}: they are numbered 0 to {count - 1:,}."
+            f"There is no test image {typed:,}: {numbered(count)}."
         )
     index = str(st.session_state["test_index"])
     st.query_params["image"] = index
@@ -46,8 +46,15 @@ def linked_test_index(text: str, count: int) -> int:
             f"The link names test image {text[:20]!r}, which is not a number: showing image 0."
         )
         return 0
-    if not 0 <= index < count:
-        st.warning(  # the text, cut: a number may have thousands of digits
-            f"The link names test image {text[:20]!r}: they are numbered 0 to {count - 1:,}."
-        )
+    if not 0 <= index < count:  # the text, cut: a number may have thousands of digits
+        st.warning(f"The link names test image {text[:20]!r}: {numbered(count)}.")
+    return nearest(index, count)
+
+
+def nearest(index: int, count: int) -> int:
+    """The test image nearest to `index`, of `count` (a number typed or linked)."""
     return min(max(index, 0), count - 1)
+
+
+def numbered(count: int) -> str:
+    return f"they are numbered 0 to {count - 1:,}"

@@ -7,10 +7,8 @@ import streamlit as st
 
 from fashion_cnn.serving.predictor import Classification
 from fashion_cnn.serving.preprocess import Preprocessed, read_upload
-from fashion_cnn.serving.verdict import NOT_A_GARMENT
 from fashion_cnn.ui.charts import enlarge
-from fashion_cnn.ui.wording import short_name
-from pages.views.results import VERDICT_BADGES
+from fashion_cnn.ui.wording import short_name, upload_tile_answer
 
 UPLOAD_TILE = 120  # px: each upload in the grid
 
@@ -32,19 +30,10 @@ def upload_grid(
             name, pre, _ = processed[i]
             with st.container(width=UPLOAD_TILE, gap=None, key=f"upload_item_{i}"):
                 st.image(enlarge(pre.image, 4), clamp=True)
+                answer = upload_tile_answer(reading.label, reading.confidence, reading.verdict.kind)
                 shown = short_name(name)
                 full = f"`{name}`" if shown != name else ""  # the whole name, on hover
                 st.markdown(
-                    f"{tile_answer(reading)}  \n`{shown}`",
+                    f"{answer}  \n`{shown}`",
                     help="  \n".join(filter(None, (full, reading.hint))) or None,
                 )
-
-
-def tile_answer(reading: Classification) -> str:
-    """A tile's answer in Markdown: the class first, or, for what is not a garment, the
-    verdict first and the class in brackets (a bold "Pullover" over a red circle misled)."""
-    answer = f"{reading.label} · {reading.confidence:.0%}"
-    if reading.verdict.kind == NOT_A_GARMENT:
-        return f"{VERDICT_BADGES[NOT_A_GARMENT]}  \n({answer})"
-    badge = VERDICT_BADGES.get(reading.verdict.kind)
-    return f"**{reading.label}** · {reading.confidence:.0%}" + (f"  \n{badge}" if badge else "")
