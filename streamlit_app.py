@@ -22,12 +22,12 @@ if __name__ == "__main__":
     with PAGE_RUNS.running():  # the API's model gives way meanwhile
         page.run()
 else:
-    from fashion_cnn.api.routes import api_routes
+    from fashion_cnn.api.routes import served_routes
     from fashion_cnn.serving.process import one_blas_thread, spare_startup_objects
     from pages.views.server import answer_without_delay
 
     answer_without_delay()
     one_blas_thread()
     # Here, not in a helper: `streamlit run` finds the app by reading this file for st.App.
-    app = st.App("streamlit_app.py", routes=api_routes())
+    app = st.App("streamlit_app.py", routes=served_routes())
     spare_startup_objects()

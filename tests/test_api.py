@@ -30,7 +30,7 @@ from tritonclient.utils import InferenceServerException
 
 from fashion_cnn.api import models as api_models
 from fashion_cnn.api.batching import Batcher
-from fashion_cnn.api.routes import api_routes
+from fashion_cnn.api.routes import api_routes, served_routes
 from fashion_cnn.cli import main as cli_main
 from fashion_cnn.common import config
 from fashion_cnn.common.files import write_bytes_atomic
@@ -741,6 +741,11 @@ def test_a_bad_setting_stops_the_start_with_one_line(monkeypatch, variable, valu
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValueError, match=f"{variable} must be a whole number of 1 or more"):
         api_models.ModelStore()
+    with pytest.raises(SystemExit) as stop:  # as both servers start: no traceback
+        served_routes()
+    assert (
+        str(stop.value) == f"error: {variable} must be a whole number of 1 or more, not {value!r}"
+    )
 
 
 @pytest.mark.parametrize("value", ["inf", "nan", "-0.5"])

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from fashion_cnn.api.routes import api_routes
+from fashion_cnn.api.routes import served_routes
 from fashion_cnn.serving.process import one_blas_thread, spare_startup_objects
 
 
@@ -22,5 +22,5 @@ async def protocol_error(request: Request, exc: HTTPException) -> JSONResponse:
 
 
 one_blas_thread()
-api = Starlette(routes=api_routes(), exception_handlers={HTTPException: protocol_error})
+api = Starlette(routes=served_routes(), exception_handlers={HTTPException: protocol_error})
 spare_startup_objects()

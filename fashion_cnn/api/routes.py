@@ -71,6 +71,15 @@ def error(status: int, message: str, **headers: str) -> JSONResponse:
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
+def served_routes() -> list[BaseRoute]:
+    """`api_routes` for a server's start: a bad setting ends the process with its one line
+    (exit status 1), not a traceback."""
+    try:
+        return api_routes()
+    except ValueError as exc:  # settings_from_environment: one line for people
+        raise SystemExit(f"error: {exc}") from None
+
+
 def api_routes() -> list[BaseRoute]:
     """Every route of the API, sharing one model store and one metrics registry."""
     metrics = ApiMetrics()
