@@ -117,6 +117,18 @@ def test_classify_link_opens_its_test_image(real_data, link, shown):
     assert (linked[0] if isinstance(linked, list) else linked) == str(shown)  # the address too
 
 
+def test_a_test_image_the_cnn_doubts_is_not_asked_whether_it_is_a_garment(real_data):
+    """Test image 9999 (a Sandal) lies far from most product photos: the verdict's upload
+    wording ("a drawing, an icon?", "perhaps not a garment") gives way to the CNN's doubt."""
+    at = page("classify")
+    at.query_params["image"] = "9999"
+    at.run()
+    assert not at.exception
+    said = [w.value for w in at.warning] + [e.value for e in at.error]
+    assert "The CNN is unsure of this test image: take Sandal" in " ".join(said), said
+    assert not any("icon" in line or "Perhaps not" in line for line in said)
+
+
 def test_classify_without_model_explains(monkeypatch, tmp_path, real_data):
     monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
     at = page("classify").run()

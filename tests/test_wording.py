@@ -162,3 +162,14 @@ def test_an_upload_tile_leads_with_not_a_garment_and_otherwise_with_its_class():
     assert upload_tile_answer("Bag", 0.14, "not_a_garment") == "🚫 not a garment  \n(Bag · 14%)"
     assert upload_tile_answer("Bag", 0.63, "unsure") == "**Bag** · 63%  \n⚠️ unsure"
     assert upload_tile_answer("Trouser", 0.91, "confident") == "**Trouser** · 91%"
+
+
+def test_a_test_images_doubt_is_the_cnns_not_a_question_of_what_it_shows():
+    from fashion_cnn.ui.wording import test_image_hint
+
+    assert test_image_hint("Sandal", 0.86, "confident") is None
+    unsure = test_image_hint("Sandal", 0.86, "unsure")
+    assert unsure == "The CNN is unsure of this test image: take Sandal (86%) with care."
+    guess = test_image_hint("Bag", 0.4, "not_a_garment")
+    assert guess.startswith("The CNN sees no garment it knows in this test image")
+    assert "Bag (40%) is its best guess" in guess

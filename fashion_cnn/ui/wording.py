@@ -252,3 +252,16 @@ def upload_tile_answer(label: str, confidence: float, verdict: str) -> str:
         return f"{VERDICT_BADGES[verdict]}  \n({answer})"
     badge = VERDICT_BADGES.get(verdict)
     return f"**{label}** · {confidence:.0%}" + (f"  \n{badge}" if badge else "")
+
+
+def test_image_hint(label: str, confidence: float, verdict: str) -> str | None:
+    """A test image's verdict, worded as the CNN's doubt: a test image is a product photo of
+    a garment, so "an icon?" or "perhaps not a garment" beside its true label misleads."""
+    if verdict == NOT_A_GARMENT:
+        return (
+            f"The CNN sees no garment it knows in this test image, an unusual product photo; "
+            f"{label} ({confidence:.0%}) is its best guess."
+        )
+    if verdict == UNSURE:
+        return f"The CNN is unsure of this test image: take {label} ({confidence:.0%}) with care."
+    return None

@@ -17,7 +17,7 @@ from fashion_cnn.ui.charts import (
     png_bytes,
     probability_bars,
 )
-from fashion_cnn.ui.wording import views_note
+from fashion_cnn.ui.wording import test_image_hint, views_note
 from pages.views.inside import inside_the_cnn
 from pages.views.shared import analyse
 
@@ -34,10 +34,13 @@ def show_prediction(result: Classification, truth: int | None = None) -> None:
         NOT_A_GARMENT: f"{result.confidence:.1%}, if it were a garment",
     }[result.verdict.kind]
     st.metric("Prediction", result.label, share, delta_color="off", delta_arrow="off")
-    if truth is not None:
+    if truth is not None:  # a test image: a garment, whatever the verdict asks
         mark = "✅" if truth == result.index else "❌"
         st.markdown(f"{mark} True label: **{config.CLASS_NAMES[truth]}**")
-    if result.verdict.kind == NOT_A_GARMENT:
+        hint = test_image_hint(result.label, result.confidence, result.verdict.kind)
+        if hint:
+            st.warning(hint, icon="⚠️")
+    elif result.verdict.kind == NOT_A_GARMENT:
         st.error(result.hint, icon="🚫")
     elif result.hint:
         st.warning(result.hint, icon="⚠️")
