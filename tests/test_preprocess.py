@@ -299,6 +299,14 @@ def test_a_light_thing_on_a_light_ground_is_named_not_called_blank():
         preprocess(faint)
 
 
+def test_a_gradient_is_named_not_called_faint():
+    ramp = np.tile(np.linspace(0, 255, 256), (256, 1)).astype(np.uint8)  # left to right
+    red_to_green = np.stack([ramp[:, ::-1], ramp, np.zeros_like(ramp)], axis=-1)
+    with pytest.raises(ImageInputError, match="a gradient") as exc:
+        preprocess(Image.fromarray(red_to_green))
+    assert "faint" not in str(exc.value)
+
+
 def lit_from_one_side(garment: np.ndarray | None = None, spread: int = 45) -> Image.Image:
     """A light ground from 235 - spread (left) to 235 (right), with a test-split garment
     (light on black, as in the dataset) printed dark on it if given."""

@@ -142,7 +142,8 @@ def from_json(name: str, datatype: str, count: int, data) -> np.ndarray | list[b
         raise ProtocolError(f"input {name!r}: {datatype} data must be a list of numbers")
     values = values.astype(np.float64).ravel()
     if len(values) != count:
-        raise ProtocolError(f"input {name!r}: {len(values)} values do not fill its shape")
+        given = f"{len(values)} value" + ("" if len(values) == 1 else "s")
+        raise ProtocolError(f"input {name!r}: {given}, where its shape holds {count}")
     dtype = np.dtype(NUMERIC[datatype])
     if dtype.kind in "iu":
         bounds = np.iinfo(dtype)

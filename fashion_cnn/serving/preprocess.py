@@ -232,7 +232,8 @@ def fill_inside(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def blank_reason(gray: np.ndarray) -> str:
     """Why nothing stands out from the ground, for people: the image is blank, what it
     shows is on the other side of the ground's shade (a white cup on a beige table: the
-    dataset's garments are darker than their white ground), or it is too faint."""
+    dataset's garments are darker than their white ground), it is a gradient, or what it
+    shows is too faint."""
     if np.ptp(gray) < BLANK_LEVEL / 4:  # one shade, give or take a lossy file's noise
         return "nothing to classify: the image is blank"
     level, (x, y) = ground_shade(gray)
@@ -244,6 +245,8 @@ def blank_reason(gray: np.ndarray) -> str:
         )
     if level <= 127 and ((x + y) - gray).max() >= stands_out:
         return "nothing to classify: nothing in it is lighter than its dark background"
+    if np.ptp(gray) >= BLANK_LEVEL:  # its shades span a range, but evenly, edge to edge
+        return "nothing to classify: it shades evenly from edge to edge (a gradient?)"
     return "nothing to classify: nothing in it stands out from its background (too faint)"
 
 
