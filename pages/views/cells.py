@@ -17,13 +17,15 @@ def apply_cell_link() -> None:
     if st.session_state.get("explore_applied_link") == wanted or None in wanted:
         return
     st.session_state["explore_applied_link"] = wanted
-    if all(name in config.CLASS_NAMES for name in wanted):
-        st.session_state["explore_true"], st.session_state["explore_pred"] = wanted
-        st.session_state["explore_page"] = 1
-    else:
+    known = [name if name in config.CLASS_NAMES else ALL_CLASSES for name in wanted]
+    st.session_state["explore_true"], st.session_state["explore_pred"] = known
+    st.session_state["explore_page"] = 1
+    unknown = [repr(name[:30]) for name in wanted if name not in config.CLASS_NAMES]
+    if unknown:  # the other filter, if it names a class, still applies
         st.warning(
-            f"The link names classes {wanted[0][:30]!r} and {wanted[1][:30]!r}; "
-            "showing all mistakes."
+            f"{' and '.join(unknown)} in the link {'is' if len(unknown) == 1 else 'are'} "
+            f"not a class name; {'that filter shows' if len(unknown) == 1 else 'both show'} "
+            f"{ALL_CLASSES.lower()}."
         )
 
 
