@@ -260,6 +260,19 @@ def test_train_settings_link_fills_the_form_and_bad_values_warn(real_data):
     assert any("Finish two runs to compare" in i.value for i in at.info)  # empty state
 
 
+def test_the_settings_link_carries_the_visitors_runs_to_compare(real_data):
+    """The link opens a new session: without them, Compare runs lost the earlier runs."""
+    at = page("train")
+    at.query_params["compare"] = "0a38d4d96467,362e26a54ad1"
+    at.run()
+    assert not at.exception
+    link = next(c.value for c in at.caption if "These settings as a link" in c.value)
+    assert "compare=0a38d4d96467%2C362e26a54ad1" in link and "with your runs to compare" in link
+    plain = page("train").run()  # a visitor with no runs: a link of settings alone
+    link = next(c.value for c in plain.caption if "These settings as a link" in c.value)
+    assert "compare" not in link
+
+
 def test_train_settings_link_follows_each_change_and_impossible_ones_cannot_start(real_data):
     at = page("train").run()
     at.number_input(key="train_epochs").set_value(9).run()  # no Start: a plain change

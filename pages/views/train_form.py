@@ -77,9 +77,16 @@ def settings_form() -> None:
     if problem:
         st.warning(problem)
         return
-    # The link by name: spelled out, the address took five lines on a phone.
-    recipe = urlencode(to_query(cfg))
-    st.caption(f"🔗 [These settings as a link](/train?{recipe}), to share or bookmark.")
+    # The link by name: spelled out, the address took five lines on a phone. It opens in a
+    # new session, so it carries this visitor's runs, still to compare after a run from it.
+    query, earlier = to_query(cfg), visitor_runs()
+    if earlier:
+        query[COMPARE_PARAM] = ",".join(earlier)
+    with_runs = ", with your runs to compare" if earlier else ""
+    st.caption(
+        f"🔗 [These settings as a link](/train?{urlencode(query)}){with_runs}, to share or "
+        "bookmark."
+    )
 
 
 def form_config_or_problem() -> tuple[TrainConfig | None, str | None]:
