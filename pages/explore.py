@@ -11,7 +11,15 @@ from fashion_cnn.ui.charts import confidence_histogram, confusion_scatter
 from fashion_cnn.ui.exports import confusion_csv, per_class_csv
 from fashion_cnn.ui.glossary import notes
 from fashion_cnn.ui.wording import plural, with_article
-from pages.views.cells import apply_cell_link, apply_matrix_click, chosen_cell, link_cell
+from pages.views.cells import (
+    apply_cell_link,
+    apply_gallery_link,
+    apply_matrix_click,
+    chosen_cell,
+    clamped_page,
+    link_cell,
+    link_gallery,
+)
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.feature_map import feature_map_section
 from pages.views.inspect import image_tiles
@@ -60,6 +68,7 @@ c.metric(
 # before the matrix frames their cell.
 apply_cell_link()
 apply_matrix_click()
+apply_gallery_link()
 chosen = chosen_cell()
 matrix_col, side_col = st.columns([3, 2])
 with matrix_col:
@@ -153,11 +162,13 @@ if not len(mistakes):
     st.stop()
 
 pages = page_count(len(mistakes), PER_PAGE)
+clamped_page(pages)
 page = (
     st.number_input(f"Page (of {pages})", 1, pages, key="explore_page", width=160)
     if pages > 1
     else 1
 )
+link_gallery(order, page)
 st.caption(
     f"{plural(len(mistakes), 'mistake')} match. Click **Inspect** under an image to see why."
 )

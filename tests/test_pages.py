@@ -507,6 +507,29 @@ def test_explore_link_opens_a_matrix_cell(real_data, true, pred, chosen, said):
     assert len(warned) == (said is not None) and all(w.startswith(said) for w in warned)
 
 
+def test_explore_link_keeps_the_galleries_sort_and_page(real_data):
+    """A shared link shows the same images: its sort and page, not the first page of the
+    most confident mistakes; a page past the end shows the last."""
+    at = page("explore")
+    at.query_params.update({"true": "Shirt", "pred": "T-shirt/top", "sort": "least"})
+    at.query_params["page"] = "2"
+    at.run()
+    assert not at.exception
+    assert at.radio(key="explore_sort").value == "Least confident"
+    assert at.number_input(key="explore_page").value == 2
+    at.radio(key="explore_sort").set_value("Most confident").run()  # back to the defaults
+    at.number_input(key="explore_page").set_value(1).run()
+    assert "sort" not in at.query_params and "page" not in at.query_params
+    at.number_input(key="explore_page").set_value(3).run()
+    assert at.query_params["page"] in ("3", ["3"])  # AppTest gives a string or a list
+    far = page("explore")
+    far.query_params.update({"true": "Shirt", "pred": "T-shirt/top", "page": "999999"})
+    far.run()
+    assert not far.exception
+    box = far.number_input(key="explore_page")
+    assert box.value > 1 and box.label == f"Page (of {box.value})"
+
+
 def test_a_look_at_a_train_link_starts_no_cluster(monkeypatch, real_data):
     from fashion_cnn.jobs import runs
 

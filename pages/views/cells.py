@@ -62,3 +62,39 @@ def apply_matrix_click() -> None:
         st.session_state["explore_true"] = config.CLASS_NAMES[true_idx]
         st.session_state["explore_pred"] = config.CLASS_NAMES[pred_idx]
         st.session_state["explore_page"] = 1
+
+
+SORT_PARAM, PAGE_PARAM = "sort", "page"  # /explore?...&sort=least&page=3: the gallery shown
+LEAST_FIRST = "Least confident"
+
+
+def apply_gallery_link() -> None:
+    """A link's sort and gallery page (?sort=least&page=3), once per link; after
+    apply_cell_link, which starts a new cell on page 1. `clamped_page` keeps it in range."""
+    wanted = st.query_params.get(SORT_PARAM), st.query_params.get(PAGE_PARAM)
+    if st.session_state.get("explore_applied_gallery") == wanted:
+        return
+    st.session_state["explore_applied_gallery"] = wanted
+    if wanted[0] == "least":
+        st.session_state["explore_sort"] = LEAST_FIRST
+    if wanted[1] and wanted[1].isdecimal() and len(wanted[1]) <= 6:
+        st.session_state["explore_page"] = int(wanted[1])
+
+
+def clamped_page(pages: int) -> None:
+    """Keep the gallery's page within 1..`pages` before its box is drawn (a linked page, or
+    one past the end once the filters leave fewer mistakes)."""
+    page = st.session_state.get("explore_page", 1)
+    st.session_state["explore_page"] = min(max(int(page), 1), pages)
+
+
+def link_gallery(order: str, page: int) -> None:
+    """The address names the sort and page where they are not the first ones, so that a
+    shared link shows the same images; apply_gallery_link takes them as applied."""
+    wanted = ("least" if order == LEAST_FIRST else None, str(page) if page > 1 else None)
+    for name, value in zip((SORT_PARAM, PAGE_PARAM), wanted, strict=True):
+        if value is None:
+            st.query_params.pop(name, None)
+        else:
+            st.query_params[name] = value
+    st.session_state["explore_applied_gallery"] = wanted
