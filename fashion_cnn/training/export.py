@@ -111,14 +111,15 @@ def onnx_bytes(model) -> bytes:
     """The model as an ONNX file with named outputs and its metadata."""
     import tensorflow as tf
     import tf2onnx
-    from keras.src.export.tf2onnx_lib import patch_tf2onnx
 
     probe = inspection_model(model)
     spec = tf.TensorSpec((None, config.IMAGE_SIZE, config.IMAGE_SIZE, 1), tf.float32, INPUT)
     forward = tf.function(lambda pixels: probe([pixels], training=False), input_signature=[spec])
-    patch_tf2onnx()  # Keras' own fix for tf2onnx under NumPy 2, as model.export uses
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # tf2onnx probes np.object
+        warnings.simplefilter("ignore", FutureWarning)  # tf2onnx and Keras' patch probe np.object
+        from keras.src.export.tf2onnx_lib import patch_tf2onnx
+
+        patch_tf2onnx()  # Keras' own fix for tf2onnx under NumPy 2, as model.export uses
         proto, _ = tf2onnx.convert.from_function(forward, input_signature=[spec], opset=OPSET)
     entry = proto.metadata_props.add()
     entry.key, entry.value = METADATA_KEY, json.dumps(metadata(model))
