@@ -31,7 +31,8 @@ INK_LEVEL = 40
 KEEP_SHARE = 0.97  # of held-out training images under the distance threshold
 SPARSE_HINT = "Not a garment, it seems: very little shape reached the model."
 FAR_HINT = "Not a garment, it seems: it looks like none of the clothes the CNN learned from."
-# True of a test image too: about 3% of them lie as far (an unusual photo, KEEP_SHARE).
+# True of a dataset image too (the API's `pixels`): about 3% lie as far (KEEP_SHARE);
+# Classify words a test image's doubt its own way (ui.wording.test_image_hint).
 STYLE_HINT = (
     "It looks unlike most of the product photos the CNN learned from (an unusual photo, a "
     "drawing, an icon?): take {reading} with care."

@@ -247,9 +247,8 @@ def upload_tile_answer(label: str, confidence: float, verdict: str) -> str:
     """An upload tile's answer in Markdown: the class first, with a badge when unsure; for
     what is not a garment, the verdict first and the class in brackets (a bold "Pullover"
     over a red circle misled)."""
-    answer = f"{label} · {confidence:.0%}"
     if verdict == NOT_A_GARMENT:
-        return f"{VERDICT_BADGES[verdict]}  \n({answer})"
+        return f"{VERDICT_BADGES[verdict]}  \n({label} · {confidence:.0%})"
     badge = VERDICT_BADGES.get(verdict)
     return f"**{label}** · {confidence:.0%}" + (f"  \n{badge}" if badge else "")
 
