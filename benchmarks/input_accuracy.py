@@ -4,8 +4,10 @@
 
 Photos: each test image negated (dark garment on a white backdrop), enlarged to a random
 size, tinted, placed off-centre on a canvas of random aspect, some EXIF-rotated, saved as
-JPEG, PNG or WebP. Drawings: each garment's silhouette, filled or as an outline, drawn in
-white strokes at a random size and place on a 280x280 black or transparent canvas.
+JPEG, PNG or WebP; and each in a random colour on a coloured ground (one colour, two
+blended, or a grey ramp), as JPEG. Drawings: each garment's silhouette, filled or as an
+outline, drawn in white strokes at a random size and place on a 280x280 black or
+transparent canvas.
 Both go through the app's own preprocessing and the bundled model (or --model), read as
 the app reads them (in six views, by the CNN for drawings and icons; see
 `fashion_cnn.serving.predictor.Predictor.read`), by the model alone in its views, and from the
@@ -53,6 +55,35 @@ def make_photo(image: np.ndarray, rng: np.random.Generator) -> bytes:
         )
     else:
         photo.save(buf, fmt, quality=85)
+    return buf.getvalue()
+
+
+def make_coloured_photo(image: np.ndarray, rng: np.random.Generator) -> bytes:
+    """The garment in one random colour, its grey levels kept as shading, off-centre on a
+    coloured ground: one colour, a blend of two, or grey from 60 to 200 (a ground lit
+    from one side), with a camera's grain; a JPEG. Garment and ground are at least 120
+    apart in RGB, as a person would tell them apart."""
+    side = int(rng.integers(80, 300))
+    level = np.asarray(Image.fromarray(image).resize((side, side), Image.Resampling.BICUBIC))
+    level = level[..., None] / 255.0
+    colour, near, far = rng.uniform(0, 255, (3, 3))
+    ground = str(rng.choice(["one colour", "two colours", "grey ramp"]))
+    if ground == "grey ramp":
+        near, far = np.full(3, 60.0), np.full(3, 200.0)
+    elif ground == "one colour":
+        far = near
+    while min(np.linalg.norm(colour - near), np.linalg.norm(colour - far)) < 120:
+        colour = rng.uniform(0, 255, 3)
+    w, h = int(side * rng.uniform(1.1, 2.0)), int(side * rng.uniform(1.1, 2.0))
+    across = rng.random() < 0.5
+    t = np.linspace(0, 1, w)[None, :, None] if across else np.linspace(0, 1, h)[:, None, None]
+    canvas = near + (far - near) * t * np.ones((h, w, 1)) + rng.normal(0, 4, (h, w, 1))
+    top, left = int(rng.integers(0, h - side + 1)), int(rng.integers(0, w - side + 1))
+    cover = np.clip(level / 0.15, 0, 1)  # the garment's edge, soft as in the dataset
+    patch = canvas[top : top + side, left : left + side]
+    patch[:] = cover * colour * (0.55 + 0.45 * level) + (1 - cover) * patch
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8)).save(buf, "JPEG", quality=88)
     return buf.getvalue()
 
 
@@ -121,6 +152,7 @@ def main() -> None:
     base = np.mean([r.index for r in predictor.classify(x)] == y)  # as Explore reads them
     photos = accuracy(predictor, [make_photo(im, rng) for im in x], y, "auto")
     drawings = accuracy(predictor, [make_drawing(im, rng) for im in x], y, "drawing")
+    coloured = accuracy(predictor, [make_coloured_photo(im, rng) for im in x], y, "auto")
     print(f"test images as they are     {base:.2%}  ({args.count} images, seed {args.seed})")
     if predictor.drawings_model:
         reader = predictor.drawings_model.name
@@ -128,9 +160,10 @@ def main() -> None:
     for name, (read, alone, single, refused) in (
         ("product photos", photos),
         ("canvas drawings", drawings),
+        ("photos, coloured ground", coloured),
     ):
         print(
-            f"synthetic {name:18s}{read:.2%}  (alone: {alone:.2%}; from the single image: "
+            f"synthetic {name:24s}{read:.2%}  (alone: {alone:.2%}; from the single image: "
             f"{single:.2%}; {refused} refused)"
         )
 

@@ -169,8 +169,11 @@ def report(readings: Sequence[Reading]) -> None:
     print("\nper class, garments named right:", *splits, "all", sep="  ")
     print(*per_class(readings, splits), sep="\n")
     present = [n for n in CLASS_NAMES if any(r.label == n for r in garments)]
-    rates = [np.mean([r.predicted == n for r in garments if r.label == n]) for n in present]
-    print(f"  mean over the {len(present)} classes present: {np.mean(rates):.1%}")
+    if present:  # a set of other things alone has none
+        rates = [np.mean([r.predicted == n for r in garments if r.label == n]) for n in present]
+        print(f"  mean over the {len(present)} classes present: {np.mean(rates):.1%}")
+    outright = share([r.verdict in (NOT_A_GARMENT, REFUSED) for r in others])
+    print(f"non-garments called not a garment outright (or refused as blank): {outright}")
     for name, group in (("garments", garments), ("non-garments", others)):
         drawn = share([r.kind == "drawing" for r in group])
         each = ", ".join(

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import rankdata
 
-from benchmarks.input_accuracy import make_drawing, make_photo, preprocessed
+from benchmarks.input_accuracy import make_coloured_photo, make_drawing, make_photo, preprocessed
 from benchmarks.ood_sets import ood_sets, pictures
 from fashion_cnn.common.contract import (
     FEATURES,
@@ -111,6 +111,7 @@ def main() -> None:
     for label, kind, maker in (
         ("product photos", "auto", make_photo),
         ("canvas drawings", "drawing", make_drawing),
+        ("photos on coloured grounds", "auto", make_coloured_photo),
     ):
         images, _ = app_inputs([maker(im, rng) for im in data.x_test[idx]], kind)
         kinds, _, probs = judged(predictor, images, in_views=True)

@@ -1,4 +1,5 @@
-"""The development icon set (benchmarks.dev_set) and its measurement (benchmarks.real_pictures).
+"""The development icon set (benchmarks.dev_set), the held-out photos (benchmarks.photo_set)
+and their measurement (benchmarks.real_pictures).
 
 Most tests build from a tiny icon set written here, so they need rsvg-convert (which
 `make test` installs) but neither npm nor the network; one more checks the committed
@@ -9,13 +10,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from benchmarks import dev_set, real_pictures
+from benchmarks import dev_set, photo_set, real_pictures
 from fashion_cnn.common.config import CLASS_NAMES
 from fashion_cnn.serving.predictor import load_bundled
 from fashion_cnn.serving.preprocess import open_image, preprocess
@@ -282,3 +284,33 @@ def test_a_colour_set_missing_a_rendering_is_refused(tmp_path):
     (folder / "bag-3-doodle.svg").unlink()
     with pytest.raises(ValueError, match="wanted"):
         own_set.load_drawings(own_set.COLOUR, folder)
+
+
+def test_the_photo_set_keeps_each_scene_once_as_held_out_other_things(
+    tmp_path, monkeypatch, capsys
+):
+    root = tmp_path / "package"
+    (root / "DEBIAN").mkdir(parents=True)
+    control = "Package: opencv-doc\nVersion: 1\nArchitecture: all\nMaintainer: t <t@t.t>\n"
+    (root / "DEBIAN" / "control").write_text(control + "Description: pictures\n")
+    data = root / photo_set.DATA
+    data.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for name in ("apple.jpg", "left01.jpg", "left02.jpg", "right01.jpg", "pic1.png"):
+        pixels = rng.integers(0, 256, (60, 80, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(data / name)
+    (data / "notes.txt").write_text("not a picture")
+    deb = tmp_path / "opencv-doc_1_all.deb"
+    subprocess.run(["dpkg-deb", "--build", "--root-owner-group", root, deb], check=True)
+    monkeypatch.setattr(photo_set, "fetch", lambda workdir: deb)  # no network in tests
+    rows = photo_set.build(tmp_path / "build")
+    assert [(r["file"], r["style"]) for r in rows] == [
+        ("apple.jpg", "photo"),  # the second of a stereo pair and later frames left out
+        ("left01.jpg", "photo"),
+        ("pic1.png", "graphic"),
+    ]
+    assert {(r["label"], r["split"]) for r in rows} == {(dev_set.NOT_A_GARMENT, dev_set.HELD_OUT)}
+    assert dev_set.read_manifest(tmp_path / "build") == rows
+    readings = [real_pictures.read_picture(load_bundled(), tmp_path / "build", r) for r in rows]
+    real_pictures.report(readings)  # a set without garments: its figures, no error
+    assert "non-garments called not a garment outright" in capsys.readouterr().out
