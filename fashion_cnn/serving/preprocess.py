@@ -25,6 +25,9 @@ KINDS: tuple[Kind, ...] = ("auto", "photo", "drawing")
 FORMATS = "PNG, JPEG, WebP, GIF or BMP"  # what uploads may be, as the pages and API say
 MAX_PIXELS = 40_000_000  # well under Pillow's own bomb guard, which stays on
 MAX_BYTES = 20 * 1024 * 1024
+# A larger picture is shrunk to this first: the same 28x28 input at a fraction of the work
+# (a 12-megapixel phone photo took 0.3 s to preprocess at full size).
+MAX_SIDE = 1024
 # Steps are kept for display at most this size: a 40-megapixel upload's steps at full size
 # would hold about 300 MB in the page's cache of uploads.
 STEP_VIEW = 280
@@ -88,6 +91,10 @@ def open_image(data: bytes) -> Image.Image:
                     f"{MAX_PIXELS // 1_000_000} megapixels): shrink it first"
                 )
             image.seek(0)  # animated GIF/WebP: the first frame
+            if image.format == "JPEG" and max(image.size) > 2 * MAX_SIDE:
+                # Decoded at 1/2, 1/4 or 1/8 scale (the DCT's own), still over MAX_SIDE.
+                scale = MAX_SIDE / max(image.size)
+                image.draft(image.mode, (round(image.width * scale), round(image.height * scale)))
             image.load()
             frames = getattr(image, "n_frames", 1)
             image = ImageOps.exif_transpose(image)
@@ -355,10 +362,29 @@ def step_view(image: np.ndarray) -> np.ndarray:
     return np.array(view)
 
 
+def bounded(image: Image.Image) -> Image.Image:
+    """The picture at most MAX_SIDE pixels a side: shrunk by a whole factor, averaging
+    each block of pixels (Pillow's reduce, in C), transparency premultiplied so that no
+    hidden colour bleeds in."""
+    factor = -(-max(image.size) // MAX_SIDE)
+    if factor <= 1:
+        return image
+    info = dict(image.info)
+    widened = {"1": "L", "P": "RGBA", "PA": "RGBA", "I;16": "I", "I;16B": "I", "I;16L": "I"}
+    image = image.convert(widened[image.mode]) if image.mode in widened else image
+    if image.mode in ("RGBA", "LA"):
+        image = image.convert(image.mode[:-1] + "a").reduce(factor).convert(image.mode)
+    else:
+        image = image.reduce(factor)
+    image.info.update(info)
+    return image
+
+
 def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preprocessed:
     """The whole pipeline; ImageInputError when there is nothing to classify."""
     if isinstance(source, np.ndarray):
         source = Image.fromarray(np.ascontiguousarray(source).copy())
+    source = bounded(source)
     steps: list[tuple[str, np.ndarray]] = [("Input", step_view(display_input(source)))]
     gray, rgb = on_contrast(source)
     steps.append(("Grayscale", step_view(gray.astype(np.uint8))))
