@@ -13,6 +13,7 @@ from pages.views.inside import inside_the_cnn
 from pages.views.results import reading_note, show_details, show_prediction, show_result, show_steps
 from pages.views.run_model import apply_run_link, link_model
 from pages.views.session import (
+    UPLOAD_DETAIL,
     VISIT,
     canvas_key,
     canvas_start,
@@ -20,6 +21,7 @@ from pages.views.session import (
     keep_uploads,
     kept_uploads,
     take_stroke,
+    upload_labels,
 )
 from pages.views.shared import (
     ANY_CLASS,
@@ -112,7 +114,7 @@ with draw_tab:
         else:
             result, heat = analyse(model, model.reading_key, pre.image, True)
             with prediction_box:
-                show_prediction(result)
+                show_prediction(result, drawn=True)
                 if not fill_outlines:  # an outline read as it is: unknown, or even misread
                     st.caption(
                         "The CNN knows garments as filled shapes: for an outline, turn on "
@@ -172,10 +174,9 @@ with upload_tab:
             on_click="ignore",
         )
         if good:
-            chosen = st.selectbox(
-                "Details for", good, format_func=lambda i: processed[i][0], key="upload_detail"
-            )
-            pre = processed[chosen][1]
+            labels = upload_labels([name for name, _, _ in processed])
+            chosen = st.selectbox("Details for", [labels[i] for i in good], key=UPLOAD_DETAIL)
+            pre = processed[labels.index(chosen)][1]
             show_result(model, pre.image, "upload", upload_kind=pre.kind)
             with st.expander("Preprocessing steps", expanded=True):
                 show_steps(pre, "upload_steps")

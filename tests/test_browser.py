@@ -346,6 +346,36 @@ def test_uploaded_icons_a_garment_is_read_and_a_house_is_not_a_garment(page, app
     screenshot(page, "classify-icons")
 
 
+def test_details_stay_with_their_file_when_another_is_removed(page, app_url):
+    from tests.icons import house_icon, png, tshirt_icon
+
+    def upload(*files: tuple[str, bytes]) -> None:
+        page.locator("input[type='file']").set_input_files(
+            [{"name": name, "mimeType": "image/png", "buffer": data} for name, data in files]
+        )
+
+    page.goto(f"{app_url}/classify")
+    page.get_by_role("tab", name="Upload").click()
+    house, tshirt = png(house_icon()), png(tshirt_icon())
+    upload(("house.png", house), ("tshirt.png", tshirt), ("shed.png", house))
+    details = page.get_by_role("combobox", name="Details for")
+    details.wait_for(timeout=60_000)
+    details.click()
+    page.get_by_role("option", name="tshirt.png").click()
+    visible_prediction(page).filter(has_text="T-shirt/top").wait_for()
+    # Removing the first file shifts the others' places; the details stay with tshirt.png
+    # (they showed the shed, a house, under its name before).
+    page.locator("[data-testid=stFileChipDeleteBtn]").first.click()
+    page.wait_for_function("document.querySelectorAll('[data-testid=stFileChip]').length == 2")
+    wait_for_app(page)
+    assert details.input_value() == "tshirt.png"
+    assert "T-shirt/top" in visible_prediction(page).inner_text()
+    # A file added to those there is the one shown.
+    upload(("garden-house.png", house))
+    page.get_by_text("Not a garment, it seems").wait_for()
+    assert details.input_value() == "garden-house.png"
+
+
 def test_link_to_a_test_image_opens_its_tab(page, app_url):
     page.goto(f"{app_url}/classify?image=123")
     page.get_by_text("Test image #123 of").wait_for(state="visible", timeout=120_000)

@@ -173,3 +173,17 @@ def test_a_test_images_doubt_is_the_cnns_not_a_question_of_what_it_shows():
     guess = test_image_hint("Bag", 0.4, "not_a_garment")
     assert guess.startswith("The CNN sees no garment it knows in this test image")
     assert "Bag (40%) is its best guess" in guess
+
+
+def test_a_canvas_drawing_is_not_asked_whether_it_is_a_drawing():
+    from fashion_cnn.serving.verdict import MAYBE_HINT, STYLE_HINT
+    from fashion_cnn.ui.wording import canvas_hint
+
+    style = STYLE_HINT.format(reading="Trouser (87%)")
+    assert "a drawing, an icon?" in style
+    assert canvas_hint(style) == (
+        "It looks unlike most of the product photos the CNN learned from, as a drawing "
+        "does: take Trouser (87%) with care."
+    )
+    maybe = MAYBE_HINT.format(reading="Bag (40%)")
+    assert canvas_hint(maybe) == maybe and canvas_hint(None) is None

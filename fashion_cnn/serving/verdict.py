@@ -33,9 +33,10 @@ SPARSE_HINT = "Not a garment, it seems: very little shape reached the model."
 FAR_HINT = "Not a garment, it seems: it looks like none of the clothes the CNN learned from."
 # True of a dataset image too (the API's `pixels`): about 3% lie as far (KEEP_SHARE);
 # Classify words a test image's doubt its own way (ui.wording.test_image_hint).
+STYLE_GUESS = " (an unusual photo, a drawing, an icon?)"  # what the picture may be
 STYLE_HINT = (
-    "It looks unlike most of the product photos the CNN learned from (an unusual photo, a "
-    "drawing, an icon?): take {reading} with care."
+    "It looks unlike most of the product photos the CNN learned from" + STYLE_GUESS + ": take "
+    "{reading} with care."
 )
 LOW_ENERGY_HINT = "Not a garment, it seems: the CNN sees no garment it knows in it."
 MAYBE_HINT = "Perhaps not a garment: the CNN sees only a weak likeness to {reading}."

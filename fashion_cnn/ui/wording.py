@@ -9,7 +9,7 @@ from dataclasses import Field
 import numpy as np
 
 from fashion_cnn.common import config, settings
-from fashion_cnn.serving.verdict import NOT_A_GARMENT, UNSURE
+from fashion_cnn.serving.verdict import NOT_A_GARMENT, STYLE_GUESS, UNSURE
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -264,3 +264,9 @@ def test_image_hint(label: str, confidence: float, verdict: str) -> str | None:
     if verdict == UNSURE:
         return f"The CNN is unsure of this test image: take {label} ({confidence:.0%}) with care."
     return None
+
+
+def canvas_hint(hint: str | None) -> str | None:
+    """A canvas drawing's hint: the style hint's guess at what the picture may be ("an
+    unusual photo, a drawing, an icon?") is, on the canvas, known."""
+    return hint.replace(STYLE_GUESS, ", as a drawing does") if hint else hint

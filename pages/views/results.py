@@ -17,15 +17,16 @@ from fashion_cnn.ui.charts import (
     png_bytes,
     probability_bars,
 )
-from fashion_cnn.ui.wording import test_image_hint, views_note
+from fashion_cnn.ui.wording import canvas_hint, test_image_hint, views_note
 from pages.views.inside import inside_the_cnn
 from pages.views.shared import analyse
 
 STEP_TILE = 90  # px: each preprocessing step (three to a row on a phone)
 
 
-def show_prediction(result: Classification, truth: int | None = None) -> None:
-    """The class and confidence, the true label if known, and the verdict's hint."""
+def show_prediction(result: Classification, truth: int | None = None, drawn: bool = False) -> None:
+    """The class and confidence, the true label if known, and the verdict's hint (worded
+    for a test image, or for a drawing on the canvas when `drawn`)."""
     # "81% confident" beside "not a garment" read as a contradiction: the share is of the
     # garment classes only, so it is worded by the verdict.
     share = {
@@ -43,7 +44,7 @@ def show_prediction(result: Classification, truth: int | None = None) -> None:
     elif result.verdict.kind == NOT_A_GARMENT:
         st.error(result.hint, icon="🚫")
     elif result.hint:
-        st.warning(result.hint, icon="⚠️")
+        st.warning(canvas_hint(result.hint) if drawn else result.hint, icon="⚠️")
 
 
 def show_details(

@@ -40,6 +40,7 @@ STROKES = "draw_strokes"
 DRAWING_SHOWN = "draw_initial"  # (visit, json) the canvas was opened with on this visit
 CANVAS_GENERATION = "draw_generation"  # counts Undo and Clear presses: a new canvas each
 UPLOADS = "upload_kept"  # [(name, bytes)] of the last files the visitor chose
+UPLOAD_DETAIL = "upload_detail"  # the label (`upload_labels`) of the file whose details show
 KEPT_STROKES = 30  # Undo goes back this far
 
 
@@ -109,9 +110,27 @@ def clear_drawing() -> None:
 
 
 def keep_uploads() -> None:
-    """on_change of the file uploader: the visitor added or removed files."""
+    """on_change of the file uploader: the visitor added or removed files. Details then
+    show the first file added to those already there; after a removal, the file they
+    showed, if it is still there (the details box holds a file's label, not a position
+    that a removal shifts)."""
+    before = upload_labels([name for name, _ in kept_uploads()])
     files = st.session_state.get("upload_files") or []
     st.session_state[UPLOADS] = [(f.name, f.getvalue()) for f in files]
+    added = [label for label in upload_labels([f.name for f in files]) if label not in before]
+    if before and added:
+        st.session_state[UPLOAD_DETAIL] = added[0]
+
+
+def upload_labels(names: list[str]) -> list[str]:
+    """Each uploaded file's label in the details box: its name, numbered from its second
+    upload on ("shirt.png", "shirt.png (2)"), so that every label names one file."""
+    seen: dict[str, int] = {}
+    labels = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return labels
 
 
 def kept_uploads() -> list[tuple[str, bytes]]:
