@@ -376,6 +376,16 @@ def test_a_garment_on_a_ground_from_dark_to_light_is_lit_whole(real_data):
         assert lit_share(pre.image, on_white.image) > 0.9, colour
 
 
+def test_a_grey_picture_lighter_and_darker_than_its_ground_is_lit_whole():
+    mid = Image.new("L", (300, 300), 128)
+    ImageDraw.Draw(mid).rectangle((80, 60, 150, 240), fill=250)  # a two-tone bag, its left
+    ImageDraw.Draw(mid).rectangle((150, 60, 220, 240), fill=10)  # light and its right dark
+    pre = preprocess(mid)
+    assert any("both sides of its shade" in note for note in pre.notes)
+    lit = pre.image > 100
+    assert lit[:, :14].sum() > 150 and lit[:, 14:].sum() > 150  # both halves
+
+
 def test_a_drawing_in_a_pale_pen_on_white_is_read_not_called_faint():
     highlighter = Image.new("RGB", (300, 300), "white")
     t_shirt = [(90, 60), (210, 60), (250, 110), (220, 130), (200, 110), (200, 250)]

@@ -56,6 +56,7 @@ FLAT_SHADES, FLAT_SHARE = 4, 0.7
 # The shade alone misses what stands out when the ground's colour shows this many times
 # more than it (at most GLANCE pixels a side, sampled, to decide).
 MISSED_SHARE, GLANCE = 1.5, 64
+EVEN_GRAIN = 10  # a ground this close to its colour, in the median, is even
 GREY_SPREAD = 16  # channels within this of each other: grey
 
 
@@ -213,11 +214,13 @@ def ground_shade(gray: np.ndarray) -> tuple[float, tuple[np.ndarray, np.ndarray]
 
 def foreground(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
     """Light garment on black: inverted if the ground is light, the ground subtracted; and
-    whether it was told from the ground by colour rather than shade.
+    whether it was told from the ground by its distance from the ground's colour instead.
 
-    Where the shade misses most of what stands out, the distance from the ground's colour
-    is taken instead: a red shirt on a green cloth has the cloth's grey, and on a ground
-    shading from dark to light a garment is lighter than one end, darker than the other."""
+    Where the border shows an even ground and the shade misses most of what stands out,
+    that distance is taken (for a grey picture, the shade's on either side of the
+    ground's): a red shirt on a green cloth has the cloth's grey, and on a ground shading
+    from dark to light a garment is lighter than one end, darker than the other. Noise, a
+    pattern or a close-up that fills the frame have no even ground: their shade is kept."""
     level, (x, y) = ground_shade(gray)
     fg = np.clip((x + y) - gray if level > 127 else gray - (x + y), 0, 255)
     step = max(1, min(gray.shape) // GLANCE)  # decided on a sample: most pictures keep fg
@@ -225,24 +228,27 @@ def foreground(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndar
         seen = np.abs(gray[::step, ::step] - (x[:, ::step] + y[::step]))
     else:
         seen = ground_distance(gray[::step, ::step], rgb[::step, ::step])
-    if (seen > BLANK_LEVEL).sum() > MISSED_SHARE * (fg[::step, ::step] > BLANK_LEVEL).sum():
-        return ground_distance(gray, rgb), True
+    grain = float(np.median(border_ring(seen)[0]))  # the ground's own noise
+    if grain < EVEN_GRAIN:
+        missed = (seen - 2 * grain > BLANK_LEVEL).sum() > MISSED_SHARE * (
+            fg[::step, ::step] > BLANK_LEVEL
+        ).sum()
+        if missed:
+            distance = ground_distance(gray, rgb)
+            grain = float(np.median(border_ring(distance)[0]))
+            return np.clip(distance - 2 * grain, 0, 255), True
     return fg, False
 
 
 def ground_distance(gray: np.ndarray, rgb: np.ndarray | None) -> np.ndarray:
     """How far each pixel lies from the ground's colour (or grey, for a grey picture), each
-    channel's ground a plane fitted as `ground_shade` fits it; the ground's grain taken
-    off."""
+    channel's ground a plane fitted as `ground_shade` fits it."""
     channels = [gray] if rgb is None else [rgb[..., c].astype(np.float32) for c in range(3)]
     square = np.zeros_like(gray)
     for channel in channels:
         _, (x, y) = ground_shade(channel)
         square += (channel - (x + y)) ** 2
-    distance = np.sqrt(square / len(channels))
-    # A grain's worth: where the ring is half a pattern's (a chessboard), not more.
-    noise = min(2.0 * float(np.median(border_ring(distance)[0])), BLANK_LEVEL / 2)
-    return np.clip(distance - noise, 0, 255)
+    return np.sqrt(square / len(channels))
 
 
 def looks_like_drawing(fg: np.ndarray, gray: np.ndarray) -> bool:
@@ -388,7 +394,7 @@ def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preproc
     steps: list[tuple[str, np.ndarray]] = [("Input", step_view(display_input(source)))]
     gray, rgb = on_contrast(source)
     steps.append(("Grayscale", step_view(gray.astype(np.uint8))))
-    fg, by_colour = foreground(gray, rgb)
+    fg, by_distance = foreground(gray, rgb)
     steps.append(("Light on black, ground removed", step_view(fg.astype(np.uint8))))
     if fg.max() < BLANK_LEVEL:
         raise ImageInputError(blank_reason(gray))
@@ -398,8 +404,13 @@ def preprocess(source: Image.Image | np.ndarray, kind: Kind = "auto") -> Preproc
     steps.append(("Trimmed to the item", step_view(np.clip(item, 0, 255).astype(np.uint8))))
     resolved = kind if kind != "auto" else ("drawing" if looks_like_drawing(fg, gray) else "photo")
     notes = []
-    if by_colour:
-        notes.append("its ground was removed by colour: by shade alone, much of it would be lost")
+    if by_distance and rgb is not None:
+        notes.append("the background was removed by colour: in grey, much of it blends in")
+    elif by_distance:  # a grey picture, lighter and darker than its ground
+        notes.append(
+            "the background was removed on both sides of its shade: parts of the "
+            "picture are lighter than it, parts darker"
+        )
     if source.info.get("frames", 1) > 1:
         notes.append(f"only the first of its {source.info['frames']} frames is classified")
     if resolved == "drawing":
