@@ -11,7 +11,9 @@ text) and writes them
 with a manifest that `benchmarks.real_pictures` reads: every one a non-garment of the
 held-out split. Frames that repeat a scene (the right image of a stereo pair, a
 calibration series beyond its first frame) are left out, so each scene counts once.
-No garment is among them, and none is ever trained, tuned or calibrated on.
+No garment is among them. None is trained or calibrated on; the set took part in one
+choice (the even ground that preprocessing's colour step asks for, docs/model.md). The
+source column names the package's version.
 """
 
 from __future__ import annotations
@@ -56,12 +58,9 @@ def fetch(workdir: Path) -> Path:
 def pictures(deb: Path, out: Path) -> list[str]:
     """Extract the data folder's pictures (not their repeats) into `out`; their names."""
     out.mkdir(parents=True, exist_ok=True)
-    data = subprocess.run(
-        ["dpkg-deb", "--fsys-tarfile", str(deb)], check=True, capture_output=True
-    ).stdout
     names = []
     with tempfile.TemporaryFile() as raw:
-        raw.write(data)
+        subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True, stdout=raw)
         raw.seek(0)
         with tarfile.open(fileobj=raw) as tar:
             for member in tar.getmembers():
@@ -80,11 +79,13 @@ def build(out: Path) -> list[dict[str, str]]:
     if out.exists():
         shutil.rmtree(out)
     with tempfile.TemporaryDirectory() as work:
-        names = pictures(fetch(Path(work)), out)
+        deb = fetch(Path(work))
+        names = pictures(deb, out)
+    source = " ".join(deb.stem.split("_")[:2])  # "opencv-doc 4.6.0+dfsg-12"
     rows = []
     for name in names:
         style = "photo" if Path(name).stem in PHOTOS else "graphic"
-        values = (name, "opencv", Path(name).stem, style, NOT_A_GARMENT, HELD_OUT)
+        values = (name, source, Path(name).stem, style, NOT_A_GARMENT, HELD_OUT)
         rows.append(dict(zip(FIELDS, values, strict=True)))
     with (out / "manifest.csv").open("w", newline="") as f:
         writer = csv.DictWriter(f, FIELDS, lineterminator="\n")
@@ -101,7 +102,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
     rows = build(args.out)
-    print(f"{len(rows)} pictures; manifest: {args.out / 'manifest.csv'}")
+    print(f"{len(rows)} pictures of {rows[0]['source']}; manifest: {args.out / 'manifest.csv'}")
 
 
 if __name__ == "__main__":

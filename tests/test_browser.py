@@ -368,6 +368,8 @@ def test_details_stay_with_their_file_when_another_is_removed(page, app_url):
     page.locator("[data-testid=stFileChipDeleteBtn]").first.click()
     page.wait_for_function("document.querySelectorAll('[data-testid=stFileChip]').length == 2")
     wait_for_app(page)
+    chips = " ".join(page.locator("[data-testid=stFileChip]").all_inner_texts())
+    assert "house.png" not in chips and "tshirt.png" in chips and "shed.png" in chips
     assert details.input_value() == "tshirt.png"
     assert "T-shirt/top" in visible_prediction(page).inner_text()
     # A file added to those there is the one shown.

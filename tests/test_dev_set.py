@@ -286,6 +286,7 @@ def test_a_colour_set_missing_a_rendering_is_refused(tmp_path):
         own_set.load_drawings(own_set.COLOUR, folder)
 
 
+@pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb (Debian's) is needed")
 def test_the_photo_set_keeps_each_scene_once_as_held_out_other_things(
     tmp_path, monkeypatch, capsys
 ):
@@ -310,6 +311,7 @@ def test_the_photo_set_keeps_each_scene_once_as_held_out_other_things(
         ("pic1.png", "graphic"),
     ]
     assert {(r["label"], r["split"]) for r in rows} == {(dev_set.NOT_A_GARMENT, dev_set.HELD_OUT)}
+    assert {r["source"] for r in rows} == {"opencv-doc 1"}  # the package and its version
     assert dev_set.read_manifest(tmp_path / "build") == rows
     readings = [real_pictures.read_picture(load_bundled(), tmp_path / "build", r) for r in rows]
     real_pictures.report(readings)  # a set without garments: its figures, no error

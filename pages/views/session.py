@@ -125,11 +125,13 @@ def keep_uploads() -> None:
 def upload_labels(names: list[str]) -> list[str]:
     """Each uploaded file's label in the details box: its name, numbered from its second
     upload on ("shirt.png", "shirt.png (2)"), so that every label names one file."""
-    seen: dict[str, int] = {}
-    labels = []
+    labels: list[str] = []
     for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+        label, count = name, 1
+        while label in labels:  # also past a file named like a number: "a.png (2)"
+            count += 1
+            label = f"{name} ({count})"
+        labels.append(label)
     return labels
 
 
