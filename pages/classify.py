@@ -6,7 +6,7 @@ import streamlit as st
 from fashion_cnn.common import config
 from fashion_cnn.serving.preprocess import FORMATS, ImageInputError, preprocess
 from fashion_cnn.ui.exports import answers_csv
-from fashion_cnn.ui.wording import plural
+from fashion_cnn.ui.wording import plural, upload_labels
 from pages.views.canvas import CANVAS_SIZE, drawing_controls, hide_canvas_toolbar, shapes_help
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.inside import inside_the_cnn
@@ -21,7 +21,6 @@ from pages.views.session import (
     keep_uploads,
     kept_uploads,
     take_stroke,
-    upload_labels,
 )
 from pages.views.shared import (
     ANY_CLASS,

@@ -187,3 +187,10 @@ def test_a_canvas_drawing_is_not_asked_whether_it_is_a_drawing():
     )
     maybe = MAYBE_HINT.format(reading="Bag (40%)")
     assert canvas_hint(maybe) == maybe and canvas_hint(None) is None
+
+
+def test_upload_labels_name_each_file_once():
+    from fashion_cnn.ui.wording import upload_labels
+
+    names = ["a.png", "b.png", "a.png", "a.png (2)", "a.png"]
+    assert upload_labels(names) == ["a.png", "b.png", "a.png (2)", "a.png (2) (2)", "a.png (3)"]

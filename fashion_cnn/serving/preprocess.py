@@ -225,33 +225,32 @@ def foreground(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndar
     from dark to light a garment is lighter than one end, darker than the other. Noise, a
     pattern or a close-up that fills the frame have no even ground: their shade is kept."""
     level, (x, y) = ground_shade(gray)
-    fg = np.clip((x + y) - gray if level > 127 else gray - (x + y), 0, 255)
+    gap = gray - (x + y)
+    fg = np.clip(-gap if level > 127 else gap, 0, 255)
     step = max(1, min(gray.shape) // GLANCE)  # decided on a sample: most pictures keep fg
-    if rgb is None:  # a grey picture's distance is its shade's, on either side of the ground
-        seen = np.abs(gray[::step, ::step] - (x[:, ::step] + y[::step]))
-    else:
-        seen = ground_distance(gray[::step, ::step], rgb[::step, ::step])
+    # A grey picture's distance is its shade's, on either side of the ground.
+    seen = np.abs(gap[::step, ::step]) if rgb is None else ground_distance(rgb[::step, ::step])
     grain = float(np.median(border_ring(seen)[0]))  # the ground's own noise
     if grain < EVEN_GRAIN:
         missed = (seen - 2 * grain > BLANK_LEVEL).sum() > MISSED_SHARE * (
             fg[::step, ::step] > BLANK_LEVEL
         ).sum()
         if missed:
-            distance = ground_distance(gray, rgb)
+            distance = np.abs(gap) if rgb is None else ground_distance(rgb)
             grain = float(np.median(border_ring(distance)[0]))
             return np.clip(distance - 2 * grain, 0, 255), True
     return fg, False
 
 
-def ground_distance(gray: np.ndarray, rgb: np.ndarray | None) -> np.ndarray:
-    """How far each pixel lies from the ground's colour (or grey, for a grey picture), each
-    channel's ground a plane fitted as `ground_shade` fits it."""
-    channels = [gray] if rgb is None else [rgb[..., c].astype(np.float32) for c in range(3)]
-    square = np.zeros_like(gray)
-    for channel in channels:
+def ground_distance(rgb: np.ndarray) -> np.ndarray:
+    """How far each pixel lies from the ground's colour: the root mean square over the
+    channels, each channel's ground a plane fitted as `ground_shade` fits it."""
+    square = np.zeros(rgb.shape[:2], np.float32)
+    for c in range(3):
+        channel = rgb[..., c].astype(np.float32)
         _, (x, y) = ground_shade(channel)
         square += (channel - (x + y)) ** 2
-    return np.sqrt(square / len(channels))
+    return np.sqrt(square / 3)
 
 
 def looks_like_drawing(fg: np.ndarray, gray: np.ndarray) -> bool:

@@ -243,6 +243,19 @@ def tile_caption(true_idx: int, pred_idx: int, confidence: float) -> str:
 VERDICT_BADGES = {UNSURE: "⚠️ unsure", NOT_A_GARMENT: "🚫 not a garment"}
 
 
+def upload_labels(names: list[str]) -> list[str]:
+    """Each uploaded file's label in the details box: its name, numbered from its second
+    upload on ("shirt.png", "shirt.png (2)"), so that every label names one file."""
+    labels: list[str] = []
+    for name in names:
+        label, count = name, 1
+        while label in labels:  # also past a file named like a number: "a.png (2)"
+            count += 1
+            label = f"{name} ({count})"
+        labels.append(label)
+    return labels
+
+
 def upload_tile_answer(label: str, confidence: float, verdict: str) -> str:
     """An upload tile's answer in Markdown: the class first, with a badge when unsure; for
     what is not a garment, the verdict first and the class in brackets (a bold "Pullover"

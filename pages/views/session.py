@@ -16,6 +16,7 @@ from PIL import Image
 
 from fashion_cnn.serving.feature_map import TSNE
 from fashion_cnn.ui.charts import png_bytes
+from fashion_cnn.ui.wording import upload_labels
 from pages.views.shared import ALL_CLASSES, ANY_CLASS, BUNDLED, MODEL_CHOICE
 
 # Widgets whose values survive page changes. Each is drawn without a `value`/`index`
@@ -40,7 +41,7 @@ STROKES = "draw_strokes"
 DRAWING_SHOWN = "draw_initial"  # (visit, json) the canvas was opened with on this visit
 CANVAS_GENERATION = "draw_generation"  # counts Undo and Clear presses: a new canvas each
 UPLOADS = "upload_kept"  # [(name, bytes)] of the last files the visitor chose
-UPLOAD_DETAIL = "upload_detail"  # the label (`upload_labels`) of the file whose details show
+UPLOAD_DETAIL = "upload_detail"  # the label (wording.upload_labels) of the file shown
 KEPT_STROKES = 30  # Undo goes back this far
 
 
@@ -120,19 +121,6 @@ def keep_uploads() -> None:
     added = [label for label in upload_labels([f.name for f in files]) if label not in before]
     if before and added:
         st.session_state[UPLOAD_DETAIL] = added[0]
-
-
-def upload_labels(names: list[str]) -> list[str]:
-    """Each uploaded file's label in the details box: its name, numbered from its second
-    upload on ("shirt.png", "shirt.png (2)"), so that every label names one file."""
-    labels: list[str] = []
-    for name in names:
-        label, count = name, 1
-        while label in labels:  # also past a file named like a number: "a.png (2)"
-            count += 1
-            label = f"{name} ({count})"
-        labels.append(label)
-    return labels
 
 
 def kept_uploads() -> list[tuple[str, bytes]]:
