@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import gzip
 import http.client
 import io
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -345,6 +347,17 @@ def test_image_files_round_trip_as_an_upload_is_read(app_url, real_data, predict
     assert text(result.as_numpy("label")) == [e.label for e in expected]
 
 
+@pytest.mark.parametrize("algorithm", ["gzip", "deflate"])
+def test_a_compressed_request_from_tritonclient_reads_as_a_plain_one(app_url, real_data, algorithm):
+    x = real_data.x_test[:4, ..., None]
+    tensor = triton.InferInput("pixels", list(x.shape), "UINT8")
+    tensor.set_data_from_numpy(x)
+    c = client(app_url)
+    plain = c.infer("fashion_cnn", [tensor]).as_numpy("probabilities")
+    packed = c.infer("fashion_cnn", [tensor], request_compression_algorithm=algorithm)
+    assert np.array_equal(packed.as_numpy("probabilities"), plain)
+
+
 def test_the_cnn_for_drawings_is_served_by_its_name(app_url, real_data, predictor):
     x = real_data.x_test[:8, ..., None]
     tensor = triton.InferInput("pixels", list(x.shape), "UINT8")
@@ -392,6 +405,14 @@ def test_plain_endpoint_takes_an_image_as_the_body(app_url, real_data):
 
 # --- Bad input: a 4xx with one line ------------------------------------------------------
 
+
+def tiff() -> bytes:
+    """A picture in a format Pillow reads and the app does not take (fewer decoders)."""
+    buffer = io.BytesIO()
+    Image.new("L", (64, 64), 255).save(buffer, "TIFF")
+    return buffer.getvalue()
+
+
 INFER = "/v2/models/fashion_cnn/infer"
 PIXEL_SPEC = {"name": "pixels", "datatype": "FP32", "shape": [1, 28, 28, 1]}
 OVERRUN_HEAD = json.dumps(  # says 784 bytes of binary data follow; 10 do
@@ -415,6 +436,12 @@ REASONS = {  # a word each error's reason must hold
     "out of range": "0-255",
     "form without boundary": "cannot be read: Missing boundary",
     "pixels of 0-1": "not 0-1",
+    "pixels without their channel": "shape [n, 28, 28, 1]",
+    "image of shape [1, 1]": "shape [n]",
+    "brotli body": "gzip, deflate or none",
+    "gzip cut short": "cut short",
+    "gzip bomb": "decompressed",
+    "TIFF file": "PNG, JPEG, WebP, GIF or BMP",
     "image not base64": "base64",
     "not an image": "not an image",
 }
@@ -478,6 +505,32 @@ BAD_REQUESTS = {
     "unknown kind": ("/api/classify?kind=sketch", b"x", {}, 400),
     "form without boundary": ("/api/classify", b"x", {"content-type": "multipart/form-data"}, 400),
     "top of 0": ("/api/classify?top=0", b"x", {}, 400),
+    "pixels without their channel": (
+        INFER,
+        {"inputs": [{**PIXEL_SPEC, "shape": [1, 28, 28], "data": [0] * 784}]},
+        {},
+        400,
+    ),
+    "image of shape [1, 1]": (
+        INFER,
+        {"inputs": [{"name": "image", "datatype": "BYTES", "shape": [1, 1], "data": [["AAAA"]]}]},
+        {},
+        400,
+    ),
+    "brotli body": (INFER, b"{}", {"Content-Encoding": "br"}, 415),
+    "gzip cut short": (
+        INFER,
+        gzip.compress(b'{"inputs": []}')[:-8],
+        {"Content-Encoding": "gzip"},
+        400,
+    ),
+    "gzip bomb": (
+        "/api/classify",
+        gzip.compress(bytes(21 * 2**20)),
+        {"Content-Encoding": "gzip"},
+        413,
+    ),
+    "TIFF file": ("/api/classify", tiff(), {"content-type": "image/tiff"}, 400),
     "top of -1": ("/api/classify?top=-1", b"x", {}, 400),
 }
 
@@ -501,16 +554,44 @@ def test_too_many_files_get_one_line_in_our_words(app_url):
     assert response.json()["error"] == "too many parts: up to 64 files a request"
 
 
-def test_a_body_over_the_limit_gets_413_before_it_is_sent(app_url):
-    host = app_url.removeprefix("http://")
-    connection = http.client.HTTPConnection(host, timeout=10)
-    connection.putrequest("POST", "/api/classify")
-    connection.putheader("Content-Length", str(100 * 2**20))  # 100 MB announced, none sent
-    connection.endheaders()
-    response = connection.getresponse()
-    assert response.status == 413
-    assert "limit" in json.loads(response.read())["error"]
-    connection.close()
+def test_when_no_file_can_be_read_each_reason_comes_back(app_url):
+    files = [("file", ("notes.txt", b"hello")), ("file", ("cut.png", png(np.zeros((28, 28)))[:60]))]
+    response = requests.post(app_url + "/api/classify", files=files, timeout=30)
+    assert response.status_code == 400
+    reason = response.json()["error"]
+    assert reason.startswith("notes.txt: this is not an image file") and "\n" not in reason
+    assert "; cut.png: the image is damaged or truncated" in reason
+
+
+def test_images_that_would_decode_too_large_together_get_413_before_any_is_decoded(app_url):
+    """Three 36-megapixel PNGs of one colour: 0.3 MB to send, over a second to decode."""
+    buffer = io.BytesIO()
+    Image.new("L", (6000, 6000), 255).save(buffer, "PNG")
+    files = [("file", (f"{i}.png", buffer.getvalue())) for i in range(3)]
+    started = time.perf_counter()
+    response = requests.post(app_url + "/api/classify", files=files, timeout=60)
+    assert response.status_code == 413
+    assert response.json()["error"].startswith("the images hold 108 megapixels as decoded")
+    assert time.perf_counter() - started < 1.0  # not decoded: one alone takes longer
+
+
+def test_a_body_over_the_limit_gets_413_before_it_is_sent_and_the_rest_is_never_read(app_url):
+    host, port = app_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as caller:
+        caller.sendall(  # 100 MB announced, none sent yet
+            b"POST /api/classify HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (100 * 2**20)
+        )
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += caller.recv(4096)
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 413") and b"connection: close" in head.lower()
+        try:  # the server closes the connection: nothing more of the body is read
+            while chunk := caller.recv(4096):
+                body += chunk
+        except ConnectionResetError:
+            pass
+    assert "limit" in json.loads(body)["error"]
 
 
 def test_a_stream_over_the_limit_gets_413_once_it_passes_it(app_url):
@@ -705,11 +786,35 @@ def test_the_pages_server_answers_a_wrong_method_or_path_under_the_api_as_json(a
         answer = requests.request(method, app_url + path, timeout=10)
         assert answer.status_code == 405, (method, path)
         assert answer.headers["Allow"] == allowed and answer.json()["error"]
+    head = requests.head(app_url + "/api/classify", timeout=10)
+    assert head.status_code == 405 and head.headers["Allow"] == "POST"
+    assert metric(app_url, 'fashion_cnn_requests_total{route="classify",status="405"}') >= 1
     unknown = (("GET", "/api/classifyy"), ("POST", "/v2/models/x/y/z"), ("PUT", "/api/"))
     for method, path in (*unknown, ("GET", "/api"), ("POST", "/api")):
         answer = requests.request(method, app_url + path, timeout=10)
         assert answer.status_code == 404 and "not a route" in answer.json()["error"], path
     assert requests.get(app_url + "/classify", timeout=10).status_code == 200  # the pages
+
+
+def test_a_browser_on_another_site_may_call_the_api(app_url, real_data):
+    """CORS: the preflight names the methods and headers a path takes; the answer lets the
+    calling page read it, Retry-After and the binary header length included."""
+    site = {"Origin": "https://shop.example"}
+    ask = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    preflight = requests.options(app_url + INFER, headers={**site, **ask}, timeout=10)
+    assert preflight.status_code == 204 and preflight.headers["Allow"] == "POST"
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
+    answer = requests.post(
+        app_url + "/api/classify", data=png(real_data.x_test[0]), headers=site, timeout=30
+    )
+    assert answer.status_code == 200 and answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Retry-After" in answer.headers["Access-Control-Expose-Headers"]
+    plain = requests.post(app_url + "/api/classify", data=png(real_data.x_test[0]), timeout=30)
+    assert "Access-Control-Allow-Origin" not in plain.headers  # not a browser: nothing added
 
 
 def test_the_api_serves_a_retrained_model_once_its_files_change(tmp_path, monkeypatch):

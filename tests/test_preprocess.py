@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from fashion_cnn.serving.preprocess import ImageInputError, bounded, open_image, preprocess
+from fashion_cnn.serving.preprocess import (
+    ImageInputError,
+    bounded,
+    decoded_pixels,
+    open_image,
+    preprocess,
+)
 from tests.icons import hatched_sketch, two_pen_doodle
 
 
@@ -227,9 +233,22 @@ def test_unusual_modes_are_converted(mode):
         assert image.mode == "I;16"
     else:
         image = base.convert(mode)
-    reopened = open_image(encode(image, "TIFF" if mode in ("I;16", "CMYK") else "PNG"))
+    reopened = open_image(encode(image, "JPEG" if mode == "CMYK" else "PNG"))
     img = preprocess(reopened).image
     assert img.shape == (28, 28) and img.max() > 150 and img[0, 0] < 30
+
+
+def test_other_formats_pillow_reads_are_refused_and_the_rest_counted_before_decoding():
+    """Fewer decoders, less to attack: TIFF and ICO get the formats' line. How many pixels
+    a file decodes to is known from its header, a large JPEG at its reduced size."""
+    for fmt in ("TIFF", "ICO"):
+        with pytest.raises(ImageInputError, match="PNG, JPEG, WebP, GIF or BMP"):
+            open_image(encode(product_photo(), fmt))
+        assert decoded_pixels(encode(product_photo(), fmt)) == 0
+    large = encode(Image.new("RGB", (4000, 3000), "white"), "JPEG")
+    width, height = open_image(large).size
+    assert decoded_pixels(large) == width * height == 2000 * 1500
+    assert decoded_pixels(encode(product_photo(), "WEBP")) == 300 * 200
 
 
 def test_animated_gif_uses_first_frame():

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from fashion_cnn.api.protocol import BYTES, NUMERIC
+import base64
+import io
+from functools import cache
+
+from PIL import Image, ImageDraw
+
+from fashion_cnn.api.protocol import BYTES, HEADER_LENGTH
 from fashion_cnn.common import config
 from fashion_cnn.serving.preprocess import FORMATS
 
 ERROR = {"$ref": "#/components/responses/Error"}
-ERRORS = {str(code): ERROR for code in (400, 404, 408, 413, 429, 503)}
+ERRORS = {str(code): ERROR for code in (400, 404, 405, 408, 413, 415, 429, 503)}
+INPUT_TYPES = ["UINT8", "FP32", BYTES]  # pixels: UINT8 or FP32; image: BYTES
+OUTPUT_TYPES = ["FP32", BYTES]
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif", "image/bmp")
 MODEL_NAME = {
     "name": "name",
     "in": "path",
@@ -123,16 +132,18 @@ def classify_operation() -> dict:
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
+                        "required": ["file"],
                         "properties": {
                             "file": {
                                 "type": "array",
+                                "minItems": 1,
+                                "maxItems": 64,
                                 "items": {"type": "string", "format": "binary"},
                             }
                         },
                     }
                 },
-                "image/png": binary,
-                "image/jpeg": binary,
+                **dict.fromkeys(IMAGE_TYPES, binary),
                 "application/octet-stream": binary,
             },
         },
@@ -152,13 +163,29 @@ def infer_operation(parameters: list[dict]) -> dict:
             "JSON; parameter `kind`: auto, photo or drawing). Outputs: `probabilities` (FP32 "
             "[n, 10]), `label`, `verdict` (by default) and `hint` (BYTES [n]), `features` "
             "(FP32 [n, C]). Binary tensor data: send `Inference-Header-Content-Length` and "
-            "`binary_data_size` per input; ask for binary outputs with `binary_data`."
+            "`binary_data_size` per input; ask for binary outputs with `binary_data`. A body "
+            "may come gzip- or deflate-compressed (Content-Encoding)."
         ),
-        "parameters": parameters,
+        "parameters": [
+            *parameters,
+            {
+                "name": HEADER_LENGTH,
+                "in": "header",
+                "schema": {"type": "integer", "minimum": 1},
+                "description": "With binary tensor data: the length of the JSON that comes first",
+            },
+        ],
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/InferRequest"}}
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/InferRequest"},
+                    "example": infer_example(),
+                },
+                "application/octet-stream": {
+                    "schema": {"type": "string", "format": "binary"},
+                    "description": "The JSON request, then each input's binary tensor data",
+                },
             },
         },
         "responses": {
@@ -174,11 +201,35 @@ def infer_operation(parameters: list[dict]) -> dict:
     }
 
 
-def tensor(data_required: bool) -> dict:
-    datatypes = [*NUMERIC, BYTES]
+@cache
+def infer_example() -> dict:
+    """A request that works as written: a drawn pair of trousers, as a PNG file."""
+    picture = Image.new("L", (56, 56), 255)
+    draw = ImageDraw.Draw(picture)
+    draw.polygon([(16, 4), (40, 4), (44, 52), (32, 52), (28, 16), (24, 52), (12, 52)], fill=0)
+    png = io.BytesIO()
+    picture.save(png, "PNG")
+    data = base64.b64encode(png.getvalue()).decode()
+    return {
+        "id": "trousers-1",
+        "inputs": [
+            {
+                "name": "image",
+                "datatype": BYTES,
+                "shape": [1],
+                "parameters": {"kind": "drawing"},
+                "data": [data],
+            }
+        ],
+        "outputs": [{"name": "label"}, {"name": "verdict"}],
+    }
+
+
+def tensor(datatypes: list[str]) -> dict:
+    """A tensor's JSON: its data may instead come as binary data (`binary_data_size`)."""
     return {
         "type": "object",
-        "required": ["name", "shape", "datatype", *(["data"] if data_required else [])],
+        "required": ["name", "shape", "datatype"],
         "properties": {
             "name": {"type": "string"},
             "shape": {"type": "array", "items": {"type": "integer", "minimum": 0}},
@@ -205,7 +256,12 @@ def schemas() -> dict:
             "properties": {
                 "id": {"type": "string"},
                 "parameters": {"type": "object"},
-                "inputs": {"type": "array", "items": tensor(data_required=False)},
+                "inputs": {  # one: pixels or image
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": tensor(INPUT_TYPES),
+                },
                 "outputs": {
                     "type": "array",
                     "items": {
@@ -226,7 +282,7 @@ def schemas() -> dict:
                 "model_name": {"type": "string"},
                 "model_version": {"type": "string"},
                 "id": {"type": "string"},
-                "outputs": {"type": "array", "items": tensor(data_required=False)},
+                "outputs": {"type": "array", "items": tensor(OUTPUT_TYPES)},
             },
         },
         "Answer": {

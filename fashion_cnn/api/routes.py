@@ -4,10 +4,13 @@ endpoint for image files at /api/classify, its OpenAPI document and Prometheus m
 The same routes serve beside the pages (`streamlit_app.py`'s `st.App`) and on their own
 (`fashion_cnn.api.asgi:api`, for replicas behind a load balancer). Every error is the
 protocol's `{"error": "one line"}`: 400 for a request it cannot read, 404 for an unknown
-model, 408 for a body too slow to arrive, 413 for one too large, 429 with Retry-After when
-the model's queue is full, 503 while the models cannot load, and 500 (logged in full) for
-a bug. Reading and writing large tensors runs in worker threads, so that the event loop,
-which also serves the pages, never stalls on a large request.
+model, 405 for a method a path does not take, 408 for a body too slow to arrive, 413 for
+one too large (and the connection closed, so the rest is never read), 415 for a body in an
+encoding other than gzip or deflate, 429 with Retry-After when the model's queue is full,
+503 while the models cannot load, and 500 (logged in full) for a bug. Reading and writing
+large tensors runs in worker threads, so that the event loop, which also serves the pages,
+never stalls on a large request. Any origin may call the API from a browser (CORS): it
+holds no one's data and takes no credentials.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import base64
 import binascii
 import logging
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Sequence
 
 import numpy as np
@@ -44,14 +48,21 @@ from fashion_cnn.common import config
 from fashion_cnn.common.contract import FEATURES, PROBABILITIES, ModelFileError
 from fashion_cnn.common.priority import PAGE_RUNS
 from fashion_cnn.serving.predictor import Classification
-from fashion_cnn.serving.preprocess import KINDS, read_upload
+from fashion_cnn.serving.preprocess import KINDS, decoded_pixels, read_upload
 
 MAX_BODY = 20 * 1024 * 1024  # bytes: as the pages' upload limit
 MAX_IMAGES = 1024  # per request, so one caller cannot fill the queue alone
 MAX_FILES = 64  # image files per /api/classify request
+MAX_PIXELS = 100_000_000  # decoded per request: a 40-megapixel PNG takes over half a second
 BODY_SECONDS = 30.0  # a body still arriving after this is dropped (408)
 RETRY_AFTER = "1"  # seconds, with 429
-OTHER_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # answered 405 where not taken
+OTHER_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")  # 405 where not taken
+ENCODINGS = {"gzip": 31, "deflate": 15}  # Content-Encoding: zlib's window bits for each
+CLOSE_AFTER = (408, 413)  # the rest of such a body is never read: the connection closes
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": f"{protocol.HEADER_LENGTH}, Retry-After",
+}
 IN_THREAD_FROM = 16  # images: larger requests are read and answered in a worker thread
 DECODERS = 2  # image files decoded at once over all requests: a 40-megapixel one is ~160 MB
 
@@ -95,12 +106,14 @@ def api_routes() -> list[BaseRoute]:
         methods: beside the pages, Streamlit would answer them with its HTML page. A route
         that runs the model lets a page's run go first (fashion_cnn.common.priority)."""
         methods = ["POST"] if runs_model else ["GET"]
-        others = [m for m in OTHER_METHODS if m not in methods]
+        taken = {"POST"} if runs_model else {"GET", "HEAD"}  # Starlette adds HEAD to GET
+        others = [m for m in OTHER_METHODS if m not in taken]
         if runs_model:
             endpoint = after_page_runs(endpoint)
         return [
             Route(path, api.measured(name, endpoint), methods=methods, name=name),
-            Route(path, wrong_method(methods), methods=others),
+            Route(path, preflight(methods), methods=["OPTIONS"]),
+            Route(path, api.measured(name, wrong_method(methods)), methods=others),
         ]
 
     both = ("/v2/models/{name}", "/v2/models/{name}/versions/{version}")
@@ -113,14 +126,12 @@ def api_routes() -> list[BaseRoute]:
         *(r for p in both for r in route(p, api.model_metadata, "model_metadata")),
         *(r for p in both for r in route(f"{p}/ready", api.model_ready, "model_ready")),
         *route("/api/openapi.json", api.openapi, "openapi"),
-        Route("/metrics", api.metrics_endpoint, methods=["GET"], name="metrics"),
-        Route("/metrics", wrong_method(["GET"]), methods=[m for m in OTHER_METHODS if m != "GET"]),
+        *route("/metrics", api.metrics_endpoint, "metrics"),
         # Last: any other path under the API's prefixes gets the protocol's 404, not the
         # pages' HTML (Streamlit answers every unknown path with its page).
-        Route("/api", unknown_path, methods=OTHER_METHODS),
         *(
-            Route(f"{prefix}/{{rest:path}}", unknown_path, methods=OTHER_METHODS)
-            for prefix in ("/v2", "/api")
+            Route(path, api.measured("unknown", unknown_path), methods=[*OTHER_METHODS, "OPTIONS"])
+            for path in ("/api", "/v2/{rest:path}", "/api/{rest:path}")
         ),
     ]
 
@@ -138,6 +149,24 @@ def after_page_runs(endpoint: Endpoint) -> Endpoint:
 async def unknown_path(request: Request) -> Response:
     """An API path that does not exist: 404 with the protocol's JSON error."""
     return error(404, f"{request.url.path} is not a route of this API (see /api/openapi.json)")
+
+
+def preflight(allowed: Sequence[str]) -> Endpoint:
+    """OPTIONS: the methods a path takes, and a browser's CORS preflight answered."""
+    headers = {
+        "Allow": ", ".join(allowed),
+        **CORS,
+        "Access-Control-Allow-Methods": ", ".join(allowed),
+        "Access-Control-Allow-Headers": (
+            f"Content-Type, Content-Encoding, {protocol.HEADER_LENGTH}"
+        ),
+        "Access-Control-Max-Age": "86400",
+    }
+
+    async def endpoint(request: Request) -> Response:
+        return Response(status_code=204, headers=headers)
+
+    return endpoint
 
 
 def wrong_method(allowed: Sequence[str]) -> Endpoint:
@@ -174,6 +203,10 @@ class Api:
                 log.exception("API error on %s", request.url.path)
                 response = error(500, "internal error")
             self.metrics.observe(name, response.status_code, time.perf_counter() - start)
+            if response.status_code in CLOSE_AFTER:
+                response.headers["Connection"] = "close"
+            if "origin" in request.headers:  # a browser's call from another page
+                response.headers.update(CORS)
             return response
 
         return handle
@@ -243,7 +276,8 @@ class Api:
         read = await self.read_images([data for _, data in files], kind)
         ok = [i for i, (pre, _) in enumerate(read) if pre is not None]
         if not ok:
-            raise ApiError(400, f"{files[0][0]}: {read[0][1]}")
+            reasons = (f"{name}: {why}" for (name, _), (_, why) in zip(files, read, strict=True))
+            raise ApiError(400, "; ".join(reasons))
         model = next(iter((await self.store.models()).values()))  # the bundled CNN: first
         images = np.stack([read[i][0].image for i in ok])
         results = await model.batcher.run(images, np.ones(len(ok), bool))  # uploads: in views
@@ -277,7 +311,15 @@ class Api:
 
     async def read_images(self, files: list[bytes], kind: str) -> list:
         """Each file through the app's preprocessing, in a worker thread, a few at a time over
-        all requests: (Preprocessed, None), or (None, a one-line reason)."""
+        all requests: (Preprocessed, None), or (None, a one-line reason). 413 where they
+        hold more than MAX_PIXELS as decoded (their headers say, before any is decoded)."""
+        pixels = sum(map(decoded_pixels, files))
+        if pixels > MAX_PIXELS:
+            raise ApiError(
+                413,
+                f"the images hold {pixels / 1e6:.0f} megapixels as decoded; up to "
+                f"{MAX_PIXELS // 1_000_000} a request: send them in several",
+            )
         async with self.decoding:
             return await asyncio.to_thread(lambda: [read_upload(data, kind) for data in files])
 
@@ -300,7 +342,32 @@ async def read_body(request: Request) -> bytes:
         raise ApiError(408, f"the body did not arrive within {BODY_SECONDS:.0f} s") from None
     except ClientDisconnect:  # nobody reads this answer, but the metrics count it
         raise ApiError(400, "the connection closed before the body arrived") from None
-    return b"".join(chunks)
+    body = b"".join(chunks)
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding == "identity":
+        return body
+    if len(body) < 2**16:
+        return decompressed(body, encoding)
+    return await asyncio.to_thread(decompressed, body, encoding)
+
+
+def decompressed(body: bytes, encoding: str) -> bytes:
+    """A body sent gzip- or deflate-compressed (as tritonclient's request_compression_
+    algorithm sends it), refused (413) once it grows past the limit: a zip bomb stops there."""
+    if encoding not in ENCODINGS:
+        raise ApiError(
+            415, f"Content-Encoding {encoding[:20]!r} is not taken: send gzip, deflate or none"
+        )
+    inflater = zlib.decompressobj(ENCODINGS[encoding])
+    try:
+        body = inflater.decompress(body, MAX_BODY + 1)
+    except zlib.error:
+        raise ApiError(400, f"the body is not valid {encoding} data") from None
+    if len(body) > MAX_BODY:
+        raise ApiError(413, f"the body is over the limit of {MAX_BODY // 2**20} MB decompressed")
+    if not inflater.eof:
+        raise ApiError(400, f"the {encoding} data of the body is cut short")
+    return body
 
 
 def whole_number(text: str, name: str) -> int:
@@ -325,7 +392,7 @@ def pixels(tensor: protocol.Tensor) -> np.ndarray:
     size = config.IMAGE_SIZE
     if tensor.datatype not in ("UINT8", "FP32"):
         raise ApiError(400, f"{PIXELS} must be UINT8 or FP32, not {tensor.datatype}")
-    if len(tensor.shape) not in (3, 4) or tensor.shape[1:] not in ((size, size, 1), (size, size)):
+    if len(tensor.shape) != 4 or tensor.shape[1:] != (size, size, 1):
         raise ApiError(
             400, f"{PIXELS} must have shape [n, {size}, {size}, 1]: {list(tensor.shape)}"
         )
@@ -342,7 +409,7 @@ def pixels(tensor: protocol.Tensor) -> np.ndarray:
 
 def image_files(tensor: protocol.Tensor) -> list[bytes]:
     """The files of an `image` input: as they are in binary data, base64 in JSON."""
-    if tensor.datatype != protocol.BYTES or len(tensor.shape) not in (1, 2):
+    if tensor.datatype != protocol.BYTES or len(tensor.shape) != 1:
         raise ApiError(400, f"{IMAGE} must be BYTES of shape [n]: image files")
     count_ok(len(tensor.data))
     if tensor.parameters.get("binary_data_size") is not None:
@@ -406,7 +473,7 @@ async def request_files(request: Request) -> list[tuple[str, bytes]]:
     if not content_type.startswith("multipart/form-data"):
         if not body:
             raise ApiError(400, "send image files: a multipart form, or an image as the body")
-        return [(request.query_params.get("name", "upload"), body)]
+        return [(request.query_params.get("name") or "upload", body)]
 
     async def replay() -> dict:
         return {"type": "http.request", "body": body, "more_body": False}

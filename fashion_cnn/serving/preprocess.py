@@ -23,6 +23,7 @@ from fashion_cnn.common import config
 Kind = Literal["auto", "photo", "drawing"]
 KINDS: tuple[Kind, ...] = ("auto", "photo", "drawing")
 FORMATS = "PNG, JPEG, WebP, GIF or BMP"  # what uploads may be, as the pages and API say
+PILLOW_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP")  # no other decoder is ever tried
 MAX_PIXELS = 40_000_000  # well under Pillow's own bomb guard, which stays on
 MAX_BYTES = 20 * 1024 * 1024
 # A larger picture is shrunk to this first: the same 28x28 input at a fraction of the work
@@ -74,6 +75,25 @@ class Preprocessed:
     notes: list[str] = field(default_factory=list)
 
 
+def decoded_pixels(data: bytes) -> int:
+    """How many pixels `open_image` would decode from a file (a large JPEG at its reduced
+    size), from its header alone; 0 for a file it would refuse."""
+    try:
+        with Image.open(io.BytesIO(data), formats=PILLOW_FORMATS) as image:
+            reduced(image)
+            return image.width * image.height
+    except Exception:  # any file Pillow cannot read: open_image gives the reason
+        return 0
+
+
+def reduced(image: Image.Image) -> None:
+    """A large JPEG set to decode at 1/2, 1/4 or 1/8 scale (the DCT's own), still over
+    MAX_SIDE; any other picture as it is."""
+    if image.format in ("JPEG", "MPO") and max(image.size) > 2 * MAX_SIDE:
+        scale = MAX_SIDE / max(image.size)
+        image.draft(image.mode, (round(image.width * scale), round(image.height * scale)))
+
+
 def open_image(data: bytes) -> Image.Image:
     """Decode image bytes safely: first frame only, EXIF orientation applied."""
     if not data:
@@ -85,17 +105,14 @@ def open_image(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS)
             if image.width * image.height > MAX_PIXELS:
                 raise ImageInputError(
                     f"the image is too large ({image.width}×{image.height} pixels; up to "
                     f"{MAX_PIXELS // 1_000_000} megapixels): shrink it first"
                 )
             image.seek(0)  # animated GIF/WebP: the first frame
-            if image.format in ("JPEG", "MPO") and max(image.size) > 2 * MAX_SIDE:
-                # Decoded at 1/2, 1/4 or 1/8 scale (the DCT's own), still over MAX_SIDE.
-                scale = MAX_SIDE / max(image.size)
-                image.draft(image.mode, (round(image.width * scale), round(image.height * scale)))
+            reduced(image)
             image.load()
             # A phone's MPO holds a preview or depth picture beside the photo: one frame.
             frames = getattr(image, "n_frames", 1) if image.format != "MPO" else 1
@@ -110,8 +127,8 @@ def open_image(data: bytes) -> Image.Image:
         ) from None
     except UnidentifiedImageError:
         raise ImageInputError(f"this is not an image file the app can read ({FORMATS})") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageInputError(f"the image is damaged or truncated ({exc})") from None
+    except (OSError, SyntaxError, ValueError, EOFError):  # Pillow's words name its insides
+        raise ImageInputError("the image is damaged or truncated") from None
     return image
 
 
