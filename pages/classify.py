@@ -153,15 +153,22 @@ with upload_tab:
                 "Upload others to replace them."
             )
             clear.button("Clear", key="upload_clear", on_click=forget_uploads)
-        processed = [(name, *preprocess_upload(data, kind)) for name, data in files]
-        for name, _, error in processed:
-            if error:
-                st.error(f"**{name}**: {error}")
+        # Each file by its label ("shirt.png (2)" for a second shirt.png): in its tile, the
+        # details box and the CSV alike.
+        labels = upload_labels([name for name, _ in files])
+        processed = [
+            (label, *preprocess_upload(data, kind))
+            for label, (_, data) in zip(labels, files, strict=True)
+        ]
         good = [i for i, (_, pre, _) in enumerate(processed) if pre is not None]
         images = np.stack([processed[i][1].image for i in good]) if good else None
         readings = classify_uploads(model, model.reading_key, images) if good else []
         results = dict(zip(good, readings, strict=True))
         upload_grid(processed, results)
+        if unread := [f"- **{label}**: {error}" for label, _, error in processed if error]:
+            st.error(  # below the answers, which come first on a phone
+                f"{plural(len(unread), 'file')} could not be read:\n" + "\n".join(unread)
+            )
         st.download_button(
             "⬇ Answers (CSV)",
             answers_csv(
@@ -173,7 +180,6 @@ with upload_tab:
             on_click="ignore",
         )
         if good:
-            labels = upload_labels([name for name, _, _ in processed])
             chosen = st.selectbox("Details for", [labels[i] for i in good], key=UPLOAD_DETAIL)
             pre = processed[labels.index(chosen)][1]
             show_result(model, pre.image, "upload", upload_kind=pre.kind)

@@ -112,7 +112,7 @@ def test_classify_link_opens_its_test_image(real_data, link, shown):
     assert at.caption[-1].value.startswith(f"Test image #{shown} ")
     said = [w.value for w in at.warning if w.value.startswith("The link names test image")]
     assert len(said) == (0 if str(shown) == link else 1)  # beside any verdict's hint
-    assert all(len(line) < 120 for line in said)
+    assert all(len(line) < 120 and line.endswith(f"showing image {shown:,}.") for line in said)
     linked = at.query_params["image"]
     assert (linked[0] if isinstance(linked, list) else linked) == str(shown)  # the address too
 
@@ -159,7 +159,7 @@ def test_explore_filters_the_gallery(real_data):
     at.selectbox(key="explore_true").set_value("Shirt").run()
     at.selectbox(key="explore_pred").set_value("T-shirt/top").run()
     gallery = [c.value for c in at.caption if "→" in c.value]
-    assert gallery and all(c.startswith("Shirt → **T-shirt/top**") for c in gallery)
+    assert gallery and all(c.startswith("Shirt → **T\u2011shirt/\u2060top**") for c in gallery)
     at.radio(key="explore_sort").set_value("Least confident").run()
     assert not at.exception
     # Inspect opens that mistake over the gallery.
@@ -484,7 +484,7 @@ def test_classify_test_image_number_out_of_range_is_brought_in(real_data, typed,
     assert at.number_input(key="test_index").value == shown  # the box shows what is shown
     assert at.caption[-1].value.startswith(f"Test image #{shown} ")
     assert at.warning[0].value == (
-        f"There is no test image {typed:,}: they are numbered 0 to 9,999."
+        f"There is no test image {typed:,}: they are numbered 0 to 9,999; showing image {shown:,}."
     )
 
 

@@ -61,6 +61,10 @@ def test_next_experiment_follows_the_run():
     assert "augmentation" in next_experiment(quick, overfit)
     assert "more training images" in next_experiment(TrainConfig(train_subset=2000), {})
     assert "more epochs" in next_experiment(TrainConfig(epochs=5), {})
+    one_of_five = {"accuracy": [0.7], "val_accuracy": [0.72]}
+    stopped = next_experiment(quick, one_of_five, stopped=True)
+    assert stopped.startswith("This run was stopped after 1 of its 5 epochs")
+    assert "more training images" in next_experiment(quick, one_of_five)  # ran its course
 
 
 def test_and_list_reads_as_english():
@@ -145,7 +149,7 @@ def test_a_test_image_reads_as_right_or_as_its_mistake():
     assert reading_of(6, 4) == "a Shirt seen as a Coat"
     assert reading_of(9, 9) == "an Ankle boot, classified right"
     assert tile_caption(6, 4, 0.612) == "Shirt → **Coat** 61%"
-    assert tile_caption(0, 0, 0.97) == "T-shirt/top ✓ 97%"
+    assert tile_caption(0, 0, 0.97) == "T\u2011shirt/\u2060top ✓ 97%"  # not broken in two
 
 
 def test_the_strongest_votes_are_told_for_or_against_as_they_go():
@@ -157,11 +161,38 @@ def test_the_strongest_votes_are_told_for_or_against_as_they_go():
 
 
 def test_an_upload_tile_leads_with_not_a_garment_and_otherwise_with_its_class():
+    import numpy as np
+
+    from fashion_cnn.serving.verdict import (
+        MAYBE_HINT,
+        GarmentGate,
+        Verdict,
+        gated,
+        judge_confidence,
+    )
     from fashion_cnn.ui.wording import upload_tile_answer
 
-    assert upload_tile_answer("Bag", 0.14, "not_a_garment") == "🚫 not a garment  \n(Bag · 14%)"
-    assert upload_tile_answer("Bag", 0.63, "unsure") == "**Bag** · 63%  \n⚠️ unsure"
-    assert upload_tile_answer("Trouser", 0.91, "confident") == "**Trouser** · 91%"
+    no = Verdict("not_a_garment", "Not a garment, it seems")
+    assert upload_tile_answer("Bag", 0.14, no) == "🚫 not a garment  \n(Bag · 14%)"
+    close = judge_confidence(np.array([0.45, 0.4, 0.15] + [0] * 7))
+    assert upload_tile_answer("T-shirt/top", 0.45, close) == "**T-shirt/top** · 45%  \n⚠️ unsure"
+    assert upload_tile_answer("Trouser", 0.91, Verdict("confident", None)) == "**Trouser** · 91%"
+    # A weak garment score: "Bag 69% · unsure" read as a bag; it leads with the doubt.
+    bag = np.array([0.02] * 8 + [0.69, 0.15])
+    weak = gated(bag, False, False, 2.0, GarmentGate(not_a_garment_below=1.0, unsure_below=3.0))
+    assert weak.hint == MAYBE_HINT.format(reading="Bag (69%)")
+    assert upload_tile_answer("Bag", 0.69, weak) == "❔ perhaps not a garment  \n(Bag · 69%)"
+
+
+def test_a_tile_shows_a_file_name_on_two_lines_broken_where_it_reads_best():
+    from fashion_cnn.ui.wording import tile_name
+
+    assert tile_name("shirt.png") == ["shirt.png"]
+    assert tile_name("tshirt_silhouette.png") == ["tshirt_", "silhouette.png"]
+    assert tile_name("huge_4000x3000.jpg") == ["huge_", "4000x3000.jpg"]  # not before .jpg
+    assert tile_name("IMG20240101004211.jpg") == ["IMG202401010042", "11.jpg"]  # no break
+    long = tile_name("a_very_long_name_of_a_photo_from_a_phone_2024.jpg")
+    assert all(len(line) <= 15 for line in long) and "…" in "".join(long)
 
 
 def test_a_test_images_doubt_is_the_cnns_not_a_question_of_what_it_shows():

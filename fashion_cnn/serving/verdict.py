@@ -39,7 +39,9 @@ STYLE_HINT = (
     "{reading} with care."
 )
 LOW_ENERGY_HINT = "Not a garment, it seems: the CNN sees no garment it knows in it."
-MAYBE_HINT = "Perhaps not a garment: the CNN sees only a weak likeness to {reading}."
+MAYBE = "Perhaps not a garment"  # how a hint of a weak garment score starts
+# The reading's share is of the garment classes only: high beside a weak score ("Bag (69%)")
+MAYBE_HINT = MAYBE + ": the CNN sees little of any garment it knows in it; if it is one, {reading}."
 GATE_KEEPS = 0.99  # of styled, drawn and plain training garments above the threshold
 
 
@@ -179,6 +181,12 @@ def gated(probabilities: np.ndarray, sparse: bool, far: bool, score: float, gate
     if far:
         return Verdict(UNSURE, STYLE_HINT.format(reading=reading))
     return judge_confidence(probabilities)
+
+
+def perhaps_not_a_garment(verdict: Verdict) -> bool:
+    """Unsure because the CNN sees little of a garment, not because two classes are close
+    or the style is unusual."""
+    return verdict.kind == UNSURE and (verdict.hint or "").startswith(MAYBE)
 
 
 def judge_confidence(probabilities: np.ndarray) -> Verdict:

@@ -40,8 +40,16 @@ def notes(*names: str) -> str:
     return "\n\n".join(NOTES[name] for name in names)
 
 
-def next_experiment(cfg, history: dict[str, list[float]]) -> str:
-    """One experiment to try after a run, from its settings and curves."""
+def next_experiment(cfg, history: dict[str, list[float]], stopped: bool = False) -> str:
+    """One experiment to try after a run, from its settings and curves (of the epochs it
+    kept, where it was `stopped`)."""
+    kept = len(history.get("accuracy") or [])
+    if stopped and kept < cfg.epochs:
+        return (
+            f"This run was stopped after {kept} of its {cfg.epochs} epochs, so its accuracy "
+            "says little yet of what its settings can do: run them to the end (**Next run** "
+            "keeps them) before you change one."
+        )
     train_acc = (history.get("accuracy") or [0])[-1]
     val_acc = (history.get("val_accuracy") or [None])[-1]
     if val_acc is not None and train_acc - val_acc > 0.05:

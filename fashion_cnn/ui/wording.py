@@ -9,7 +9,13 @@ from dataclasses import Field
 import numpy as np
 
 from fashion_cnn.common import config, settings
-from fashion_cnn.serving.verdict import NOT_A_GARMENT, STYLE_GUESS, UNSURE
+from fashion_cnn.serving.verdict import (
+    NOT_A_GARMENT,
+    STYLE_GUESS,
+    UNSURE,
+    Verdict,
+    perhaps_not_a_garment,
+)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -33,6 +39,19 @@ def short_name(filename: str, limit: int = 14) -> str:
     tail = dot + extension
     room = limit - len(tail) - 1
     return stem[: room - room // 2] + "…" + stem[len(stem) - room // 2 :] + tail
+
+
+def tile_name(filename: str, width: int = 15) -> list[str]:
+    """A file name on at most two lines of `width` characters, as a narrow tile shows it:
+    broken after the '_', '-', '.' or space nearest its middle where both lines then fit,
+    and cut short in the middle (`short_name`) past two lines' worth."""
+    name = short_name(filename, 2 * width)
+    if len(name) <= width:
+        return [name]
+    fits = range(len(name) - width, width + 1)  # break points that leave both lines short
+    breaks = [i for i in fits if name[i - 1] in "_-. "]
+    cut = min(breaks, key=lambda i: abs(2 * i - len(name))) if breaks else width  # mid-most
+    return [name[:cut], name[cut:]]
 
 
 def with_article(name: str) -> str:
@@ -232,15 +251,23 @@ def reading_of(true_idx: int, pred_idx: int) -> str:
     return f"{with_article(true_name)} seen as {with_article(pred_name)}"
 
 
+def unbroken(name: str) -> str:
+    """A class name no narrow caption breaks ("T-/shirt/top"): a non-breaking hyphen, and
+    a word joiner after the slash."""
+    return name.replace("-", "\u2011").replace("/", "/\u2060")
+
+
 def tile_caption(true_idx: int, pred_idx: int, confidence: float) -> str:
-    """'Shirt → **Coat** 61%' for a mistake, 'Shirt ✓ 97%' for a right answer."""
-    true_name = config.CLASS_NAMES[true_idx]
+    """'Shirt → **Coat** 61%' for a mistake, 'Shirt ✓ 97%' for a right answer, each class
+    name `unbroken`."""
+    true_name = unbroken(config.CLASS_NAMES[true_idx])
     if true_idx == pred_idx:
         return f"{true_name} ✓ {confidence:.0%}"
-    return f"{true_name} → **{config.CLASS_NAMES[pred_idx]}** {confidence:.0%}"
+    return f"{true_name} → **{unbroken(config.CLASS_NAMES[pred_idx])}** {confidence:.0%}"
 
 
 VERDICT_BADGES = {UNSURE: "⚠️ unsure", NOT_A_GARMENT: "🚫 not a garment"}
+MAYBE_BADGE = "❔ perhaps not a garment"
 
 
 def upload_labels(names: list[str]) -> list[str]:
@@ -256,13 +283,14 @@ def upload_labels(names: list[str]) -> list[str]:
     return labels
 
 
-def upload_tile_answer(label: str, confidence: float, verdict: str) -> str:
+def upload_tile_answer(label: str, confidence: float, verdict: Verdict) -> str:
     """An upload tile's answer in Markdown: the class first, with a badge when unsure; for
-    what is not a garment, the verdict first and the class in brackets (a bold "Pullover"
-    over a red circle misled)."""
-    if verdict == NOT_A_GARMENT:
-        return f"{VERDICT_BADGES[verdict]}  \n({label} · {confidence:.0%})"
-    badge = VERDICT_BADGES.get(verdict)
+    what is, or perhaps is, not a garment, the verdict first and the class in brackets (a
+    bold "Pullover" over a red circle misled)."""
+    if verdict.kind == NOT_A_GARMENT or perhaps_not_a_garment(verdict):
+        badge = VERDICT_BADGES[NOT_A_GARMENT] if verdict.kind == NOT_A_GARMENT else MAYBE_BADGE
+        return f"{badge}  \n({label} · {confidence:.0%})"
+    badge = VERDICT_BADGES.get(verdict.kind)
     return f"**{label}** · {confidence:.0%}" + (f"  \n{badge}" if badge else "")
 
 

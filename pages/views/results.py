@@ -9,7 +9,7 @@ import streamlit as st
 from fashion_cnn.common import config
 from fashion_cnn.serving.predictor import Classification, Predictor
 from fashion_cnn.serving.preprocess import Preprocessed
-from fashion_cnn.serving.verdict import CONFIDENT, NOT_A_GARMENT, UNSURE
+from fashion_cnn.serving.verdict import CONFIDENT, NOT_A_GARMENT, UNSURE, perhaps_not_a_garment
 from fashion_cnn.ui.charts import (
     enlarge,
     framed_thumbnail,
@@ -34,6 +34,8 @@ def show_prediction(result: Classification, truth: int | None = None, drawn: boo
         UNSURE: f"{result.confidence:.1%}, unsure",
         NOT_A_GARMENT: f"{result.confidence:.1%}, if it were a garment",
     }[result.verdict.kind]
+    if perhaps_not_a_garment(result.verdict):
+        share = f"{result.confidence:.1%}, if it is a garment"
     st.metric("Prediction", result.label, share, delta_color="off", delta_arrow="off")
     if truth is not None:  # a test image: a garment, whatever the verdict asks
         mark = "✅" if truth == result.index else "❌"

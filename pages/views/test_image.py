@@ -29,7 +29,8 @@ def link_test_image(count: int | None = None) -> None:
     if count is not None and not 0 <= typed < count:
         st.session_state["test_index"] = nearest(typed, count)
         st.session_state["test_range_note"] = (
-            f"There is no test image {typed:,}: {numbered(count)}."
+            f"There is no test image {typed:,}: {numbered(count)}; showing image "
+            f"{st.session_state['test_index']:,}."
         )
     index = str(st.session_state["test_index"])
     st.query_params["image"] = index
@@ -47,7 +48,10 @@ def linked_test_index(text: str, count: int) -> int:
         )
         return 0
     if not 0 <= index < count:  # the text, cut: a number may have thousands of digits
-        st.warning(f"The link names test image {text[:20]!r}: {numbered(count)}.")
+        shown = nearest(index, count)
+        st.warning(
+            f"The link names test image {text[:20]!r}: {numbered(count)}; showing image {shown:,}."
+        )
     return nearest(index, count)
 
 

@@ -99,6 +99,7 @@ def show_outcome(view: runs.RunView) -> None:
                 k: [log[k] for log in view.progress.epoch_logs if k in log]
                 for k in ("accuracy", "val_accuracy")
             },
+            stopped=view.state == "stopped",
         ),
         icon="🧪",
     )

@@ -8,7 +8,7 @@ import streamlit as st
 from fashion_cnn.serving.predictor import Classification
 from fashion_cnn.serving.preprocess import Preprocessed, read_upload
 from fashion_cnn.ui.charts import enlarge
-from fashion_cnn.ui.wording import short_name, upload_tile_answer
+from fashion_cnn.ui.wording import tile_name, upload_tile_answer
 
 UPLOAD_TILE = 120  # px: each upload in the grid
 
@@ -30,10 +30,10 @@ def upload_grid(
             name, pre, _ = processed[i]
             with st.container(width=UPLOAD_TILE, gap=None, key=f"upload_item_{i}"):
                 st.image(enlarge(pre.image, 4), clamp=True)
-                answer = upload_tile_answer(reading.label, reading.confidence, reading.verdict.kind)
-                shown = short_name(name)
-                full = f"`{name}`" if shown != name else ""  # the whole name, on hover
+                answer = upload_tile_answer(reading.label, reading.confidence, reading.verdict)
+                lines = tile_name(name)
+                full = f"`{name}`" if "".join(lines) != name else ""  # the whole name, on hover
                 st.markdown(
-                    f"{answer}  \n`{shown}`",
+                    f"{answer}  \n" + "  \n".join(f"`{line}`" for line in lines),
                     help="  \n".join(filter(None, (full, reading.hint))) or None,
                 )
