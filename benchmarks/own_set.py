@@ -8,7 +8,7 @@ imitated from an icon set, emoji set, font or clip art. Each Fashion-MNIST class
 designs (a hoodie and a crew sweater, jeans and wide trousers, a tote and a backpack...),
 drawn upright from the front, shoes and boots from the side; the other designs are
 everyday objects, animals, food, plants, tools, buildings and vehicles (no hat, glove,
-sock, scarf, belt, jewellery, person, hanger, shoe or bag). Six folders (SETS):
+sock, scarf, belt, jewellery, person, hanger, shoe or bag). Seven folders (SETS):
 
 - benchmarks/own_set/svg/ (source `own`): icons in a 24x24 view box, glyph in
   currentColor, DESIGNS_PER_CLASS designs of each class and NON_GARMENTS others, each as
@@ -41,11 +41,19 @@ sock, scarf, belt, jewellery, person, hanger, shoe or bag). Six folders (SETS):
   even lines, dashed stitching: `-technical`), a child's wax-crayon drawing (`-crayon`),
   a neon sign on a dark wall (`-neon`) and a block print with carved lines (`-linocut`),
   each on its own ground (paper, a wall), so rendered once.
+- benchmarks/own_set/fresh/ (source `own_fresh`): FRESH_DESIGNS_PER_CLASS designs of each
+  class and FRESH_NON_GARMENTS others, each as cross-stitch or satin embroidery on linen or
+  aida, most in a hoop (`-stitch`), white or pale-cyan lines on blue grid paper with
+  dimension lines (`-blueprint`), a collage of torn and cut coloured paper with drop
+  shadows on card (`-papercut`) and a loose blue ballpoint sketch of repeated strokes on
+  ruled notebook paper (`-ballpoint`), each on its own ground, so rendered once. Written
+  by benchmarks/own_set/fresh_src/make_fresh.py from outlines drawn as path data in
+  fresh_src/designs.py, one outline per design rendered four ways.
 
-No set is ever trained or calibrated on. The craft set is held out (split
-`held_out_source`): drawn by a helper who never ran the app on it, in styles of no other
-set, and nothing was tuned on it, so its figures say how the app reads garments drawn
-apart from every source it learned or was tuned on. The other five are development sets
+No set is ever trained or calibrated on. The craft and fresh sets are held out (split
+`held_out_source`): each drawn by a helper who never ran the app on it, in styles of no
+other set, and nothing was tuned on it, so their figures say how the app reads garments
+drawn apart from every source it learned or was tuned on. The other five are development sets
 (split `development`: tuned on, never trained or calibrated on, unlike dev_set's `dev`,
 which training and calibration read): the icons, the colour, sketch and mixed sets were
 held out until their misreadings led to a change (benchmarks.md says which). `build`
@@ -85,10 +93,12 @@ SKETCH_DIR = HERE / "sketch"
 SHADED_DIR = HERE / "shaded"
 MIXED_DIR = HERE / "mixed"
 CRAFT_DIR = HERE / "craft"
+FRESH_DIR = HERE / "fresh"
 DEFAULT_OUT = HERE / "build"
 SHEETS = HERE / "sheets"
 SOURCE, COLOUR_SOURCE, SKETCH_SOURCE = "own", "own_colour", "own_sketch"
 SHADED_SOURCE, MIXED_SOURCE, CRAFT_SOURCE = "own_shaded", "own_mixed", "own_craft"
+FRESH_SOURCE = "own_fresh"
 SLUGS = {
     "tshirt": "T-shirt/top",
     "trouser": "Trouser",
@@ -113,6 +123,8 @@ MIXED_DESIGNS_PER_CLASS, MIXED_NON_GARMENTS = 3, 12
 MIXED_RENDERINGS = ("sticker", "pixel", "watercolour", "chalk")
 CRAFT_DESIGNS_PER_CLASS, CRAFT_NON_GARMENTS = 3, 12
 CRAFT_RENDERINGS = ("technical", "crayon", "neon", "linocut")
+FRESH_DESIGNS_PER_CLASS, FRESH_NON_GARMENTS = 3, 12
+FRESH_RENDERINGS = ("stitch", "blueprint", "papercut", "ballpoint")
 DEVELOPMENT = "development"  # not dev_set's "dev": nothing here is ever trained on
 
 
@@ -186,7 +198,16 @@ CRAFT = DrawnSet(
     CRAFT_NON_GARMENTS,
     ("as_drawn_on_white",),  # every picture has its own ground: a clear one would repeat it
 )
-SETS = (ICONS, COLOUR, SKETCH, SHADED, MIXED, CRAFT)
+FRESH = DrawnSet(
+    FRESH_SOURCE,
+    HELD_OUT,
+    FRESH_DIR,
+    FRESH_RENDERINGS,
+    FRESH_DESIGNS_PER_CLASS,
+    FRESH_NON_GARMENTS,
+    ("as_drawn_on_white",),  # every picture has its own ground (fabric, paper, card)
+)
+SETS = (ICONS, COLOUR, SKETCH, SHADED, MIXED, CRAFT, FRESH)
 
 
 def label_of(name: str, renderings: Sequence[str] = RENDERINGS) -> str:

@@ -219,6 +219,7 @@ DEV, HELD = "development", "held_out_source"
         ("MIXED", 3, 12, ("sticker", "pixel", "watercolour", "chalk"), DEV, BOTH, 0.2),
         # On grounds of their own (paper, a wall): rendered once; crayon leaves gaps.
         ("CRAFT", 3, 12, ("crayon", "technical", "neon", "linocut"), HELD, BOTH[:1], 0.1),
+        ("FRESH", 3, 12, ("stitch", "blueprint", "papercut", "ballpoint"), HELD, BOTH[:1], 0.1),
     ],
 )
 def test_an_as_drawn_set_has_every_class_and_renders_in_colour(
@@ -270,6 +271,7 @@ def test_every_set_goes_into_one_manifest_and_none_is_trained_on(tmp_path, monke
         ("own_shaded", "development"),
         ("own_mixed", "development"),
         ("own_craft", "held_out_source"),
+        ("own_fresh", "held_out_source"),
     }
     assert len(rows) == sum(len(own_set.load_drawings(d)) * len(d.styles) for d in own_set.SETS)
     with pytest.raises(ValueError, match="no `dev` garment icons"):
