@@ -376,6 +376,20 @@ def test_details_stay_with_their_file_when_another_is_removed(page, app_url):
     upload(("garden-house.png", house))
     page.get_by_text("Not a garment, it seems").wait_for()
     assert details.input_value() == "garden-house.png"
+    # More files of a name already there (from other folders) are told apart in their
+    # tiles and the CSV.
+    upload(("tshirt.png", house), ("tshirt.png", tshirt))
+    tiles = page.locator("[class*='st-key-upload_item_']")
+    tiles.filter(has_text="tshirt.png (3)").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert "not a garment" in tiles.filter(has_text="tshirt.png (2)").inner_text()
+    assert "T-shirt/top" in tiles.filter(has_text="tshirt.png (3)").inner_text()
+    answers = {row[0]: row[1] for row in csv_rows(downloaded(page, "⬇ Answers (CSV)"))[1:]}
+    assert [answers[f"tshirt.png{n}"] for n in ("", " (2)", " (3)")] == [
+        "T-shirt/top",
+        answers["shed.png"],  # a house, as the shed
+        "T-shirt/top",
+    ]
 
 
 def test_link_to_a_test_image_opens_its_tab(page, app_url):
