@@ -140,7 +140,9 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     assert f"it named {named[0]:.0%}–{named[-1]:.0%} of the garments right" in summary
     assert "fine-tuned on drawings and icons" in views_note(True)
     assert "fine-tuned" not in views_note(False) and "six views" in views_note(False)
-    assert views_note(True, "photo").startswith("Read as a photo. Drawings and uploads")
+    assert views_note(True, "photo").startswith(
+        "Read as a photo (its shades vary, as a photo's do). Drawings and uploads"
+    )
 
 
 def test_a_test_image_reads_as_right_or_as_its_mistake():

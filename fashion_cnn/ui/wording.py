@@ -210,8 +210,12 @@ def views_note(by_drawings_cnn: bool, kind: str | None = None) -> str:
         if by_drawings_cnn
         else ("", "")
     )
+    why = {  # how preprocessing told them apart (serving.md: looks_like_drawing)
+        "drawing": " (its colours are flat, as a drawing's or an icon's are)",
+        "photo": " (its shades vary, as a photo's do)",
+    }
     return (  # under every result, so kept to a few lines (docs/model.md says more)
-        (f"Read as a {kind}. " if kind else "")
+        (f"Read as a {kind}{why.get(kind, '')}. " if kind else "")
         + f"Drawings and uploads are read in six views (as given, mirrored, moved a pixel each "
         f"way){by} and the readings averaged: more of them come out right. The pictures here "
         f"and Inside the CNN show {shown}the picture as given."
