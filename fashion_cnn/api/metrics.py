@@ -52,13 +52,16 @@ class ApiMetrics:
         )
         self.series: dict[tuple[str, int], tuple[Counter, Histogram]] = {}
 
-    def observe(self, route: str, status: int, seconds: float) -> None:
+    def observe(self, route: str, status: int, seconds: float | None) -> None:
+        """A request counted, and its time where given (not for a wrong method or path,
+        whose instant answers would drag the route's latency towards zero)."""
         series = self.series.get((route, status))
         if series is None:  # `labels` looks the series up under a lock: a few µs a request
             series = self.requests.labels(route, str(status)), self.latency.labels(route)
             self.series[route, status] = series
         series[0].inc()
-        series[1].observe(seconds)
+        if seconds is not None:
+            series[1].observe(seconds)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -28,8 +28,9 @@ VERSION = {"name": "version", "in": "path", "required": True, "schema": {"type":
 EMPTY_OK = {"200": {"description": "Yes"}}
 
 
-def openapi_document(models: list[str] | None = None) -> dict:
-    """The document; `models`, the names served, go in as the model parameter's choices."""
+def openapi_document(models: list[str] | None = None, max_files: int = 64) -> dict:
+    """The document; `models`, the names served, go in as the model parameter's choices,
+    and `max_files`, the most files /api/classify takes a request."""
     name = {**MODEL_NAME, "schema": {"type": "string", "enum": models}} if models else MODEL_NAME
     return {
         "openapi": "3.0.3",
@@ -43,7 +44,7 @@ def openapi_document(models: list[str] | None = None) -> dict:
             ),
         },
         "paths": {
-            "/api/classify": {"post": classify_operation()},
+            "/api/classify": {"post": classify_operation(max_files)},
             "/v2": get("Server metadata", {"$ref": "#/components/schemas/ServerMetadata"}),
             "/v2/health/live": {"get": {"summary": "The server is up", "responses": EMPTY_OK}},
             "/v2/health/ready": {
@@ -104,7 +105,7 @@ def error_response() -> dict:
     )
 
 
-def classify_operation() -> dict:
+def classify_operation(max_files: int) -> dict:
     binary = {"schema": {"type": "string", "format": "binary"}}
     return {
         "summary": "Classify image files",
@@ -137,7 +138,7 @@ def classify_operation() -> dict:
                             "file": {
                                 "type": "array",
                                 "minItems": 1,
-                                "maxItems": 64,
+                                "maxItems": max_files,
                                 "items": {"type": "string", "format": "binary"},
                             }
                         },

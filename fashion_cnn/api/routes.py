@@ -19,6 +19,7 @@ import asyncio
 import base64
 import binascii
 import logging
+import math
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
@@ -53,13 +54,13 @@ from fashion_cnn.serving.preprocess import KINDS, decoded_pixels, read_upload
 MAX_BODY = 20 * 1024 * 1024  # bytes: as the pages' upload limit
 MAX_IMAGES = 1024  # per request, so one caller cannot fill the queue alone
 MAX_FILES = 64  # image files per /api/classify request
-MAX_PIXELS = 100_000_000  # decoded per request: a 40-megapixel PNG takes over half a second
+MAX_REQUEST_PIXELS = 100_000_000  # decoded per request: a 40-megapixel PNG takes over 0.5 s
 BODY_SECONDS = 30.0  # a body still arriving after this is dropped (408)
 RETRY_AFTER = "1"  # seconds, with 429
 OTHER_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")  # 405 where not taken
-ENCODINGS = {"gzip": 31, "deflate": 15}  # Content-Encoding: zlib's window bits for each
+ENCODINGS = {"gzip": 31, "x-gzip": 31, "deflate": 15}  # Content-Encoding: zlib's window bits
 CLOSE_AFTER = (408, 413)  # the rest of such a body is never read: the connection closes
-CORS = {
+CORS = {  # on every answer: the same for any caller, so no cache need vary by Origin
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": f"{protocol.HEADER_LENGTH}, Retry-After",
 }
@@ -70,9 +71,9 @@ log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, **headers: str):
         super().__init__(message)
-        self.status = status
+        self.status, self.headers = status, headers
 
 
 def error(status: int, message: str, **headers: str) -> JSONResponse:
@@ -113,7 +114,7 @@ def api_routes() -> list[BaseRoute]:
         return [
             Route(path, api.measured(name, endpoint), methods=methods, name=name),
             Route(path, preflight(methods), methods=["OPTIONS"]),
-            Route(path, api.measured(name, wrong_method(methods)), methods=others),
+            Route(path, api.measured(name, wrong_method(methods), timed=False), methods=others),
         ]
 
     both = ("/v2/models/{name}", "/v2/models/{name}/versions/{version}")
@@ -130,7 +131,11 @@ def api_routes() -> list[BaseRoute]:
         # Last: any other path under the API's prefixes gets the protocol's 404, not the
         # pages' HTML (Streamlit answers every unknown path with its page).
         *(
-            Route(path, api.measured("unknown", unknown_path), methods=[*OTHER_METHODS, "OPTIONS"])
+            Route(
+                path,
+                api.measured("unknown", unknown_path, timed=False),
+                methods=[*OTHER_METHODS, "OPTIONS"],
+            )
             for path in ("/api", "/v2/{rest:path}", "/api/{rest:path}")
         ),
     ]
@@ -151,10 +156,15 @@ async def unknown_path(request: Request) -> Response:
     return error(404, f"{request.url.path} is not a route of this API (see /api/openapi.json)")
 
 
+def allow(methods: Sequence[str]) -> str:
+    """The Allow header of a path that takes `methods`: HEAD with GET, and OPTIONS."""
+    return ", ".join([*methods, *(["HEAD"] if "GET" in methods else []), "OPTIONS"])
+
+
 def preflight(allowed: Sequence[str]) -> Endpoint:
     """OPTIONS: the methods a path takes, and a browser's CORS preflight answered."""
     headers = {
-        "Allow": ", ".join(allowed),
+        "Allow": allow(allowed),
         **CORS,
         "Access-Control-Allow-Methods": ", ".join(allowed),
         "Access-Control-Allow-Headers": (
@@ -171,10 +181,10 @@ def preflight(allowed: Sequence[str]) -> Endpoint:
 
 def wrong_method(allowed: Sequence[str]) -> Endpoint:
     """An endpoint that answers 405 with the methods its path takes."""
-    allow = ", ".join(allowed)
+    takes, header = ", ".join(allowed), allow(allowed)
 
     async def endpoint(request: Request) -> Response:
-        return error(405, f"{request.url.path} takes {allow}, not {request.method}", Allow=allow)
+        return error(405, f"{request.url.path} takes {takes}, not {request.method}", Allow=header)
 
     return endpoint
 
@@ -184,15 +194,16 @@ class Api:
         self.store, self.metrics = store, metrics
         self.decoding = asyncio.Semaphore(DECODERS)
 
-    def measured(self, name: str, endpoint: Endpoint) -> Endpoint:
-        """The endpoint with its errors answered as the protocol's JSON, and measured."""
+    def measured(self, name: str, endpoint: Endpoint, timed: bool = True) -> Endpoint:
+        """The endpoint with its errors answered as the protocol's JSON, counted, and
+        timed unless it only turns a wrong method or path away."""
 
         async def handle(request: Request) -> Response:
             start = time.perf_counter()
             try:
                 response = await endpoint(request)
             except ApiError as exc:
-                response = error(exc.status, str(exc))
+                response = error(exc.status, str(exc), **exc.headers)
             except protocol.ProtocolError as exc:
                 response = error(400, str(exc))
             except Overloaded as exc:
@@ -202,11 +213,11 @@ class Api:
             except Exception:  # a bug: logged in full, the caller gets one line
                 log.exception("API error on %s", request.url.path)
                 response = error(500, "internal error")
-            self.metrics.observe(name, response.status_code, time.perf_counter() - start)
+            seconds = time.perf_counter() - start if timed else None
+            self.metrics.observe(name, response.status_code, seconds)
             if response.status_code in CLOSE_AFTER:
                 response.headers["Connection"] = "close"
-            if "origin" in request.headers:  # a browser's call from another page
-                response.headers.update(CORS)
+            response.headers.update(CORS)
             return response
 
         return handle
@@ -245,7 +256,7 @@ class Api:
             names = list(await self.store.models())
         except ModelFileError:
             names = None
-        return JSONResponse(openapi_document(names))
+        return JSONResponse(openapi_document(names, MAX_FILES))
 
     async def metrics_endpoint(self, request: Request) -> Response:
         return Response(self.metrics.exposition(), media_type=self.metrics.content_type)
@@ -311,17 +322,26 @@ class Api:
 
     async def read_images(self, files: list[bytes], kind: str) -> list:
         """Each file through the app's preprocessing, in a worker thread, a few at a time over
-        all requests: (Preprocessed, None), or (None, a one-line reason). 413 where they
-        hold more than MAX_PIXELS as decoded (their headers say, before any is decoded)."""
-        pixels = sum(map(decoded_pixels, files))
-        if pixels > MAX_PIXELS:
-            raise ApiError(
-                413,
-                f"the images hold {pixels / 1e6:.0f} megapixels as decoded; up to "
-                f"{MAX_PIXELS // 1_000_000} a request: send them in several",
-            )
+        all requests: (Preprocessed, None), or (None, a one-line reason); 413 where they
+        would decode to more than MAX_REQUEST_PIXELS (`within_budget`)."""
         async with self.decoding:
-            return await asyncio.to_thread(lambda: [read_upload(data, kind) for data in files])
+            return await asyncio.to_thread(
+                lambda: [read_upload(data, kind) for data in within_budget(files)]
+            )
+
+
+def within_budget(files: list[bytes]) -> list[bytes]:
+    """`files`, unless together they would decode to more than MAX_REQUEST_PIXELS (413):
+    their headers say, before any is decoded. Pillow reads headers in Python, so this runs
+    in a worker thread too."""
+    megapixels = math.ceil(sum(map(decoded_pixels, files)) / 1e6)
+    if megapixels > MAX_REQUEST_PIXELS // 1_000_000:
+        raise ApiError(
+            413,
+            f"the images hold {megapixels} megapixels as decoded; up to "
+            f"{MAX_REQUEST_PIXELS // 1_000_000} a request: send them in several",
+        )
+    return files
 
 
 async def read_body(request: Request) -> bytes:
@@ -330,6 +350,13 @@ async def read_body(request: Request) -> bytes:
     length = request.headers.get("content-length")
     if length is not None and whole_number(length, "Content-Length") > MAX_BODY:
         raise ApiError(413, f"the body is over the limit of {MAX_BODY // 2**20} MB")
+    encoding = request.headers.get("content-encoding", "").strip().lower() or "identity"
+    if encoding != "identity" and encoding not in ENCODINGS:
+        raise ApiError(
+            415,
+            f"Content-Encoding {encoding[:20]!r} is not taken: send gzip, deflate or none",
+            **{"Accept-Encoding": "gzip, deflate"},
+        )
     chunks, size = [], 0
     try:
         async with asyncio.timeout(BODY_SECONDS):  # no task per request, as wait_for makes
@@ -343,31 +370,33 @@ async def read_body(request: Request) -> bytes:
     except ClientDisconnect:  # nobody reads this answer, but the metrics count it
         raise ApiError(400, "the connection closed before the body arrived") from None
     body = b"".join(chunks)
-    encoding = request.headers.get("content-encoding", "identity").strip().lower()
     if encoding == "identity":
         return body
-    if len(body) < 2**16:
-        return decompressed(body, encoding)
+    # In a worker thread, however small: 21 kB of deflate data inflate to 20 MB.
     return await asyncio.to_thread(decompressed, body, encoding)
 
 
 def decompressed(body: bytes, encoding: str) -> bytes:
     """A body sent gzip- or deflate-compressed (as tritonclient's request_compression_
-    algorithm sends it), refused (413) once it grows past the limit: a zip bomb stops there."""
-    if encoding not in ENCODINGS:
-        raise ApiError(
-            415, f"Content-Encoding {encoding[:20]!r} is not taken: send gzip, deflate or none"
-        )
-    inflater = zlib.decompressobj(ENCODINGS[encoding])
-    try:
-        body = inflater.decompress(body, MAX_BODY + 1)
-    except zlib.error:
-        raise ApiError(400, f"the body is not valid {encoding} data") from None
-    if len(body) > MAX_BODY:
-        raise ApiError(413, f"the body is over the limit of {MAX_BODY // 2**20} MB decompressed")
-    if not inflater.eof:
-        raise ApiError(400, f"the {encoding} data of the body is cut short")
-    return body
+    algorithm sends it), member after member as gzip allows, refused (413) once it grows
+    past the limit: a zip bomb stops there."""
+    parts, size, rest = [], 0, body
+    while rest:
+        inflater = zlib.decompressobj(ENCODINGS[encoding])
+        try:
+            part = inflater.decompress(rest, MAX_BODY + 1 - size)
+        except zlib.error:
+            raise ApiError(400, f"the body is not valid {encoding} data") from None
+        size += len(part)
+        if size > MAX_BODY or inflater.unconsumed_tail:
+            raise ApiError(413, f"the body is over the limit of {MAX_BODY // 2**20} MB inflated")
+        if not inflater.eof:
+            raise ApiError(400, f"the {encoding} data of the body is cut short")
+        parts.append(part)
+        rest = inflater.unused_data
+        if rest and encoding == "deflate":  # one stream; gzip may hold several members
+            raise ApiError(400, f"{len(rest)} bytes follow the body's deflate data")
+    return b"".join(parts)
 
 
 def whole_number(text: str, name: str) -> int:
@@ -409,8 +438,12 @@ def pixels(tensor: protocol.Tensor) -> np.ndarray:
 
 def image_files(tensor: protocol.Tensor) -> list[bytes]:
     """The files of an `image` input: as they are in binary data, base64 in JSON."""
-    if tensor.datatype != protocol.BYTES or len(tensor.shape) != 1:
-        raise ApiError(400, f"{IMAGE} must be BYTES of shape [n]: image files")
+    if (
+        tensor.datatype != protocol.BYTES
+        or tensor.shape[:1] == ()
+        or tensor.shape[1:] not in ((), (1,))
+    ):
+        raise ApiError(400, f"{IMAGE} must be BYTES of shape [n] or [n, 1]: image files")
     count_ok(len(tensor.data))
     if tensor.parameters.get("binary_data_size") is not None:
         return list(tensor.data)

@@ -80,6 +80,8 @@ def decoded_pixels(data: bytes) -> int:
     size), from its header alone; 0 for a file it would refuse."""
     try:
         with Image.open(io.BytesIO(data), formats=PILLOW_FORMATS) as image:
+            if image.width * image.height > MAX_PIXELS:  # refused as too large, undecoded
+                return 0
             reduced(image)
             return image.width * image.height
     except Exception:  # any file Pillow cannot read: open_image gives the reason
