@@ -47,7 +47,9 @@ REFUSED = "refused"  # the app's "nothing to classify": no reading at all
 # For the card: held-out sources named on their own, and the rest of a set by its name.
 SOURCE_NAMES = {
     own_set.CRAFT_SOURCE: "hand-drawn technical flats, crayon drawings, neon signs and linocuts",
-    own_set.FRESH_SOURCE: "hand-drawn embroidery, blueprints, paper collages, ballpoint sketches",
+    own_set.FRESH_SOURCE: (
+        "hand-drawn embroidery, blueprints, paper collages and ballpoint sketches"
+    ),
 }
 SET_NAMES = {"dev_set": "icons of held-out sets"}
 

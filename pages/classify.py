@@ -182,7 +182,9 @@ with upload_tab:
         if good:
             chosen = st.selectbox("Details for", [labels[i] for i in good], key=UPLOAD_DETAIL)
             pre = processed[labels.index(chosen)][1]
-            show_result(model, pre.image, "upload", upload_kind=pre.kind)
+            show_result(
+                model, pre.image, "upload", upload_kind=pre.kind, kind_chosen=kind != "auto"
+            )
             with st.expander("Preprocessing steps", expanded=True):
                 show_steps(pre, "upload_steps")
 

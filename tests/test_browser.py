@@ -313,11 +313,11 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     # Every upload, the trouser photo shown first and the outline, is read as the canvas's
     # drawings are: by the CNN for drawings and icons, in views; the note says which kind.
     page.get_by_text(VIEWS_NOTE).wait_for()
-    page.get_by_text(re.compile(r"^Read as a photo \(its shades vary")).wait_for()
+    page.get_by_text(re.compile(r"^Read as a photo \(not a few flat colours")).wait_for()
     page.locator(".st-key-upload_detail").click()
     page.get_by_role("option", name="outline.png").click()
     visible_prediction(page).filter(has_text="T-shirt/top").wait_for()
-    page.get_by_text(re.compile(r"^Read as a drawing \(its colours are flat")).wait_for()
+    page.get_by_text(re.compile(r"^Read as a drawing \(mostly a few flat colours")).wait_for()
 
 
 def test_uploaded_icons_a_garment_is_read_and_a_house_is_not_a_garment(page, app_url):

@@ -78,10 +78,10 @@ def test_and_list_reads_as_english():
 def test_short_name_keeps_the_extension():
     from fashion_cnn.ui.wording import short_name
 
-    assert short_name("shirt.png") == "shirt.png"
-    assert short_name("huge4000x3000.png") == "huge4…3000.png"  # 14 characters
-    assert short_name("IMG_20240101_0042.jpg") != short_name("IMG_20240101_0043.jpg")
-    assert short_name("x" * 30) == "x" * 7 + "…" + "x" * 6  # no extension to keep
+    assert short_name("shirt.png", 14) == "shirt.png"
+    assert short_name("huge4000x3000.png", 14) == "huge4…3000.png"  # 14 characters
+    assert short_name("IMG_20240101_0042.jpg", 14) != short_name("IMG_20240101_0043.jpg", 14)
+    assert short_name("x" * 30, 14) == "x" * 7 + "…" + "x" * 6  # no extension to keep
 
 
 def test_a_runs_settings_read_as_people_write_them():
@@ -141,8 +141,9 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     assert "fine-tuned on drawings and icons" in views_note(True)
     assert "fine-tuned" not in views_note(False) and "six views" in views_note(False)
     assert views_note(True, "photo").startswith(
-        "Read as a photo (its shades vary, as a photo's do). Drawings and uploads"
+        "Read as a photo (not a few flat colours, as a drawing is). Drawings and uploads"
     )
+    assert views_note(True, "drawing", chosen=True).startswith("Read as a drawing, as you chose.")
 
 
 def test_a_test_image_reads_as_right_or_as_its_mistake():
@@ -192,6 +193,7 @@ def test_a_tile_shows_a_file_name_on_two_lines_broken_where_it_reads_best():
     assert tile_name("shirt.png") == ["shirt.png"]
     assert tile_name("tshirt_silhouette.png") == ["tshirt_", "silhouette.png"]
     assert tile_name("huge_4000x3000.jpg") == ["huge_", "4000x3000.jpg"]  # not before .jpg
+    assert tile_name("abcdefghijklmn.png") == ["abcdefghijklmn", ".png"]  # else before it
     assert tile_name("IMG20240101004211.jpg") == ["IMG202401010042", "11.jpg"]  # no break
     long = tile_name("a_very_long_name_of_a_photo_from_a_phone_2024.jpg")
     assert all(len(line) <= 15 for line in long) and "…" in "".join(long)

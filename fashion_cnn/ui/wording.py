@@ -28,8 +28,8 @@ def and_list(names: list[str]) -> str:
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
-def short_name(filename: str, limit: int = 14) -> str:
-    """A file name that fits a narrow tile, 'IMG_2…3456.jpg': its start, its end and its
+def short_name(filename: str, limit: int) -> str:
+    """A file name in `limit` characters, 'IMG_2…3456.jpg': its start, its end and its
     extension, since names in one upload often differ only at the end."""
     if len(filename) <= limit:
         return filename
@@ -43,13 +43,16 @@ def short_name(filename: str, limit: int = 14) -> str:
 
 def tile_name(filename: str, width: int = 15) -> list[str]:
     """A file name on at most two lines of `width` characters, as a narrow tile shows it:
-    broken after the '_', '-', '.' or space nearest its middle where both lines then fit,
-    and cut short in the middle (`short_name`) past two lines' worth."""
+    broken after the '_', '-' or space nearest its middle where both lines then fit, or
+    else before its extension's dot, and cut short in the middle (`short_name`) past two
+    lines' worth."""
     name = short_name(filename, 2 * width)
     if len(name) <= width:
         return [name]
     fits = range(len(name) - width, width + 1)  # break points that leave both lines short
-    breaks = [i for i in fits if name[i - 1] in "_-. "]
+    breaks = [i for i in fits if name[i - 1] in "_- "]
+    if not breaks and name.rfind(".") in fits:
+        breaks = [name.rfind(".")]  # "abcdefghijklmn" / ".png"
     cut = min(breaks, key=lambda i: abs(2 * i - len(name))) if breaks else width  # mid-most
     return [name[:cut], name[cut:]]
 
@@ -201,21 +204,23 @@ def which_way(votes) -> str:
     return "for it" if signs == {True} else "against it" if signs == {False} else "for or against"
 
 
-def views_note(by_drawings_cnn: bool, kind: str | None = None) -> str:
+def views_note(by_drawings_cnn: bool, kind: str | None = None, chosen: bool = False) -> str:
     """The caption under a drawing's or upload's probabilities: how it was read (an
-    upload's `kind`: as a photo or a drawing), and what the pictures beside it show
-    (`by_drawings_cnn`: read by the CNN for drawings and icons)."""
+    upload's `kind`: as a photo or a drawing, and why: `chosen` by the visitor, or told by
+    its colours), and what the pictures beside it show (`by_drawings_cnn`: read by the CNN
+    for drawings and icons)."""
     by, shown = (
         (", by a copy of the CNN fine-tuned on drawings and icons,", "the bundled CNN at work on ")
         if by_drawings_cnn
         else ("", "")
     )
-    why = {  # how preprocessing told them apart (serving.md: looks_like_drawing)
-        "drawing": " (its colours are flat, as a drawing's or an icon's are)",
-        "photo": " (its shades vary, as a photo's do)",
+    why = {  # how preprocessing's "auto" told them apart (preprocess.looks_like_drawing)
+        "drawing": " (mostly a few flat colours, as a drawing or an icon is)",
+        "photo": " (not a few flat colours, as a drawing is)",
     }
+    reason = ", as you chose" if chosen else why.get(kind or "", "")
     return (  # under every result, so kept to a few lines (docs/model.md says more)
-        (f"Read as a {kind}{why.get(kind, '')}. " if kind else "")
+        (f"Read as a {kind}{reason}. " if kind else "")
         + f"Drawings and uploads are read in six views (as given, mirrored, moved a pixel each "
         f"way){by} and the readings averaged: more of them come out right. The pictures here "
         f"and Inside the CNN show {shown}the picture as given."

@@ -34,7 +34,7 @@ def show_prediction(result: Classification, truth: int | None = None, drawn: boo
         UNSURE: f"{result.confidence:.1%}, unsure",
         NOT_A_GARMENT: f"{result.confidence:.1%}, if it were a garment",
     }[result.verdict.kind]
-    if perhaps_not_a_garment(result.verdict):
+    if perhaps_not_a_garment(result.verdict) and truth is None:  # a test image is one
         share = f"{result.confidence:.1%}, if it is a garment"
     st.metric("Prediction", result.label, share, delta_color="off", delta_arrow="off")
     if truth is not None:  # a test image: a garment, whatever the verdict asks
@@ -65,10 +65,12 @@ def show_details(
         st.caption(note)
 
 
-def reading_note(model: Predictor, in_views: bool, kind: str | None = None) -> str | None:
+def reading_note(
+    model: Predictor, in_views: bool, kind: str | None = None, chosen: bool = False
+) -> str | None:
     """How a drawing or upload was read (by which CNN; an upload's `kind`: as a photo or a
     drawing, which its preprocessing steps show); nothing to say of a test image."""
-    return views_note(model.drawings_model is not None, kind) if in_views else None
+    return views_note(model.drawings_model is not None, kind, chosen) if in_views else None
 
 
 def show_result(
@@ -77,16 +79,19 @@ def show_result(
     key: str,
     truth: int | None = None,
     upload_kind: str | None = None,
+    kind_chosen: bool = False,
 ) -> None:
     """Prediction first (it comes first on a phone), then its details and inside view; an
-    upload (`upload_kind`: read as a photo or a drawing) is read in its views."""
+    upload (`upload_kind`: read as a photo or a drawing, `kind_chosen` by the visitor or
+    not) is read in its views."""
     in_views = upload_kind is not None
     result, heat = analyse(model, model.reading_key, image, in_views)
     left, right = st.columns([1, 2])
     with left:
         show_prediction(result, truth)
     with right:
-        show_details(result, heat, image, key, reading_note(model, in_views, upload_kind))
+        note = reading_note(model, in_views, upload_kind, kind_chosen)
+        show_details(result, heat, image, key, note)
     inside_the_cnn(model, image, result.index, key)
 
 

@@ -52,7 +52,8 @@ def linked_test_index(text: str, count: int) -> int:
         st.warning(
             f"The link names test image {text[:20]!r}: {numbered(count)}; showing image {shown:,}."
         )
-    return nearest(index, count)
+        return shown
+    return index
 
 
 def nearest(index: int, count: int) -> int:
