@@ -50,13 +50,15 @@ sock, scarf, belt, jewellery, person, hanger, shoe or bag). Seven folders (SETS)
   by benchmarks/own_set/fresh_src/make_fresh.py from outlines drawn as path data in
   fresh_src/designs.py, one outline per design rendered four ways.
 
-No set is ever trained or calibrated on. The craft and fresh sets are held out (split
-`held_out_source`): each drawn by a helper who never ran the app on it, in styles of no
-other set, and nothing was tuned on it, so their figures say how the app reads garments
-drawn apart from every source it learned or was tuned on. The other five are development sets
-(split `development`: tuned on, never trained or calibrated on, unlike dev_set's `dev`,
-which training and calibration read): the icons, the colour, sketch and mixed sets were
-held out until their misreadings led to a change (benchmarks.md says which). `build`
+No set is calibrated on. The craft and fresh sets are held out (split `held_out_source`):
+each drawn by a helper who never ran the app on it, in styles of no other set, and nothing
+was trained or tuned on it, so their figures say how the app reads garments drawn apart
+from every source it learned or was tuned on. The other five are development sets (split
+`development`): the icons, the colour, sketch and mixed sets were held out until their
+misreadings led to a change (benchmarks.md says which). Four of them, TRAINED_ON, are
+also what the CNN for drawings and icons learns from as they are
+(fashion_cnn.training.pictures, which refuses a held-out source); the sketch set is what
+its candidates are chosen on. `build`
 renders each SVG as
 benchmarks.dev_set does (rsvg-convert, SIZE px) into DIR/<source>/ and writes
 DIR/manifest.csv in dev_set's format (label a class name or `not_a_garment`), for
@@ -125,7 +127,10 @@ CRAFT_DESIGNS_PER_CLASS, CRAFT_NON_GARMENTS = 3, 12
 CRAFT_RENDERINGS = ("technical", "crayon", "neon", "linocut")
 FRESH_DESIGNS_PER_CLASS, FRESH_NON_GARMENTS = 3, 12
 FRESH_RENDERINGS = ("stitch", "blueprint", "papercut", "ballpoint")
-DEVELOPMENT = "development"  # not dev_set's "dev": nothing here is ever trained on
+DEVELOPMENT = "development"  # not dev_set's "dev": only TRAINED_ON sources are trained on
+# The sources the CNN for drawings and icons learns from (--hand-drawn-sources, model.md);
+# the sketch set stays what candidates are chosen on, the held-out sets what they are told by.
+TRAINED_ON = (SOURCE, COLOUR_SOURCE, SHADED_SOURCE, MIXED_SOURCE)
 
 
 def name_patterns(renderings: Sequence[str]) -> tuple[re.Pattern, re.Pattern]:

@@ -258,8 +258,9 @@ def test_an_as_drawn_set_has_every_class_and_renders_in_colour(
     assert (rgb.max(axis=2) - rgb.min(axis=2) > 60).mean() > coloured  # drawn in colour
 
 
-def test_every_set_goes_into_one_manifest_and_none_is_trained_on(tmp_path, monkeypatch):
+def test_every_set_goes_into_one_manifest_and_training_takes_no_held_out_one(tmp_path, monkeypatch):
     from benchmarks import own_set
+    from fashion_cnn.training.pictures import picture_files
     from fashion_cnn.training.styles import development_garment_files
 
     monkeypatch.setattr(dev_set, "render_all", lambda jobs: None)  # the manifest alone
@@ -276,6 +277,11 @@ def test_every_set_goes_into_one_manifest_and_none_is_trained_on(tmp_path, monke
     assert len(rows) == sum(len(own_set.load_drawings(d)) * len(d.styles) for d in own_set.SETS)
     with pytest.raises(ValueError, match="no `dev` garment icons"):
         development_garment_files(tmp_path / "manifest.csv")  # passed by mistake: refused
+    trained = picture_files(tmp_path / "manifest.csv", own_set.TRAINED_ON)
+    assert len(trained) == sum(r["source"] in own_set.TRAINED_ON for r in rows)
+    for held_out in (own_set.CRAFT_SOURCE, own_set.FRESH_SOURCE):
+        with pytest.raises(ValueError, match="held out, never trained on"):
+            picture_files(tmp_path / "manifest.csv", [*own_set.TRAINED_ON, held_out])
 
 
 def test_a_colour_set_missing_a_rendering_is_refused(tmp_path):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from fashion_cnn.common.config import NUM_CLASSES
 from fashion_cnn.common.settings import TrainConfig
@@ -101,3 +103,74 @@ def test_missing_or_empty_sources_are_refused_in_one_line(tmp_path):
         development_garment_files(tmp_path / "manifest.csv")
     with pytest.raises(ValueError, match="no PNG icons"):
         outlier_inputs(5, seed=0, icons=tmp_path)
+
+
+def hand_drawn_set(folder: Path) -> Path:
+    """A built set's manifest.csv with a bag and a ball of a trained source, and a bag of a
+    held-out one: dark shapes on white, and one on a clear ground."""
+    rows = ["file,source,icon,style,label,split"]
+    for name, source, label, split, clear in (
+        ("bag.png", "mine", "Bag", "development", False),
+        ("ball.png", "mine", "not_a_garment", "development", True),
+        ("kept.png", "theirs", "Bag", "held_out_source", False),
+    ):
+        picture = Image.new("RGBA", (96, 96), (0, 0, 0, 0) if clear else (255, 255, 255, 255))
+        draw = ImageDraw.Draw(picture)
+        if label == "Bag":
+            draw.rectangle((20, 34, 76, 80), fill=(150, 40, 30, 255))
+            draw.arc((34, 14, 62, 50), 180, 360, fill=(150, 40, 30, 255), width=5)
+        else:
+            draw.ellipse((18, 18, 78, 78), fill=(30, 90, 160, 255))
+        picture.save(folder / name)
+        rows.append(f"{name},{source},{name[:-4]},as_drawn,{label},{split}")
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n")
+    return folder / "manifest.csv"
+
+
+def test_hand_drawn_pictures_come_from_the_sources_asked_never_a_held_out_one(tmp_path):
+    from fashion_cnn.training.pictures import OTHER, picture_files
+
+    manifest = hand_drawn_set(tmp_path)
+    files = picture_files(manifest, ["mine"])
+    assert [(path.name, label) for path, label in files] == [("bag.png", 8), ("ball.png", OTHER)]
+    with pytest.raises(ValueError, match="theirs: held out, never trained on"):
+        picture_files(manifest, ["mine", "theirs"])
+    with pytest.raises(ValueError, match="no pictures of yours"):
+        picture_files(manifest, ["mine", "yours"])
+    with pytest.raises(ValueError, match="not found"):
+        picture_files(tmp_path / "missing.csv", ["mine"])
+
+
+def test_a_varied_picture_keeps_its_own_ground_and_a_clear_one_gets_a_plain_one(tmp_path):
+    from fashion_cnn.training.pictures import varied
+
+    hand_drawn_set(tmp_path)
+    rng = np.random.default_rng(0)
+    for _ in range(12):
+        with Image.open(tmp_path / "bag.png") as bag, Image.open(tmp_path / "ball.png") as ball:
+            on_white, on_clear = varied(bag, rng), varied(ball, rng)
+        rim = np.asarray(on_white)[[0, -1]].reshape(-1, 3)
+        assert (rim == 255).all()  # turned on its own white, not on another ground
+        rim = np.asarray(on_clear)[[0, -1]].reshape(-1, 3)
+        assert (rim == rim[0]).all()  # one plain colour
+        # Read as the app reads it: the bag or the ball, not a tilted tile of its ground.
+        shape = preprocess(on_white, "auto").image
+        assert 0.25 < (shape > 40).mean() < 0.9
+
+
+def test_a_hand_drawn_pool_gives_garments_their_class_and_other_things_even_targets(tmp_path):
+    from fashion_cnn.training.fit import picture_pools
+
+    cfg = TrainConfig(
+        hand_drawn=str(hand_drawn_set(tmp_path)),
+        hand_drawn_sources="mine",
+        hand_drawn_share=0.1,
+        hand_drawn_pool=20,
+    )
+    [(images, targets, share)] = picture_pools(cfg, np.zeros((1, 28, 28)), np.zeros(1))
+    assert share == 0.1 and images.shape == (20, 28, 28)
+    bags = targets.argmax(axis=1) == 8
+    assert 0 < bags.sum() < 20 and (targets[bags, 8] == 1).all()
+    assert np.allclose(targets[~bags], 1 / NUM_CLASSES)
+    with pytest.raises(ValueError, match="needs --hand-drawn and --hand-drawn-sources"):
+        TrainConfig(hand_drawn_share=0.1)

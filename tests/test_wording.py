@@ -131,6 +131,11 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
         assert f"{settings['style_share']:.0%} garments in icon and emoji styles" in story
     if settings.get("sketch_share"):
         assert f"({settings['sketch_share']:.0%} of them sketched)" in story
+    if settings.get("hand_drawn_share"):  # sources of benchmarks.own_set, none held out
+        assert f"{settings['hand_drawn_share']:.0%} pictures drawn by hand" in story
+        from benchmarks.own_set import TRAINED_ON
+
+        assert settings["hand_drawn_sources"].split(",") == list(TRAINED_ON)
     assert ("other things" in story) == bool(card.get("garment_gate"))
     assert "model/drawings/" in story and f"({card['test_accuracy']:.2%})" in story
     summary = drawings_model_summary(card)

@@ -188,6 +188,26 @@ class TrainConfig:
         "A folder of non-garment icons for outlier exposure (`python -m benchmarks.dev_set "
         "outliers`); '': drawn shapes and letters only",
     )
+    hand_drawn: str = setting(
+        "",
+        "A built set's manifest.csv (`python -m benchmarks.own_set build`) whose pictures of "
+        "--hand-drawn-sources join training as they are (fashion_cnn.training.pictures); "
+        "'': none",
+    )
+    hand_drawn_sources: str = setting(
+        "", "Comma-separated sources of --hand-drawn to train on (never a held-out one)"
+    )
+    hand_drawn_share: float = setting(
+        0.0,
+        "Share of each epoch's images swapped for hand-drawn pictures: garments with their "
+        "class, other things with even targets; 0: none",
+        (0.0, 1.0),
+    )
+    hand_drawn_pool: int = setting(
+        8_000,
+        "How many varied hand-drawn pictures a run with a hand-drawn share makes first",
+        (1, None),
+    )
     init_from: str = setting(
         "", "A .keras file of the same architecture to start from (fine-tuning); '': random"
     )
@@ -218,8 +238,13 @@ class TrainConfig:
                 flag = "--" + f.name.replace("_", "-")
                 bounds = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
                 raise ValueError(f"{flag} must be {bounds}, not {value:g}")
-        if self.drawing_share + self.style_share + self.outlier_share > 1:
-            raise ValueError("the drawing, style and outlier shares add up to more than 1")
+        pools = self.drawing_share + self.style_share + self.outlier_share + self.hand_drawn_share
+        if pools > 1:
+            raise ValueError(
+                "the drawing, style, outlier and hand-drawn shares add up to more than 1"
+            )
+        if self.hand_drawn_share and not (self.hand_drawn and self.hand_drawn_sources):
+            raise ValueError("--hand-drawn-share needs --hand-drawn and --hand-drawn-sources")
         if self.garment_icon_share + self.sketch_share > 1:
             raise ValueError("the garment icon and sketch shares add up to more than 1")
         if self.weight_averaging and self.early_stopping:

@@ -136,6 +136,7 @@ def picture_pools(cfg: TrainConfig, images: np.ndarray, labels: np.ndarray) -> l
     styles, and non-garments with even targets (outlier exposure). Minutes each: every
     picture goes through the app's preprocessing."""
     from fashion_cnn.training.outliers import outlier_inputs  # only runs that use them
+    from fashion_cnn.training.pictures import OTHER, picture_files, picture_inputs
     from fashion_cnn.training.sketches import sketches
     from fashion_cnn.training.styles import development_garments, style_inputs
 
@@ -145,6 +146,9 @@ def picture_pools(cfg: TrainConfig, images: np.ndarray, labels: np.ndarray) -> l
     pools, garment_icons = [], None
     if cfg.style_share > 0 and cfg.garment_icons:  # first: a wrong path fails at once
         garment_icons = development_garments(Path(cfg.garment_icons))
+    if cfg.hand_drawn_share > 0:
+        sources = [s.strip() for s in cfg.hand_drawn_sources.split(",") if s.strip()]
+        hand_drawn = picture_files(Path(cfg.hand_drawn), sources)
     if cfg.outlier_share > 0 and cfg.outlier_icons and not Path(cfg.outlier_icons).is_dir():
         raise ValueError(f"--outlier-icons {cfg.outlier_icons}: no such folder")
     if cfg.drawing_share > 0:
@@ -164,6 +168,12 @@ def picture_pools(cfg: TrainConfig, images: np.ndarray, labels: np.ndarray) -> l
             parts.append(style_inputs(*drawn, from_sketches, seed=cfg.seed + 5))
         x, y = (np.concatenate(part) for part in zip(*parts, strict=True))
         pools.append((x, one_hot(y), cfg.style_share))
+    if cfg.hand_drawn_share > 0:
+        x, y = picture_inputs(hand_drawn, cfg.hand_drawn_pool, seed=cfg.seed + 6)
+        targets = np.full((len(x), config.NUM_CLASSES), 1 / config.NUM_CLASSES, np.float32)
+        garments = y != OTHER
+        targets[garments] = one_hot(y[garments])
+        pools.append((x, targets, cfg.hand_drawn_share))
     if cfg.outlier_share > 0:
         icons = Path(cfg.outlier_icons) if cfg.outlier_icons else None
         x = outlier_inputs(cfg.outlier_pool, cfg.seed + 2, icons)

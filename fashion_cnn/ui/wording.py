@@ -114,6 +114,8 @@ def drawings_model_story(card: dict) -> str:
         if settings.get("sketch_share"):  # drawn from random measures, not from the dataset
             styled += f" ({settings['sketch_share']:.0%} of them sketched)"
         mix.append(styled)
+    if settings.get("hand_drawn_share"):
+        mix.append(f"{settings['hand_drawn_share']:.0%} pictures drawn by hand for the project")
     if settings.get("outlier_share"):
         mix.append(f"{settings['outlier_share']:.0%} pictures of other things")
     story = (
