@@ -371,6 +371,7 @@ def test_a_gzip_body_of_several_members_is_read_whole_and_other_encodings_refuse
         app_url + INFER, data=b"{}", headers={"Content-Encoding": "br"}, timeout=30
     )
     assert refused.status_code == 415 and refused.headers["Accept-Encoding"] == "gzip, deflate"
+    assert refused.headers["Connection"] == "close"  # its body is never read
 
 
 def test_the_cnn_for_drawings_is_served_by_its_name(app_url, real_data, predictor):

@@ -5,12 +5,12 @@ The same routes serve beside the pages (`streamlit_app.py`'s `st.App`) and on th
 (`fashion_cnn.api.asgi:api`, for replicas behind a load balancer). Every error is the
 protocol's `{"error": "one line"}`: 400 for a request it cannot read, 404 for an unknown
 model, 405 for a method a path does not take, 408 for a body too slow to arrive, 413 for
-one too large (and the connection closed, so the rest is never read), 415 for a body in an
-encoding other than gzip or deflate, 429 with Retry-After when the model's queue is full,
-503 while the models cannot load, and 500 (logged in full) for a bug. Reading and writing
-large tensors runs in worker threads, so that the event loop, which also serves the pages,
-never stalls on a large request. Any origin may call the API from a browser (CORS): it
-holds no one's data and takes no credentials.
+one too large, 415 for a body in an encoding other than gzip or deflate (after these
+three the connection closes, so the rest of the body is never read), 429 with Retry-After
+when the model's queue is full, 503 while the models cannot load, and 500 (logged in full)
+for a bug. Reading and writing large tensors runs in worker threads, so that the event
+loop, which also serves the pages, never stalls on a large request. Any origin may call
+the API from a browser (CORS): it holds no one's data and takes no credentials.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ BODY_SECONDS = 30.0  # a body still arriving after this is dropped (408)
 RETRY_AFTER = "1"  # seconds, with 429
 OTHER_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")  # 405 where not taken
 ENCODINGS = {"gzip": 31, "x-gzip": 31, "deflate": 15}  # Content-Encoding: zlib's window bits
-CLOSE_AFTER = (408, 413)  # the rest of such a body is never read: the connection closes
+CLOSE_AFTER = (408, 413, 415)  # the rest of such a body is never read: the connection closes
 CORS = {  # on every answer: the same for any caller, so no cache need vary by Origin
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": f"{protocol.HEADER_LENGTH}, Retry-After",
