@@ -148,7 +148,7 @@ def drawings_model_summary(card: dict) -> str:
     on pictures in styles it never saw (from its card)."""
     line = (
         "Your drawings and uploads are read by a copy of this CNN fine-tuned on drawn "
-        "garments, icons and pictures of other things."
+        "garments, icons, pictures drawn by hand and pictures of other things."
     )
     measured = list(((card.get("garment_gate") or {}).get("real_pictures") or {}).values())
     if not measured:
