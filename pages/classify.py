@@ -37,8 +37,9 @@ run_through_entrypoint()  # a deep link on a fresh server
 
 st.title("🎨 Classify")
 st.caption(
-    "The CNN sees a 28×28 light-on-black image; every input is converted the way "
-    "Fashion-MNIST itself was made, and each step is shown."
+    "A garment here is any of the CNN's ten classes, shoes and bags included. It sees a "
+    "28×28 light-on-black image; every input is converted the way Fashion-MNIST itself "
+    "was made, and each step is shown."
 )
 apply_run_link()  # Explore's "Open it in Classify" names the run whose model it showed
 model = pick_model()
@@ -167,19 +168,19 @@ with upload_tab:
         upload_grid(processed, results)
         if unread := [f"- **{label}**: {error}" for label, _, error in processed if error]:
             st.error(  # below the answers, which come first on a phone
-                f"{plural(len(unread), 'file')} could not be read:\n" + "\n".join(unread)
+                f"{plural(len(unread), 'file')} could not be classified:\n" + "\n".join(unread)
             )
-        st.download_button(
-            "⬇ Answers (CSV)",
-            answers_csv(
-                [(name, results.get(i), error) for i, (name, _, error) in enumerate(processed)]
-            ),
-            file_name="answers.csv",
-            mime="text/csv",
-            key="upload_download",
-            on_click="ignore",
-        )
-        if good:
+        if good:  # answers to download: not a table of errors alone
+            st.download_button(
+                "⬇ Answers (CSV)",
+                answers_csv(
+                    [(name, results.get(i), error) for i, (name, _, error) in enumerate(processed)]
+                ),
+                file_name="answers.csv",
+                mime="text/csv",
+                key="upload_download",
+                on_click="ignore",
+            )
             chosen = st.selectbox("Details for", [labels[i] for i in good], key=UPLOAD_DETAIL)
             pre = processed[labels.index(chosen)][1]
             show_result(

@@ -29,8 +29,8 @@ RUN_STATE_NOTES = {
     "queued": "Your run is queued: it waits for a free worker. Cancel it to change the settings.",
     "starting": "Your run is starting on a worker. Stop it to change the settings.",
     "running": "Your run is training. Stop it to change the settings.",
-    "evaluating": "Your run has finished training and is measuring its test accuracy; "
-    "the settings unlock in a moment.",
+    "evaluating": "Your run's training has ended (its last epoch, or a stop) and it is "
+    "measuring its test accuracy; the settings unlock in a moment.",
 }
 
 st.title("🏋️ Train")

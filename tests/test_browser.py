@@ -343,6 +343,8 @@ def test_uploaded_icons_a_garment_is_read_and_a_house_is_not_a_garment(page, app
     page.locator(".st-key-upload_detail").click()
     page.get_by_role("option", name="house.png").click()
     page.get_by_text("Not a garment, it seems").wait_for()
+    headline = visible_prediction(page).inner_text()  # the verdict, not a class, in large type
+    assert "Not a garment" in headline and "most like" in headline, headline
     screenshot(page, "classify-icons")
 
 

@@ -34,9 +34,12 @@ def show_prediction(result: Classification, truth: int | None = None, drawn: boo
         UNSURE: f"{result.confidence:.1%}, unsure",
         NOT_A_GARMENT: f"{result.confidence:.1%}, if it were a garment",
     }[result.verdict.kind]
+    headline = result.label
     if perhaps_not_a_garment(result.verdict) and truth is None:  # a test image is one
         share = f"{result.confidence:.1%}, if it is a garment"
-    st.metric("Prediction", result.label, share, delta_color="off", delta_arrow="off")
+    elif result.verdict.kind == NOT_A_GARMENT and truth is None:  # the verdict leads
+        headline, share = "Not a garment", f"most like {result.label} ({result.confidence:.1%})"
+    st.metric("Prediction", headline, share, delta_color="off", delta_arrow="off")
     if truth is not None:  # a test image: a garment, whatever the verdict asks
         mark = "✅" if truth == result.index else "❌"
         st.markdown(f"{mark} True label: **{config.CLASS_NAMES[truth]}**")

@@ -60,8 +60,8 @@ def live_view(run_id: str) -> None:
             f"{format_seconds(p.elapsed)} elapsed · {eta_text(p.eta_seconds)} · "
             f"{p.images_per_second:,.0f} images/s"
         )
-        if view.done:  # a stopped run kept fewer epochs than it was set (its bar says so)
-            of = f" of {p.epochs}" if p.epoch < p.epochs else ""
+        if view.done or view.state == "evaluating":  # training is over: no epoch nor ETA
+            of = f" of {p.epochs}" if p.epoch < p.epochs else ""  # a stopped run kept fewer
             text = f"{plural(p.epoch, 'epoch')}{of} in {format_seconds(p.elapsed)}"
         st.progress(p.fraction_done, text=text)
         st.plotly_chart(training_chart(view), key="train_curves", config={"displayModeBar": False})
