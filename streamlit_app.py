@@ -8,6 +8,7 @@ import streamlit as st
 
 if __name__ == "__main__":
     from fashion_cnn.common.priority import PAGE_RUNS
+    from pages.views.server import run_delivered
     from pages.views.session import keep_across_pages
 
     st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon="👕", layout="wide")
@@ -19,7 +20,7 @@ if __name__ == "__main__":
     ]
     page = st.navigation(pages)
     keep_across_pages(page.url_path)
-    with PAGE_RUNS.running():  # the API's model gives way meanwhile
+    with PAGE_RUNS.running(run_delivered()):  # the API gives way until the browser has it
         page.run()
 else:
     from fashion_cnn.api.routes import served_routes

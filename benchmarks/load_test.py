@@ -78,9 +78,12 @@ def client(url: str, page: str, rounds: int, timeout: float, times: list, errors
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of the server and its children, in MB."""
+    """Resident memory of the server and its children (the API's model process, say), in
+    MB."""
     total = 0
-    for p in [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]:
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    children = [int(c) for task in tasks for c in (task / "children").read_text().split()]
+    for p in [pid, *children]:
         for line in Path(f"/proc/{p}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])

@@ -14,12 +14,14 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -30,9 +32,12 @@ from PIL import Image, ImageDraw
 from starlette.applications import Starlette
 from streamlit.testing.v1 import AppTest
 from tritonclient.utils import InferenceServerException
+from websockets.sync.client import connect
 
+from benchmarks.load_test import open_page
 from fashion_cnn.api import models as api_models
 from fashion_cnn.api.batching import Batcher
+from fashion_cnn.api.model_process import classified
 from fashion_cnn.api.routes import api_routes, served_routes
 from fashion_cnn.cli import main as cli_main
 from fashion_cnn.common import config
@@ -40,7 +45,7 @@ from fashion_cnn.common.files import write_bytes_atomic
 from fashion_cnn.common.priority import GIVE_WAY_SECONDS, NICENESS, PAGE_RUNS, PageRuns
 from fashion_cnn.serving.predictor import load_bundled
 from fashion_cnn.serving.preprocess import open_image, preprocess
-from tests.live_app import ROOT, running_api, served_in_this_process
+from tests.live_app import ROOT, running_api, running_app, served_in_this_process
 
 HEAVY = ("tensorflow", "keras", "sklearn", "jax", "tf2onnx")
 
@@ -195,29 +200,131 @@ def test_a_request_for_the_model_waits_while_a_page_runs_and_no_longer():
     assert 0.2 <= at_most < 1.5
 
 
-def test_a_large_batch_runs_in_parts_at_once_below_the_servers_priority(real_data, predictor):
-    """256 images run in two parts at once, each in its own thread at a lower CPU priority
-    than the server's threads, and come back in order; 40 images run whole."""
+def test_a_request_waits_until_an_ended_runs_messages_are_sent():
+    """After a page's script, a request for the model waits until the run's messages have
+    reached the browser (`delivered`), and no longer than a give-way if they never do."""
+    runs, sent = PageRuns(), threading.Event()
+
+    async def waited() -> float:
+        start = time.perf_counter()
+        await runs.idle(5)
+        return time.perf_counter() - start
+
+    async def main() -> tuple[float, float]:
+        with runs.running(sent.is_set):
+            pass  # the script has run; its messages are on their way
+        held = asyncio.create_task(waited())
+        await asyncio.sleep(0.02)
+        assert not held.done()
+        sent.set()
+        until_sent = await held
+        with runs.running(lambda: False):  # a browser that never gets them
+            pass
+        return until_sent, await waited()
+
+    until_sent, never = asyncio.run(main())
+    assert 0.02 <= until_sent < GIVE_WAY_SECONDS
+    assert GIVE_WAY_SECONDS <= never < 1
+
+
+DELIVERY_CHECK = """
+import threading, time
+import streamlit as st
+from pages.views.server import run_delivered
+
+delivered = run_delivered()
+for i in range(30):
+    st.write(f"line {i}")
+during = delivered()
+
+
+def report() -> None:
+    deadline = time.monotonic() + 30
+    while not delivered() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with open(RESULT, "w") as f:
+        f.write(f"{during} {delivered()}")
+
+
+threading.Thread(target=report).start()
+"""
+
+
+def test_the_server_knows_when_a_page_runs_messages_have_reached_the_browser(tmp_path):
+    """`run_delivered` (the entrypoint gives it to PAGE_RUNS) is Streamlit's own account of
+    a session: false while the run is under way, true once its messages are sent."""
+    result, script = tmp_path / "delivered.txt", tmp_path / "app.py"
+    script.write_text(DELIVERY_CHECK.replace("RESULT", repr(str(result))))
+    with (
+        running_app({"PYTHONPATH": str(ROOT)}, script=str(script)) as app,
+        connect(app.websocket_url, subprotocols=["streamlit"], open_timeout=60) as ws,
+    ):
+        assert open_page(ws, "", 60)[1] is None  # a run, without error
+        deadline = time.monotonic() + 30  # the session stays open: closed, it would settle
+        while not result.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert result.read_text() == "False True"
+
+
+def test_a_large_batch_runs_in_parts_at_once(real_data, predictor):
+    """In the model process, 256 images run in two parts at once, each in its own thread,
+    and come back in order; 40 images run whole."""
     calls = []
 
-    def classify(images: np.ndarray, in_views: np.ndarray) -> list:
-        thread = threading.get_native_id()
-        calls.append((thread, os.getpriority(os.PRIO_PROCESS, thread), len(images)))
-        return predictor.classify(images, in_views)
+    class Recorded:
+        def classify(self, images: np.ndarray, in_views: np.ndarray) -> list:
+            calls.append((threading.get_native_id(), len(images)))
+            return predictor.classify(images, in_views)
 
-    async def run(batcher: Batcher, images: np.ndarray) -> list:
-        return await batcher.run(images.astype(np.float32), np.zeros(len(images), bool))
+    images = real_data.x_test[:256].astype(np.float32)
+    with ThreadPoolExecutor(2) as pool:
+        results = classified(pool, 2, Recorded(), images, np.zeros(256, bool))
+        assert [r.label for r in results] == [c.label for c in predictor.classify(images)]
+        assert [n for _, n in calls] == [128, 128]
+        assert len({thread for thread, _ in calls}) == 2
+        calls.clear()
+        classified(pool, 2, Recorded(), images[:40], np.zeros(40, bool))
+    assert [n for _, n in calls] == [40]
 
-    images = real_data.x_test[:256]
-    results = asyncio.run(run(Batcher(classify, parts=2), images))
-    assert [r.label for r in results] == [c.label for c in predictor.classify(images)]
-    assert [n for *_, n in calls] == [128, 128]
-    assert len({thread for thread, *_ in calls}) == 2
-    server = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    assert {niceness for _, niceness, _ in calls} == {min(server + NICENESS, 19)}
-    calls.clear()
-    asyncio.run(run(Batcher(classify, parts=2), images[:40]))
-    assert [n for *_, n in calls] == [40]
+
+def model_process_pids(pid: int) -> list[int]:
+    """The server `pid`'s model processes (its children running fashion_cnn.api.model_process)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += (task / "children").read_text().split()
+    return [
+        int(c)
+        for c in children
+        if b"fashion_cnn.api.model_process" in Path(f"/proc/{c}/cmdline").read_bytes()
+    ]
+
+
+def test_the_model_runs_in_a_process_below_the_servers_priority_and_comes_back_if_killed(
+    real_data, predictor
+):
+    """A replica's batches run in its model process, at a lower CPU priority than the
+    server. Killed, it fails only the batch it had (503: send it again); the next request
+    starts it again."""
+    x = real_data.x_test[:8]
+    body = {"inputs": [{**PIXEL_SPEC, "shape": [8, 28, 28, 1], "data": x.ravel().tolist()}]}
+    expected = [c.label for c in predictor.classify(x)]
+
+    def labels(url: str) -> list[str]:
+        answer = requests.post(url + INFER, json=body, timeout=60)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["outputs"][1]["data"]
+
+    with running_api() as api:
+        assert labels(api.url) == expected
+        (child,) = model_process_pids(api.pid)
+        server_niceness = os.getpriority(os.PRIO_PROCESS, api.pid)
+        assert os.getpriority(os.PRIO_PROCESS, child) == min(server_niceness + NICENESS, 19)
+        os.kill(child, signal.SIGKILL)
+        answers = [requests.post(api.url + INFER, json=body, timeout=60) for _ in range(2)]
+        assert [a.status_code for a in answers] in ([200, 200], [503, 200])
+        assert labels(api.url) == expected
+        (again,) = model_process_pids(api.pid)
+    assert again != child
 
 
 def test_callers_share_batches_of_at_most_32_images(real_data, predictor, monkeypatch):
@@ -226,7 +333,7 @@ def test_callers_share_batches_of_at_most_32_images(real_data, predictor, monkey
     own."""
     calls = []
 
-    def classify(images: np.ndarray, in_views: np.ndarray) -> list:
+    async def classify(images: np.ndarray, in_views: np.ndarray) -> list:
         calls.append(len(images))
         return predictor.classify(images, in_views)
 
@@ -250,7 +357,7 @@ def test_the_next_batch_waits_for_its_hook(real_data, predictor):
     """The batcher runs no batch until `before_batch` (the pages' runs) lets it."""
     calls = []
 
-    def classify(images: np.ndarray, in_views: np.ndarray) -> list:
+    async def classify(images: np.ndarray, in_views: np.ndarray) -> list:
         calls.append(len(images))
         return predictor.classify(images, in_views)
 
@@ -782,8 +889,9 @@ def test_fuzzing_from_the_openapi_document_finds_no_server_error(app_url):
 
 
 def test_the_api_process_loads_no_tensorflow(real_data):
-    """A replica's process, after answering both endpoints, maps none of the heavy
-    frameworks' files (/proc/PID/maps lists every shared library it loaded)."""
+    """A replica's process and its model process, after answering both endpoints, map
+    none of the heavy frameworks' files (/proc/PID/maps lists every shared library a
+    process loaded)."""
     with running_api() as api:
         x = real_data.x_test[:4, ..., None]
         tensor = triton.InferInput("pixels", list(x.shape), "UINT8")
@@ -791,10 +899,12 @@ def test_the_api_process_loads_no_tensorflow(real_data):
         client(api.url).infer("fashion_cnn", [tensor])
         files = [("file", ("boot.png", png(real_data.x_test[0])))]
         assert requests.post(f"{api.url}/api/classify", files=files, timeout=60).ok
-        maps = Path(f"/proc/{api.pid}/maps").read_text()
-    assert "onnxruntime" in maps  # the check sees what the process loaded
-    loaded = [name for name in HEAVY if f"/{name}/" in maps or f"/{name}-" in maps]
-    assert loaded == []
+        for pid in (api.pid, *model_process_pids(api.pid)):
+            maps = Path(f"/proc/{pid}/maps").read_text()
+            assert "onnxruntime" in maps  # the check sees what the process loaded
+            loaded = [name for name in HEAVY if f"/{name}/" in maps or f"/{name}-" in maps]
+            assert loaded == [], pid
+        assert len(model_process_pids(api.pid)) == 1
 
 
 # --- Replicas, retrained models, settings ------------------------------------------------

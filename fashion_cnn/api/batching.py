@@ -2,37 +2,32 @@
 
 Requests queue their images; a batch runs when it holds `max_batch` images or its first
 image has waited `max_wait` seconds (0: as soon as the model is free, with what arrived
-while it was busy), in worker threads, so the event loop (and the pages served beside
-the API) never waits on the model, and throughput grows with the number of callers while
-one caller's latency stays a few milliseconds. A large batch runs in `parts` at once, one
-per thread. The queue is bounded: past `max_queued` images a request is refused at once
-(HTTP 429).
+while it was busy), elsewhere (`classify`: the model's process), so the event loop (and
+the pages served beside the API) never waits on the model, and throughput grows with the
+number of callers while one caller's latency stays a few milliseconds. The queue is
+bounded: past `max_queued` images a request is refused at once (HTTP 429).
 
 `max_batch` is small (MAX_BATCH) so that the model and the event loop work at once: one
 batch runs while the loop answers the last one's callers and reads the next requests.
 With a cap of 256, 64 callers of one image each gathered into one batch, and the loop and
-the model took turns (docs/benchmarks.md, "The HTTP API").
-
-On Linux the model's threads run at a lower CPU priority than the rest of the server, so
-that the event loop and a page's script come first (fashion_cnn.common.priority).
+the model took turns (docs/benchmarks.md, "The HTTP API"). And two batches are sent at
+once (IN_FLIGHT): the model starts the second the moment it ends the first, not once the
+event loop has read the first's answers.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections import deque
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from fashion_cnn.common.priority import lower_priority
 from fashion_cnn.serving.predictor import Classification
 
-PART_IMAGES = 32  # the fewest images of a batch's part: smaller batches run whole
 MAX_BATCH = 32  # images of several requests run together (see above)
+IN_FLIGHT = 2  # batches sent at once: the next waits in the model's pipe, not in the loop
 
 
 class Overloaded(RuntimeError):
@@ -46,7 +41,7 @@ class Waiting:
     done: asyncio.Future
 
 
-Classify = Callable[[np.ndarray, np.ndarray], list[Classification]]
+Classify = Callable[[np.ndarray, np.ndarray], Awaitable[list[Classification]]]
 
 
 class Batcher:
@@ -58,15 +53,14 @@ class Batcher:
         max_batch: int = MAX_BATCH,
         max_wait: float = 0.0,
         max_queued: int = 4096,
-        parts: int = 1,
+        in_flight: int = IN_FLIGHT,
     ):
         self.classify, self.on_batch = classify, on_batch
         self.before_batch = before_batch  # must not raise: the queued requests wait on the batch
         self.max_batch, self.max_wait, self.max_queued = max_batch, max_wait, max_queued
+        self.in_flight = in_flight
         self.waiting: deque[Waiting] = deque()
         self.queued = 0  # images waiting, for the bound and the metrics
-        self.parts = max(1, parts)
-        self.executor = ThreadPoolExecutor(self.parts, "batcher", initializer=lower_priority)
         self.arrived: asyncio.Event | None = None
         self.worker: asyncio.Task | None = None
         self.closed = False
@@ -92,12 +86,19 @@ class Batcher:
         if self.arrived is not None:
             self.arrived.set()
 
+    async def stopped(self) -> None:
+        """Return once closed and every image queued has run."""
+        if self.worker is not None:
+            await self.worker
+
     async def work(self) -> None:
         loop = asyncio.get_running_loop()
+        slots = asyncio.Semaphore(self.in_flight)
+        sent: set[asyncio.Task] = set()
         while True:
             if not self.waiting:
                 if self.closed:
-                    self.executor.shutdown(wait=False)
+                    await asyncio.gather(*sent)  # answered before the batcher stops
                     return
                 self.arrived.clear()
                 await self.arrived.wait()
@@ -109,10 +110,13 @@ class Batcher:
                     await asyncio.wait_for(self.arrived.wait(), deadline - loop.time())
                 except TimeoutError:
                     break
+            await slots.acquire()  # the batch is made as late as it can be: a larger one
             if self.before_batch:  # e.g. a page's run, which goes first
                 await self.before_batch()
-            batch = self.take()
-            await self.run_batch(loop, batch)
+            batch = loop.create_task(self.run_batch(self.take()))
+            sent.add(batch)
+            batch.add_done_callback(sent.discard)
+            batch.add_done_callback(lambda _: slots.release())
 
     def take(self) -> list[Waiting]:
         """Requests in arrival order up to `max_batch` images (at least one request)."""
@@ -124,11 +128,11 @@ class Batcher:
         self.queued -= count
         return batch
 
-    async def run_batch(self, loop: asyncio.AbstractEventLoop, batch: list[Waiting]) -> None:
+    async def run_batch(self, batch: list[Waiting]) -> None:
         try:
             images = np.concatenate([w.images for w in batch])
             in_views = np.concatenate([w.in_views for w in batch])
-            results = await self.classified(loop, images, in_views)
+            results = await self.classify(images, in_views)
             if self.on_batch:
                 self.on_batch(len(images))
         except Exception as exc:  # each caller hears of it; the batcher goes on
@@ -141,15 +145,3 @@ class Batcher:
             if not w.done.done():  # a caller that went away has cancelled its future
                 w.done.set_result(results[start : start + len(w.images)])
             start += len(w.images)
-
-    async def classified(
-        self, loop: asyncio.AbstractEventLoop, images: np.ndarray, in_views: np.ndarray
-    ) -> list[Classification]:
-        """`classify` in the worker threads: a large batch in `parts` at once."""
-        parts = max(1, min(self.parts, len(images) // PART_IMAGES))
-        bounds = np.linspace(0, len(images), parts + 1).astype(int)
-        runs = [
-            loop.run_in_executor(self.executor, self.classify, images[a:b], in_views[a:b])
-            for a, b in itertools.pairwise(bounds)
-        ]
-        return [result for part in await asyncio.gather(*runs) for result in part]

@@ -1,6 +1,7 @@
 """The models the API serves, by name: the bundled CNN (which reads image files with the
 CNN for drawings, as the pages do) and the CNN for drawings on its own. Each runs through a
-`Predictor` (the one runner of the pages and the command line) behind a `Batcher`."""
+`Predictor` (the one runner of the pages and the command line) behind a `Batcher`, in the
+server's model process (fashion_cnn.api.model_process)."""
 
 from __future__ import annotations
 
@@ -11,19 +12,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from fashion_cnn.api.batching import MAX_BATCH, Batcher
+from fashion_cnn.api.model_process import ModelProcess, load_predictors
 from fashion_cnn.common import config
-from fashion_cnn.common.contract import (
-    FEATURES,
-    PROBABILITIES,
-    ModelFileError,
-    bundled_files,
-    bundled_model_path,
-    drawings_model_path,
-)
+from fashion_cnn.common.contract import FEATURES, PROBABILITIES, ModelFileError, bundled_files
 from fashion_cnn.common.priority import PAGE_RUNS
-from fashion_cnn.serving.predictor import Predictor, load_bundled
+from fashion_cnn.serving.predictor import Predictor
 from fashion_cnn.serving.process import cores
 
 VERSION = "1"
@@ -33,10 +29,10 @@ DEFAULT_OUTPUTS = (PROBABILITIES, LABEL, VERDICT)
 RECHECK_SECONDS = 1.0  # how often the model files are looked at for a retrained model
 # Settings from the environment: variable -> (name, default, least, factor to the unit
 # used). A queue of 0 would refuse every request.
-# Threads: ONNX Runtime's per model call; one runs the call in the batcher's own thread (at
-# its lower priority), and suits replicas of one worker per core; 0 takes every core.
-# Parts: the model calls a large batch runs as, at once; 0: the cores over `threads`. Set
-# it in a container limited to fewer cores than its machine has.
+# Threads: ONNX Runtime's per model call; one runs the call in the model process's own
+# thread (at its lower priority), and suits replicas of one worker per core; 0 takes every
+# core. Parts: the model calls a large batch runs as, at once; 0: the cores over
+# `threads`. Set it in a container limited to fewer cores than its machine has.
 SETTINGS = {
     "FASHION_CNN_API_MAX_BATCH": ("max_batch", MAX_BATCH, 1, 1),
     "FASHION_CNN_API_MAX_WAIT_MS": ("max_wait", 0.0, 0, 1e-3),
@@ -67,8 +63,9 @@ def settings_from_environment() -> dict:
 @dataclass
 class ServedModel:
     name: str
-    predictor: Predictor
+    predictor: Predictor  # its metadata; its batches run in `process`
     batcher: Batcher
+    process: ModelProcess
 
     def metadata(self) -> dict:
         """The protocol's model metadata: what goes in and what comes out."""
@@ -95,16 +92,6 @@ class ServedModel:
         }
 
 
-def load_predictors(threads: int = 1) -> dict[str, Predictor]:
-    """The bundled CNN (first), and the CNN for drawings when it loads, named by their
-    files."""
-    bundled = load_bundled(threads=threads)
-    found = {bundled_model_path().stem: bundled}
-    if bundled.drawings_model is not None:
-        found[drawings_model_path().stem] = bundled.drawings_model
-    return found
-
-
 def files_signature() -> tuple:
     """What the loaded models depend on: each model file's path, time and size."""
     return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in bundled_files())
@@ -122,6 +109,7 @@ class ModelStore:
         self.signature: tuple | None = None
         self.checked = 0.0
         self.lock = threading.Lock()
+        self.retiring: set[asyncio.Task] = set()
 
     def load_now(self) -> dict[str, ServedModel]:
         try:
@@ -133,11 +121,20 @@ class ModelStore:
         with self.lock:
             signature = files_signature()
             if self.served is None or signature != self.signature:
-                threads = int(self.settings["threads"])
-                batching = {k: v for k, v in self.settings.items() if k != "threads"}
+                threads, parts = int(self.settings["threads"]), int(self.settings["parts"])
+                batching = {k: v for k, v in self.settings.items() if k not in ("threads", "parts")}
+                process = ModelProcess(threads, parts)  # the models run there
                 self.served = {
                     name: ServedModel(
-                        name, p, Batcher(p.classify, self.on_batch, PAGE_RUNS.idle, **batching)
+                        name,
+                        p,
+                        Batcher(
+                            partial(process.classify, name),
+                            self.on_batch,
+                            PAGE_RUNS.idle,
+                            **batching,
+                        ),
+                        process,
                     )
                     for name, p in load_predictors(threads).items()
                 }
@@ -152,7 +149,18 @@ class ModelStore:
             return served
         self.checked = time.monotonic()  # one request looks at the files; the rest go on
         fresh = await asyncio.to_thread(self.load_now)
-        for old in (served or {}).values():
-            if fresh.get(old.name) is not old:
-                old.batcher.close()
+        replaced = [old for old in (served or {}).values() if fresh.get(old.name) is not old]
+        if replaced:
+            retiring = asyncio.create_task(self.retire(replaced))
+            self.retiring.add(retiring)  # kept until done: the loop holds tasks weakly
+            retiring.add_done_callback(self.retiring.discard)
         return fresh
+
+    @staticmethod
+    async def retire(replaced: list[ServedModel]) -> None:
+        """Stop replaced models once the images queued for them have run."""
+        for old in replaced:
+            old.batcher.close()
+        await asyncio.gather(*(old.batcher.stopped() for old in replaced))
+        for process in {id(old.process): old.process for old in replaced}.values():
+            process.close()

@@ -1,5 +1,7 @@
 """The one server of the pages and the API, as `streamlit run` serves it: connections that
-answer without Nagle's delay (the rest of its set-up: fashion_cnn.serving.process).
+answer without Nagle's delay (the rest of its set-up: fashion_cnn.serving.process), and
+word of when a page's run has reached its browser (`run_delivered`), which the API's
+requests wait for (fashion_cnn.common.priority).
 
 Streamlit 1.67 binds its listening socket itself, with protocol 0, and asyncio turns
 Nagle's algorithm off only on sockets made with IPPROTO_TCP: on `make run`'s connections it
@@ -12,6 +14,10 @@ from __future__ import annotations
 
 import asyncio.base_events
 import socket
+from collections.abc import Callable
+
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 
 def set_nodelay(sock: socket.socket) -> None:
@@ -23,3 +29,19 @@ def set_nodelay(sock: socket.socket) -> None:
 def answer_without_delay() -> None:
     """Every TCP connection this process's event loops take from now on answers at once."""
     asyncio.base_events._set_nodelay = set_nodelay
+
+
+def run_delivered() -> Callable[[], bool] | None:
+    """For the script run under way: whether its session has sent every message of it to
+    the browser since (Streamlit's own account, `AppSession.is_settled`: its run chain over
+    and each message it queued sent). None outside a run of the server."""
+    ctx = get_script_run_ctx()
+    session = (
+        Runtime.instance().get_app_session(ctx.session_id) if ctx and Runtime.exists() else None
+    )
+    if session is None:
+        return None
+    # Streamlit asks for this on its event loop; here, in the session's own run, its
+    # runner exists, so this only makes the unset event that the run's end will set.
+    session.track_settling()
+    return lambda: session.is_settled

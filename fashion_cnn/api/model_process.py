@@ -1,0 +1,222 @@
+"""The API's models run in a process of their own: `python -m fashion_cnn.api.model_process`,
+started by the server (`ModelProcess`) on the first batch.
+
+Why not a thread of the server: the event loop parses requests and writes answers in
+Python, and a batch needs Python too, after ONNX Runtime's work (the verdict, the
+results). In one process they take turns at the interpreter's lock: a batch done in ONNX
+Runtime waited for the loop to give the lock up (up to the 5 ms switch interval), then
+the loop for the batch, and under load both sat idle a third of the time
+(docs/benchmarks.md, "The HTTP API"). Here each has an interpreter of its own: the loop
+sends a batch down a pipe and reads the answers as it reads a socket, and the pages'
+scripts never wait for the model's Python either.
+
+The process reads frames on stdin and writes frames on stdout, in order, one answer per
+batch: an 8-byte length, then a pickle (the server's own child: no one else writes
+there). It runs below the server's CPU priority, so that the event loop and the pages
+come first for the cores, and splits a large batch into parts that run at once, one per
+thread. It ends when stdin closes: when the server replaces it or exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import os
+import pickle
+import sys
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from fashion_cnn.common import config
+from fashion_cnn.common.contract import ModelFileError, bundled_model_path, drawings_model_path
+from fashion_cnn.common.priority import NICENESS
+from fashion_cnn.serving.predictor import Classification, Predictor, load_bundled
+from fashion_cnn.serving.process import one_blas_thread
+
+PART_IMAGES = 32  # the fewest images of a batch's part: smaller batches run whole
+HEADER = 8  # bytes of a frame's length
+OK, MODEL_ERROR, BUG = "ok", "model", "bug"  # an answer's kinds
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Child:
+    """One run of the process, with the futures of the batches it has not answered yet."""
+
+    process: asyncio.subprocess.Process
+    pending: deque[asyncio.Future] = field(default_factory=deque)
+
+
+class ModelProcess:
+    """The served models' batches, run in the child process: started on the first batch,
+    and again on the next after it stops (a killed process fails only the batches it had)."""
+
+    def __init__(self, threads: int, parts: int):
+        # The process's settings (models.SETTINGS) and the models' folder, as loaded here.
+        self.args = [str(threads), str(parts), str(config.MODEL_DIR)]
+        self.child: Child | None = None
+        self.reader: asyncio.Task | None = None  # the child's answers (read_answers)
+        self.starting = asyncio.Lock()
+        self.closed = False
+
+    async def classify(
+        self, model: str, images: np.ndarray, in_views: np.ndarray
+    ) -> list[Classification]:
+        """`model`'s classifications of `images` (n, 28, 28); ModelFileError where it cannot
+        load or its process stopped mid-batch."""
+        child = await self.started()
+        done = asyncio.get_running_loop().create_future()
+        child.pending.append(done)
+        frame = pickle.dumps((model, images, in_views), pickle.HIGHEST_PROTOCOL)
+        child.process.stdin.write(len(frame).to_bytes(HEADER, "little") + frame)
+        with suppress(ConnectionError):  # the process died: its reader fails `done`
+            await child.process.stdin.drain()
+        return await done
+
+    async def started(self) -> Child:
+        async with self.starting:
+            if self.closed:
+                raise ModelFileError("the model was just replaced by a newer one; try again")
+            if self.child is None:
+                process = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    __name__,
+                    *self.args,
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                    env=importable_env(),
+                )
+                self.child = Child(process)
+                self.reader = asyncio.create_task(self.read_answers(self.child))
+            return self.child
+
+    async def read_answers(self, child: Child) -> None:
+        """Each answer to its batch, in order, until the process ends."""
+        try:
+            while True:
+                size = int.from_bytes(await child.process.stdout.readexactly(HEADER), "little")
+                kind, value = pickle.loads(await child.process.stdout.readexactly(size))
+                done = child.pending.popleft()
+                if done.done():  # cancelled: the server is stopping
+                    continue
+                if kind == OK:
+                    done.set_result(value)
+                else:
+                    error = ModelFileError if kind == MODEL_ERROR else RuntimeError
+                    done.set_exception(error(value))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            if self.child is child:
+                self.child = None
+            stopped = ModelFileError("the model's process stopped; send the request again")
+            for done in child.pending:
+                if not done.done():
+                    done.set_exception(stopped)
+            with suppress(ProcessLookupError):
+                child.process.kill()
+            await child.process.wait()
+
+    def close(self) -> None:
+        """End the process once it has answered the batches sent (the models were replaced;
+        their batchers have stopped)."""
+        self.closed = True
+        if self.child is not None:
+            self.child.process.stdin.close()
+
+
+def importable_env() -> dict[str, str]:
+    """The server's environment, with this project's folder on the child's import path
+    (a server started from another folder found it through its script's folder)."""
+    paths = [str(config.PROJECT_ROOT), os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+
+
+# --- The child process -------------------------------------------------------------------
+
+
+def load_predictors(threads: int = 1) -> dict[str, Predictor]:
+    """The bundled CNN (first), and the CNN for drawings when it loads, named by their
+    files."""
+    bundled = load_bundled(threads=threads)
+    found = {bundled_model_path().stem: bundled}
+    if bundled.drawings_model is not None:
+        found[drawings_model_path().stem] = bundled.drawings_model
+    return found
+
+
+def classified(
+    pool: ThreadPoolExecutor,
+    parts: int,
+    predictor: Predictor,
+    images: np.ndarray,
+    in_views: np.ndarray,
+) -> list[Classification]:
+    """`predictor.classify`, a large batch in up to `parts` at once, one per thread of
+    `pool`."""
+    parts = max(1, min(parts, len(images) // PART_IMAGES))
+    bounds = np.linspace(0, len(images), parts + 1).astype(int)
+    runs = [
+        pool.submit(predictor.classify, images[a:b], in_views[a:b])
+        for a, b in itertools.pairwise(bounds)
+    ]
+    return [result for run in runs for result in run.result()]
+
+
+def answer(
+    predictors: dict[str, Predictor], pool: ThreadPoolExecutor, parts: int, frame: bytes
+) -> tuple[str, object]:
+    """The answer to one batch's frame."""
+    model, images, in_views = pickle.loads(frame)
+    try:
+        return OK, classified(pool, parts, predictors[model], images, in_views)
+    except Exception:  # a bug: logged in full; the server answers 500
+        log.exception("model process: batch of %s", model)
+        return BUG, "the model's run failed"
+
+
+def read_frame(stream: BinaryIO) -> bytes | None:
+    header = stream.read(HEADER)
+    if len(header) < HEADER:
+        return None
+    return stream.read(int.from_bytes(header, "little"))
+
+
+def serve(frames_in: BinaryIO, frames_out: BinaryIO, threads: int, parts: int) -> None:
+    """Answer frames until stdin closes."""
+    predictors: dict[str, Predictor] | None = None
+    with ThreadPoolExecutor(parts, "model") as pool:
+        while (frame := read_frame(frames_in)) is not None:
+            try:
+                predictors = predictors or load_predictors(threads)
+                reply = answer(predictors, pool, parts, frame)
+            except ModelFileError as exc:  # a file gone mid-replace: tried again next batch
+                reply = MODEL_ERROR, str(exc)
+            data = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
+            frames_out.write(len(data).to_bytes(HEADER, "little") + data)
+            frames_out.flush()
+
+
+def main() -> None:
+    frames_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print goes to stderr, not into the frames
+    os.nice(NICENESS)  # before any thread starts: they inherit it
+    one_blas_thread()
+    logging.basicConfig(level=logging.WARNING)
+    with suppress(KeyboardInterrupt, BrokenPipeError):
+        threads, parts = map(int, sys.argv[1:3])
+        config.MODEL_DIR = Path(sys.argv[3])
+        serve(sys.stdin.buffer, frames_out, threads, parts)
+
+
+if __name__ == "__main__":
+    main()
