@@ -37,10 +37,11 @@ from websockets.sync.client import connect
 from benchmarks.load_test import open_page
 from fashion_cnn.api import models as api_models
 from fashion_cnn.api.batching import Batcher
-from fashion_cnn.api.model_process import classified
+from fashion_cnn.api.model_process import ModelProcess, classified
 from fashion_cnn.api.routes import api_routes, served_routes
 from fashion_cnn.cli import main as cli_main
 from fashion_cnn.common import config
+from fashion_cnn.common.contract import ModelFileError
 from fashion_cnn.common.files import write_bytes_atomic
 from fashion_cnn.common.priority import GIVE_WAY_SECONDS, NICENESS, PAGE_RUNS, PageRuns
 from fashion_cnn.serving.predictor import load_bundled
@@ -220,11 +221,32 @@ def test_a_request_waits_until_an_ended_runs_messages_are_sent():
         until_sent = await held
         with runs.running(lambda: False):  # a browser that never gets them
             pass
-        return until_sent, await waited()
+        never = await waited()
+        # A request that came during the run waits past its end for its messages too.
+        sent.clear()
+        started, end = threading.Event(), threading.Event()
 
-    until_sent, never = asyncio.run(main())
+        def page() -> None:
+            with runs.running(sent.is_set):
+                started.set()
+                end.wait(10)
+
+        thread = threading.Thread(target=page)
+        thread.start()
+        started.wait(10)
+        during = asyncio.create_task(waited())
+        await asyncio.sleep(0.01)
+        end.set()
+        await asyncio.to_thread(thread.join)
+        await asyncio.sleep(0.01)
+        assert not during.done()  # the run is over, its messages are not sent
+        sent.set()
+        return until_sent, never, await during
+
+    until_sent, never, during = asyncio.run(main())
     assert 0.02 <= until_sent < GIVE_WAY_SECONDS
     assert GIVE_WAY_SECONDS <= never < 1
+    assert 0.02 <= during < GIVE_WAY_SECONDS + 0.05
 
 
 DELIVERY_CHECK = """
@@ -251,8 +273,10 @@ threading.Thread(target=report).start()
 
 
 def test_the_server_knows_when_a_page_runs_messages_have_reached_the_browser(tmp_path):
-    """`run_delivered` (the entrypoint gives it to PAGE_RUNS) is Streamlit's own account of
-    a session: false while the run is under way, true once its messages are sent."""
+    """`run_delivered` (the entrypoint gives it to PAGE_RUNS) reads Streamlit's own account
+    of a session: false at the end of the script (its last messages are still to go), true
+    once the run is over, with the browser's session still open (closed, it would be true
+    anyway)."""
     result, script = tmp_path / "delivered.txt", tmp_path / "app.py"
     script.write_text(DELIVERY_CHECK.replace("RESULT", repr(str(result))))
     with (
@@ -302,9 +326,8 @@ def model_process_pids(pid: int) -> list[int]:
 def test_the_model_runs_in_a_process_below_the_servers_priority_and_comes_back_if_killed(
     real_data, predictor
 ):
-    """A replica's batches run in its model process, at a lower CPU priority than the
-    server. Killed, it fails only the batch it had (503: send it again); the next request
-    starts it again."""
+    """A replica's batches run in its model process, every thread of it at a lower CPU
+    priority than the server. Killed, the next request starts it again."""
     x = real_data.x_test[:8]
     body = {"inputs": [{**PIXEL_SPEC, "shape": [8, 28, 28, 1], "data": x.ravel().tolist()}]}
     expected = [c.label for c in predictor.classify(x)]
@@ -317,14 +340,40 @@ def test_the_model_runs_in_a_process_below_the_servers_priority_and_comes_back_i
     with running_api() as api:
         assert labels(api.url) == expected
         (child,) = model_process_pids(api.pid)
-        server_niceness = os.getpriority(os.PRIO_PROCESS, api.pid)
-        assert os.getpriority(os.PRIO_PROCESS, child) == min(server_niceness + NICENESS, 19)
+        server = os.getpriority(os.PRIO_PROCESS, api.pid)
+        threads = [int(t.name) for t in Path(f"/proc/{child}/task").iterdir()]
+        assert len(threads) > 2  # the parts' threads and ONNX Runtime's too
+        assert {os.getpriority(os.PRIO_PROCESS, t) for t in threads} == {min(server + NICENESS, 19)}
         os.kill(child, signal.SIGKILL)
         answers = [requests.post(api.url + INFER, json=body, timeout=60) for _ in range(2)]
         assert [a.status_code for a in answers] in ([200, 200], [503, 200])
         assert labels(api.url) == expected
         (again,) = model_process_pids(api.pid)
     assert again != child
+
+
+def test_a_model_process_killed_mid_batch_fails_that_batch_alone(real_data, predictor):
+    """The batches a killed model process held get ModelFileError (503) at once, not a wait
+    for ever; the next batch starts a new process and is answered right."""
+    images = np.tile(real_data.x_test[:64], (16, 1, 1)).astype(np.float32)  # 1,024: ~0.2 s
+    flat = np.zeros(len(images), bool)
+
+    async def main() -> tuple[list, list]:
+        process = ModelProcess(threads=1, parts=1)
+        await process.classify("fashion_cnn", images[:1], flat[:1])  # started, models loaded
+        held = [
+            asyncio.create_task(process.classify("fashion_cnn", images, flat)) for _ in range(2)
+        ]
+        await asyncio.sleep(0.1)
+        os.kill(process.child.process.pid, signal.SIGKILL)
+        failed = await asyncio.wait_for(asyncio.gather(*held, return_exceptions=True), 5)
+        after = await process.classify("fashion_cnn", images[:8], flat[:8])
+        process.close()
+        return failed, after
+
+    failed, after = asyncio.run(main())
+    assert [type(f) for f in failed] == [ModelFileError, ModelFileError]
+    assert [r.label for r in after] == [c.label for c in predictor.classify(images[:8])]
 
 
 def test_callers_share_batches_of_at_most_32_images(real_data, predictor, monkeypatch):
@@ -372,6 +421,33 @@ def test_the_next_batch_waits_for_its_hook(real_data, predictor):
         return await answer
 
     assert len(asyncio.run(main())) == 3 and calls == [3]
+
+
+def test_two_batches_are_sent_at_once_and_no_more():
+    """The next batch goes to the model while the last runs (the model starts it the
+    moment it ends the last); a third waits for one of them."""
+    running, release = [], asyncio.Event
+
+    async def main() -> list[int]:
+        free = release()
+
+        async def classify(images: np.ndarray, in_views: np.ndarray) -> list:
+            running.append(len(images))
+            await free.wait()
+            return [None] * len(images)
+
+        batcher = Batcher(classify, max_batch=1)
+        calls = [
+            asyncio.create_task(batcher.run(np.zeros((1, 28, 28), np.float32), np.zeros(1, bool)))
+            for _ in range(3)
+        ]
+        await asyncio.sleep(0.2)
+        at_once = len(running)
+        free.set()
+        await asyncio.gather(*calls)
+        return [at_once, len(running)]
+
+    assert asyncio.run(main()) == [2, 3]
 
 
 def test_the_servers_requests_for_the_model_wait_while_a_page_runs(real_data):
@@ -985,6 +1061,36 @@ def test_the_api_serves_a_retrained_model_once_its_files_change(tmp_path, monkey
     after = asyncio.run(weights())
     assert after["fashion_cnn"] != before["fashion_cnn"]
     assert after["drawings_cnn"] == before["drawings_cnn"]
+
+
+def test_a_retrained_models_process_replaces_the_old_one(tmp_path, monkeypatch, real_data):
+    """Once the model files change, batches go to a new model process with the new
+    weights, and the old process ends when its last batches have run."""
+    shutil.copytree(config.MODEL_DIR, tmp_path / "model")
+    monkeypatch.setattr(config, "MODEL_DIR", tmp_path / "model")
+    monkeypatch.setattr(api_models, "RECHECK_SECONDS", 0.0)
+    store = api_models.ModelStore()
+    x, flat = real_data.x_test[:4].astype(np.float32), np.zeros(4, bool)
+
+    async def main() -> tuple[int, bool, list, list]:
+        old = (await store.models())["fashion_cnn"]
+        before = await old.batcher.run(x, flat)
+        old_pid = old.process.child.process.pid
+        twin = tmp_path / "model" / "fashion_cnn.onnx"  # a retrain: other weights
+        write_bytes_atomic(
+            (tmp_path / "model" / "drawings" / "drawings_cnn.onnx").read_bytes(), twin
+        )
+        new = (await store.models())["fashion_cnn"]
+        after = await new.batcher.run(x, flat)
+        deadline = time.monotonic() + 10
+        while old.process.child is not None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        new.process.close()
+        return old_pid, old.process.child is None, before, after
+
+    old_pid, old_ended, before, after = asyncio.run(main())
+    assert old_ended and not Path(f"/proc/{old_pid}").exists()
+    assert [a.probabilities.tolist() for a in after] != [b.probabilities.tolist() for b in before]
 
 
 @pytest.mark.parametrize(

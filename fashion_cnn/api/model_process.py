@@ -42,6 +42,8 @@ from fashion_cnn.serving.process import one_blas_thread
 
 PART_IMAGES = 32  # the fewest images of a batch's part: smaller batches run whole
 HEADER = 8  # bytes of a frame's length
+BATCH_SECONDS = 60.0  # a batch not answered by then: the process is stuck, and restarted
+READ_LIMIT = 1 << 22  # bytes the server buffers from the process before it pauses reading
 OK, MODEL_ERROR, BUG = "ok", "model", "bug"  # an answer's kinds
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ class Child:
     """One run of the process, with the futures of the batches it has not answered yet."""
 
     process: asyncio.subprocess.Process
-    pending: deque[asyncio.Future] = field(default_factory=deque)
+    unanswered: deque[asyncio.Future] = field(default_factory=deque)
 
 
 class ModelProcess:
@@ -61,7 +63,7 @@ class ModelProcess:
 
     def __init__(self, threads: int, parts: int):
         # The process's settings (models.SETTINGS) and the models' folder, as loaded here.
-        self.args = [str(threads), str(parts), str(config.MODEL_DIR)]
+        self.child_args = [str(threads), str(parts), str(config.MODEL_DIR)]
         self.child: Child | None = None
         self.reader: asyncio.Task | None = None  # the child's answers (read_answers)
         self.starting = asyncio.Lock()
@@ -71,30 +73,46 @@ class ModelProcess:
         self, model: str, images: np.ndarray, in_views: np.ndarray
     ) -> list[Classification]:
         """`model`'s classifications of `images` (n, 28, 28); ModelFileError where it cannot
-        load or its process stopped mid-batch."""
+        load, its process stopped mid-batch, or did not answer within BATCH_SECONDS."""
+        frame = pickle.dumps((model, images, in_views), pickle.HIGHEST_PROTOCOL)
         child = await self.started()
         done = asyncio.get_running_loop().create_future()
-        child.pending.append(done)
-        frame = pickle.dumps((model, images, in_views), pickle.HIGHEST_PROTOCOL)
-        child.process.stdin.write(len(frame).to_bytes(HEADER, "little") + frame)
+        # Answers are matched to batches by their order: the future and its frame go in
+        # together, with nothing that can fail or wait between them.
+        child.unanswered.append(done)
+        child.process.stdin.writelines([len(frame).to_bytes(HEADER, "little"), frame])
         with suppress(ConnectionError):  # the process died: its reader fails `done`
             await child.process.stdin.drain()
-        return await done
+        try:
+            async with asyncio.timeout(BATCH_SECONDS):
+                return await done
+        except TimeoutError:
+            with suppress(ProcessLookupError):
+                child.process.kill()  # its reader fails the other batches it held
+            raise ModelFileError(
+                f"the model did not answer within {BATCH_SECONDS:.0f} s; it was restarted"
+            ) from None
 
     async def started(self) -> Child:
+        """The running child, started first if there is none (ModelFileError once the
+        models were replaced, or where it cannot start)."""
         async with self.starting:
             if self.closed:
                 raise ModelFileError("the model was just replaced by a newer one; try again")
             if self.child is None:
-                process = await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    __name__,
-                    *self.args,
-                    stdin=asyncio.subprocess.PIPE,
-                    stdout=asyncio.subprocess.PIPE,
-                    env=importable_env(),
-                )
+                try:
+                    process = await asyncio.create_subprocess_exec(
+                        sys.executable,
+                        "-m",
+                        __name__,
+                        *self.child_args,
+                        stdin=asyncio.subprocess.PIPE,
+                        stdout=asyncio.subprocess.PIPE,
+                        env=importable_env(),
+                        limit=READ_LIMIT,
+                    )
+                except OSError as exc:  # out of processes or memory: 503, tried again
+                    raise ModelFileError(f"the model's process cannot start: {exc}") from None
                 self.child = Child(process)
                 self.reader = asyncio.create_task(self.read_answers(self.child))
             return self.child
@@ -105,7 +123,7 @@ class ModelProcess:
             while True:
                 size = int.from_bytes(await child.process.stdout.readexactly(HEADER), "little")
                 kind, value = pickle.loads(await child.process.stdout.readexactly(size))
-                done = child.pending.popleft()
+                done = child.unanswered.popleft()
                 if done.done():  # cancelled: the server is stopping
                     continue
                 if kind == OK:
@@ -119,12 +137,14 @@ class ModelProcess:
             if self.child is child:
                 self.child = None
             stopped = ModelFileError("the model's process stopped; send the request again")
-            for done in child.pending:
+            for done in child.unanswered:
                 if not done.done():
                     done.set_exception(stopped)
             with suppress(ProcessLookupError):
                 child.process.kill()
-            await child.process.wait()
+        status = await child.process.wait()  # not when cancelled: the loop is closing
+        if not self.closed:  # replaced models' processes end as they should
+            log.warning("the API's model process ended (exit status %s)", status)
 
     def close(self) -> None:
         """End the process once it has answered the batches sent (the models were replaced;
@@ -177,6 +197,8 @@ def answer(
 ) -> tuple[str, object]:
     """The answer to one batch's frame."""
     model, images, in_views = pickle.loads(frame)
+    if model not in predictors:  # the files changed since the server loaded them: 503
+        return MODEL_ERROR, f"{model} is not among the models found ({', '.join(predictors)})"
     try:
         return OK, classified(pool, parts, predictors[model], images, in_views)
     except Exception:  # a bug: logged in full; the server answers 500
@@ -192,24 +214,37 @@ def read_frame(stream: BinaryIO) -> bytes | None:
 
 
 def serve(frames_in: BinaryIO, frames_out: BinaryIO, threads: int, parts: int) -> None:
-    """Answer frames until stdin closes."""
+    """Answer frames until stdin closes. The models load at the start, so that the first
+    batch does not wait for them; where they cannot, each batch tries again."""
     predictors: dict[str, Predictor] | None = None
+    with suppress(ModelFileError, OSError):
+        predictors = load_predictors(threads)
     with ThreadPoolExecutor(parts, "model") as pool:
         while (frame := read_frame(frames_in)) is not None:
             try:
                 predictors = predictors or load_predictors(threads)
                 reply = answer(predictors, pool, parts, frame)
-            except ModelFileError as exc:  # a file gone mid-replace: tried again next batch
+            except (ModelFileError, OSError) as exc:  # a file gone mid-replace: 503
                 reply = MODEL_ERROR, str(exc)
             data = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
             frames_out.write(len(data).to_bytes(HEADER, "little") + data)
             frames_out.flush()
 
 
+def lower_priority() -> None:
+    """This process below the server's CPU priority: its threads made from now on (they
+    inherit it) and those its imports made already (Linux: priorities are per thread)."""
+    niceness = os.nice(NICENESS)
+    tasks = Path("/proc/self/task")
+    for task in tasks.iterdir() if tasks.is_dir() else ():
+        with suppress(OSError):  # a thread that has just ended
+            os.setpriority(os.PRIO_PROCESS, int(task.name), niceness)
+
+
 def main() -> None:
     frames_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print goes to stderr, not into the frames
-    os.nice(NICENESS)  # before any thread starts: they inherit it
+    lower_priority()
     one_blas_thread()
     logging.basicConfig(level=logging.WARNING)
     with suppress(KeyboardInterrupt, BrokenPipeError):

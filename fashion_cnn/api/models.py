@@ -110,6 +110,7 @@ class ModelStore:
         self.checked = 0.0
         self.lock = threading.Lock()
         self.retiring: set[asyncio.Task] = set()
+        self.replaced: list[ServedModel] = []  # replaced by a load, not yet stopped
 
     def load_now(self) -> dict[str, ServedModel]:
         try:
@@ -124,6 +125,7 @@ class ModelStore:
                 threads, parts = int(self.settings["threads"]), int(self.settings["parts"])
                 batching = {k: v for k, v in self.settings.items() if k not in ("threads", "parts")}
                 process = ModelProcess(threads, parts)  # the models run there
+                self.replaced += (self.served or {}).values()
                 self.served = {
                     name: ServedModel(
                         name,
@@ -143,13 +145,15 @@ class ModelStore:
             return self.served
 
     async def models(self) -> dict[str, ServedModel]:
-        """The served models by name (ModelFileError when they cannot be loaded)."""
+        """The served models by name (ModelFileError when they cannot be loaded). Models a
+        new load replaced stop once their queued images have run."""
         served = self.served
         if served is not None and time.monotonic() - self.checked < RECHECK_SECONDS:
             return served
         self.checked = time.monotonic()  # one request looks at the files; the rest go on
         fresh = await asyncio.to_thread(self.load_now)
-        replaced = [old for old in (served or {}).values() if fresh.get(old.name) is not old]
+        with self.lock:  # what this and any load at the same time replaced, taken once
+            replaced, self.replaced = self.replaced, []
         if replaced:
             retiring = asyncio.create_task(self.retire(replaced))
             self.retiring.add(retiring)  # kept until done: the loop holds tasks weakly
@@ -159,8 +163,10 @@ class ModelStore:
     @staticmethod
     async def retire(replaced: list[ServedModel]) -> None:
         """Stop replaced models once the images queued for them have run."""
-        for old in replaced:
-            old.batcher.close()
-        await asyncio.gather(*(old.batcher.stopped() for old in replaced))
-        for process in {id(old.process): old.process for old in replaced}.values():
-            process.close()
+        try:
+            for old in replaced:
+                old.batcher.close()
+            await asyncio.gather(*(old.batcher.stopped() for old in replaced))
+        finally:
+            for process in {id(old.process): old.process for old in replaced}.values():
+                process.close()

@@ -1,7 +1,7 @@
 """Pages first: one process serves the pages and the API, and a page's run, which a visitor
 watches, goes before the API's work for the model. The entrypoint marks each run of a page
 (`PAGE_RUNS.running`); a request for the model that arrives meanwhile, and the model's next
-batch, each wait until no page runs and the runs' messages have reached their browsers
+batch, each wait until no page runs and the runs' messages have been sent to their browsers
 (`PAGE_RUNS.idle`), for at most `GIVE_WAY_SECONDS`, so
 that a long run (Explore's first pass over the test set) holds a request up by two such
 waits at most. Callers waiting for their answers send no more requests, and the event loop,
@@ -27,7 +27,7 @@ SENDING_SECONDS = 1.0  # the longest a run's messages are waited for
 POLL_SECONDS = 0.002  # how often a run's delivery is looked at
 NICENESS = 10  # the API's model process's priority below the server's
 
-Delivered = Callable[[], bool]  # whether a run's messages have all reached its browser
+Delivered = Callable[[], bool]  # whether a run's messages have all been sent to its browser
 
 
 class PageRuns:
@@ -45,11 +45,12 @@ class PageRuns:
     @contextmanager
     def running(self, delivered: Delivered | None = None) -> Iterator[None]:
         """Marks a page's run (in its script thread) until it ends and `delivered` says its
-        messages have reached the browser. Streamlit sends them one per turn of the event
+        messages have been sent to the browser. Streamlit sends them one per turn of the event
         loop, after the script for the last ones: released at the script's end, the API's
         requests made each turn several milliseconds long, and a page's last messages took
         up to 200 ms more (benchmarks.api_load, step 4). Without `delivered`, the requests
-        wait AFTER_RUN_SECONDS more."""
+        wait AFTER_RUN_SECONDS more; with it, SENDING_SECONDS at most. `delivered` is called
+        under the lock, from any thread: it must be quick and must not use PAGE_RUNS."""
         with self.lock:
             self.count += 1
         try:
@@ -57,8 +58,10 @@ class PageRuns:
         finally:
             with self.lock:
                 self.count -= 1
-                if delivered is not None:
-                    self.sending.append((time.monotonic() + SENDING_SECONDS, delivered))
+                if delivered is not None:  # the list is pruned here too: pages alone call no idle()
+                    now = time.monotonic()
+                    self.sending = [(t, sent) for t, sent in self.sending if t > now]
+                    self.sending.append((now + SENDING_SECONDS, delivered))
                 ends = {}
                 if not self.count:
                     ends, self.ends = self.ends, {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio.base_events
 import socket
+import weakref
 from collections.abc import Callable
 
 from streamlit.runtime import Runtime
@@ -33,15 +34,25 @@ def answer_without_delay() -> None:
 
 def run_delivered() -> Callable[[], bool] | None:
     """For the script run under way: whether its session has sent every message of it to
-    the browser since (Streamlit's own account, `AppSession.is_settled`: its run chain over
-    and each message it queued sent). None outside a run of the server."""
-    ctx = get_script_run_ctx()
-    session = (
-        Runtime.instance().get_app_session(ctx.session_id) if ctx and Runtime.exists() else None
-    )
-    if session is None:
+    the browser's connection since (Streamlit's own account, `AppSession.is_settled`: its
+    run chain over and each message it queued written). None outside a run of the server,
+    or where this Streamlit has no such account (the API then waits a fixed time)."""
+    try:
+        ctx = get_script_run_ctx()
+        if ctx is None or not Runtime.exists():
+            return None
+        session = Runtime.instance().get_app_session(ctx.session_id)
+        if session is None:
+            return None
+        # Streamlit asks for this on its event loop; here, in the session's own run, its
+        # runner exists, so this only makes the unset event that the run's end will set.
+        session.track_settling()
+    except (AttributeError, RuntimeError):  # another Streamlit: its pages must still run
         return None
-    # Streamlit asks for this on its event loop; here, in the session's own run, its
-    # runner exists, so this only makes the unset event that the run's end will set.
-    session.track_settling()
-    return lambda: session.is_settled
+    held = weakref.ref(session)  # a closed session is not kept for this
+
+    def delivered() -> bool:
+        alive = held()
+        return alive is None or alive.is_settled
+
+    return delivered
