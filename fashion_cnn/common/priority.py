@@ -2,10 +2,10 @@
 watches, goes before the API's work for the model. The entrypoint marks each run of a page
 (`PAGE_RUNS.running`); a request for the model that arrives meanwhile, and the model's next
 batch, each wait until no page runs and the runs' messages have been sent to their browsers
-(`PAGE_RUNS.idle`), for at most `GIVE_WAY_SECONDS`, so
-that a long run (Explore's first pass over the test set) holds a request up by two such
-waits at most. Callers waiting for their answers send no more requests, and the event loop,
-the interpreter's lock and the cores are the page's (benchmarks.api_load, step 4).
+(`PAGE_RUNS.idle`), for at most `GIVE_WAY_SECONDS`, so that a long run (Explore's first
+pass over the test set) holds a request up by two such waits at most. Callers waiting for
+their answers send no more requests, and the event loop, the interpreter's lock and the
+cores are the page's (benchmarks.api_load, step 4).
 
 The API's model process also runs at a lower CPU priority (`NICENESS`), so that the
 event loop and the pages' scripts come first for the cores.
@@ -45,8 +45,8 @@ class PageRuns:
     @contextmanager
     def running(self, delivered: Delivered | None = None) -> Iterator[None]:
         """Marks a page's run (in its script thread) until it ends and `delivered` says its
-        messages have been sent to the browser. Streamlit sends them one per turn of the event
-        loop, after the script for the last ones: released at the script's end, the API's
+        messages have been sent to the browser. Streamlit sends them one per turn of the
+        event loop, the last ones after the script: released at the script's end, the API's
         requests made each turn several milliseconds long, and a page's last messages took
         up to 200 ms more (benchmarks.api_load, step 4). Without `delivered`, the requests
         wait AFTER_RUN_SECONDS more; with it, SENDING_SECONDS at most. `delivered` is called
