@@ -142,9 +142,12 @@ class ModelProcess:
                     done.set_exception(stopped)
             with suppress(ProcessLookupError):
                 child.process.kill()
-        status = await child.process.wait()  # not when cancelled: the loop is closing
+            # Reaped here, on a closing loop too: else its pipes outlive the loop.
+            with suppress(TimeoutError):
+                async with asyncio.timeout(5):
+                    await child.process.wait()
         if not self.closed:  # replaced models' processes end as they should
-            log.warning("the API's model process ended (exit status %s)", status)
+            log.warning("the API's model process ended (exit status %s)", child.process.returncode)
 
     def close(self) -> None:
         """End the process once it has answered the batches sent (the models were replaced;
