@@ -848,6 +848,9 @@ def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browse
         timeout=60_000,
     )
     screenshot(page, "train-live")
+    # Stop comes before the charts (below them, on a phone, it was off the first screen).
+    stop_at = page.get_by_role("button", name="⏹ Stop", exact=True).bounding_box()["y"]
+    assert stop_at < page.locator("[data-testid='stPlotlyChart']").first.bounding_box()["y"]
     # The Stop button is redrawn every second; a click that lands on a redraw is retried.
     stopped = page.get_by_text("Stopped; kept the weights of epoch")
     for _ in range(5):

@@ -54,7 +54,11 @@ def live_view(run_id: str) -> None:
         st.info("Starting a training process on a worker…")
     elif not view.done and not (p.batch_points or p.epoch_logs):  # empty axes look broken
         st.info("Training has begun: the curves start with its first batches, in a moment.")
-    elif not (view.done and not view.summary):
+    begun = view.done or bool(p.batch_points or p.epoch_logs)
+    charted = (
+        view.state not in ("queued", "starting") and begun and not (view.done and not view.summary)
+    )
+    if charted:
         text = (
             f"Epoch {min(p.epoch + 1, p.epochs)}/{p.epochs} · batch {p.batch}/{p.batches} · "
             f"{format_seconds(p.elapsed)} elapsed · {eta_text(p.eta_seconds)} · "
@@ -64,8 +68,7 @@ def live_view(run_id: str) -> None:
             of = f" of {p.epochs}" if p.epoch < p.epochs else ""  # a stopped run kept fewer
             text = f"{plural(p.epoch, 'epoch')}{of} in {format_seconds(p.elapsed)}"
         st.progress(p.fraction_done, text=text)
-        st.plotly_chart(training_chart(view), key="train_curves", config={"displayModeBar": False})
-        watch_it_learn(run_id, p)
+    # Stop before the charts: on a phone, below them, it was off the first screen.
     label = "✖ Cancel" if view.state == "queued" else "⏹ Stop"
     if view.state in ("queued", "starting", "running") and st.button(
         label, key="train_stop", help="A run ends after the current batch, keeping finished epochs"
@@ -74,6 +77,9 @@ def live_view(run_id: str) -> None:
             runs.engine().stop(run_id)
         except ENGINE_ERRORS as exc:
             st.error(f"Could not reach the training cluster to stop the run: {runs.one_line(exc)}")
+    if charted:
+        st.plotly_chart(training_chart(view), key="train_curves", config={"displayModeBar": False})
+        watch_it_learn(run_id, p)
     if view.state == "evaluating":
         st.info("Measuring accuracy on the 10,000 test images…")
     if view.done and st.session_state.get("train_shown_done") != run_id:
