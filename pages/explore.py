@@ -102,7 +102,7 @@ with matrix_col:
         on_click="ignore",
     )
 with side_col:
-    st.subheader("Confidence, right vs wrong")
+    st.subheader("Confidence")  # one line beside "Confusion matrix"; the legend: right, wrong
     st.plotly_chart(
         confidence_histogram(probs, data.y_test),
         key="explore_hist",
