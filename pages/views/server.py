@@ -1,6 +1,6 @@
 """The one server of the pages and the API, as `streamlit run` serves it: connections that
 answer without Nagle's delay (the rest of its set-up: fashion_cnn.serving.process), and
-word of when a page's run has reached its browser (`run_delivered`), which the API's
+word of when a page's run has been sent to its browser (`run_delivered`), which the API's
 requests wait for (fashion_cnn.common.priority).
 
 Streamlit 1.67 binds its listening socket itself, with protocol 0, and asyncio turns
