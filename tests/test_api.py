@@ -272,7 +272,7 @@ threading.Thread(target=report).start()
 """
 
 
-def test_the_server_knows_when_a_page_runs_messages_have_reached_the_browser(tmp_path):
+def test_the_server_knows_when_a_page_runs_messages_have_been_sent(tmp_path):
     """`run_delivered` (the entrypoint gives it to PAGE_RUNS) reads Streamlit's own account
     of a session: false at the end of the script (its last messages are still to go), true
     once the run is over, with the browser's session still open (closed, it would be true
@@ -291,8 +291,8 @@ def test_the_server_knows_when_a_page_runs_messages_have_reached_the_browser(tmp
 
 
 def test_a_large_batch_runs_in_parts_at_once(real_data, predictor):
-    """In the model process, 256 images run in two parts at once, each in its own thread,
-    and come back in order; 40 images run whole."""
+    """As the model process runs a batch: 256 images run in two parts at once, each in its
+    own thread, and come back in order; 40 images run whole."""
     calls = []
 
     class Recorded:
@@ -352,7 +352,7 @@ def test_the_model_runs_in_a_process_below_the_servers_priority_and_comes_back_i
     assert again != child
 
 
-def test_a_model_process_killed_mid_batch_fails_that_batch_alone(real_data, predictor):
+def test_a_model_process_killed_mid_batch_fails_only_the_batches_it_held(real_data, predictor):
     """The batches a killed model process held get ModelFileError (503) at once, not a wait
     for ever; the next batch starts a new process and is answered right."""
     images = np.tile(real_data.x_test[:64], (16, 1, 1)).astype(np.float32)  # 1,024: ~0.2 s

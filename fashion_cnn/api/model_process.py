@@ -80,7 +80,13 @@ class ModelProcess:
         # Answers are matched to batches by their order: the future and its frame go in
         # together, with nothing that can fail or wait between them.
         child.unanswered.append(done)
-        child.process.stdin.writelines([len(frame).to_bytes(HEADER, "little"), frame])
+        try:
+            child.process.stdin.writelines([len(frame).to_bytes(HEADER, "little"), frame])
+        except (RuntimeError, OSError):  # its pipe is closed (uvloop says so): it just ended
+            child.unanswered.remove(done)
+            if self.child is child:
+                self.child = None  # the next batch starts another
+            raise ModelFileError("the model's process stopped; send the request again") from None
         with suppress(ConnectionError):  # the process died: its reader fails `done`
             await child.process.stdin.drain()
         try:
