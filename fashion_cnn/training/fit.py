@@ -143,6 +143,13 @@ def picture_pools(cfg: TrainConfig, images: np.ndarray, labels: np.ndarray) -> l
     def one_hot(y: np.ndarray) -> np.ndarray:
         return keras.utils.to_categorical(y, config.NUM_CLASSES)
 
+    def targets(y: np.ndarray) -> np.ndarray:
+        """One-hot for garments, even over the classes for other things (label OTHER)."""
+        out = np.full((len(y), config.NUM_CLASSES), 1 / config.NUM_CLASSES, np.float32)
+        garments = y != OTHER
+        out[garments] = one_hot(y[garments])
+        return out
+
     pools, garment_icons = [], None
     if cfg.style_share > 0 and cfg.garment_icons:  # first: a wrong path fails at once
         garment_icons = development_garments(Path(cfg.garment_icons))
@@ -170,15 +177,11 @@ def picture_pools(cfg: TrainConfig, images: np.ndarray, labels: np.ndarray) -> l
         pools.append((x, one_hot(y), cfg.style_share))
     if cfg.hand_drawn_share > 0:
         x, y = picture_inputs(hand_drawn, cfg.hand_drawn_pool, seed=cfg.seed + 6)
-        targets = np.full((len(x), config.NUM_CLASSES), 1 / config.NUM_CLASSES, np.float32)
-        garments = y != OTHER
-        targets[garments] = one_hot(y[garments])
-        pools.append((x, targets, cfg.hand_drawn_share))
+        pools.append((x, targets(y), cfg.hand_drawn_share))
     if cfg.outlier_share > 0:
         icons = Path(cfg.outlier_icons) if cfg.outlier_icons else None
         x = outlier_inputs(cfg.outlier_pool, cfg.seed + 2, icons)
-        even = np.full((len(x), config.NUM_CLASSES), 1 / config.NUM_CLASSES, np.float32)
-        pools.append((x, even, cfg.outlier_share))
+        pools.append((x, targets(np.full(len(x), OTHER)), cfg.outlier_share))
     return pools
 
 
