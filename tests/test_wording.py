@@ -1,7 +1,8 @@
 """The grammar helpers behind the pages' sentences."""
 
 from fashion_cnn.common import config, settings
-from fashion_cnn.ui.wording import plural, with_article
+from fashion_cnn.serving.verdict import CONFIDENT, MAYBE_HINT, NOT_A_GARMENT, UNSURE, Verdict
+from fashion_cnn.ui.wording import plural, prediction_headline, with_article
 
 
 def test_plural_counts():
@@ -234,3 +235,25 @@ def test_upload_labels_name_each_file_once():
 
     names = ["a.png", "b.png", "a.png", "a.png (2)", "a.png"]
     assert upload_labels(names) == ["a.png", "b.png", "a.png (2)", "a.png (2) (2)", "a.png (3)"]
+
+
+def test_the_headline_says_not_a_garment_first_except_for_a_test_image():
+    """A picture that is not a garment leads with that, its likeness second; a weak garment
+    score reads 'if it is a garment'; a test image, a garment whatever the verdict, keeps
+    its class."""
+    nag = Verdict(NOT_A_GARMENT, "Not a garment, it seems")
+    maybe = Verdict(UNSURE, MAYBE_HINT.format(reading="Bag (69%)"))
+    assert prediction_headline("Ankle boot", 0.187, nag) == (
+        "Not a garment",
+        "most like Ankle boot (18.7%)",
+    )
+    assert prediction_headline("Ankle boot", 0.187, nag, test_image=True) == (
+        "Ankle boot",
+        "18.7%, if it were a garment",
+    )
+    assert prediction_headline("Bag", 0.69, maybe) == ("Bag", "69.0%, if it is a garment")
+    assert prediction_headline("Bag", 0.69, maybe, test_image=True) == ("Bag", "69.0%, unsure")
+    assert prediction_headline("Trouser", 0.9, Verdict(CONFIDENT, None)) == (
+        "Trouser",
+        "90.0% confident",
+    )

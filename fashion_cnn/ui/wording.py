@@ -10,6 +10,7 @@ import numpy as np
 
 from fashion_cnn.common import config, settings
 from fashion_cnn.serving.verdict import (
+    CONFIDENT,
     NOT_A_GARMENT,
     STYLE_GUESS,
     UNSURE,
@@ -39,6 +40,27 @@ def short_name(filename: str, limit: int) -> str:
     tail = dot + extension
     room = limit - len(tail) - 1
     return stem[: room - room // 2] + "…" + stem[len(stem) - room // 2 :] + tail
+
+
+def prediction_headline(
+    label: str, confidence: float, verdict: Verdict, test_image: bool = False
+) -> tuple[str, str]:
+    """Classify's headline and the line under it. "81% confident" beside "not a garment"
+    read as a contradiction: the share is of the garment classes only, so it is worded by
+    the verdict, and a picture that is not a garment says so first. A test image is a
+    garment whatever the verdict: its class leads."""
+    share = {
+        CONFIDENT: f"{confidence:.1%} confident",
+        UNSURE: f"{confidence:.1%}, unsure",
+        NOT_A_GARMENT: f"{confidence:.1%}, if it were a garment",
+    }[verdict.kind]
+    if test_image:
+        return label, share
+    if perhaps_not_a_garment(verdict):
+        return label, f"{confidence:.1%}, if it is a garment"
+    if verdict.kind == NOT_A_GARMENT:
+        return "Not a garment", f"most like {label} ({confidence:.1%})"
+    return label, share
 
 
 def tile_name(filename: str, width: int = 15) -> list[str]:

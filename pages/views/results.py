@@ -9,7 +9,7 @@ import streamlit as st
 from fashion_cnn.common import config
 from fashion_cnn.serving.predictor import Classification, Predictor
 from fashion_cnn.serving.preprocess import Preprocessed
-from fashion_cnn.serving.verdict import CONFIDENT, NOT_A_GARMENT, UNSURE, perhaps_not_a_garment
+from fashion_cnn.serving.verdict import NOT_A_GARMENT
 from fashion_cnn.ui.charts import (
     enlarge,
     framed_thumbnail,
@@ -17,7 +17,12 @@ from fashion_cnn.ui.charts import (
     png_bytes,
     probability_bars,
 )
-from fashion_cnn.ui.wording import canvas_hint, test_image_hint, views_note
+from fashion_cnn.ui.wording import (
+    canvas_hint,
+    prediction_headline,
+    test_image_hint,
+    views_note,
+)
 from pages.views.inside import inside_the_cnn
 from pages.views.shared import analyse
 
@@ -27,18 +32,9 @@ STEP_TILE = 90  # px: each preprocessing step (three to a row on a phone)
 def show_prediction(result: Classification, truth: int | None = None, drawn: bool = False) -> None:
     """The class and confidence, the true label if known, and the verdict's hint (worded
     for a test image, or for a drawing on the canvas when `drawn`)."""
-    # "81% confident" beside "not a garment" read as a contradiction: the share is of the
-    # garment classes only, so it is worded by the verdict.
-    share = {
-        CONFIDENT: f"{result.confidence:.1%} confident",
-        UNSURE: f"{result.confidence:.1%}, unsure",
-        NOT_A_GARMENT: f"{result.confidence:.1%}, if it were a garment",
-    }[result.verdict.kind]
-    headline = result.label
-    if perhaps_not_a_garment(result.verdict) and truth is None:  # a test image is one
-        share = f"{result.confidence:.1%}, if it is a garment"
-    elif result.verdict.kind == NOT_A_GARMENT and truth is None:  # the verdict leads
-        headline, share = "Not a garment", f"most like {result.label} ({result.confidence:.1%})"
+    headline, share = prediction_headline(
+        result.label, result.confidence, result.verdict, test_image=truth is not None
+    )
     st.metric("Prediction", headline, share, delta_color="off", delta_arrow="off")
     if truth is not None:  # a test image: a garment, whatever the verdict asks
         mark = "✅" if truth == result.index else "❌"
