@@ -9,12 +9,12 @@ binary input says its size in `parameters.binary_data_size`. BYTES elements trav
 
 from __future__ import annotations
 
-import json
 import math
 import struct
 from dataclasses import dataclass, field
 
 import numpy as np
+import orjson
 
 HEADER_LENGTH = "Inference-Header-Content-Length"
 NUMERIC = {"FP32": np.float32, "FP64": np.float64, "UINT8": np.uint8, "INT32": np.int32}
@@ -53,8 +53,8 @@ def parse_request(body: bytes, header_length: int | None = None) -> InferRequest
         raise ProtocolError(f"{HEADER_LENGTH} {header_length} does not fit a {len(body)}-byte body")
     end = len(body) if header_length is None else header_length
     try:
-        request = json.loads(body[:end])
-    except (ValueError, RecursionError):
+        request = orjson.loads(memoryview(body)[:end])
+    except orjson.JSONDecodeError:
         raise ProtocolError("the request is not valid JSON") from None
     if not isinstance(request, dict) or not isinstance(request.get("inputs"), list):
         raise ProtocolError('the request must be a JSON object with a list of "inputs"')
@@ -222,7 +222,7 @@ def encode_response(
             raw = (
                 array.astype(array.dtype.newbyteorder("<")).tobytes() if t.name in binary else None
             )
-            values = None if raw is not None else array.ravel().tolist()
+            values = None if raw is not None else array.ravel()
         if raw is None:
             entry["data"] = values
         else:
@@ -232,7 +232,7 @@ def encode_response(
     response = {"model_name": model, "model_version": version, "outputs": outputs}
     if request_id is not None:
         response["id"] = request_id
-    head = json.dumps(response).encode()
+    head = orjson.dumps(response, option=orjson.OPT_SERIALIZE_NUMPY)
     if not blobs:
         return head, {"content-type": "application/json"}
     headers = {"content-type": "application/octet-stream", HEADER_LENGTH: str(len(head))}
