@@ -7,7 +7,8 @@ Starts the app's server (pages and API) with a no-op route as `make run` serves 
 `wrk` (make test's setup installs it):
 
 1. one 28x28 tensor per request from `callers` connections, JSON and binary, against the
-   no-op route with the same body: throughput ratio and latency percentiles;
+   no-op route with the same body: throughput ratio, latency percentiles, and the cores
+   that the server, its model process and the rest used;
 2. 256-image binary tensor requests from 4 connections, against a bare ONNX Runtime loop
    in this process over the same model (images/s ratio);
 3. one 280x280 PNG upload to /api/classify at concurrency 1 (latency);
@@ -22,12 +23,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +38,7 @@ import onnxruntime as ort
 from PIL import Image
 from websockets.sync.client import connect
 
-from benchmarks.load_test import open_page, rss_mb
+from benchmarks.load_test import children, open_page, rss_mb
 from benchmarks.reading_graph import images_per_second
 from fashion_cnn.common.contract import bundled_model_path, onnx_path
 from fashion_cnn.common.data import load_fashion_mnist
@@ -101,6 +104,32 @@ def wrk(url: str, body: bytes, headers: dict, connections: int, seconds: float) 
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     figures["non2xx"] = int(bad.group(1)) if bad else 0
     return figures
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cores_used(pid: int, load: Callable[[], dict]) -> tuple[dict, dict[str, float]]:
+    """`load`'s figures, and the cores that the server, its children and the rest of the
+    machine (wrk, mostly) used meanwhile, and how many stayed idle."""
+    pids = {"server": [pid], "model process": children(pid)}
+    before = {k: sum(map(cpu_seconds, v)) for k, v in pids.items()}
+    idle_before, start = machine_idle_seconds(), time.perf_counter()
+    figures = load()
+    seconds = time.perf_counter() - start
+    used = {k: (sum(map(cpu_seconds, v)) - before[k]) / seconds for k, v in pids.items()}
+    used["idle"] = (machine_idle_seconds() - idle_before) / seconds
+    used["the rest"] = os.cpu_count() - sum(used.values())
+    return figures, used
+
+
+def machine_idle_seconds() -> float:
+    """Seconds every core has spent idle since boot (/proc/stat's idle and iowait)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")
 
 
 def line(name: str, f: dict) -> str:
@@ -179,9 +208,13 @@ def main() -> None:
         print(f"server memory after warm-up: {rss_mb(server.pid):.0f} MB")
 
         print(f"\n1. one 28x28 tensor per request, {args.callers} callers, {args.seconds:.0f} s")
-        noop = wrk(url + "/noop", *one_json, args.callers, args.seconds)
+        noop, noop_cores = cores_used(
+            server.pid, lambda: wrk(url + "/noop", *one_json, args.callers, args.seconds)
+        )
         json_infer = wrk(url + INFER, *one_json, args.callers, args.seconds)
-        binary_infer = wrk(url + INFER, *one_binary, args.callers, args.seconds)
+        binary_infer, binary_cores = cores_used(
+            server.pid, lambda: wrk(url + INFER, *one_binary, args.callers, args.seconds)
+        )
         print(line("no-op route (same JSON body)", noop))
         print(line("infer, JSON tensor", json_infer))
         print(line("infer, binary tensor", binary_infer))
@@ -190,6 +223,8 @@ def main() -> None:
             f"binary {binary_infer['rps'] / noop['rps']:.2f} (target >= 0.50); "
             f"p99 JSON {json_infer['p99']:.1f} ms (target <= 50)"
         )
+        for name, used in (("no-op route", noop_cores), ("infer, binary", binary_cores)):
+            print(f"cores used by {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in used.items()))
 
         print("\n2. 256-image binary tensor requests, 4 callers")
         batch = wrk(url + INFER, *tensor_request(data.x_test[:256], True), 4, args.seconds)

@@ -77,13 +77,16 @@ def client(url: str, page: str, rounds: int, timeout: float, times: list, errors
             errors.append(f"{type(exc).__name__}: {exc}")
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of the server and its children (the API's model process, say), in
-    MB."""
-    total = 0
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (the API's model process, say), from every thread."""
     tasks = Path(f"/proc/{pid}/task").iterdir()
-    children = [int(c) for task in tasks for c in (task / "children").read_text().split()]
-    for p in [pid, *children]:
+    return [int(c) for task in tasks for c in (task / "children").read_text().split()]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of the server and its children, in MB."""
+    total = 0
+    for p in [pid, *children(pid)]:
         for line in Path(f"/proc/{p}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
