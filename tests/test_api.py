@@ -352,6 +352,46 @@ def test_the_model_runs_in_a_process_below_the_servers_priority_and_comes_back_i
     assert again != child
 
 
+def test_a_replica_is_ready_once_its_model_process_answers(real_data, predictor):
+    """The readiness probe starts the model process and says 200 only once it has answered
+    a batch; requests then find it running. A model's own probe, after the process was
+    killed, starts the next one."""
+    x = real_data.x_test[:2]
+    body = {"inputs": [{**PIXEL_SPEC, "shape": [2, 28, 28, 1], "data": x.ravel().tolist()}]}
+    with running_api() as api:
+        assert model_process_pids(api.pid) == []  # live, with nothing loaded yet
+        assert requests.get(api.url + "/v2/health/ready", timeout=60).status_code == 200
+        (child,) = model_process_pids(api.pid)
+        answer = requests.post(api.url + INFER, json=body, timeout=60)
+        assert answer.json()["outputs"][1]["data"] == [c.label for c in predictor.classify(x)]
+        assert model_process_pids(api.pid) == [child]
+        os.kill(child, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the server has reaped it
+        ready = requests.get(api.url + "/v2/models/fashion_cnn/ready", timeout=60)
+        assert ready.status_code == 200
+        (again,) = model_process_pids(api.pid)
+    assert again != child
+
+
+def test_a_model_process_without_its_model_files_is_not_ready(tmp_path, monkeypatch):
+    """Where the models cannot load, readiness fails with ModelFileError (503), and no
+    batch has been answered."""
+    monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
+
+    async def main() -> bool:
+        process = ModelProcess(threads=1, parts=1)
+        try:
+            with pytest.raises(ModelFileError, match="model"):
+                await process.answering("fashion_cnn")
+            return process.child.answered
+        finally:
+            process.close()
+
+    assert asyncio.run(main()) is False
+
+
 def test_a_model_process_killed_mid_batch_fails_only_the_batches_it_held(real_data, predictor):
     """The batches a killed model process held get ModelFileError (503) at once, not a wait
     for ever; the next batch starts a new process and is answered right."""

@@ -55,6 +55,7 @@ class Child:
 
     process: asyncio.subprocess.Process
     unanswered: deque[asyncio.Future] = field(default_factory=deque)
+    answered: bool = False  # a batch came back: its models are loaded and read
 
 
 class ModelProcess:
@@ -99,6 +100,15 @@ class ModelProcess:
                 f"the model did not answer within {BATCH_SECONDS:.0f} s; it was restarted"
             ) from None
 
+    async def answering(self, model: str) -> None:
+        """Return once the process, started now where none runs, has answered a batch of
+        `model`'s: a replica is ready when its model can answer, and its first caller does
+        not wait for the process to start. ModelFileError where it cannot."""
+        child = await self.started()
+        if not child.answered:
+            size = config.IMAGE_SIZE
+            await self.classify(model, np.zeros((1, size, size), np.float32), np.zeros(1, bool))
+
     async def started(self) -> Child:
         """The running child, started first if there is none (ModelFileError once the
         models were replaced, or where it cannot start)."""
@@ -133,6 +143,7 @@ class ModelProcess:
                 if done.done():  # cancelled: the server is stopping
                     continue
                 if kind == OK:
+                    child.answered = True
                     done.set_result(value)
                 else:
                     error = ModelFileError if kind == MODEL_ERROR else RuntimeError

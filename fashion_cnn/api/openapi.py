@@ -49,7 +49,7 @@ def openapi_document(models: list[str] | None = None, max_files: int = 64) -> di
             "/v2/health/live": {"get": {"summary": "The server is up", "responses": EMPTY_OK}},
             "/v2/health/ready": {
                 "get": {
-                    "summary": "The models are loaded",
+                    "summary": "The models are loaded and their process answers",
                     "responses": {**EMPTY_OK, "503": ERROR},
                 }
             },
@@ -77,7 +77,7 @@ def model_paths(base: str, parameters: list[dict]) -> dict:
         },
         f"{base}/ready": {
             "get": {
-                "summary": "The model is ready",
+                "summary": "The model is loaded and its process answers",
                 "parameters": parameters,
                 "responses": {**EMPTY_OK, "404": ERROR, "503": ERROR},
             }

@@ -250,14 +250,18 @@ class Api:
         return Response(status_code=200)
 
     async def ready(self, request: Request) -> Response:
-        await self.store.models()  # 503 (ModelFileError) until they load
+        """200 once every model can answer (503, ModelFileError, until then): their files
+        loaded and their process started and answering."""
+        for model in (await self.store.models()).values():
+            await model.process.answering(model.name)
         return Response(status_code=200)
 
     async def model_metadata(self, request: Request) -> Response:
         return JSONResponse((await self.served(request)).metadata())
 
     async def model_ready(self, request: Request) -> Response:
-        await self.served(request)
+        model = await self.served(request)
+        await model.process.answering(model.name)
         return Response(status_code=200)
 
     async def openapi(self, request: Request) -> Response:
