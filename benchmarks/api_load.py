@@ -122,7 +122,7 @@ def cores_used(pid: int, load: Callable[[], dict]) -> tuple[dict, dict[str, floa
     seconds = time.perf_counter() - start
     used = {k: (sum(map(cpu_seconds, v)) - before[k]) / seconds for k, v in pids.items()}
     used["idle"] = (machine_idle_seconds() - idle_before) / seconds
-    used["the rest"] = os.cpu_count() - sum(used.values())
+    used["the rest"] = len(os.sched_getaffinity(0)) - sum(used.values())  # wrk, steal...
     return figures, used
 
 

@@ -375,21 +375,34 @@ def test_a_replica_is_ready_once_its_model_process_answers(real_data, predictor)
     assert again != child
 
 
+def test_readiness_right_after_the_model_process_died_is_not_a_false_yes():
+    """Probed the moment its model process is killed, a replica says 503, or 200 once a
+    new process has answered; never 200 from the dead one."""
+    with running_api() as api:
+        for _ in range(3):
+            assert requests.get(api.url + "/v2/health/ready", timeout=60).status_code == 200
+            (child,) = model_process_pids(api.pid)
+            os.kill(child, signal.SIGKILL)
+            ready = requests.get(api.url + "/v2/health/ready", timeout=60)
+            assert ready.status_code in (200, 503), ready.text
+            if ready.status_code == 200:
+                assert child not in model_process_pids(api.pid)
+                assert model_process_pids(api.pid)
+
+
 def test_a_model_process_without_its_model_files_is_not_ready(tmp_path, monkeypatch):
-    """Where the models cannot load, readiness fails with ModelFileError (503), and no
-    batch has been answered."""
+    """Where the models cannot load, readiness fails with ModelFileError (503)."""
     monkeypatch.setattr(config, "MODEL_DIR", tmp_path)
 
-    async def main() -> bool:
+    async def main() -> None:
         process = ModelProcess(threads=1, parts=1)
         try:
             with pytest.raises(ModelFileError, match="model"):
                 await process.answering("fashion_cnn")
-            return process.child.answered
         finally:
             process.close()
 
-    assert asyncio.run(main()) is False
+    asyncio.run(main())
 
 
 def test_a_model_process_killed_mid_batch_fails_only_the_batches_it_held(real_data, predictor):
@@ -684,7 +697,12 @@ REASONS = {  # a word each error's reason must hold
     "TIFF file": "PNG, JPEG, WebP, GIF or BMP",
     "image not base64": "base64",
     "not an image": "not an image",
+    "id nested 1,000 deep": '"id" must be a string, not [[[...]]]',
+    "datatype nested 1,000 deep": "datatype [[[...]]] is not supported",
+    "kind nested 1,000 deep": "kind must be one of",
+    "NaN as a pixel": "not valid JSON: unexpected character",
 }
+DEEP = b"[" * 1000 + b"]" * 1000  # orjson reads 1,024 levels; Python's repr would not
 BAD_REQUESTS = {
     "unknown model": ("/v2/models/resnet/infer", b"{}", {}, 404),
     "unknown version": ("/v2/models/fashion_cnn/versions/7/infer", b"{}", {}, 404),
@@ -778,6 +796,26 @@ BAD_REQUESTS = {
     ),
     "TIFF file": ("/api/classify", tiff(), {"content-type": "image/tiff"}, 400),
     "top of -1": ("/api/classify?top=-1", b"x", {}, 400),
+    "id nested 1,000 deep": (INFER, b'{"id": ' + DEEP + b', "inputs": []}', {}, 400),
+    "datatype nested 1,000 deep": (
+        INFER,
+        b'{"inputs": [{"name": "pixels", "shape": [1], "data": [0], "datatype": ' + DEEP + b"}]}",
+        {},
+        400,
+    ),
+    "kind nested 1,000 deep": (
+        INFER,
+        b'{"inputs": [{"name": "image", "datatype": "BYTES", "shape": [1], "data": ["AA=="], '
+        b'"parameters": {"kind": ' + DEEP + b"}}]}",
+        {},
+        400,
+    ),
+    "NaN as a pixel": (
+        INFER,
+        b'{"inputs": [{"name": "pixels", "datatype": "FP32", "shape": [1], "data": [NaN]}]}',
+        {},
+        400,
+    ),
 }
 
 
@@ -955,6 +993,37 @@ def test_a_body_that_stops_arriving_is_dropped_with_408(monkeypatch):
     with pytest.raises(routes.ApiError) as caught:
         asyncio.run(routes.read_body(request))
     assert caught.value.status == 408 and "did not arrive" in str(caught.value)
+
+
+def test_a_client_gone_before_its_body_gets_400():
+    from starlette.requests import Request
+
+    from fashion_cnn.api import routes
+
+    messages = iter([{"type": "http.request", "body": b'{"in', "more_body": True}])
+
+    async def receive() -> dict:
+        return next(messages, {"type": "http.disconnect"})  # then the connection closed
+
+    request = Request({"type": "http", "method": "POST", "headers": []}, receive)
+    with pytest.raises(routes.ApiError) as caught:
+        asyncio.run(routes.read_body(request))
+    assert caught.value.status == 400 and "closed before the body" in str(caught.value)
+
+
+def test_probabilities_in_json_are_the_float32_values_exactly(app_url, real_data):
+    """JSON carries each FP32 probability in its shortest decimal form: read back as
+    float32, it is the value the binary answer carries, bit for bit."""
+    x = real_data.x_test[:16, ..., None]
+    answers = {}
+    for binary in (False, True):
+        tensor = triton.InferInput("pixels", list(x.shape), "UINT8")
+        tensor.set_data_from_numpy(x, binary_data=True)
+        wanted = [triton.InferRequestedOutput("probabilities", binary_data=binary)]
+        result = client(app_url).infer("fashion_cnn", [tensor], outputs=wanted)
+        answers[binary] = result.as_numpy("probabilities")
+    assert answers[True].dtype == np.float32
+    assert np.array_equal(answers[False].astype(np.float32), answers[True])
 
 
 def test_a_slow_client_does_not_hold_the_server(app_url, real_data):

@@ -1,5 +1,5 @@
 """The API's models run in a process of their own: `python -m fashion_cnn.api.model_process`,
-started by the server (`ModelProcess`) on the first batch.
+started by the server (`ModelProcess`) on the first batch or readiness probe.
 
 Why not a thread of the server: the event loop parses requests and writes answers in
 Python, and a batch needs Python too, after ONNX Runtime's work (the verdict, the
@@ -55,12 +55,12 @@ class Child:
 
     process: asyncio.subprocess.Process
     unanswered: deque[asyncio.Future] = field(default_factory=deque)
-    answered: bool = False  # a batch came back: its models are loaded and read
 
 
 class ModelProcess:
-    """The served models' batches, run in the child process: started on the first batch,
-    and again on the next after it stops (a killed process fails only the batches it had)."""
+    """The served models' batches, run in the child process: started on the first batch or
+    readiness probe, and again on the next after it stops (a killed process fails only the
+    batches it had)."""
 
     def __init__(self, threads: int, parts: int):
         # The process's settings (models.SETTINGS) and the models' folder, as loaded here.
@@ -101,13 +101,14 @@ class ModelProcess:
             ) from None
 
     async def answering(self, model: str) -> None:
-        """Return once the process, started now where none runs, has answered a batch of
-        `model`'s: a replica is ready when its model can answer, and its first caller does
-        not wait for the process to start. ModelFileError where it cannot."""
-        child = await self.started()
-        if not child.answered:
-            size = config.IMAGE_SIZE
-            await self.classify(model, np.zeros((1, size, size), np.float32), np.zeros(1, bool))
+        """Return once the process, started now where none runs, has answered a one-image
+        batch of `model`'s (ModelFileError where it cannot): a replica is ready when its
+        model reads now, not when it last did (a process killed a moment ago still looks
+        alive here), and its first caller does not wait for the process to start."""
+        if self.closed:  # replaced by a retrain while a probe waited: the next asks the new
+            return
+        size = config.IMAGE_SIZE
+        await self.classify(model, np.zeros((1, size, size), np.float32), np.zeros(1, bool))
 
     async def started(self) -> Child:
         """The running child, started first if there is none (ModelFileError once the
@@ -143,7 +144,6 @@ class ModelProcess:
                 if done.done():  # cancelled: the server is stopping
                     continue
                 if kind == OK:
-                    child.answered = True
                     done.set_result(value)
                 else:
                     error = ModelFileError if kind == MODEL_ERROR else RuntimeError

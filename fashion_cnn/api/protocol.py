@@ -10,6 +10,7 @@ binary input says its size in `parameters.binary_data_size`. BYTES elements trav
 from __future__ import annotations
 
 import math
+import reprlib
 import struct
 from dataclasses import dataclass, field
 
@@ -20,10 +21,19 @@ HEADER_LENGTH = "Inference-Header-Content-Length"
 NUMERIC = {"FP32": np.float32, "FP64": np.float64, "UINT8": np.uint8, "INT32": np.int32}
 BYTES = "BYTES"
 MAX_ELEMENTS = 1 << 26  # 64 M elements: far above any real request, and bounded
+QUOTED = reprlib.Repr()  # a caller's value in an error: short, and never recursing deep
+QUOTED.maxlevel, QUOTED.maxstring, QUOTED.maxother = 2, 40, 40
 
 
 class ProtocolError(ValueError):
     """A request the protocol cannot read; the message is one line for the caller."""
+
+
+def quoted(value) -> str:
+    """A caller's value, as an error message shows it: JSON nested a thousand levels deep
+    (orjson reads up to 1,024) would exhaust Python's stack in `repr`, and a long one
+    would make a long message."""
+    return QUOTED.repr(value)
 
 
 @dataclass
@@ -54,8 +64,8 @@ def parse_request(body: bytes, header_length: int | None = None) -> InferRequest
     end = len(body) if header_length is None else header_length
     try:
         request = orjson.loads(memoryview(body)[:end])
-    except orjson.JSONDecodeError:
-        raise ProtocolError("the request is not valid JSON") from None
+    except orjson.JSONDecodeError as exc:  # its message: one line, with the position
+        raise ProtocolError(f"the request is not valid JSON: {exc}") from None
     if not isinstance(request, dict) or not isinstance(request.get("inputs"), list):
         raise ProtocolError('the request must be a JSON object with a list of "inputs"')
     binary = memoryview(body)[end:]
@@ -70,12 +80,15 @@ def parse_request(body: bytes, header_length: int | None = None) -> InferRequest
         raise ProtocolError(f"{len(binary)} bytes of binary data belong to no input")
     parameters = as_parameters(request.get("parameters"), "the request's")
     outputs, output_parameters = parse_outputs(request.get("outputs"))
+    request_id = request.get("id")
+    if isinstance(request_id, bool) or not isinstance(request_id, str | int | float | None):
+        raise ProtocolError(f'"id" must be a string, not {quoted(request_id)}')
     return InferRequest(
         inputs,
         outputs,
         bool(parameters.get("binary_data_output", False)),
         parameters,
-        str(request["id"]) if request.get("id") is not None else None,
+        None if request_id is None else str(request_id),
         output_parameters,
     )
 
@@ -94,7 +107,7 @@ def parse_input(spec, binary: memoryview) -> tuple[Tensor, int]:
         raise ProtocolError('each input must be a JSON object with a "name"')
     name, datatype, shape = spec["name"], spec.get("datatype"), spec.get("shape")
     if not isinstance(datatype, str) or (datatype != BYTES and datatype not in NUMERIC):
-        raise ProtocolError(f"input {name!r}: datatype {datatype!r} is not supported here")
+        raise ProtocolError(f"input {name!r}: datatype {quoted(datatype)} is not supported here")
     if not isinstance(shape, list) or not all(
         isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape
     ):
@@ -106,7 +119,8 @@ def parse_input(spec, binary: memoryview) -> tuple[Tensor, int]:
     size = parameters.get("binary_data_size")
     if size is not None:
         if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= len(binary):
-            raise ProtocolError(f"input {name!r}: binary_data_size {size!r} overruns the body")
+            given = quoted(size)
+            raise ProtocolError(f"input {name!r}: binary_data_size {given} overruns the body")
         data = from_binary(name, datatype, count, bytes(binary[:size]))
     elif "data" in spec:
         size, data = 0, from_json(name, datatype, count, spec["data"])

@@ -428,7 +428,7 @@ def header_length(request: Request) -> int | None:
 
 def checked_kind(kind) -> str:
     if not isinstance(kind, str) or kind not in KINDS:
-        raise ApiError(400, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise ApiError(400, f"kind must be one of {', '.join(KINDS)}, not {protocol.quoted(kind)}")
     return kind
 
 
