@@ -7,7 +7,7 @@ from fashion_cnn.common import config
 from fashion_cnn.serving.evaluation import evaluate_probabilities
 from fashion_cnn.serving.mistakes import find_mistakes, page_count, page_of
 from fashion_cnn.serving.predictor import Predictor, cached_outputs
-from fashion_cnn.ui.charts import confidence_histogram, confusion_scatter
+from fashion_cnn.ui.charts import confidence_histogram
 from fashion_cnn.ui.exports import confusion_csv, per_class_csv
 from fashion_cnn.ui.glossary import notes
 from fashion_cnn.ui.wording import plural, with_article
@@ -19,6 +19,7 @@ from pages.views.cells import (
     clamped_page,
     link_cell,
     link_gallery,
+    matrix_charts,
 )
 from pages.views.entrypoint import run_through_entrypoint
 from pages.views.feature_map import feature_map_section
@@ -78,13 +79,7 @@ with matrix_col:
         key="explore_normalise",
         help="Share of each true class that went to each prediction",
     )
-    st.plotly_chart(
-        confusion_scatter(cm, normalise, chosen=chosen),
-        key="explore_matrix",
-        on_select="rerun",
-        selection_mode="points",
-        config={"displayModeBar": False},
-    )
+    matrix_charts(cm, normalise, chosen)
     if chosen is not None:  # the gallery is below the map: say where the click went
         true_name, pred_name = (config.CLASS_NAMES[i] for i in chosen)
         count = plural(int(cm[chosen]), "image")

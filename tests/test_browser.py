@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import time
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlparse
 
@@ -26,7 +27,7 @@ from tests.colours import VISIONS, distance
 from tests.conftest import PHONE, screenshot
 from tests.live_app import ROOT, running_app
 
-VIEWS_NOTE = views_note(True).split(",")[0]  # how a drawing or upload was read
+VIEWS_NOTE = views_note(True).split(", ", 1)[1]  # how a drawing or upload was read
 
 pytestmark = pytest.mark.browser
 
@@ -119,8 +120,10 @@ def test_inside_the_cnn_for_a_drawing(page, app_url):
     draw_a_tshirt(page, app_url)
     page.get_by_text("🔬 Inside the CNN", exact=True).first.click()  # the toggle, not a caption
     page.get_by_text(re.compile(r"^Why .+\?$")).first.wait_for(timeout=60_000)
-    for layer in ("block1_conv1", "block3_conv2"):
+    for layer in ("1st convolution (block 1)", "6th convolution (block 3)"):  # plain names
         page.get_by_text(layer, exact=True).first.wait_for()
+    headings = page.locator("[class*='_inside_layers']").first
+    assert not headings.get_by_text("block1_conv1").count()  # the code's name: in a tooltip
     page.get_by_text("channel", exact=False).first.wait_for()  # the votes' chart
     wait_for_app(page)
     screenshot(page, "classify-inside")
@@ -143,7 +146,7 @@ def open_feature_map(pg, app_url):
     pg.goto(f"{app_url}/explore")
     pg.get_by_text("Feature map of the test set").wait_for(timeout=120_000)
     wait_for_app(pg)
-    plot = pg.locator(".js-plotly-plot").nth(2)  # after the matrix and the histogram
+    plot = pg.locator(".st-key-explore_feature_map .js-plotly-plot")
     plot.scroll_into_view_if_needed()
     pg.wait_for_timeout(1500)
     return plot
@@ -313,11 +316,15 @@ def test_upload_file_gets_prediction(page, app_url, real_data):
     # Every upload, the trouser photo shown first and the outline, is read as the canvas's
     # drawings are: by the CNN for drawings and icons, in views; the note says which kind.
     page.get_by_text(VIEWS_NOTE).wait_for()
-    page.get_by_text(re.compile(r"^Read as a photo \(not a few flat colours")).wait_for()
+    read = page.get_by_test_id("stCaptionContainer").filter(
+        has_text=re.compile(r"^Read as a photo, in six views")
+    )
+    read.get_by_test_id("stTooltipHoverTarget").hover()  # why a photo: in its tooltip
+    page.get_by_test_id("stTooltipContent").filter(has_text="not a few flat colours").wait_for()
     page.locator(".st-key-upload_detail").click()
     page.get_by_role("option", name="outline.png").click()
     visible_prediction(page).filter(has_text="T-shirt/top").wait_for()
-    page.get_by_text(re.compile(r"^Read as a drawing \(mostly a few flat colours")).wait_for()
+    page.get_by_text(re.compile(r"^Read as a drawing, in six views")).wait_for()
 
 
 def test_uploaded_icons_a_garment_is_read_and_a_house_is_not_a_garment(page, app_url):
@@ -404,6 +411,9 @@ def test_link_to_a_test_image_opens_its_tab(page, app_url):
     page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("image") != ["123"])
 
 
+MATRIX = ".st-key-explore_matrix .js-plotly-plot"  # a wide screen's; a phone's is another
+
+
 def test_click_on_matrix_cell_filters_gallery(page, app_url):
     page.goto(f"{app_url}/explore")
     page.get_by_text("mistakes match").wait_for(timeout=120_000)
@@ -417,8 +427,8 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     assert len(rows) > 1 and all(len(tops) == 1 for tops in rows.values()), rows
     # Points are in row-major order: true Shirt (6) -> predicted T-shirt/top (0).
     # Plotly's points ignore pointer events (its drag layer takes them): click at the spot.
-    cell = page.locator(".js-plotly-plot .scatterlayer path.point").nth(6 * 10 + 0)
-    matrix_header = page.locator(".js-plotly-plot").first.evaluate("p => p.data[1].x")
+    cell = page.locator(f"{MATRIX} .scatterlayer path.point").nth(6 * 10 + 0)
+    matrix_header = page.locator(MATRIX).evaluate("p => p.data[1].x")
 
     def click_cell():
         box = cell.bounding_box()
@@ -440,10 +450,10 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     page.wait_for_function(filtered, timeout=10_000)
     wait_for_app(page)
     # Under the matrix, now framing the cell: where its images went, a link away.
-    count = int(page.locator(".js-plotly-plot").first.evaluate("p => p.data[0].text[60]"))
+    count = int(page.locator(MATRIX).evaluate("p => p.data[0].text[60]"))
     note = page.get_by_text(f"Shirt → T-shirt/top: {count} images, in the gallery below ↓")
     assert note.is_visible()
-    frame = page.locator(".js-plotly-plot").first.evaluate("p => p.layout.shapes[0]")
+    frame = page.locator(MATRIX).evaluate("p => p.layout.shapes[0]")
     assert (frame["x0"], frame["y0"]) == (-0.5, 5.5)  # column 0, row 6
     note.get_by_role("link").click()
     page.wait_for_function(  # the gallery scrolls into view
@@ -458,7 +468,7 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     # The matrix and the per-class table, to take away, as the page shows them.
     matrix = csv_rows(downloaded(page, "⬇ Matrix (CSV)"))
     assert matrix[0][1:] == matrix_header and matrix[7][0] == "Shirt"
-    shown = page.locator(".js-plotly-plot").first.evaluate("p => p.data[0].text[60]")
+    shown = page.locator(MATRIX).evaluate("p => p.data[0].text[60]")
     assert matrix[7][1] == shown  # Shirt taken for a T-shirt/top, as the cell says
     page.get_by_text("Per-class precision, recall and F1").click()
     metrics = csv_rows(downloaded(page, "⬇ Table (CSV)"))
@@ -477,7 +487,7 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")
     # A diagonal cell holds no mistakes: the page says it holds the right answers.
-    diagonal = page.locator(".js-plotly-plot .scatterlayer path.point").nth(6 * 10 + 6)
+    diagonal = page.locator(f"{MATRIX} .scatterlayer path.point").nth(6 * 10 + 6)
     diagonal.scroll_into_view_if_needed()
     box = diagonal.bounding_box()
     until(
@@ -488,6 +498,7 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
 
 
 LAPTOP = {"width": 1280, "height": 900}
+HIST_AND_MAP = ("explore_hist", "explore_feature_map")  # their plots' keys
 
 
 def inside_the_cnn_fits(pg, where) -> None:
@@ -496,7 +507,7 @@ def inside_the_cnn_fits(pg, where) -> None:
     where.get_by_text("One map up close").wait_for(timeout=60_000)
     wait_for_app(pg)
     row = where.locator("[class*='_inside_layers']").first
-    row.get_by_text("block3_conv2", exact=True).wait_for()
+    row.get_by_text("6th convolution (block 3)", exact=True).wait_for()
     width, shown = row.evaluate("e => [e.scrollWidth, e.clientWidth]")
     assert width <= shown, (width, shown)
 
@@ -510,22 +521,22 @@ def test_explore_on_a_laptop_shows_its_charts_whole_in_colours_any_eye_tells_apa
     pg.goto(f"{app_url}/explore")
     pg.get_by_text("mistakes match").wait_for(timeout=120_000)
     wait_for_app(pg)
-    plots = pg.locator(".js-plotly-plot")
-    plots.nth(2).scroll_into_view_if_needed()  # the map, after the matrix and the histogram
+    hist, feature_map = (pg.locator(f".st-key-{k} .js-plotly-plot") for k in HIST_AND_MAP)
+    feature_map.scroll_into_view_if_needed()  # the map, after the matrix and the histogram
     pg.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .barlayer').length")
     # The confidence histogram: a gridline above its tallest bar, which is not cut off.
-    tallest, top_tick = plots.nth(1).evaluate(
+    tallest, top_tick = hist.evaluate(
         "p => [Math.max(...p.calcdata.flat().map(c => c.s || 0)),"
         " Math.max(...p._fullLayout.yaxis._vals.map(v => v.x))]"
     )
     assert tallest <= top_tick, (tallest, top_tick)
-    ticks = plots.nth(1).locator(".xtick text")  # its axis ends at 100%, in view
+    ticks = hist.locator(".xtick text")  # its axis ends at 100%, in view
     assert ticks.evaluate_all("ts => ts.map(t => t.textContent)")[-1] == "100"
-    edge = plots.nth(1).bounding_box()
+    edge = hist.bounding_box()
     last = ticks.last.bounding_box()  # None: drawn, but hidden for want of room
     assert last is not None and last["x"] + last["width"] <= edge["x"] + edge["width"]
     # The map's classes, told apart by their colours, also with colour-blind eyes.
-    colour = dict(plots.nth(2).evaluate("p => p._fullData.map(t => [t.name, t.marker.color])"))
+    colour = dict(feature_map.evaluate("p => p._fullData.map(t => [t.name, t.marker.color])"))
     for a, b in (("T-shirt/top", "Trouser"), ("Bag", "Ankle boot")):
         for vision in VISIONS:
             assert distance(colour[a], colour[b], vision) >= 40, (a, b, vision)
@@ -537,7 +548,7 @@ def test_explore_on_a_laptop_shows_its_charts_whole_in_colours_any_eye_tells_apa
     pg.get_by_text("Test image #0 of").wait_for(state="visible", timeout=120_000)
     wait_for_app(pg)
     inside_the_cnn_fits(pg, pg.get_by_test_id("stMain"))
-    pg.get_by_text("block1_conv1", exact=True).first.scroll_into_view_if_needed()
+    pg.get_by_text("1st convolution (block 1)", exact=True).first.scroll_into_view_if_needed()
     screenshot(pg, "classify-inside-laptop")
     context.close()
 
@@ -592,7 +603,9 @@ def test_phone_draw_shows_prediction_and_its_controls_on_first_screen_over_nothi
 def test_phone_inside_the_cnn_scrolls_its_row_of_layers_not_the_page(phone, app_url):
     draw_a_tshirt(phone, app_url)
     phone.get_by_text("🔬 Inside the CNN", exact=True).first.click()
-    last = phone.locator("[class*='_inside_layers']").get_by_text("block3_conv2", exact=True)
+    last = phone.locator("[class*='_inside_layers']").get_by_text(
+        "6th convolution (block 3)", exact=True
+    )
     last.wait_for(timeout=60_000)
     wait_for_app(phone)
     main = phone.get_by_test_id("stMain")
@@ -634,6 +647,37 @@ def test_phone_gallery_reads_in_rows_in_the_chosen_order(phone, app_url):
     assert fits_the_screen(phone)
     phone.get_by_text("mistakes match").evaluate("e => e.scrollIntoView({block: 'center'})")
     screenshot(phone, "explore-phone")
+
+
+def test_phone_confusion_matrix_is_readable_and_a_click_on_it_filters_the_gallery(phone, app_url):
+    phone.goto(f"{app_url}/explore")
+    phone.get_by_text("mistakes match").wait_for(timeout=120_000)
+    wait_for_app(phone)
+    narrow = phone.locator(".st-key-explore_matrix_narrow .js-plotly-plot")
+    narrow.scroll_into_view_if_needed()
+    assert not phone.locator(MATRIX).is_visible()  # the wide screen's, hidden
+    # Columns wide enough for "994" in type that a phone shows, names that do not overlap.
+    columns = narrow.locator(".xtick text").evaluate_all(
+        "ts => ts.map(t => { const r = t.getBoundingClientRect();"
+        " return [t.textContent, r.left, r.right]; })"
+    )
+    assert columns[0][0] == "T-shirt" and columns[-1][0] == "Boot"
+    assert all(a[2] <= b[1] for a, b in pairwise(columns)), columns
+    cells = narrow.locator(".scatterlayer path.point")
+    width = cells.nth(1).bounding_box()["x"] - cells.nth(0).bounding_box()["x"]
+    assert width >= 25, width  # 24 with the full names
+    size = narrow.locator(".scatterlayer .textpoint text").first.evaluate(
+        "t => parseFloat(getComputedStyle(t).fontSize)"
+    )
+    assert size >= 11, size
+    assert fits_the_screen(phone)
+    screenshot(phone, "explore-matrix-phone")
+    box = cells.nth(6 * 10 + 4).bounding_box()  # true Shirt, predicted Coat
+    until(
+        lambda: phone.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
+        phone.get_by_text(re.compile(r"^Shirt → Coat: \d+ images")),
+    )
+    phone.wait_for_url(re.compile(r"/explore\?true=Shirt&pred=Coat"))
 
 
 @pytest.mark.parametrize(

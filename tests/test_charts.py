@@ -65,6 +65,20 @@ def test_confusion_scatter_greys_the_diagonal_and_shades_errors_by_count():
     assert (text[97], text[60], text[1]) == ("<1%", "12%", "0%")
 
 
+def test_confusion_scatter_for_a_phone_has_short_names_and_larger_numbers_same_cells():
+    cm = np.arange(100).reshape(10, 10)
+    wide, narrow = (confusion_scatter(cm, False, narrow=n) for n in (False, True))
+    assert list(narrow.data[1].x) == ["T-shirt", "Trouser", "Pullover", "Dress", "Coat",
+                                      "Sandal", "Shirt", "Sneaker", "Bag", "Boot"]  # fmt: skip
+    assert max(len(name) for name in narrow.data[1].y) <= 8  # row names fit 50 px
+    assert narrow.data[0].textfont.size > wide.data[0].textfont.size
+    assert narrow.layout.xaxis.tickangle == -90  # upright: no overlap at 30 px a column
+    # The same cells and hover texts (with the full names), point i still cell divmod(i, 10).
+    assert narrow.data[0].text == wide.data[0].text
+    assert narrow.data[0].hovertext == wide.data[0].hovertext
+    assert narrow.data[0].hovertext[60].startswith("true Shirt → predicted T-shirt/top")
+
+
 def test_probability_bars_show_all_ten_classes_in_label_order_top_one_highlighted():
     probs = np.linspace(1, 10, 10) / 55
     bars = probability_bars(probs).data[0]

@@ -57,6 +57,22 @@ def test_inside_the_cnn_section_on_classify(real_data):
     at.toggle(key="test_inside").set_value(True).run()
     assert not at.exception
     assert any(m.value.startswith("**Why ") for m in at.markdown)
+    # Each layer by a plain name; its name in the code only in brackets, not as a heading.
+    headings = [c.value for c in at.caption if c.value.startswith("**")]
+    assert headings[:3] == [
+        "**Input image**  \n28×28 pixels",
+        "**1st convolution (block 1)**  \n32 maps of 28×28",
+        "**2nd convolution (block 1)**  \n32 maps of 28×28",
+    ]
+    assert not any("block1_conv1" in heading for heading in headings)
+    assert any(
+        m.value.startswith("**1st convolution (block 1)** (`block1_conv1`, 32 maps of 28×28): ")
+        for m in at.markdown
+    )
+    layer = at.selectbox(key="test_inside_layer")
+    assert layer.format_func("block2_conv1") == "3rd convolution (block 2) · block2_conv1"
+    everything = " ".join(e.value for e in [*at.markdown, *at.caption])
+    assert "score" in everything and "logit" not in everything.replace("jargon calls a logit", "")
     at.selectbox(key="test_inside_layer").set_value("block1_conv1").run()
     assert not at.exception
 

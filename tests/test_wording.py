@@ -119,7 +119,7 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     import json
 
     from fashion_cnn.common.contract import bundled_model_path, model_card_path
-    from fashion_cnn.ui.wording import drawings_model_story, drawings_model_summary, views_note
+    from fashion_cnn.ui.wording import drawings_model_story, drawings_model_summary
 
     path = bundled_model_path(config.MODEL_DIR / config.DRAWINGS_DIR)
     card = json.loads(model_card_path(path).read_text())
@@ -144,12 +144,53 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
         m["garments_named_right"] for m in card["garment_gate"]["real_pictures"].values()
     )
     assert f"it named {named[0]:.0%}–{named[-1]:.0%} of the garments right" in summary
-    assert "fine-tuned on drawings and icons" in views_note(True)
-    assert "fine-tuned" not in views_note(False) and "six views" in views_note(False)
-    assert views_note(True, "photo").startswith(
-        "Read as a photo (not a few flat colours, as a drawing is). Drawings and uploads"
-    )
-    assert views_note(True, "drawing", chosen=True).startswith("Read as a drawing, as you chose.")
+
+
+def test_how_a_drawing_or_upload_was_read_is_a_short_line_with_the_rest_in_its_tooltip():
+    from fashion_cnn.ui.wording import views_detail, views_note
+
+    assert views_note(True) == "Read in six views, by the CNN for drawings and icons."
+    assert views_note(False) == "Read in six views."
+    assert views_note(True, "photo").startswith("Read as a photo, in six views, by the CNN")
+    assert views_note(True, "drawing", chosen=True).startswith("Read as a drawing (your choice),")
+    # Short enough to take in at a glance under every result (it was 300 characters).
+    assert max(len(views_note(True, kind, True)) for kind in ("photo", "drawing")) <= 90
+    # The detail keeps every fact: why this kind, the six views, what the pictures show.
+    photo = views_detail(True, "photo")
+    assert "not a few flat colours" in photo and "**Treat uploads as** changes it" in photo
+    assert "as you chose" in views_detail(True, "drawing", chosen=True)
+    assert "mirrored, and moved a pixel each way" in photo
+    assert "fine-tuned on drawings and icons" in photo
+    assert "show the bundled CNN at work on the picture as given" in photo
+    drawn = views_detail(False)
+    assert "Read as" not in drawn and "fine-tuned" not in drawn and "bundled" not in drawn
+
+
+def test_layers_get_plain_names_in_order_and_say_what_they_hand_on():
+    from fashion_cnn.ui.wording import layer_output, layer_titles, ordinal
+
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 103, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "103rd", "111th"
+    ]  # fmt: skip
+    studio = [("input", "input"), ("block1_conv1", "conv"), ("block1_conv2", "conv")]
+    studio += [("block1_pool", "max_pool"), ("block2_conv1", "conv"), ("gap", "global_average")]
+    studio += [("probs", "dense"), ("softmax", "softmax")]
+    assert layer_titles(studio) == [
+        "Input image",
+        "1st convolution (block 1)",
+        "2nd convolution (block 1)",
+        "Pooling (block 1)",
+        "3rd convolution (block 2)",  # numbered across blocks: the third a picture meets
+        "Average of each map",
+        "Class scores",
+        "Probabilities",
+    ]
+    assert layer_titles([("stem", "conv"), ("odd", "new_kind")]) == ["1st convolution", "odd"]
+    assert layer_output("input", (28, 28, 1)) == "28×28 pixels"
+    assert layer_output("conv", (14, 14, 64)) == "64 maps of 14×14"
+    assert layer_output("global_average", (128,)) == "128 numbers"
+    assert layer_output("dense", (10,)) == "10 scores"
+    assert layer_output("softmax", (10,)) == "10 probabilities"
 
 
 def test_a_test_image_reads_as_right_or_as_its_mistake():

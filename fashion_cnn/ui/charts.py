@@ -68,7 +68,7 @@ def contribution_bars(
     fig.update_layout(
         height=height,
         margin=dict(l=0, r=10, t=10, b=0),
-        xaxis=dict(title="contribution to the class score (logit)", zeroline=True),
+        xaxis=dict(title="contribution to the class score", zeroline=True),
         yaxis=dict(autorange="reversed"),
         showlegend=False,
     )
@@ -320,19 +320,31 @@ def share_text(share: float) -> str:
     return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
 
 
+# A phone's matrix: with the full names on both axes, its cells were 24 px wide and the
+# column names overlapped. These fit 30 px columns and 50 px of row names (the hover says
+# the full names).
+NARROW_NAMES = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat"]
+NARROW_NAMES += ["Sandal", "Shirt", "Sneaker", "Bag", "Boot"]
+
+
 def confusion_scatter(
-    cm: np.ndarray, normalise: bool, size: int = 520, chosen: tuple[int, int] | None = None
+    cm: np.ndarray,
+    normalise: bool,
+    size: int = 520,
+    chosen: tuple[int, int] | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
     """The confusion matrix: coloured cells under clickable points (heatmaps send no
-    selections), fitting any width down to a phone's; the `chosen` cell (true, predicted),
-    whose images the gallery shows, framed.
+    selections); the `chosen` cell (true, predicted), whose images the gallery shows,
+    framed. `narrow`: for a phone's width, with short class names, upright column names
+    and larger numbers.
 
     Off-diagonal cells are coloured by how many errors they hold; the diagonal is grey so
     the mistakes stand out. Point i is the cell (true, predicted) = divmod(i, 10); trace 0
     holds the points, trace 1 the cells, each cell i in colour i of its colour scale.
     """
 
-    names = list(config.CLASS_NAMES)
+    names = NARROW_NAMES if narrow else list(config.CLASS_NAMES)
     rates = row_normalise(cm)
     values = rates if normalise else cm.astype(float)
     k = len(names)
@@ -350,7 +362,9 @@ def confusion_scatter(
         # Invisible click targets, small enough not to overlap on a phone's narrow matrix.
         marker=dict(symbol="square", size=22, color="rgba(0,0,0,0)", line=dict(width=0)),
         text=text,
-        textfont=dict(size=10, color=["white" if s > 0.6 else "#333" for s in shade]),
+        textfont=dict(
+            size=11 if narrow else 10, color=["white" if s > 0.6 else "#333" for s in shade]
+        ),
         hovertext=hover,
         hoverinfo="text",
     )
@@ -370,10 +384,13 @@ def confusion_scatter(
     fig.update_layout(
         height=size,
         margin=dict(l=0, r=0, t=10, b=0),
-        xaxis=dict(title="predicted", side="top", showgrid=False, tickangle=-40),
+        xaxis=dict(title="predicted", side="top", showgrid=False, tickangle=-90 if narrow else -40),
         yaxis=dict(title="true", autorange="reversed", showgrid=False),
         plot_bgcolor="white",
     )
+    if narrow:  # every pixel left of the cells is a pixel less for them
+        tight = dict(ticks="", ticklabelstandoff=2, title=dict(standoff=2))
+        fig.update_layout(font=dict(size=12), xaxis=tight, yaxis=tight)
     if chosen is not None:  # categories sit at 0, 1, ...: the cell spans half a step each way
         true_idx, pred_idx = chosen
         fig.add_shape(

@@ -229,26 +229,35 @@ def which_way(votes) -> str:
 
 
 def views_note(by_drawings_cnn: bool, kind: str | None = None, chosen: bool = False) -> str:
-    """The caption under a drawing's or upload's probabilities: how it was read (an
-    upload's `kind`: as a photo or a drawing, and why: `chosen` by the visitor, or told by
-    its colours), and what the pictures beside it show (`by_drawings_cnn`: read by the CNN
-    for drawings and icons)."""
-    by, shown = (
-        (", by a copy of the CNN fine-tuned on drawings and icons,", "the bundled CNN at work on ")
-        if by_drawings_cnn
-        else ("", "")
-    )
+    """The line under a drawing's or upload's probabilities, short enough to read at a
+    glance under every result: how it was read (an upload's `kind`, photo or drawing, as
+    the visitor `chosen` or not). `views_detail` says the rest, in its tooltip."""
+    how = f"Read as a {kind}{' (your choice)' if chosen else ''}," if kind else "Read"
+    by = ", by the CNN for drawings and icons" if by_drawings_cnn else ""
+    return f"{how} in six views{by}."
+
+
+def views_detail(by_drawings_cnn: bool, kind: str | None = None, chosen: bool = False) -> str:
+    """`views_note`'s tooltip: why an upload was read as a photo or a drawing, what the six
+    views are, and what the pictures beside them show (`by_drawings_cnn`: read by the CNN
+    for drawings and icons, while the pictures show the bundled CNN)."""
     why = {  # how preprocessing's "auto" told them apart (preprocess.looks_like_drawing)
-        "drawing": " (mostly a few flat colours, as a drawing or an icon is)",
-        "photo": " (not a few flat colours, as a drawing is)",
+        "drawing": "mostly a few flat colours, as a drawing or an icon is",
+        "photo": "not a few flat colours, as a drawing or an icon is",
     }
-    reason = ", as you chose" if chosen else why.get(kind or "", "")
-    return (  # under every result, so kept to a few lines (docs/model.md says more)
-        (f"Read as a {kind}{reason}. " if kind else "")
-        + f"Drawings and uploads are read in six views (as given, mirrored, moved a pixel each "
-        f"way){by} and the readings averaged: more of them come out right. The pictures here "
-        f"and Inside the CNN show {shown}the picture as given."
+    lines = []
+    if kind:
+        reason = "as you chose" if chosen else why.get(kind, "")
+        lines.append(f"**Read as a {kind}**: {reason} (**Treat uploads as** changes it).")
+    by = ", each read by a copy of the CNN fine-tuned on drawings and icons"
+    by = by if by_drawings_cnn else ""
+    lines.append(
+        f"**Six views**: the picture as given, mirrored, and moved a pixel each way{by}; "
+        "the readings are averaged, so more of them come out right."
     )
+    shown = "the bundled CNN at work on " if by_drawings_cnn else ""
+    lines.append(f"**The pictures here and Inside the CNN** show {shown}the picture as given.")
+    return "\n\n".join(lines)
 
 
 def setting_name(f: Field) -> str:
@@ -344,3 +353,46 @@ def canvas_hint(hint: str | None) -> str | None:
     """A canvas drawing's hint: the style hint's guess at what the picture may be ("an
     unusual photo, a drawing, an icon?") is, on the canvas, known."""
     return hint.replace(STYLE_GUESS, ", as a drawing does") if hint else hint
+
+
+def ordinal(number: int) -> str:
+    """'1st', '2nd', '3rd', '4th', '11th', '22nd'."""
+    teen = 10 <= number % 100 <= 20
+    return f"{number}{'th' if teen else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')}"
+
+
+# What a visitor reads for a layer that is not a convolution (whose name is numbered).
+LAYER_KINDS = {
+    "input": "Input image",
+    "max_pool": "Pooling",
+    "global_average": "Average of each map",
+    "dense": "Class scores",
+    "softmax": "Probabilities",
+}
+
+
+def layer_titles(layers: list[tuple[str, str]]) -> list[str]:
+    """Each layer's plain name, from its (technical name, kind) in order from the input:
+    'block2_conv1' is the '3rd convolution (block 2)' after two in block 1. Visitors who
+    are learning read these; the technical name stays for a tooltip."""
+    titles, convolutions = [], 0
+    for name, kind in layers:
+        block = re.match(r"block(\d+)_", name)
+        where = f" (block {block[1]})" if block else ""
+        if kind == "conv":
+            convolutions += 1
+            titles.append(f"{ordinal(convolutions)} convolution{where}")
+        else:
+            titles.append(LAYER_KINDS.get(kind, name) + (where if kind == "max_pool" else ""))
+    return titles
+
+
+def layer_output(kind: str, shape: tuple[int, ...]) -> str:
+    """What a layer hands on, in words: '28×28 pixels', '32 maps of 14×14', '10 scores'."""
+    if len(shape) == 3:
+        height, width, depth = shape
+        size = f"{height}×{width}"
+        return f"{size} pixels" if kind == "input" else f"{plural(depth, 'map')} of {size}"
+    count = int(np.prod(shape))
+    many = {"dense": ("score", None), "softmax": ("probability", "probabilities")}
+    return plural(count, *many.get(kind, ("number", None)))

@@ -4,9 +4,11 @@ address so that it can be shared."""
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from fashion_cnn.common import config
+from fashion_cnn.ui.charts import confusion_scatter
 from pages.views.shared import ALL_CLASSES
 
 
@@ -50,18 +52,51 @@ def chosen_cell() -> tuple[int, int] | None:
     return config.CLASS_NAMES.index(names[0]), config.CLASS_NAMES.index(names[1])
 
 
+# The matrix is drawn twice, for a wide screen and for a phone's, and CSS shows the one
+# that fits (Streamlit does not tell the script how wide the screen is). The container's
+# wrapper is hidden, not the container: the page's gap around it would stay.
+MATRICES = {"explore_matrix": False, "explore_matrix_narrow": True}  # key: narrow
+NARROW_SCREEN = 640  # px: under this Streamlit stacks columns, and the narrow one shows
+MATRIX_CSS = f"""<style>
+@media (max-width: {NARROW_SCREEN - 0.02}px) {{
+  [data-testid="stLayoutWrapper"]:has(> .st-key-explore_matrix_wide_box) {{ display: none; }}
+}}
+@media (min-width: {NARROW_SCREEN}px) {{
+  [data-testid="stLayoutWrapper"]:has(> .st-key-explore_matrix_narrow_box) {{ display: none; }}
+}}
+</style>"""
+
+
+def matrix_charts(cm: np.ndarray, normalise: bool, chosen: tuple[int, int] | None) -> None:
+    """The clickable confusion matrix, as wide as the column on a wide screen; on a phone,
+    with short class names and larger numbers."""
+    st.html(MATRIX_CSS)
+    for key, narrow in MATRICES.items():
+        box = "explore_matrix_narrow_box" if narrow else "explore_matrix_wide_box"
+        with st.container(key=box):
+            st.plotly_chart(
+                confusion_scatter(cm, normalise, 420 if narrow else 520, chosen, narrow),
+                key=key,
+                on_select="rerun",
+                selection_mode="points",
+                config={"displayModeBar": False},
+            )
+
+
 def apply_matrix_click() -> None:
-    """Copy a newly clicked matrix cell into the class filters, before they are drawn."""
-    selection = st.session_state.get("explore_matrix", {}).get("selection", {})
-    indices = selection.get("point_indices", [])
-    if not indices:
-        return
-    true_idx, pred_idx = divmod(int(indices[0]), config.NUM_CLASSES)  # points are row-major
-    if (true_idx, pred_idx) != st.session_state.get("explore_applied_click"):
-        st.session_state["explore_applied_click"] = (true_idx, pred_idx)
-        st.session_state["explore_true"] = config.CLASS_NAMES[true_idx]
-        st.session_state["explore_pred"] = config.CLASS_NAMES[pred_idx]
-        st.session_state["explore_page"] = 1
+    """Copy a newly clicked matrix cell, of either matrix, into the class filters, before
+    they are drawn. Each matrix keeps its last click: only a new one applies."""
+    for key in MATRICES:
+        selection = st.session_state.get(key, {}).get("selection", {})
+        indices = selection.get("point_indices", [])
+        if not indices:
+            continue
+        true_idx, pred_idx = divmod(int(indices[0]), config.NUM_CLASSES)  # row-major points
+        if (true_idx, pred_idx) != st.session_state.get(f"{key}_applied"):
+            st.session_state[f"{key}_applied"] = (true_idx, pred_idx)
+            st.session_state["explore_true"] = config.CLASS_NAMES[true_idx]
+            st.session_state["explore_pred"] = config.CLASS_NAMES[pred_idx]
+            st.session_state["explore_page"] = 1
 
 
 SORT_PARAM, PAGE_PARAM = "sort", "page"  # /explore?...&sort=least&page=3: the gallery shown

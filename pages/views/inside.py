@@ -17,7 +17,7 @@ from fashion_cnn.serving.inside import (
 )
 from fashion_cnn.serving.predictor import Predictor
 from fashion_cnn.ui.charts import contribution_bars, enlarge, image_grid
-from fashion_cnn.ui.wording import which_way
+from fashion_cnn.ui.wording import layer_output, layer_titles, which_way
 
 SHOWN_MAPS = 6  # per layer, the most active first; all on request
 TOP_CHANNELS = 8
@@ -27,6 +27,12 @@ LAYER_WIDTH = 108  # px: seven layers fit the 820 px a laptop's 1280 px window l
 @st.cache_data(show_spinner=False, max_entries=32)
 def layer_steps(_model: Predictor, model_key: str, image: np.ndarray) -> list[Step]:
     return steps(_model, image)
+
+
+def titled(found: list[Step]) -> dict[str, str]:
+    """Each step's plain name by its technical one."""
+    titles = layer_titles([(s.name, s.kind) for s in found])
+    return dict(zip([s.name for s in found], titles, strict=True))
 
 
 def maps_image(maps: np.ndarray, channels: np.ndarray, columns: int) -> np.ndarray:
@@ -41,6 +47,7 @@ def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: s
     ):
         return
     found = layer_steps(model, model.key, image)
+    title = titled(found)
     with_maps = [s for s in found if s.maps is not None]
     show_all = st.toggle(
         "Show every map", key=f"{key}_inside_all", help="Otherwise the most active of each layer"
@@ -58,21 +65,32 @@ def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: s
         for step in with_maps:
             order = most_active(step.maps)[: None if show_all else SHOWN_MAPS]
             with st.container(width=LAYER_WIDTH, gap="xsmall"):
-                st.caption(f"**{step.name}**  \n{step.shape_text}")
+                st.caption(  # the plain name; the code's name and shape on hover
+                    f"**{title[step.name]}**  \n{layer_output(step.kind, step.shape)}",
+                    help=f"`{step.name}` in the code, {step.shape_text}",
+                )
                 st.image(maps_image(step.maps, order, 2 if show_all else 1), width="stretch")
     with st.expander("What happens at each step"):
         for step in found:
-            st.markdown(f"**{step.name}** ({step.shape_text}): {step.explanation}")
-    look_closer(model, with_maps, key)
+            st.markdown(
+                f"**{title[step.name]}** (`{step.name}`, "
+                f"{layer_output(step.kind, step.shape)}): {step.explanation}"
+            )
+    look_closer(model, with_maps, title, key)
     why_this_class(model, with_maps[-1], class_index, key)
 
 
-def look_closer(model: Predictor, with_maps: list[Step], key: str) -> None:
+def look_closer(model: Predictor, with_maps: list[Step], title: dict[str, str], key: str) -> None:
     """One map large, with the filter that made it where that filter is a picture."""
     st.markdown("**One map up close**")
     convs = with_maps[1:]
     left, right = st.columns(2)
-    name = left.selectbox("Layer", [s.name for s in convs], key=f"{key}_inside_layer")
+    name = left.selectbox(
+        "Layer",
+        [s.name for s in convs],
+        format_func=lambda n: f"{title[n]} · {n}",
+        key=f"{key}_inside_layer",
+    )
     step = next(s for s in convs if s.name == name)
     ranked = [int(c) for c in most_active(step.maps)]
     channel = left.selectbox(
@@ -83,7 +101,7 @@ def look_closer(model: Predictor, with_maps: list[Step], key: str) -> None:
     )
     right.image(
         enlarge(to_gray(step.maps[channel]), max(1, 196 // step.maps.shape[-1])),
-        caption=f"{name}, channel {channel}",
+        caption=f"{title[name]}, channel {channel}",
     )
     if step is convs[0]:
         kernel = to_gray(first_filters(model)[channel], symmetric=True)

@@ -21,6 +21,7 @@ from fashion_cnn.ui.wording import (
     canvas_hint,
     prediction_headline,
     test_image_hint,
+    views_detail,
     views_note,
 )
 from pages.views.inside import inside_the_cnn
@@ -49,27 +50,47 @@ def show_prediction(result: Classification, truth: int | None = None, drawn: boo
 
 
 def show_details(
-    result: Classification, heat: np.ndarray, image: np.ndarray, key: str, note: str | None = None
+    result: Classification,
+    heat: np.ndarray,
+    image: np.ndarray,
+    key: str,
+    note: tuple[str, str] | None = None,
 ) -> None:
     """The 28x28 input and Grad-CAM side by side, then all ten probabilities and `note`."""
+    show_pictures(image, heat)
+    show_probabilities(result, key, note)
+
+
+def show_pictures(image: np.ndarray, heat: np.ndarray) -> None:
+    """The 28x28 input beside Grad-CAM."""
     with st.container(horizontal=True, gap="small"):
         st.image(enlarge(image, 6), caption="What the model saw (28×28)", clamp=True)
         st.image(enlarge(heatmap_overlay(image, heat), 6), caption="Where it looked (Grad-CAM)")
+
+
+def show_probabilities(
+    result: Classification, key: str, note: tuple[str, str] | None = None
+) -> None:
+    """All ten probabilities, and under them `note`: a line, with more in its tooltip."""
     st.plotly_chart(
         probability_bars(result.probabilities),
         key=f"{key}_bars",
         config={"displayModeBar": False},
     )
     if note:
-        st.caption(note)
+        st.caption(note[0], help=note[1])
 
 
 def reading_note(
     model: Predictor, in_views: bool, kind: str | None = None, chosen: bool = False
-) -> str | None:
+) -> tuple[str, str] | None:
     """How a drawing or upload was read (by which CNN; an upload's `kind`: as a photo or a
-    drawing, which its preprocessing steps show); nothing to say of a test image."""
-    return views_note(model.drawings_model is not None, kind, chosen) if in_views else None
+    drawing, which its preprocessing steps show), in a line and its tooltip; nothing to say
+    of a test image."""
+    if not in_views:
+        return None
+    by_drawings_cnn = model.drawings_model is not None
+    return views_note(by_drawings_cnn, kind, chosen), views_detail(by_drawings_cnn, kind, chosen)
 
 
 def show_result(
@@ -85,12 +106,14 @@ def show_result(
     not) is read in its views."""
     in_views = upload_kind is not None
     result, heat = analyse(model, model.reading_key, image, in_views)
-    left, right = st.columns([1, 2])
+    # The pictures under the prediction, the probabilities beside both: with the pictures
+    # on the right too, the prediction's column stood empty below its few lines.
+    left, right = st.columns(2)
     with left:
         show_prediction(result, truth)
+        show_pictures(image, heat)
     with right:
-        note = reading_note(model, in_views, upload_kind, kind_chosen)
-        show_details(result, heat, image, key, note)
+        show_probabilities(result, key, reading_note(model, in_views, upload_kind, kind_chosen))
     inside_the_cnn(model, image, result.index, key)
 
 
