@@ -25,8 +25,8 @@ EXPLANATIONS = {
     "and height, so later filters see a wider part of the garment.",
     "global_average": "Global average pooling turns each final map into one number, its "
     "mean: how much of that feature the whole image holds.",
-    "dense": "The dense layer weighs those numbers into one score per class (what the "
-    "jargon calls a logit): the higher, the likelier the class.",
+    "dense": "The dense layer weighs those numbers into one score per class (a logit, in "
+    "machine-learning terms): the higher, the likelier the class.",
     "softmax": "Softmax turns the ten scores into probabilities that add up to 100%.",
 }
 
