@@ -250,8 +250,8 @@ class Api:
         return Response(status_code=200)
 
     async def ready(self, request: Request) -> Response:
-        """200 once every model can answer (503, ModelFileError, until then): their files
-        loaded and their process started and answering."""
+        """200 once every model has answered a one-image batch, now (ModelProcess.answering);
+        503 (ModelFileError) where they cannot load or their process has just died."""
         for model in (await self.store.models()).values():
             await model.process.answering(model.name)
         return Response(status_code=200)
