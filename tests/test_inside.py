@@ -71,6 +71,9 @@ def test_inside_the_cnn_section_on_classify(real_data):
     )
     layer = at.selectbox(key="test_inside_layer")
     assert layer.format_func("block2_conv1") == "3rd convolution (block 2) · block2_conv1"
+    # A map is a "map" wherever the section names one, not a "channel".
+    assert at.selectbox(key="test_inside_channel_block1_conv1").format_func(3) == "map 3"
+    assert "These maps weigh most" in " ".join(c.value for c in at.caption)
     everything = " ".join(e.value for e in [*at.markdown, *at.caption])
     explained = "(a logit, in machine-learning terms)"  # once, in the dense layer's step
     assert "score" in everything and "logit" not in everything.replace(explained, "")

@@ -59,7 +59,7 @@ def contribution_bars(
     fig = go.Figure(
         go.Bar(
             x=values,
-            y=[f"channel {c}" for c in channels],
+            y=[f"map {c}" for c in channels],  # what Inside the CNN calls them
             orientation="h",
             marker_color=[ACCENT if v > 0 else MUTED for v in values],
             hovertemplate="%{y}: %{x:+.2f}<extra></extra>",

@@ -96,12 +96,12 @@ def look_closer(model: Predictor, with_maps: list[Step], title: dict[str, str], 
     channel = left.selectbox(
         "Map (most active first)",
         ranked,
-        format_func=lambda c: f"channel {c}",
+        format_func=lambda c: f"map {c}",
         key=f"{key}_inside_channel_{name}",
     )
     right.image(
         enlarge(to_gray(step.maps[channel]), max(1, 196 // step.maps.shape[-1])),
-        caption=f"{title[name]}, channel {channel}",
+        caption=f"{title[name]}, map {channel}",
     )
     if step is convs[0]:
         kernel = to_gray(first_filters(model)[channel], symmetric=True)
@@ -131,8 +131,8 @@ def why_this_class(model: Predictor, last: Step, class_index: int, key: str) -> 
         )
     top = np.argsort(np.abs(contributions))[::-1][:TOP_CHANNELS]
     st.caption(
-        f"The score for {name} ({score:.1f}) is the sum of each final channel's average "
-        "activation times its learned weight, plus a bias. These channels weigh most, "
+        f"The score for {name} ({score:.1f}) is the sum of each final map's average "
+        "activation times its learned weight, plus a bias. These maps weigh most, "
         f"{which_way(contributions[top])}:"
     )
     left, right = st.columns([3, 2])
@@ -145,7 +145,7 @@ def why_this_class(model: Predictor, last: Step, class_index: int, key: str) -> 
     if voters:
         right.image(
             maps_image(last.maps, np.array(voters), 2),
-            caption="Maps of the strongest votes for it: " + ", ".join(f"ch. {c}" for c in voters),
+            caption="The strongest votes for it: " + ", ".join(f"map {c}" for c in voters),
         )
     with st.expander("The first layer's learned filters"):
         filters = np.stack([to_gray(f, symmetric=True) for f in first_filters(model)])
