@@ -124,7 +124,8 @@ def test_inside_the_cnn_for_a_drawing(page, app_url):
         page.get_by_text(layer, exact=True).first.wait_for()
     headings = page.locator("[class*='_inside_layers']").first
     assert not headings.get_by_text("block1_conv1").count()  # the code's name: in a tooltip
-    page.get_by_text("channel", exact=False).first.wait_for()  # the votes' chart
+    votes = page.locator("[class*='_inside_votes'] .js-plotly-plot")  # each final map's vote
+    votes.get_by_text(re.compile(r"^map \d+$")).first.wait_for()
     wait_for_app(page)
     screenshot(page, "classify-inside")
 
