@@ -59,7 +59,7 @@ MATRICES = {"explore_matrix": False, "explore_matrix_narrow": True}  # key: narr
 NARROW_SCREEN = 640  # px: under this Streamlit stacks columns, and the narrow one shows
 MATRIX_CSS = f"""<style>
 @media (max-width: {NARROW_SCREEN - 0.02}px) {{
-  [data-testid="stLayoutWrapper"]:has(> .st-key-explore_matrix_wide_box) {{ display: none; }}
+  [data-testid="stLayoutWrapper"]:has(> .st-key-explore_matrix_box) {{ display: none; }}
 }}
 @media (min-width: {NARROW_SCREEN}px) {{
   [data-testid="stLayoutWrapper"]:has(> .st-key-explore_matrix_narrow_box) {{ display: none; }}
@@ -72,8 +72,7 @@ def matrix_charts(cm: np.ndarray, normalise: bool, chosen: tuple[int, int] | Non
     with short class names and larger numbers."""
     st.html(MATRIX_CSS)
     for key, narrow in MATRICES.items():
-        box = "explore_matrix_narrow_box" if narrow else "explore_matrix_wide_box"
-        with st.container(key=box):
+        with st.container(key=f"{key}_box"):
             st.plotly_chart(
                 confusion_scatter(cm, normalise, 420 if narrow else 520, chosen, narrow),
                 key=key,

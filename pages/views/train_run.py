@@ -54,10 +54,10 @@ def live_view(run_id: str) -> None:
         st.info("Starting a training process on a worker…")
     elif not view.done and not (p.batch_points or p.epoch_logs):  # empty axes look broken
         st.info("Training has begun: the curves start with its first batches, in a moment.")
-    begun = view.done or bool(p.batch_points or p.epoch_logs)
-    charted = (
-        view.state not in ("queued", "starting") and begun and not (view.done and not view.summary)
-    )
+    # Progress and curves once there is something to show: a live run's first points, or
+    # a finished run's summary.
+    live = view.state not in ("queued", "starting") and bool(p.batch_points or p.epoch_logs)
+    charted = bool(view.summary) if view.done else live
     if charted:
         text = (
             f"Epoch {min(p.epoch + 1, p.epochs)}/{p.epochs} · batch {p.batch}/{p.batches} · "
