@@ -5,10 +5,11 @@
 Reads every PNG of a set built by `python -m benchmarks.dev_set build` the way the Classify
 page reads an upload (open_image, preprocess with kind "auto", the bundled predictor with
 its CNN for drawings) and prints, per split (`dev`, `held_out_source`) and overall:
-garments named right, garments called not a garment, non-garments flagged (verdict not
-"confident"), the AUROC between garments and non-garments of the verdict's garment score
-(the energy of the CNN for drawings and icons) and of the Mahalanobis distance from the
-product photos, per-class and per-style figures, and the time per picture. `--reader`
+garments named right, garments called not a garment, non-garments flagged (unsure or not
+a garment: neither "confident" nor "unusual style", which are clear readings), the AUROC
+between garments and non-garments of the verdict's garment score (the energy of the CNN
+for drawings and icons) and of the Mahalanobis distance from the product photos,
+per-class and per-style figures, each verdict's count, and the time per picture. `--reader`
 reads with another CNN for drawings and icons (a candidate) in place of model/drawings/.
 `--write-card` stores the `held_out_source` figures in the card of model/drawings/ (not
 with `--reader`), where the app reads them. A picture the app refuses as blank counts as
@@ -41,9 +42,10 @@ from fashion_cnn.serving.predictor import (
     load_bundled,
 )
 from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
-from fashion_cnn.serving.verdict import CONFIDENT
+from fashion_cnn.serving.verdict import KINDS, UNSURE
 
 REFUSED = "refused"  # the app's "nothing to classify": no reading at all
+FLAGGED = (UNSURE, NOT_A_GARMENT, REFUSED)  # not given as a garment: not confident, not styled
 # For the card: held-out sources named on their own, and the rest of a set by its name.
 SOURCE_NAMES = {
     own_set.CRAFT_SOURCE: "hand-drawn technical flats, crayon drawings, neon signs and linocuts",
@@ -62,7 +64,7 @@ class Reading:
     label: str  # the truth: a class name or NOT_A_GARMENT
     split: str
     predicted: str  # the top class, or "" when refused
-    verdict: str  # confident, unsure, not_a_garment, or REFUSED
+    verdict: str  # one of the verdict's KINDS, or REFUSED
     kind: str  # photo or drawing, as preprocessing resolved "auto"; "" when refused
     distance: float  # the verdict's squared Mahalanobis distance; nan when refused
     score: float  # the verdict's garment score (energy); nan when refused or none
@@ -113,7 +115,7 @@ def summary(readings: Sequence[Reading]) -> str:
     others = [r for r in readings if r.label == NOT_A_GARMENT]
     named = share([r.predicted == r.label for r in garments])
     rejected = share([r.verdict in (NOT_A_GARMENT, REFUSED) for r in garments])
-    flagged = share([r.verdict != CONFIDENT for r in others])
+    flagged = share([r.verdict in FLAGGED for r in others])
     scores = []
     for measure in (lambda r: -r.score, lambda r: r.distance):  # higher: less a garment
         inside = np.array([measure(r) for r in garments if r.verdict != REFUSED])
@@ -177,6 +179,16 @@ def report(readings: Sequence[Reading]) -> None:
         print(f"  mean over the {len(present)} classes present: {np.mean(rates):.1%}")
     outright = share([r.verdict in (NOT_A_GARMENT, REFUSED) for r in others])
     print(f"non-garments called not a garment outright (or refused as blank): {outright}")
+    counts = Counter(r.verdict for r in others)
+    print("non-garments' verdicts:", ", ".join(f"{k} {counts[k]}" for k in (*KINDS, REFUSED)))
+    for split in splits:  # is a verdict's reading right as often as the verdict says?
+        these = [r for r in garments if r.split == split]
+        named = [
+            f"{k} {sum(r.predicted == r.label for r in these if r.verdict == k)}"
+            f"/{sum(r.verdict == k for r in these)}"
+            for k in (*KINDS, REFUSED)
+        ]
+        print(f"{split} garments' verdicts, named right of each:", ", ".join(named))
     for name, group in (("garments", garments), ("non-garments", others)):
         drawn = share([r.kind == "drawing" for r in group])
         each = ", ".join(
@@ -205,7 +217,7 @@ def held_out_rates(held: Sequence[Reading]) -> dict[str, float]:
         "garments_not_a_garment": np.mean(
             [r.verdict in (NOT_A_GARMENT, REFUSED) for r in garments]
         ),
-        "non_garments_flagged": np.mean([r.verdict != CONFIDENT for r in others]),
+        "non_garments_flagged": np.mean([r.verdict in FLAGGED for r in others]),
         "auroc": auroc(inside, outside),
     }
 

@@ -33,7 +33,7 @@ from fashion_cnn.common.contract import (
 from fashion_cnn.common.data import load_fashion_mnist
 from fashion_cnn.common.files import write_bytes_atomic
 from fashion_cnn.serving.predictor import GARMENT_SCORE, Predictor, load_bundled
-from fashion_cnn.serving.verdict import NOT_A_GARMENT, UNSURE
+from fashion_cnn.serving.verdict import CONFIDENT, NOT_A_GARMENT, UNSURE, UNUSUAL_STYLE
 
 
 def auroc(inside: np.ndarray, outside: np.ndarray) -> float:
@@ -113,12 +113,16 @@ def main() -> None:
         ("canvas drawings", "drawing", make_drawing),
         ("photos on coloured grounds", "auto", make_coloured_photo),
     ):
-        images, _ = app_inputs([maker(im, rng) for im in data.x_test[idx]], kind)
+        done, kept = preprocessed([maker(im, rng) for im in data.x_test[idx]], kind)
+        images = np.stack([pre.image for pre in done])
         kinds, _, probs = judged(predictor, images, in_views=True)
         rates[f"synthetic_{label.split()[-1]}_not_a_garment"] = np.mean(kinds == NOT_A_GARMENT)
+        right = probs.argmax(axis=1) == data.y_test[idx][kept]
         print(
             f"synthetic {label}: not a garment {np.mean(kinds == NOT_A_GARMENT):.2%}, "
-            f"unsure {np.mean(kinds == UNSURE):.2%}"
+            f"unsure {np.mean(kinds == UNSURE):.2%}, "
+            f"unusual style {np.mean(kinds == UNUSUAL_STYLE):.2%}; named right: "
+            + ", ".join(f"{k} {right[kinds == k].mean():.1%}" for k in (CONFIDENT, UNUSUAL_STYLE))
         )
     # The features come out of the same graph runs as the probabilities (global average
     # pooling feeds the classifier), so the verdict's own cost is the distance and rules.

@@ -22,7 +22,9 @@ from fashion_cnn.serving.preprocess import preprocess
 from fashion_cnn.serving.verdict import (
     CONFIDENT,
     NOT_A_GARMENT,
+    STYLE_NOTE,
     UNSURE,
+    UNUSUAL_STYLE,
     GarmentDetector,
     judge_confidence,
     verdicts,
@@ -121,14 +123,22 @@ def test_the_gate_reads_garments_in_other_styles_and_refuses_by_energy():
     scores = energies(logits)  # about 9.0, 2.4 and 3.7
     near = verdicts(probabilities, images, None, scores, gate)
     assert [v.kind for v in near] == [CONFIDENT, NOT_A_GARMENT, UNSURE]
-    # Far from the product photos (by the detector's distance): still read, unsure with
-    # a hint that names the reading, never "not a garment" for its style.
+    # Far from the product photos (by the detector's distance): still read, never "not a
+    # garment" for its style. A dataset image: unsure, with a hint that names the reading.
     everything_far = np.ones(3, bool)
     far = verdicts(probabilities, images, everything_far, scores, gate)
     assert (
         far[0].kind == UNSURE and "T-shirt/top" in far[0].hint and "product photos" in far[0].hint
     )
     assert far[1].kind == NOT_A_GARMENT
+    # A drawing or upload, read in views by the CNN for drawings and icons: a clear reading
+    # is of an unusual style, with a note; two close classes stay unsure, and say which.
+    drawn = verdicts(probabilities, images, everything_far, scores, gate, np.ones(3, bool))
+    assert [v.kind for v in drawn] == [UNUSUAL_STYLE, NOT_A_GARMENT, UNSURE]
+    assert drawn[0].hint == STYLE_NOTE and "read it" in STYLE_NOTE
+    assert "T-shirt/top (43%) or Trouser (39%)" in drawn[2].hint
+    mixed = verdicts(probabilities, images, everything_far, scores, gate, np.array([0, 0, 1]))
+    assert [v.kind for v in mixed] == [UNSURE, NOT_A_GARMENT, UNSURE]
     without_gate = verdicts(probabilities, images, everything_far)
     assert {v.kind for v in without_gate} == {NOT_A_GARMENT}  # the old rule: far is out
     images[0] = 0  # nothing lit: not a garment whatever the energy
@@ -143,7 +153,7 @@ def test_the_gate_reads_garments_in_other_styles_and_refuses_by_energy():
 @pytest.mark.parametrize(
     ("icon", "label", "allowed"),
     [
-        ("tshirt_icon", "T-shirt/top", {CONFIDENT, UNSURE}),
+        ("tshirt_icon", "T-shirt/top", {CONFIDENT, UNUSUAL_STYLE, UNSURE}),
         ("house_icon", None, {NOT_A_GARMENT}),
         # A car's body is a bag's box: the energy is low, not low enough to be sure.
         ("car_icon", None, {UNSURE, NOT_A_GARMENT}),

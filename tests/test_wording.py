@@ -227,6 +227,8 @@ def test_an_upload_tile_leads_with_not_a_garment_and_otherwise_with_its_class():
     close = judge_confidence(np.array([0.45, 0.4, 0.15] + [0] * 7))
     assert upload_tile_answer("T-shirt/top", 0.45, close) == "**T-shirt/top** · 45%  \n⚠️ unsure"
     assert upload_tile_answer("Trouser", 0.91, Verdict("confident", None)) == "**Trouser** · 91%"
+    styled = Verdict("unusual_style", "It looks unlike most of the product photos…")
+    assert upload_tile_answer("Bag", 0.97, styled) == "**Bag** · 97%  \n🎨 unusual style"
     # A weak garment score: "Bag 69% · unsure" read as a bag; it leads with the doubt.
     bag = np.array([0.02] * 8 + [0.69, 0.15])
     weak = gated(bag, False, False, 2.0, GarmentGate(not_a_garment_below=1.0, unsure_below=3.0))
@@ -258,15 +260,18 @@ def test_a_test_images_doubt_is_the_cnns_not_a_question_of_what_it_shows():
 
 
 def test_a_canvas_drawing_is_not_asked_whether_it_is_a_drawing():
-    from fashion_cnn.serving.verdict import MAYBE_HINT, STYLE_HINT
-    from fashion_cnn.ui.wording import canvas_hint
+    from fashion_cnn.serving.verdict import MAYBE_HINT, STYLE_NOTE, UNUSUAL_STYLE, Verdict
+    from fashion_cnn.ui.wording import canvas_hint, prediction_headline
 
-    style = STYLE_HINT.format(reading="Trouser (87%)")
-    assert "a drawing, an icon?" in style
-    assert canvas_hint(style) == (
+    assert "a drawing, an icon?" in STYLE_NOTE
+    assert canvas_hint(STYLE_NOTE) == (
         "It looks unlike most of the product photos the CNN learned from, as a drawing "
-        "does: take Trouser (87%) with care."
+        "does: the CNN for drawings and icons read it."
     )
+    styled = Verdict(UNUSUAL_STYLE, STYLE_NOTE)  # a clear reading, not "unsure"
+    assert prediction_headline("Trouser", 0.958, styled) == ("Trouser", "95.8%, unusual style")
+    drawn = prediction_headline("Trouser", 0.958, styled, drawn=True)
+    assert drawn == ("Trouser", "95.8%, as a drawing")
     maybe = MAYBE_HINT.format(reading="Bag (40%)")
     assert canvas_hint(maybe) == maybe and canvas_hint(None) is None
 

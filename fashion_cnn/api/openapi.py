@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from fashion_cnn.api.protocol import BYTES, HEADER_LENGTH
 from fashion_cnn.common import config
 from fashion_cnn.serving.preprocess import FORMATS
+from fashion_cnn.serving.verdict import KINDS
 
 ERROR = {"$ref": "#/components/responses/Error"}
 ERRORS = {str(code): ERROR for code in (400, 404, 405, 408, 413, 415, 429, 503)}
@@ -297,7 +298,7 @@ def schemas() -> dict:
                 },
                 "label": {"type": "string"},
                 "confidence": {"type": "number"},
-                "verdict": {"type": "string", "enum": ["confident", "unsure", "not_a_garment"]},
+                "verdict": {"type": "string", "enum": list(KINDS)},
                 "hint": {"type": "string", "nullable": True},
                 "top": {
                     "type": "array",

@@ -61,6 +61,7 @@ MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))  # a picture's views: one pixel each 
 VIEWS = 2 + len(MOVES)  # as given, mirrored, and the moves
 AS_GIVEN = "probabilities_as_given"  # `read`: this CNN's own, of the image as given
 GARMENT_SCORE = "garment_score"  # `read`: the energy of the CNN for drawings and icons
+IN_VIEWS = "in_views"  # `read`: which images were read in views (drawings and uploads)
 UNLIKE_PHOTOS = "unlike_photos"  # `read`: far from the product photos, by the distance
 
 
@@ -304,6 +305,7 @@ class Predictor:
         out = self.run(x, sorted({PROBABILITIES, FEATURES, *outputs}))
         out[AS_GIVEN] = out[PROBABILITIES].copy()
         viewed = np.broadcast_to(np.asarray(in_views, bool), len(x))
+        out[IN_VIEWS] = viewed
         out[UNLIKE_PHOTOS] = self.unlike_photos(out[FEATURES])
         reader = self.drawings_model or self
         if reader.gate is None:  # no energy to score: the reader reads in views only
@@ -358,7 +360,7 @@ class Predictor:
         """The verdicts of `read`'s outputs (see fashion_cnn.serving.verdict)."""
         gate = (self.drawings_model or self).gate
         scores = out.get(GARMENT_SCORE)
-        return verdicts(out[PROBABILITIES], images, out[UNLIKE_PHOTOS], scores, gate)
+        return verdicts(out[PROBABILITIES], images, out[UNLIKE_PHOTOS], scores, gate, out[IN_VIEWS])
 
     def classify(
         self, images: np.ndarray, in_views: bool | Sequence[bool] = False

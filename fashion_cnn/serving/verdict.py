@@ -1,4 +1,4 @@
-"""Is a classification confident, unsure, or not of a garment at all?
+"""Is a classification confident, in an unusual style, unsure, or not of a garment at all?
 
 Two questions, two measures, each calibrated on training and development data only:
 - Does the picture look like the product photos the bundled CNN learned from? The
@@ -9,7 +9,10 @@ Two questions, two measures, each calibrated on training and development data on
   exposure (Hendrycks et al. 2019: even probabilities on pictures of other things), so the
   energy of its logits, logsumexp (Liu et al. 2020), is low where it sees no garment
   (`GarmentGate`).
-A picture unlike the product photos is still read, as unsure with a hint; "not a
+A drawing or upload unlike the product photos is read by the CNN for drawings and icons,
+whose clear answers on such pictures are mostly right (on the held-out sets, 125 of 127
+garments): its verdict says "unusual style", not "unsure", with a hint that says why. A
+dataset image as far is unsure (the bundled CNN reads it, and less often right). "Not a
 garment" needs the energy to say so. The fitted thresholds live in the model cards, beside
 the rates they gave; the fixed ones are the constants below, which a card records only as
 the values it was calibrated with (editing them there changes nothing).
@@ -25,6 +28,8 @@ from scipy.special import logsumexp
 from fashion_cnn.common.config import CLASS_NAMES
 
 CONFIDENT, UNSURE, NOT_A_GARMENT = "confident", "unsure", "not_a_garment"
+UNUSUAL_STYLE = "unusual_style"  # read clearly, in a style unlike the product photos
+KINDS = (CONFIDENT, UNUSUAL_STYLE, UNSURE, NOT_A_GARMENT)  # from the most sure
 UNSURE_BELOW = 0.5  # top probability under this: two or more classes are close
 SPARSE_INK = 0.04  # under 4% of the 28x28 lit: too little shape to be a garment
 INK_LEVEL = 40
@@ -38,6 +43,10 @@ STYLE_HINT = (
     "It looks unlike most of the product photos the CNN learned from" + STYLE_GUESS + ": take "
     "{reading} with care."
 )
+STYLE_NOTE = (
+    "It looks unlike most of the product photos the CNN learned from" + STYLE_GUESS + ": the "
+    "CNN for drawings and icons read it."
+)
 LOW_ENERGY_HINT = "Not a garment, it seems: the CNN sees no garment it knows in it."
 MAYBE = "Perhaps not a garment"  # how a hint of a weak garment score starts
 # The reading's share is of the garment classes only: high beside a weak score ("Bag (69%)")
@@ -47,7 +56,7 @@ GATE_KEEPS = 0.99  # of styled, drawn and plain training garments above the thre
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str  # CONFIDENT, UNSURE or NOT_A_GARMENT
+    kind: str  # one of KINDS
     hint: str | None  # one line saying why; None when confident
 
 
@@ -141,13 +150,15 @@ def verdicts(
     far: np.ndarray | None = None,
     scores: np.ndarray | None = None,
     gate: GarmentGate | None = None,
+    viewed: np.ndarray | None = None,
 ) -> list[Verdict]:
     """One verdict per classified image. Not a garment when the 28x28 input holds too
     little shape. With a gate and its `scores` (energies; NaN where not measured): not a
-    garment under its threshold; unsure when the picture lies `far` from the product
-    photos (the detector's distance, per image) or the energy is weak; otherwise confident
-    or unsure by the probabilities. Without a gate, far from the product photos means not
-    a garment."""
+    garment under its threshold; unsure when the energy is weak; where the picture lies
+    `far` from the product photos (the detector's distance, per image), an unusual style
+    if it was `viewed` (a drawing or upload, read in views) and one class is clear, else
+    unsure; otherwise confident or unsure by the probabilities. Without a gate, far from
+    the product photos means not a garment."""
     if not len(probabilities):
         return []
     images = np.asarray(images).reshape(len(probabilities), -1)
@@ -160,13 +171,18 @@ def verdicts(
             else judge_confidence(p)
             for p, is_sparse, is_far in zip(probabilities, sparse, far, strict=True)
         ]
+    viewed = np.zeros(len(probabilities), bool) if viewed is None else viewed
     return [
-        gated(p, is_sparse, is_far, score, gate)
-        for p, is_sparse, is_far, score in zip(probabilities, sparse, far, scores, strict=True)
+        gated(p, is_sparse, is_far, score, gate, in_views)
+        for p, is_sparse, is_far, score, in_views in zip(
+            probabilities, sparse, far, scores, np.broadcast_to(viewed, len(far)), strict=True
+        )
     ]
 
 
-def gated(probabilities: np.ndarray, sparse: bool, far: bool, score: float, gate) -> Verdict:
+def gated(
+    probabilities: np.ndarray, sparse: bool, far: bool, score: float, gate, viewed: bool = False
+) -> Verdict:
     """One verdict with the gate's energy (see `verdicts`); a NaN energy (not measured: a
     product photo the bundled CNN reads with confidence) leaves it to the probabilities."""
     reading = f"{CLASS_NAMES[int(np.argmax(probabilities))]} ({probabilities.max():.0%})"
@@ -178,7 +194,9 @@ def gated(probabilities: np.ndarray, sparse: bool, far: bool, score: float, gate
         return Verdict(NOT_A_GARMENT, LOW_ENERGY_HINT)
     if score < gate.unsure_below:
         return Verdict(UNSURE, MAYBE_HINT.format(reading=reading))
-    if far:
+    if far and viewed and probabilities.max() >= UNSURE_BELOW:
+        return Verdict(UNUSUAL_STYLE, STYLE_NOTE)
+    if far and not viewed:
         return Verdict(UNSURE, STYLE_HINT.format(reading=reading))
     return judge_confidence(probabilities)
 

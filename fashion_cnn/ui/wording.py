@@ -14,6 +14,7 @@ from fashion_cnn.serving.verdict import (
     NOT_A_GARMENT,
     STYLE_GUESS,
     UNSURE,
+    UNUSUAL_STYLE,
     Verdict,
     perhaps_not_a_garment,
 )
@@ -43,14 +44,16 @@ def short_name(filename: str, limit: int) -> str:
 
 
 def prediction_headline(
-    label: str, confidence: float, verdict: Verdict, test_image: bool = False
+    label: str, confidence: float, verdict: Verdict, test_image: bool = False, drawn: bool = False
 ) -> tuple[str, str]:
     """Classify's headline and the line under it. "81% confident" beside "not a garment"
     read as a contradiction: the share is of the garment classes only, so it is worded by
     the verdict, and a picture that is not a garment says so first. A test image is a
-    garment whatever the verdict: its class leads."""
+    garment whatever the verdict: its class leads. On the canvas (`drawn`), an unusual
+    style is known: a drawing's."""
     share = {
         CONFIDENT: f"{confidence:.1%} confident",
+        UNUSUAL_STYLE: f"{confidence:.1%}, {'as a drawing' if drawn else 'unusual style'}",
         UNSURE: f"{confidence:.1%}, unsure",
         NOT_A_GARMENT: f"{confidence:.1%}, if it were a garment",
     }[verdict.kind]
@@ -308,7 +311,11 @@ def tile_caption(true_idx: int, pred_idx: int, confidence: float) -> str:
     return f"{true_name} → **{unbroken(config.CLASS_NAMES[pred_idx])}** {confidence:.0%}"
 
 
-VERDICT_BADGES = {UNSURE: "⚠️ unsure", NOT_A_GARMENT: "🚫 not a garment"}
+VERDICT_BADGES = {
+    UNUSUAL_STYLE: "🎨 unusual style",
+    UNSURE: "⚠️ unsure",
+    NOT_A_GARMENT: "🚫 not a garment",
+}
 MAYBE_BADGE = "❔ perhaps not a garment"
 
 
@@ -326,9 +333,9 @@ def upload_labels(names: list[str]) -> list[str]:
 
 
 def upload_tile_answer(label: str, confidence: float, verdict: Verdict) -> str:
-    """An upload tile's answer in Markdown: the class first, with a badge when unsure; for
-    what is, or perhaps is, not a garment, the verdict first and the class in brackets (a
-    bold "Pullover" over a red circle misled)."""
+    """An upload tile's answer in Markdown: the class first, with a badge when not
+    confident; for what is, or perhaps is, not a garment, the verdict first and the class
+    in brackets (a bold "Pullover" over a red circle misled)."""
     if verdict.kind == NOT_A_GARMENT or perhaps_not_a_garment(verdict):
         badge = VERDICT_BADGES[NOT_A_GARMENT] if verdict.kind == NOT_A_GARMENT else MAYBE_BADGE
         return f"{badge}  \n({label} · {confidence:.0%})"

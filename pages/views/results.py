@@ -9,7 +9,7 @@ import streamlit as st
 from fashion_cnn.common import config
 from fashion_cnn.serving.predictor import Classification, Predictor
 from fashion_cnn.serving.preprocess import Preprocessed
-from fashion_cnn.serving.verdict import NOT_A_GARMENT
+from fashion_cnn.serving.verdict import NOT_A_GARMENT, UNUSUAL_STYLE
 from fashion_cnn.ui.charts import (
     enlarge,
     framed_thumbnail,
@@ -34,7 +34,7 @@ def show_prediction(result: Classification, truth: int | None = None, drawn: boo
     """The class and confidence, the true label if known, and the verdict's hint (worded
     for a test image, or for a drawing on the canvas when `drawn`)."""
     headline, share = prediction_headline(
-        result.label, result.confidence, result.verdict, test_image=truth is not None
+        result.label, result.confidence, result.verdict, truth is not None, drawn
     )
     st.metric("Prediction", headline, share, delta_color="off", delta_arrow="off")
     if truth is not None:  # a test image: a garment, whatever the verdict asks
@@ -45,6 +45,8 @@ def show_prediction(result: Classification, truth: int | None = None, drawn: boo
             st.warning(hint, icon="⚠️")
     elif result.verdict.kind == NOT_A_GARMENT:
         st.error(result.hint, icon="🚫")
+    elif result.verdict.kind == UNUSUAL_STYLE:  # read clearly: a note, not a warning
+        st.info(canvas_hint(result.hint) if drawn else result.hint, icon="🎨")
     elif result.hint:
         st.warning(canvas_hint(result.hint) if drawn else result.hint, icon="⚠️")
 
