@@ -124,6 +124,16 @@ def test_inside_the_cnn_for_a_drawing(page, app_url):
         page.get_by_text(layer, exact=True).first.wait_for()
     headings = page.locator("[class*='_inside_layers']").first
     assert not headings.get_by_text("block1_conv1").count()  # the code's name: in a tooltip
+    # Where the maps halve, between the 2nd and 3rd convolutions: a pooling, and its size.
+    pool = headings.locator("[class*='_inside_block1_pool']")
+    assert "pool" in pool.inner_text() and "14×14" in pool.inner_text()
+    x = {
+        name: headings.get_by_text(name, exact=True).bounding_box()["x"]
+        for name in ("2nd convolution (block 1)", "3rd convolution (block 2)")
+    }
+    assert (
+        x["2nd convolution (block 1)"] < pool.bounding_box()["x"] < x["3rd convolution (block 2)"]
+    )
     votes = page.locator("[class*='_inside_votes'] .js-plotly-plot")  # each final map's vote
     votes.get_by_text(re.compile(r"^map \d+$")).first.wait_for()
     wait_for_app(page)

@@ -39,6 +39,15 @@ def test_steps_run_from_input_to_softmax(bundled, real_data):
     assert all(s.maps.shape == (s.shape[2], s.shape[0], s.shape[1]) for s in convs)
     assert [s.kind for s in found].count("max_pool") == 2
     assert all(s.explanation for s in found)
+    # Each convolution says what it weighs and how far it sees: the receptive field grows
+    # by two input steps per 3x3 convolution, and each 2x2 pooling doubles the step.
+    said = [s.explanation for s in convs]
+    assert len(set(said)) == len(said)
+    fields = ["3×3 patch", "5×5 patch", "10×10 patch", "14×14 patch", "24×24 patch", "whole image"]
+    assert all(field in text for field, text in zip(fields, said, strict=True))
+    assert "3×3×64 filter" in said[3] and "all 64 maps" in said[3]
+    pools = [s.explanation for s in found if s.kind == "max_pool"]
+    assert "28×28 becomes 14×14" in pools[0] and "14×14 becomes 7×7" in pools[1]
 
 
 def test_most_active_first_and_display_scaling():

@@ -21,7 +21,8 @@ from fashion_cnn.ui.wording import layer_output, layer_titles, which_way
 
 SHOWN_MAPS = 6  # per layer, the most active first; all on request
 TOP_CHANNELS = 8
-LAYER_WIDTH = 108  # px: seven layers fit the 820 px a laptop's 1280 px window leaves
+LAYER_WIDTH = 96  # px: seven layers and two poolings fit the 820 px of a 1280 px window
+POOL_WIDTH = 40  # px: a pooling between layers, as an arrow and the size it hands on
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -54,7 +55,8 @@ def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: s
     )
     st.caption(
         "From the input to the last convolution, each layer's feature maps, "
-        "the most active first. Bright means the filter found its pattern there. "
+        "the most active first. Bright means the filter found its pattern there; "
+        "→ pool marks where max pooling halves them. "
         "On a narrow screen, the row scrolls sideways to the last layers."
     )
     # One row on a phone too (it scrolls sideways): stacked, each tall column of maps
@@ -62,7 +64,14 @@ def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: s
     # a fixed width: st.columns' are at least 128 px, and seven of them overflowed a
     # laptop's 820 px.
     with st.container(horizontal=True, wrap=False, gap="xsmall", key=f"{key}_inside_layers"):
-        for step in with_maps:
+        for step in found:
+            if step.kind == "max_pool":  # where the maps shrink: 28×28 → 14×14
+                with st.container(width=POOL_WIDTH, key=f"{key}_inside_{step.name}"):
+                    st.caption(
+                        f"→  \npool  \n{step.shape[0]}×{step.shape[1]}", help=step.explanation
+                    )
+            if step.maps is None:
+                continue
             order = most_active(step.maps)[: None if show_all else SHOWN_MAPS]
             with st.container(width=LAYER_WIDTH, gap="xsmall"):
                 st.caption(  # the plain name; the code's name and shape on hover
