@@ -472,6 +472,32 @@ def test_outline_with_a_small_gap_is_still_filled():
     assert pre.image[14, 14] > 200
 
 
+def test_a_quick_hands_wide_gap_is_bridged_and_the_notches_outside_kept():
+    """A T-shirt drawn in one stroke that stops 40 px (a sixth of its width) short of
+    where it began: filled as the closed outline is, armpits and neckline kept, and read
+    as a T-shirt; a stroke that ends far from its start (an open zigzag) stays lines."""
+    from benchmarks.classify_latency import TSHIRT
+    from fashion_cnn.serving.predictor import load_bundled
+
+    def drawn(points) -> np.ndarray:
+        canvas = Image.new("L", (280, 280), 0)
+        ImageDraw.Draw(canvas).line(points, fill=255, width=14, joint="curve")
+        return np.asarray(canvas)
+
+    closed = preprocess(drawn(TSHIRT), "drawing").image > 100
+    (x0, y0), (x1, y1) = TSHIRT[-2], TSHIRT[-1]  # (40, 90) to (90, 50): stop 40 px short
+    gap = [*TSHIRT[:-1], (round(x1 - (x1 - x0) * 0.62), round(y1 - (y1 - y0) * 0.62))]
+    pre = preprocess(drawn(gap), "drawing")
+    bridged = pre.image > 100
+    assert "Outlines filled" in [name for name, _ in pre.steps]
+    assert (closed & bridged).sum() / (closed | bridged).sum() > 0.85
+    assert not bridged[24:, 2:6].any()  # below the sleeves, beside the body: still ground
+    result = load_bundled().classify(pre.image[None], True)[0]
+    assert result.label == "T-shirt/top" and result.verdict.kind != "not_a_garment", result
+    zigzag = [(40 + 40 * i, 60 if i % 2 else 220) for i in range(6)]
+    assert "Outlines filled" not in [n for n, _ in preprocess(drawn(zigzag), "drawing").steps]
+
+
 def handbag_drawing(width: int = 14) -> np.ndarray:
     """A canvas export of a handbag outline with a closed handle on top."""
     canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))

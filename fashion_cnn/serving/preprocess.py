@@ -35,7 +35,9 @@ STEP_VIEW = 280
 BLANK_LEVEL = 40  # a foreground that never rises this far above the background is blank
 # Drawings are filled at this resolution: outlines read worse at less, no better at more.
 WORK_SIZE = 112
-GAP_STEPS = 2  # a quick hand's gap of up to 2 x this many pixels (of WORK_SIZE) is closed
+# A quick hand's gap of up to twice this many pixels (of WORK_SIZE) is bridged, the
+# narrowest bridge that closes an outline first (`bridged`).
+GAP_STEPS = (2, 4, 6, 8, 10, 12)
 # Strokes cover less than this share of what they enclose when they are an outline; a
 # filled shape with a hole (a bag's handle, a sandal's straps) keeps its hole.
 OUTLINE_INK_SHARE = 0.8
@@ -456,19 +458,19 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
     scale = WORK_SIZE / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     small = np.asarray(Image.fromarray(np.clip(item, 0, 255).astype(np.uint8)).resize(size))
-    ink = np.pad(small > BLANK_LEVEL, GAP_STEPS + 2)  # ground all round, even once thickened
+    ink = np.pad(small > BLANK_LEVEL, GAP_STEPS[-1] + 2)  # ground all round, once thickened
     if drawn_solid(ink):  # what it encloses is a hole, as the dataset shows a bag's handle
         return item, False
     enough = ink.sum() / OUTLINE_INK_SHARE  # filling must add more than holes in a shape
     filled, holes = fill_inside(ink)
-    if filled.sum() <= enough:
-        # Perhaps a quick hand left a small gap: close it, fill, then undo the thickening.
+    for steps in GAP_STEPS:  # perhaps a quick hand left a gap: bridge it, then fill
+        if filled.sum() > enough:
+            break
         # Kept only if that fills an outline's interior (much more than the strokes), not
         # a real gap of a filled shape, such as between trouser legs.
-        wide, wide_holes = fill_inside(dilate(ink, GAP_STEPS))
-        closed = erode(wide | wide_holes, keep=ink, steps=GAP_STEPS) & ~wide_holes
+        closed, closed_holes = fill_inside(bridged(ink, steps))
         if closed.sum() > ink.sum() * 1.5:
-            filled, holes = closed, wide_holes & ~ink
+            filled, holes = closed, closed_holes
     if filled.sum() <= enough:
         return item, False
     width = stroke_width(ink)
@@ -481,6 +483,16 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
     if thinner.any():  # else a scribble of tiny loops: keep what there is
         filled = thinner
     return trim((filled & ~inner).astype(np.float32) * 255.0), True
+
+
+def bridged(ink: np.ndarray, steps: int) -> np.ndarray:
+    """The strokes with gaps of up to 2 x `steps` pixels bridged on their inner side: the
+    strokes thickened by `steps` enclose an inside; what of the thickening touches that
+    inside (the bridge, the strokes' inner side) joins the strokes. Unlike a closing
+    (thicken, fill, thin), the outer side keeps its notches: a sleeve's armpit, a heel."""
+    wide = dilate(ink, steps)
+    inside = fill_enclosed(wide) & ~wide
+    return ink | (wide & dilate(inside, steps + 1))
 
 
 def drawn_solid(ink: np.ndarray) -> bool:
