@@ -463,14 +463,8 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
         return item, False
     enough = ink.sum() / OUTLINE_INK_SHARE  # filling must add more than holes in a shape
     filled, holes = fill_inside(ink)
-    for steps in GAP_STEPS:  # perhaps a quick hand left a gap: bridge it, then fill
-        if filled.sum() > enough:
-            break
-        # Kept only if that fills an outline's interior (much more than the strokes), not
-        # a real gap of a filled shape, such as between trouser legs.
-        closed, closed_holes = fill_inside(bridged(ink, steps))
-        if closed.sum() > ink.sum() * 1.5:
-            filled, holes = closed, closed_holes
+    if filled.sum() <= enough:  # perhaps a quick hand left a gap
+        filled, holes = fill_bridged(ink) or (filled, holes)
     if filled.sum() <= enough:
         return item, False
     width = stroke_width(ink)
@@ -485,13 +479,31 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
     return trim((filled & ~inner).astype(np.float32) * 255.0), True
 
 
-def bridged(ink: np.ndarray, steps: int) -> np.ndarray:
-    """The strokes with gaps of up to 2 x `steps` pixels bridged on their inner side: the
-    strokes thickened by `steps` enclose an inside; what of the thickening touches that
-    inside (the bridge, the strokes' inner side) joins the strokes. Unlike a closing
-    (thicken, fill, thin), the outer side keeps its notches: a sleeve's armpit, a heel."""
-    wide = dilate(ink, steps)
+def fill_bridged(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """`fill_inside` of the strokes with their narrowest gap bridged (`bridged`), or None.
+    A bridge is kept only if its fill covers much more than the strokes (an outline's
+    inside), not a real gap of a filled shape, such as between trouser legs."""
+    near = ndimage.distance_transform_cdt(~ink, metric="taxicab")  # = dilate's steps
+    for steps in GAP_STEPS:
+        joined = bridged(ink, near, steps)
+        if joined is not None:
+            filled, holes = fill_inside(joined)
+            if filled.sum() > ink.sum() * 1.5:
+                return filled, holes
+    return None
+
+
+def bridged(ink: np.ndarray, near: np.ndarray, steps: int) -> np.ndarray | None:
+    """The strokes with gaps of up to 2 x `steps` pixels bridged on their inner side, or
+    None where that encloses nothing. The strokes thickened by `steps` (`near`: each
+    pixel's taxicab distance to them, as `dilate` steps) enclose an inside; what of the
+    thickening touches that inside (the bridge, the strokes' inner side) joins them.
+    Unlike a closing (thicken, fill, thin), the outer side keeps its notches: a sleeve's
+    armpit, a heel."""
+    wide = near <= steps
     inside = fill_enclosed(wide) & ~wide
+    if not inside.any():
+        return None
     return ink | (wide & dilate(inside, steps + 1))
 
 
