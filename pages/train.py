@@ -20,7 +20,7 @@ from pages.views.train_form import (
     fill_form,
     settings_form,
 )
-from pages.views.train_run import compare_runs, live_view, show_outcome
+from pages.views.train_run import compare_runs, last_run_link, live_view, show_outcome
 
 run_through_entrypoint()  # a deep link on a fresh server
 
@@ -39,7 +39,7 @@ st.caption(
     "tab: its link reopens it from any browser."
 )
 run_id = st.query_params.get(RUN_PARAM)
-view, problem = None, st.session_state.pop("train_problem", None)
+engine, view, problem = None, None, st.session_state.pop("train_problem", None)
 if run_id and not runs.is_run_id(run_id):
     st.warning(f"This link names no run: a run's link ends in ?run= and {RUN_ID_FORM}.")
     run_id = None
@@ -58,6 +58,7 @@ if view is not None and st.session_state.get(FILLED_FOR) != (run_id, view.done):
     fill_form(view.cfg, run_id, view.done)
 elif not run_id:
     apply_recipe_link()
+    last_run_link(engine)  # the sidebar's Train leads here without the run's link
 busy = view is not None and not view.done
 if busy:
     st.session_state["train_page_state"] = view.state

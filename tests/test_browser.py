@@ -695,7 +695,7 @@ def test_phone_confusion_matrix_is_readable_and_a_click_on_it_filters_the_galler
     ("path", "ready", "opened", "name"),
     [
         ("", "The bundled CNN", "Per-class precision, recall and F1", "home-phone"),
-        ("/train", "Early stopping patience", None, "train-phone"),  # the form's last widget
+        ("/train", "Start training", None, "train-phone"),  # the form's last widget
     ],
 )
 def test_phone_page_fits_the_screen(phone, app_url, path, ready, opened, name):
@@ -708,6 +708,21 @@ def test_phone_page_fits_the_screen(phone, app_url, path, ready, opened, name):
         phone.get_by_text(opened).click()
         phone.locator("table").first.wait_for()
         assert fits_the_screen(phone)
+
+
+def test_phone_train_start_is_on_the_first_screen_and_more_settings_a_tap_away(phone, app_url):
+    """The eleven settings stacked put Start 1.4 screens down: the settings a visitor
+    changes most come first, the others fold under them, then Start."""
+    phone.goto(f"{app_url}/train")
+    start = phone.get_by_role("button", name="Start training")
+    start.wait_for(timeout=90_000)
+    wait_for_app(phone)
+    box = start.bounding_box()
+    assert box["y"] > 0 and box["y"] + box["height"] <= PHONE["height"], box  # no scrolling
+    rate = phone.get_by_role("slider", name="Learning rate")
+    assert not rate.is_visible()
+    phone.get_by_text("More settings:").click()
+    rate.wait_for()
 
 
 def canvas_toolbar_hidden(pg) -> bool:
@@ -950,6 +965,37 @@ def finish_a_short_run(pg, epochs: str) -> None:
     pg.get_by_text(f"Finished {epochs} epochs.", exact=True).wait_for(timeout=120_000)
     pg.get_by_text("Test accuracy", exact=True).wait_for()
     wait_for_app(pg)
+
+
+def test_train_links_back_to_the_last_run_after_the_sidebar(page, app_url):
+    """The sidebar's Train opens /train without ?run=: the results are a link away, and
+    the settings the visitor left in the form are still there."""
+    page.goto(f"{app_url}/train")
+    page.get_by_role("button", name="Start training").wait_for(timeout=90_000)
+    wait_for_app(page)
+    finish_a_short_run(page, "2")
+    run_id = parse_qs(urlparse(page.url).query)["run"][0]
+    accuracy = page.get_by_test_id("stMetric").filter(has_text="Test accuracy")
+    score = re.search(r"[\d.]+%", accuracy.inner_text())[0]
+    page.get_by_role("spinbutton", name="Epochs").fill("3")  # a tweak for the next run
+    page.get_by_role("spinbutton", name="Epochs").press("Enter")
+    wait_for_app(page)
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name="Home").click()
+    page.get_by_text("The bundled CNN", exact=True).wait_for()
+    wait_for_app(page)
+    nav.get_by_role("link", name="Train").click()
+    back = page.get_by_role("button", name=f"Your last run: finished, {score} test accuracy")
+    back.wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert urlparse(page.url).query == ""  # the sidebar's link names no run
+    assert not page.get_by_text("Test accuracy", exact=True).count()
+    assert page.get_by_role("spinbutton", name="Epochs").input_value() == "3"
+    back.click()
+    page.wait_for_url(f"**/train?run={run_id}")
+    page.get_by_text("Finished 2 epochs.", exact=True).wait_for(timeout=60_000)
+    page.get_by_text("Test accuracy", exact=True).wait_for()
+    assert score in accuracy.inner_text()
 
 
 def test_watch_it_learn_and_compare_two_runs(page, app_url):

@@ -103,7 +103,11 @@ def test_two_runs_at_once_a_third_queues_a_fourth_of_a_closed_page_is_cancelled(
 def test_stop_ends_within_a_batch_and_keeps_finished_epochs(engine):
     run_id = engine.submit(tiny_config(epochs=50))
     wait_for(lambda: (p := engine.view(run_id).progress).epoch >= 2 and p.batch >= 3)
-    epochs_done = engine.view(run_id).progress.epoch
+    live = engine.view(run_id).progress
+    epochs_done = live.epoch
+    # The page's clock runs from when training began (on the worker), not from the last batch.
+    assert live.started_at is not None and live.started_at < time.time()
+    assert live.elapsed_at(time.time() + 5) >= live.elapsed + 4
     engine.stop(run_id)
     view = wait_for(lambda: (v := engine.view(run_id)).done and v, 60)
     assert view.state == "stopped" and view.message.startswith("Stopped; kept the weights")
@@ -262,3 +266,36 @@ def test_a_stopped_run_forgets_what_came_after_its_kept_epoch():
     assert p.epoch == len(p.epoch_logs) == len(p.confusions) == 2
     assert max(x for x, _, _ in p.batch_points) == 2
     assert p.snapshot is None  # epoch 3's strip is not epoch 2's
+
+
+def test_the_clock_runs_on_between_epochs_and_says_what_the_run_does():
+    """Between epochs no batch comes for a second or more: the clock runs on from the run's
+    start, and the line says the epoch is being measured, then that the next is starting."""
+    from fashion_cnn.ui.wording import run_position
+
+    p = runs.Progress(epochs=3, batches=4, started_at=1000.0)
+
+    def line(now: float) -> tuple[str, float]:
+        return run_position(p.epoch, p.epochs, p.batch, p.batches), p.elapsed_at(now)
+
+    for n in range(1, 4):
+        p.add_batch(n, 1.0, 0.5, 64, elapsed=n)
+    p.elapsed = 3.0  # as the relay published it
+    assert line(1003.5) == ("Epoch 1/3 · batch 3/4", 3.5)
+    p.add_batch(4, 1.0, 0.5, 64, elapsed=4.0)  # the epoch's last batch
+    p.elapsed = 4.0
+    assert line(1006.5) == ("Epoch 1/3 trained · measuring it on held-out images…", 6.5)
+    p.add_epoch({"loss": 1.0})
+    assert line(1008.0) == ("Epoch 1/3 done · starting epoch 2…", 8.0)
+    p.add_batch(1, 1.0, 0.5, 64, elapsed=9.0)
+    p.elapsed = 9.0
+    assert line(1009.5) == ("Epoch 2/3 · batch 1/4", 9.5)
+    for _ in range(2):
+        for n in range(1, 5):
+            p.add_batch(n, 1.0, 0.5, 64)
+        p.add_epoch({"loss": 1.0})
+    assert line(1020.0)[0] == "All 3 epochs trained · wrapping up…"
+    # A web server whose clock lags the worker's never shows less than the worker measured.
+    p.elapsed = 25.0
+    assert p.elapsed_at(1010.0) == 25.0
+    assert runs.Progress(elapsed=3.0).elapsed_at(1e9) == 3.0  # no start known: as measured

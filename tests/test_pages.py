@@ -250,6 +250,11 @@ def test_train_settings_link_fills_the_form_and_bad_values_warn(real_data):
     assert at.number_input(key="train_epochs").value == 7
     assert at.select_slider(key="train_learning_rate").value == 0.01
     assert at.toggle(key="train_augment").value is True  # the form's default is off
+    # The learning rate is folded under More settings: they open, so the link's value shows.
+    (more,) = [e for e in at.expander if e.label.startswith("More settings:")]
+    assert more.proto.expanded
+    (folded,) = [e for e in page("train").run().expander if e.label.startswith("More settings")]
+    assert not folded.proto.expanded  # a first visit's settings: folded
     (warning,) = [w.value for w in at.warning]
     assert warning == (
         "The link's batch size (batch_size=999) is not a value the form allows; "

@@ -2,7 +2,12 @@
 
 from fashion_cnn.common import config, settings
 from fashion_cnn.serving.verdict import CONFIDENT, MAYBE_HINT, NOT_A_GARMENT, UNSURE, Verdict
-from fashion_cnn.ui.wording import plural, prediction_headline, with_article
+from fashion_cnn.ui.wording import (
+    last_run_line,
+    plural,
+    prediction_headline,
+    with_article,
+)
 
 
 def test_plural_counts():
@@ -303,3 +308,20 @@ def test_the_headline_says_not_a_garment_first_except_for_a_test_image():
         "Trouser",
         "90.0% confident",
     )
+
+
+def test_the_way_back_names_the_last_runs_state_and_its_accuracy():
+    assert (
+        last_run_line("finished", 5, 5, 0.8421) == "Your last run: finished, 84.21% test accuracy"
+    )
+    assert last_run_line("running", 2, 5, None) == "Your last run: training, epoch 3 of 5"
+    assert last_run_line("running", 5, 5, None) == "Your last run: training, epoch 5 of 5"
+    assert last_run_line("stopped", 1, 5, 0.5) == (
+        "Your last run: stopped after 1 epoch, 50.00% test accuracy"
+    )
+    assert last_run_line("stopped", 0, 5, None) == (
+        "Your last run: stopped before its first epoch ended"
+    )
+    assert last_run_line("queued", 0, 5, None).startswith("Your last run: waiting for a worker")
+    assert last_run_line("failed", 1, 5, None) == "Your last run: failed"
+    assert last_run_line("cancelled", 0, 5, None) == "Your last run: cancelled"

@@ -86,6 +86,15 @@ class Progress:
     epoch_means: list = field(default_factory=lambda: [0.0, 0.0])  # Keras' last, this epoch
     trend: list = field(default_factory=lambda: [0.0, 0.0, 0.0])  # loss, accuracy, weight
     first_batch_at: float | None = None  # elapsed seconds when the first batch ended
+    started_at: float | None = None  # wall-clock time (time.time()) when training began
+
+    def elapsed_at(self, now: float) -> float:
+        """Seconds of training by `now` (time.time()), for a live run's clock: `elapsed` is
+        only as new as the last batch, and between epochs none comes for a second or more.
+        Never less than `elapsed`, should this machine's clock lag the worker's."""
+        if self.started_at is None:
+            return self.elapsed
+        return max(self.elapsed, now - self.started_at)
 
     @property
     def images_per_second(self) -> float:
@@ -285,7 +294,7 @@ class Relay:
             self.publish()  # epoch markers show at once
         elif kind == "running":
             self.progress.batches = values[0]["batches"]
-            self.started = time.time()
+            self.started = self.progress.started_at = time.time()
             self.start_seconds = self.started - self.spawned
             self.set(state="running", pid=values[0]["pid"])
         elif kind == "evaluating":

@@ -14,10 +14,12 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from fashion_cnn.common.settings import form_fields
 from fashion_cnn.serving.feature_map import TSNE
 from fashion_cnn.ui.charts import png_bytes
 from fashion_cnn.ui.wording import upload_labels
 from pages.views.shared import ALL_CLASSES, ANY_CLASS, BUNDLED, MODEL_CHOICE
+from pages.views.train_form import FORM_DEFAULTS, form_key
 
 # Widgets whose values survive page changes. Each is drawn without a `value`/`index`
 # argument (its default is set here) so that Streamlit does not warn about two defaults.
@@ -33,6 +35,8 @@ KEPT_WIDGETS = {
     "test_index": 0,
     "test_class": ANY_CLASS,
     MODEL_CHOICE: BUNDLED,
+    # The Train form: a visitor back from another page finds the settings they left.
+    **{form_key(f.name): getattr(FORM_DEFAULTS, f.name) for f in form_fields()},
 }
 VISIT = "page_visit"  # (url path, count): changes each time the visitor arrives on a page
 # [(canvas json, the drawing as PNG bytes)] after each stroke; (None, None): cleared. PNG:

@@ -11,7 +11,7 @@ from fashion_cnn.common import config
 from fashion_cnn.common.settings import QUICK_RUN, TrainConfig, form_fields, form_warmup
 from fashion_cnn.jobs import runs
 from fashion_cnn.ui.recipe import from_query, to_query
-from fashion_cnn.ui.wording import and_list, format_seconds
+from fashion_cnn.ui.wording import and_list, format_seconds, setting_name
 
 RUN_PARAM = "run"  # /train?run=ID
 COMPARE_PARAM = "compare"  # /train?run=ID&compare=A,B: the visitor's earlier runs
@@ -19,6 +19,8 @@ KEPT_RUNS = 5  # a visitor's last runs, to compare
 FILLED_FOR = "train_form_filled"  # (run ID, ended): the run whose settings the form holds
 FORM_DEFAULTS = QUICK_RUN  # what the form shows on a first visit
 FORM_COLUMNS = 4  # settings per row
+# The settings shown at once (the next run's hints name them most); the others fold away.
+MAIN_SETTINGS = ("architecture", "epochs", "train_subset", "augment")
 # Problems the engine reports, each a one-line message for the page.
 ENGINE_ERRORS = (runs.EngineUnavailable, runs.QueueFull, OSError, TimeoutError)
 
@@ -33,6 +35,14 @@ def fill_form(cfg: TrainConfig, run_id: str | None = None, done: bool = False) -
     for f in form_fields():
         st.session_state[form_key(f.name)] = getattr(cfg, f.name)
     st.session_state[FILLED_FOR] = (run_id, done)
+
+
+def setting_rows(fields: list) -> None:
+    """Fields as their controls, FORM_COLUMNS to a row (stacked on a phone)."""
+    for start in range(0, len(fields), FORM_COLUMNS):
+        row = fields[start : start + FORM_COLUMNS]
+        for column, f in zip(st.columns(FORM_COLUMNS), row, strict=False):
+            setting_widget(column, f)
 
 
 def setting_widget(column, f) -> None:
@@ -54,23 +64,29 @@ def setting_widget(column, f) -> None:
 
 
 def settings_form() -> None:
-    """The controls, four to a row, and the settings as a link; Start submits a run from
-    its callback. Not an st.form: each change reruns the page, so that the link and the
-    time estimate follow it, and Enter in a box starts nothing."""
+    """The settings a visitor changes most, the others folded under them, and Start; then
+    the settings as a link. Start submits a run from its callback. Not an st.form: each
+    change reruns the page, so that the link and the time estimate follow it, and Enter in a
+    box starts nothing."""
     for f in form_fields():
         st.session_state.setdefault(form_key(f.name), getattr(FORM_DEFAULTS, f.name))
     cfg, problem = form_config_or_problem()
+    main = [f for f in form_fields() if f.name in MAIN_SETTINGS]
+    more = [f for f in form_fields() if f.name not in MAIN_SETTINGS]
+    # Folded, so that Start is on a phone's first screen (eleven stacked: 1.4 screens).
+    # Open when one of them is not the first visit's: a link's or a run's settings show.
+    changed = any(
+        st.session_state[form_key(f.name)] != getattr(FORM_DEFAULTS, f.name) for f in more
+    )
     with st.container(border=True, key="train_settings"):
-        fields = form_fields()
-        rows = len(fields) // FORM_COLUMNS + 1  # the Start button takes the slot after them
-        slots = [column for _ in range(rows) for column in st.columns(FORM_COLUMNS)]
-        for column, f in zip(slots, fields, strict=False):
-            setting_widget(column, f)
-        slots[len(fields)].button(
+        setting_rows(main)
+        label = f"More settings: {and_list([setting_name(f) for f in more])}"
+        with st.expander(label, expanded=changed, key="train_more"):
+            setting_rows(more)
+        st.button(
             "▶ Start training",
             key="train_start",
             type="primary",
-            width="stretch",
             on_click=start_run,
             disabled=problem is not None,
         )

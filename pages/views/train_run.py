@@ -3,6 +3,8 @@ session's finished runs compared."""
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from fashion_cnn.common import config
@@ -11,9 +13,17 @@ from fashion_cnn.serving.mistakes import main_confusions
 from fashion_cnn.ui.charts import compare_chart, compare_table, training_curves
 from fashion_cnn.ui.exports import compare_csv
 from fashion_cnn.ui.glossary import next_experiment
-from fashion_cnn.ui.wording import eta_text, format_seconds, missing_runs_note, plural
+from fashion_cnn.ui.wording import (
+    eta_text,
+    format_seconds,
+    last_run_line,
+    missing_runs_note,
+    plural,
+    run_position,
+)
 from pages.views.run_model import in_use, use_run_model
 from pages.views.train_form import (
+    COMPARE_PARAM,
     ENGINE_ERRORS,
     RUN_PARAM,
     unreadable_compare_names,
@@ -31,6 +41,38 @@ def training_chart(view: runs.RunView):
         shown = ((view.run_id, p.version), training_curves(p.batch_points, p.epoch_logs, live))
         st.session_state["train_chart"] = shown
     return shown[1]
+
+
+def last_run_link(engine: runs.Engine | None) -> None:
+    """A way back to this session's last run for a visitor on /train without its link: the
+    sidebar's Train drops ?run=, and with it the run's charts and results. A button, not a
+    link: a link would load the page in a new session, without what the visitor made in
+    this one (a page link to this page leaves the address without ?run=)."""
+    try:
+        earlier = visitor_runs()
+        view = engine.view(earlier[0], watched=False) if engine and earlier else None
+    except ENGINE_ERRORS:
+        return  # the page's top says what went wrong
+    if view is None:
+        return  # expired: Compare runs says so
+    accuracy = view.summary["accuracy"] if view.summary else None
+    st.button(
+        last_run_line(view.state, view.progress.epoch, view.cfg.epochs, accuracy),
+        key="train_last_run",
+        icon=":material/history:",
+        on_click=open_run,
+        args=(view.run_id,),
+    )
+
+
+def open_run(run_id: str) -> None:
+    """The way back's callback: the address becomes the run's link, with the others to
+    compare (as Start leaves it)."""
+    others = [r for r in visitor_runs() if r != run_id]
+    st.query_params.clear()
+    st.query_params[RUN_PARAM] = run_id
+    if others:
+        st.query_params[COMPARE_PARAM] = ",".join(others)
 
 
 def live_view(run_id: str) -> None:
@@ -59,10 +101,12 @@ def live_view(run_id: str) -> None:
     live = view.state not in ("queued", "starting") and bool(p.batch_points or p.epoch_logs)
     charted = bool(view.summary) if view.done else live
     if charted:
+        # The clock runs from the run's start at each poll: progress comes with batches,
+        # and between epochs none comes for seconds (measuring one, starting the next).
         text = (
-            f"Epoch {min(p.epoch + 1, p.epochs)}/{p.epochs} · batch {p.batch}/{p.batches} · "
-            f"{format_seconds(p.elapsed)} elapsed · {eta_text(p.eta_seconds)} · "
-            f"{p.images_per_second:,.0f} images/s"
+            f"{run_position(p.epoch, p.epochs, p.batch, p.batches)} · "
+            f"{format_seconds(p.elapsed_at(time.time()))} elapsed · "
+            f"{eta_text(p.eta_seconds)} · {p.images_per_second:,.0f} images/s"
         )
         if view.done or view.state == "evaluating":  # training is over: no epoch nor ETA
             of = f" of {p.epochs}" if p.epoch < p.epochs else ""  # a stopped run kept fewer
