@@ -42,7 +42,7 @@ from fashion_cnn.serving.predictor import (
     load_bundled,
 )
 from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
-from fashion_cnn.serving.verdict import KINDS, UNSURE
+from fashion_cnn.serving.verdict import KINDS, UNSURE, UNUSUAL_STYLE
 
 REFUSED = "refused"  # the app's "nothing to classify": no reading at all
 FLAGGED = (UNSURE, NOT_A_GARMENT, REFUSED)  # not given as a garment: not confident, not styled
@@ -210,6 +210,7 @@ def held_out_rates(held: Sequence[Reading]) -> dict[str, float]:
     others = [r for r in held if r.label == NOT_A_GARMENT]
     inside = np.array([-r.score for r in garments if r.verdict != REFUSED])
     outside = np.array([-r.score for r in others if r.verdict != REFUSED])
+    styled = [r for r in garments if r.verdict == UNUSUAL_STYLE]
     return {
         "garments": len(garments),
         "non_garments": len(others),
@@ -219,6 +220,9 @@ def held_out_rates(held: Sequence[Reading]) -> dict[str, float]:
         ),
         "non_garments_flagged": np.mean([r.verdict in FLAGGED for r in others]),
         "auroc": auroc(inside, outside),
+        # Classify says how often a reading of an unusual style is right (a count each)
+        "garments_unusual_style": len(styled),
+        "garments_unusual_style_right": sum(r.predicted == r.label for r in styled),
     }
 
 
@@ -250,11 +254,10 @@ def write_rates(readings: Sequence[Reading], name: str) -> Path:
     for key in [k for k, v in stored.items() if v.get("set", k) == name]:
         del stored[key]
     for key, (title, held) in groups.items():
-        rates = {k: round(float(v), 4) for k, v in held_out_rates(held).items()}
-        rates["garments"], rates["non_garments"] = (
-            int(rates["garments"]),
-            int(rates["non_garments"]),
-        )
+        rates = {
+            k: v if isinstance(v, int) else round(float(v), 4)  # counts stay whole
+            for k, v in held_out_rates(held).items()
+        }
         stored[key] = {**rates, "pictures": title, "set": name}
     write_bytes_atomic(json.dumps(card, indent=1).encode(), path)
     return path

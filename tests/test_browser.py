@@ -780,7 +780,9 @@ def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_
     # icons still reads it clearly, as a drawing's unusual style (not "unsure", not
     # "confident"), with a note that says why; the page says what reads it best.
     assert "T-shirt/top" in said and "as a drawing" in said and "confident" not in said, said
-    page.get_by_text("as a drawing does: the CNN for drawings and icons").wait_for()
+    note = page.get_by_text("as a drawing does: the CNN for drawings and icons")
+    note.wait_for()  # with its record on held-out pictures, from the model card
+    assert re.search(r"it named \d+ of \d+ such garments right", note.inner_text())
     page.get_by_text("for an outline, turn on").wait_for()
     index = int(np.flatnonzero(real_data.y_test == 1)[0])
     buf = io.BytesIO()

@@ -151,6 +151,24 @@ def test_the_cnn_for_drawings_is_described_from_its_card():
     assert f"it named {named[0]:.0%}–{named[-1]:.0%} of the garments right" in summary
 
 
+def test_an_unusual_styles_record_adds_up_the_cards_held_out_sets():
+    from fashion_cnn.ui.wording import unusual_style_record
+
+    def card(*counts):
+        sets = {
+            f"set{i}": {"garments_unusual_style": n, "garments_unusual_style_right": right}
+            for i, (n, right) in enumerate(counts)
+        }
+        return {"garment_gate": {"real_pictures": sets}}
+
+    assert unusual_style_record(card((43, 43), (84, 82))) == (
+        "On pictures in styles it never saw, it named 125 of 127 such garments right."
+    )
+    assert unusual_style_record(card()) is None and unusual_style_record({}) is None
+    old = {"garment_gate": {"real_pictures": {"dev_set": {"garments": 117}}}}
+    assert unusual_style_record(old) is None  # a card measured before the verdict had it
+
+
 def test_how_a_drawing_or_upload_was_read_is_a_short_line_with_the_rest_in_its_tooltip():
     from fashion_cnn.ui.wording import views_detail, views_note
 

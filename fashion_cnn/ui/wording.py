@@ -223,6 +223,17 @@ def drawings_model_summary(card: dict) -> str:
     )
 
 
+def unusual_style_record(card: dict) -> str | None:
+    """How often the CNN for drawings and icons named a garment right when its verdict was
+    "unusual style", on the held-out pictures of its card; None where the card has none."""
+    measured = ((card.get("garment_gate") or {}).get("real_pictures") or {}).values()
+    styled = sum(r.get("garments_unusual_style", 0) for r in measured)
+    right = sum(r.get("garments_unusual_style_right", 0) for r in measured)
+    if not styled:
+        return None
+    return f"On pictures in styles it never saw, it named {right} of {styled} such garments right."
+
+
 def duration_words(seconds: float) -> str:
     """'an hour', '2 hours', '30 minutes'."""
     hours, minutes = seconds / 3600, round(seconds / 60)

@@ -25,7 +25,7 @@ from fashion_cnn.ui.wording import (
     views_note,
 )
 from pages.views.inside import inside_the_cnn
-from pages.views.shared import analyse
+from pages.views.shared import analyse, style_record
 
 STEP_TILE = 90  # px: each preprocessing step (three to a row on a phone)
 
@@ -46,7 +46,8 @@ def show_prediction(result: Classification, truth: int | None = None, drawn: boo
     elif result.verdict.kind == NOT_A_GARMENT:
         st.error(result.hint, icon="🚫")
     elif result.verdict.kind == UNUSUAL_STYLE:  # read clearly: a note, not a warning
-        st.info(canvas_hint(result.hint) if drawn else result.hint, icon="🎨")
+        note = canvas_hint(result.hint) if drawn else result.hint
+        st.info(" ".join(filter(None, [note, style_record()])), icon="🎨")
     elif result.hint:
         st.warning(canvas_hint(result.hint) if drawn else result.hint, icon="⚠️")
 

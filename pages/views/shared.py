@@ -16,7 +16,11 @@ from fashion_cnn.common.contract import (
 from fashion_cnn.common.data import DatasetError, FashionMNIST, load_fashion_mnist
 from fashion_cnn.serving.predictor import Classification, Predictor, load_bundled
 from fashion_cnn.ui.charts import enlarge, per_class_markdown, png_bytes
-from fashion_cnn.ui.wording import drawings_model_story, drawings_model_summary
+from fashion_cnn.ui.wording import (
+    drawings_model_story,
+    drawings_model_summary,
+    unusual_style_record,
+)
 
 BUNDLED = "Bundled CNN"
 TRAINED_KEY = "trained_model"  # session_state: the Predictor of this session's last run
@@ -95,6 +99,15 @@ def drawings_model_caption() -> tuple[str, str] | None:
         return drawings_model_summary(card), drawings_model_story(card)
     except (KeyError, TypeError, ValueError):  # a card of another version: say nothing
         return None
+
+
+def style_record() -> str | None:
+    """How often a reading of an unusual style was right, from the card of the CNN for
+    drawings and icons; None without one."""
+    model, _ = bundled_or_none()
+    if model is None or model.drawings_model is None:
+        return None
+    return unusual_style_record(model.drawings_model.card)
 
 
 def pick_model() -> Predictor:
