@@ -42,8 +42,7 @@ def test_probabilities(model_key: str, _model: Predictor) -> np.ndarray:
 st.title("🔍 Explore errors")
 st.caption(
     "Which garments does the CNN confuse, and why? Click a cell of the matrix to see "
-    "the images behind it (if nothing happens, click it again), or pick the two classes "
-    "under Mistakes."
+    "the images behind it, or pick the two classes under Mistakes."
 )
 apply_run_link()  # a finished run's confusions link here with its model
 model = pick_model()

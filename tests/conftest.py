@@ -94,6 +94,16 @@ def phone(browser, app_url):
     context.close()
 
 
+@pytest.fixture
+def touch_phone(browser, app_url):
+    """A phone that taps: touch events, no mouse hovering first, as a phone's browser sends."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
 def screenshot(pg, name: str) -> Path:
     """Save a full-page PNG under test-artifacts/ (the README's come from here)."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -12,7 +12,7 @@ import subprocess
 import time
 from itertools import pairwise
 from pathlib import Path
-from urllib.parse import parse_qs, urljoin, urlparse
+from urllib.parse import parse_qs, urlencode, urljoin, urlparse
 
 import numpy as np
 import pytest
@@ -423,6 +423,33 @@ def test_link_to_a_test_image_opens_its_tab(page, app_url):
 
 
 MATRIX = ".st-key-explore_matrix .js-plotly-plot"  # a wide screen's; a phone's is another
+LAPTOP = {"width": 1280, "height": 900}
+
+
+def cell_centre(plot, true_idx: int, pred_idx: int) -> tuple[float, float]:
+    """Where a matrix cell (true, predicted) shows. Its point is in row-major order; plotly's
+    points ignore pointer events (its drag layer takes them), so a click goes to the spot."""
+    point = plot.locator(".scatterlayer path.point").nth(true_idx * 10 + pred_idx)
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def wait_for_class_filters(pg, true_name: str, pred_name: str) -> None:
+    """Wait until the Mistakes gallery's class filters show these two classes (a rerun
+    writes the address before it redraws the filters)."""
+    pg.wait_for_function(
+        "names => ['True class', 'Predicted class'].every((label, i) =>"
+        " document.querySelector(`input[aria-label='${label}']`)?.value === names[i])",
+        arg=[true_name, pred_name],
+        timeout=30_000,
+    )
+
+
+def cell_address(true_name: str, pred_name: str) -> re.Pattern:
+    """The address of Explore on a matrix cell, (?true=&pred=), whatever follows."""
+    query = urlencode({"true": true_name, "pred": pred_name})
+    return re.compile(rf"/explore\?{re.escape(query)}(&|#|$)")
 
 
 def test_click_on_matrix_cell_filters_gallery(page, app_url):
@@ -436,30 +463,19 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
         button = tile.get_by_role("button", name="Inspect").bounding_box()
         rows.setdefault(top, set()).add(round(button["y"]))
     assert len(rows) > 1 and all(len(tops) == 1 for tops in rows.values()), rows
-    # Points are in row-major order: true Shirt (6) -> predicted T-shirt/top (0).
-    # Plotly's points ignore pointer events (its drag layer takes them): click at the spot.
-    cell = page.locator(f"{MATRIX} .scatterlayer path.point").nth(6 * 10 + 0)
     matrix_header = page.locator(MATRIX).evaluate("p => p.data[1].x")
-
-    def click_cell():
-        box = cell.bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-
+    # One click on true Shirt, predicted T-shirt/top: the filters and the address follow.
+    page.mouse.click(*cell_centre(page.locator(MATRIX), 6, 0))
+    page.wait_for_url(cell_address("Shirt", "T-shirt/top"), timeout=30_000)
     filtered = (  # the gallery redrawn for the clicked cell
         "() => { const c = Array.from(document.querySelectorAll("
         "'[data-testid=\"stCaptionContainer\"]')).filter(c => c.innerText.includes('→'));"
         " return c.length > 0"
         " && c.every(c => c.innerText.startsWith('Shirt → T\u2011shirt/\u2060top')); }"
     )
-    for _ in range(5):
-        click_cell()
-        try:
-            page.wait_for_function(filtered, timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    page.wait_for_function(filtered, timeout=10_000)
+    page.wait_for_function(filtered, timeout=30_000)
     wait_for_app(page)
+    wait_for_class_filters(page, "Shirt", "T-shirt/top")
     # Under the matrix, now framing the cell: where its images went, a link away.
     count = int(page.locator(MATRIX).evaluate("p => p.data[0].text[60]"))
     note = page.get_by_text(f"Shirt → T-shirt/top: {count} images, in the gallery below ↓")
@@ -498,17 +514,41 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")
     # A diagonal cell holds no mistakes: the page says it holds the right answers.
-    diagonal = page.locator(f"{MATRIX} .scatterlayer path.point").nth(6 * 10 + 6)
-    diagonal.scroll_into_view_if_needed()
-    box = diagonal.bounding_box()
-    until(
-        lambda: page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
-        page.get_by_text("This cell of the diagonal holds the right answers"),
-    )
+    page.mouse.click(*cell_centre(page.locator(MATRIX), 6, 6))
+    page.get_by_text("This cell of the diagonal holds the right answers").wait_for(timeout=30_000)
+    wait_for_class_filters(page, "Shirt", "Shirt")
     assert not page.get_by_text("Widen the confidence range").count()
 
 
-LAPTOP = {"width": 1280, "height": 900}
+def test_each_single_click_on_the_matrix_applies_on_a_laptop(browser, app_url):
+    """A click on a matrix cell sets the filters and the address at once, the first after
+    the page opens and each after that, on the same cell again too."""
+    context = browser.new_context(viewport=LAPTOP)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.goto(f"{app_url}/explore")
+    pg.get_by_text("mistakes match").wait_for(timeout=120_000)
+    wait_for_app(pg)
+    matrix = pg.locator(MATRIX)
+    pg.mouse.click(*cell_centre(matrix, 6, 4))  # true Shirt, predicted Coat
+    pg.wait_for_url(cell_address("Shirt", "Coat"), timeout=30_000)
+    wait_for_app(pg)
+    wait_for_class_filters(pg, "Shirt", "Coat")
+    # Another class picked under Mistakes, then the same cell clicked again: it applies.
+    true_class = pg.get_by_role("combobox", name="True class")
+    # Wholly in view: focus would scroll the page to it, and a scroll closes its list.
+    true_class.evaluate("e => e.scrollIntoView({block: 'center'})")
+    true_class.click()
+    pg.get_by_role("option", name="Pullover", exact=True).click()
+    pg.wait_for_url(cell_address("Pullover", "Coat"), timeout=30_000)
+    wait_for_app(pg)
+    pg.mouse.click(*cell_centre(matrix, 6, 4))
+    pg.wait_for_url(cell_address("Shirt", "Coat"), timeout=30_000)
+    wait_for_app(pg)
+    wait_for_class_filters(pg, "Shirt", "Coat")
+    context.close()
+
+
 HIST_AND_MAP = ("explore_hist", "explore_feature_map")  # their plots' keys
 
 
@@ -660,7 +700,10 @@ def test_phone_gallery_reads_in_rows_in_the_chosen_order(phone, app_url):
     screenshot(phone, "explore-phone")
 
 
-def test_phone_confusion_matrix_is_readable_and_a_click_on_it_filters_the_gallery(phone, app_url):
+def test_phone_confusion_matrix_is_readable_and_a_tap_on_it_filters_the_gallery(
+    touch_phone, app_url
+):
+    phone = touch_phone
     phone.goto(f"{app_url}/explore")
     phone.get_by_text("mistakes match").wait_for(timeout=120_000)
     wait_for_app(phone)
@@ -683,12 +726,17 @@ def test_phone_confusion_matrix_is_readable_and_a_click_on_it_filters_the_galler
     assert size >= 11, size
     assert fits_the_screen(phone)
     screenshot(phone, "explore-matrix-phone")
-    box = cells.nth(6 * 10 + 4).bounding_box()  # true Shirt, predicted Coat
-    until(
-        lambda: phone.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
-        phone.get_by_text(re.compile(r"^Shirt → Coat: \d+ images")),
-    )
-    phone.wait_for_url(re.compile(r"/explore\?true=Shirt&pred=Coat"))
+    # One tap on true Shirt, predicted Coat: the filters and the address follow.
+    phone.touchscreen.tap(*cell_centre(narrow, 6, 4))
+    phone.wait_for_url(cell_address("Shirt", "Coat"), timeout=30_000)
+    phone.get_by_text(re.compile(r"^Shirt → Coat: \d+ images")).wait_for(timeout=30_000)
+    wait_for_app(phone)
+    wait_for_class_filters(phone, "Shirt", "Coat")
+    # The matrix, drawn again with that cell framed, takes the next tap as well.
+    phone.touchscreen.tap(*cell_centre(narrow, 2, 4))  # true Pullover, predicted Coat
+    phone.wait_for_url(cell_address("Pullover", "Coat"), timeout=30_000)
+    wait_for_app(phone)
+    wait_for_class_filters(phone, "Pullover", "Coat")
 
 
 @pytest.mark.parametrize(

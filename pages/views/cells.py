@@ -64,13 +64,42 @@ MATRIX_CSS = f"""<style>
 @media (min-width: {NARROW_SCREEN}px) {{
   [data-testid="stLayoutWrapper"]:has(> .st-key-explore_matrix_narrow_box) {{ display: none; }}
 }}
+[data-testid="stElementContainer"]:has(#explore-matrix-clicks) {{ display: none; }}
 </style>"""
+
+
+# plotly.js selects a clicked point from the hover data of the last mouse move (none after
+# a tap, nor on a chart drawn under a still mouse), then fires plotly_click with the point
+# under the pointer, which Streamlit ignores for a scatter: a first tap, and at times a first
+# click, selected nothing. So the click's point goes on as a selection (Streamlit sends a
+# value once, when plotly's own selection was right). Plain values only: Streamlit copies
+# each point deeply, and a point's axis object refers back to the chart. MATRIX_CSS hides
+# the script's box, which would add a gap above the matrix.
+MATRIX_PLOTS = ", ".join(f".st-key-{key} .js-plotly-plot" for key in MATRICES)
+MATRIX_CLICKS = """<script id="explore-matrix-clicks">
+(() => {
+  if (window.fashionCnnMatrixClicks) return;
+  const plain = (point) => Object.fromEntries(
+    Object.entries(point).filter(([, value]) => value === null || typeof value !== "object"));
+  window.fashionCnnMatrixClicks = setInterval(() => {
+    for (const plot of document.querySelectorAll("MATRIX_PLOTS")) {
+      if (plot.fashionCnnClicks || !plot.on) continue;
+      plot.fashionCnnClicks = true;
+      plot.on("plotly_click", (event) => {
+        const points = event.points.filter((p) => p.curveNumber === 0).map(plain);
+        if (points.length) plot.emit("plotly_selected", { points });
+      });
+    }
+  }, 50);
+})();
+</script>""".replace("MATRIX_PLOTS", MATRIX_PLOTS)
 
 
 def matrix_charts(cm: np.ndarray, normalise: bool, chosen: tuple[int, int] | None) -> None:
     """The clickable confusion matrix, as wide as the column on a wide screen; on a phone,
     with short class names and larger numbers."""
     st.html(MATRIX_CSS)
+    st.html(MATRIX_CLICKS, unsafe_allow_javascript=True, width="content")
     for key, narrow in MATRICES.items():
         with st.container(key=f"{key}_box"):
             st.plotly_chart(
@@ -88,7 +117,8 @@ def apply_matrix_click() -> None:
     for key in MATRICES:
         selection = st.session_state.get(key, {}).get("selection", {})
         indices = selection.get("point_indices", [])
-        if not indices:
+        if not indices:  # none, or a redrawn matrix's: the next click applies, even the same cell
+            st.session_state.pop(f"{key}_applied", None)
             continue
         true_idx, pred_idx = divmod(int(indices[0]), config.NUM_CLASSES)  # row-major points
         if (true_idx, pred_idx) != st.session_state.get(f"{key}_applied"):
