@@ -78,9 +78,24 @@ OTHERS: dict[str, Strokes] = {
 GAPS = (0, 5, 10, 15, 20)  # units of the 100-unit box the first stroke stops short
 
 
+def cut_short(points: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
+    """The stroke with its last `gap` units of length taken off its end."""
+    points = list(points)
+    while gap > 0 and len(points) > 2:
+        (x0, y0), (x1, y1) = points[-2], points[-1]
+        length = math.dist((x0, y0), (x1, y1))
+        if length > gap:
+            keep = 1 - gap / length
+            points[-1] = (x0 + (x1 - x0) * keep, y0 + (y1 - y0) * keep)
+            break
+        gap -= length
+        points.pop()
+    return points
+
+
 def scribble(strokes: Strokes, gap: float, rng: np.random.Generator) -> np.ndarray:
     """A 280x280 canvas export (white on black) of `strokes`, wobbled; a closed first
-    stroke stops `gap` units short of its start, along its last segment."""
+    stroke stops `gap` units (along it) short of its start."""
     canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
     draw = ImageDraw.Draw(canvas)
     scale = rng.uniform(1.6, 2.6)
@@ -88,10 +103,8 @@ def scribble(strokes: Strokes, gap: float, rng: np.random.Generator) -> np.ndarr
     for i, stroke in enumerate(strokes):
         points = [(x + rng.normal(0, 2.5), y + rng.normal(0, 2.5)) for x, y in stroke]
         closed = math.dist(stroke[0], stroke[-1]) < 1
-        if i == 0 and closed and gap:
-            (x0, y0), (x1, y1) = points[-2], points[-1]
-            keep = max(0.0, 1 - gap / math.dist((x0, y0), (x1, y1)))
-            points[-1] = (x0 + (x1 - x0) * keep, y0 + (y1 - y0) * keep)
+        if i == 0 and closed:
+            points = cut_short(points, gap)
         width = int(rng.integers(8, 20))
         draw.line([(left + x * scale, top + y * scale) for x, y in points], "white", width, "curve")
     return np.asarray(canvas)

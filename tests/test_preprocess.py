@@ -498,6 +498,17 @@ def test_a_quick_hands_wide_gap_is_bridged_and_the_notches_outside_kept():
     assert "Outlines filled" not in [n for n, _ in preprocess(drawn(zigzag), "drawing").steps]
 
 
+def test_a_coats_open_hem_is_bridged_not_only_the_notches_beside_its_sleeves():
+    """Long sleeves close to the body, drawn in a thin pen, the hem left 50 px open: a
+    narrow bridge closes only the notches between sleeves and body; the body is filled."""
+    coat = [(165, 255), (190, 255), (190, 70), (194, 235), (209, 235), (215, 50), (170, 35)]
+    coat += [(140, 60), (110, 35), (65, 50), (71, 235), (86, 235), (90, 70), (90, 255)]
+    canvas = Image.new("L", (280, 280), 0)
+    ImageDraw.Draw(canvas).line([*coat, (115, 255)], fill=255, width=8, joint="curve")
+    image = preprocess(np.asarray(canvas), "drawing").image
+    assert image[10:20, 11:17].min() > 200  # the middle of the body (its notches: 26% lit)
+
+
 def handbag_drawing(width: int = 14) -> np.ndarray:
     """A canvas export of a handbag outline with a closed handle on top."""
     canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))

@@ -38,6 +38,7 @@ WORK_SIZE = 112
 # A quick hand's gap of up to twice this many pixels (of WORK_SIZE) is bridged, the
 # narrowest bridge that closes an outline first (`bridged`).
 GAP_STEPS = (2, 4, 6, 8, 10, 12)
+NEARLY_ALL = 0.8  # of the largest bridged fill: a narrower bridge's fill as good
 # Strokes cover less than this share of what they enclose when they are an outline; a
 # filled shape with a hole (a bag's handle, a sandal's straps) keeps its hole.
 OUTLINE_INK_SHARE = 0.8
@@ -480,17 +481,23 @@ def fill_drawing(item: np.ndarray) -> tuple[np.ndarray, bool]:
 
 
 def fill_bridged(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """`fill_inside` of the strokes with their narrowest gap bridged (`bridged`), or None.
-    A bridge is kept only if its fill covers much more than the strokes (an outline's
-    inside), not a real gap of a filled shape, such as between trouser legs."""
+    """`fill_inside` of the strokes with a gap bridged (`bridged`), or None. A fill counts
+    only if it covers much more than the strokes (an outline's inside), not a real gap of
+    a filled shape, such as between trouser legs. Of those, the narrowest bridge that
+    fills nearly as much as the widest: a narrower one may close only the notches
+    between long sleeves and the body, and leave the body open at the hem."""
     near = ndimage.distance_transform_cdt(~ink, metric="taxicab")  # = dilate's steps
+    fills = []
     for steps in GAP_STEPS:
         joined = bridged(ink, near, steps)
         if joined is not None:
             filled, holes = fill_inside(joined)
             if filled.sum() > ink.sum() * 1.5:
-                return filled, holes
-    return None
+                fills.append((filled, holes))
+    if not fills:
+        return None
+    most = max(int(filled.sum()) for filled, _ in fills)
+    return next(fill for fill in fills if fill[0].sum() >= NEARLY_ALL * most)
 
 
 def bridged(ink: np.ndarray, near: np.ndarray, steps: int) -> np.ndarray | None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from fashion_cnn.common import config
 from fashion_cnn.ui.charts import confusion_scatter
+from pages.views.clicks import clicks_select
 from pages.views.shared import ALL_CLASSES
 
 
@@ -64,42 +65,14 @@ MATRIX_CSS = f"""<style>
 @media (min-width: {NARROW_SCREEN}px) {{
   [data-testid="stLayoutWrapper"]:has(> .st-key-explore_matrix_narrow_box) {{ display: none; }}
 }}
-[data-testid="stElementContainer"]:has(#explore-matrix-clicks) {{ display: none; }}
 </style>"""
-
-
-# plotly.js selects a clicked point from the hover data of the last mouse move (none after
-# a tap, nor on a chart drawn under a still mouse), then fires plotly_click with the point
-# under the pointer, which Streamlit ignores for a scatter: a first tap, and at times a first
-# click, selected nothing. So the click's point goes on as a selection (Streamlit sends a
-# value once, when plotly's own selection was right). Plain values only: Streamlit copies
-# each point deeply, and a point's axis object refers back to the chart. MATRIX_CSS hides
-# the script's box, which would add a gap above the matrix.
-MATRIX_PLOTS = ", ".join(f".st-key-{key} .js-plotly-plot" for key in MATRICES)
-MATRIX_CLICKS = """<script id="explore-matrix-clicks">
-(() => {
-  if (window.fashionCnnMatrixClicks) return;
-  const plain = (point) => Object.fromEntries(
-    Object.entries(point).filter(([, value]) => value === null || typeof value !== "object"));
-  window.fashionCnnMatrixClicks = setInterval(() => {
-    for (const plot of document.querySelectorAll("MATRIX_PLOTS")) {
-      if (plot.fashionCnnClicks || !plot.on) continue;
-      plot.fashionCnnClicks = true;
-      plot.on("plotly_click", (event) => {
-        const points = event.points.filter((p) => p.curveNumber === 0).map(plain);
-        if (points.length) plot.emit("plotly_selected", { points });
-      });
-    }
-  }, 50);
-})();
-</script>""".replace("MATRIX_PLOTS", MATRIX_PLOTS)
 
 
 def matrix_charts(cm: np.ndarray, normalise: bool, chosen: tuple[int, int] | None) -> None:
     """The clickable confusion matrix, as wide as the column on a wide screen; on a phone,
     with short class names and larger numbers."""
     st.html(MATRIX_CSS)
-    st.html(MATRIX_CLICKS, unsafe_allow_javascript=True, width="content")
+    clicks_select(list(MATRICES), trace=0)  # the clickable points; the heatmap under them: 1
     for key, narrow in MATRICES.items():
         with st.container(key=f"{key}_box"):
             st.plotly_chart(

@@ -13,6 +13,7 @@ from fashion_cnn.serving.mistakes import page_count, page_of
 from fashion_cnn.serving.predictor import Predictor, cached_outputs, release_free_memory
 from fashion_cnn.ui.charts import feature_map_figure
 from fashion_cnn.ui.wording import plural
+from pages.views.clicks import clicks_select
 from pages.views.inspect import image_tiles, inspect_image
 
 PER_PAGE = 24
@@ -58,6 +59,7 @@ def feature_map_section(model: Predictor, data: FashionMNIST, probs: np.ndarray)
         "show a region's images."
     )
     coords = tsne if method == TSNE else pca_map(model.key, model, data.x_test)
+    clicks_select(["explore_feature_map"])
     event = st.plotly_chart(
         feature_map_figure(coords, data.y_test, probs.argmax(axis=1)),
         key="explore_feature_map",
