@@ -54,12 +54,15 @@ def judged(predictor, images: np.ndarray, in_views: bool = False):
     return np.array(kinds), predictor.detector.distances(out[FEATURES]), out[PROBABILITIES]
 
 
-def app_inputs(sources, kind: str) -> tuple[np.ndarray, int]:
-    """The 28x28 inputs the app makes of `sources`, and how many it refused ("nothing to
-    classify": also not called a garment)."""
-    sources = list(sources)
-    done, kept = preprocessed(sources, kind)
-    return np.stack([pre.image for pre in done]), len(sources) - len(kept)
+def app_inputs(sources, kind: str) -> tuple[np.ndarray, list[int]]:
+    """The 28x28 inputs the app makes of `sources`, and which sources it kept (the others
+    it refused: "nothing to classify", also not called a garment)."""
+    done, kept = preprocessed(list(sources), kind)
+    return np.stack([pre.image for pre in done]), kept
+
+
+def right_share(right: np.ndarray) -> str:
+    return f"{right.mean():.1%}" if len(right) else "-"
 
 
 def main() -> None:
@@ -88,7 +91,8 @@ def main() -> None:
     )
     flagged_all, distances_all = [], []
     for name, make in ood_sets(data.x_test).items():
-        images, refused = app_inputs(pictures(make, args.count, args.seed), "auto")
+        images, kept = app_inputs(pictures(make, args.count, args.seed), "auto")
+        refused = args.count - len(kept)
         kinds, distances, _ = judged(predictor, images, in_views=True)
         flagged = np.isin(kinds, (UNSURE, NOT_A_GARMENT))
         share = (flagged.sum() + refused) / args.count
@@ -113,8 +117,7 @@ def main() -> None:
         ("canvas drawings", "drawing", make_drawing),
         ("photos on coloured grounds", "auto", make_coloured_photo),
     ):
-        done, kept = preprocessed([maker(im, rng) for im in data.x_test[idx]], kind)
-        images = np.stack([pre.image for pre in done])
+        images, kept = app_inputs([maker(im, rng) for im in data.x_test[idx]], kind)
         kinds, _, probs = judged(predictor, images, in_views=True)
         rates[f"synthetic_{label.split()[-1]}_not_a_garment"] = np.mean(kinds == NOT_A_GARMENT)
         right = probs.argmax(axis=1) == data.y_test[idx][kept]
@@ -122,7 +125,7 @@ def main() -> None:
             f"synthetic {label}: not a garment {np.mean(kinds == NOT_A_GARMENT):.2%}, "
             f"unsure {np.mean(kinds == UNSURE):.2%}, "
             f"unusual style {np.mean(kinds == UNUSUAL_STYLE):.2%}; named right: "
-            + ", ".join(f"{k} {right[kinds == k].mean():.1%}" for k in (CONFIDENT, UNUSUAL_STYLE))
+            + ", ".join(f"{k} {right_share(right[kinds == k])}" for k in (CONFIDENT, UNUSUAL_STYLE))
         )
     # The features come out of the same graph runs as the probabilities (global average
     # pooling feeds the classifier), so the verdict's own cost is the distance and rules.

@@ -43,7 +43,7 @@ def test_steps_run_from_input_to_softmax(bundled, real_data):
     # by two input steps per 3x3 convolution, and each 2x2 pooling doubles the step.
     said = [s.explanation for s in convs]
     assert len(set(said)) == len(said)
-    fields = ["3×3 patch", "5×5 patch", "10×10 patch", "14×14 patch", "24×24 patch", "whole image"]
+    fields = ["3×3 pixels", "5×5 pixels", "10×10 pixels", "14×14 pixels", "24×24 pixels", "whole"]
     assert all(field in text for field, text in zip(fields, said, strict=True))
     assert "3×3×64 filter" in said[3] and "all 64 maps" in said[3]
     pools = [s.explanation for s in found if s.kind == "max_pool"]

@@ -91,6 +91,8 @@ class Progress:
     def elapsed_at(self, now: float) -> float:
         """Seconds of training by `now` (time.time()), for a live run's clock: `elapsed` is
         only as new as the last batch, and between epochs none comes for a second or more.
+        `started_at` is the worker's clock: the embedded cluster shares this machine's, a
+        real one's runs ahead by as much as its clock lags (synchronised clocks assumed).
         Never less than `elapsed`, should this machine's clock lag the worker's."""
         if self.started_at is None:
             return self.elapsed

@@ -37,7 +37,7 @@ def conv_explanation(index: int, depth_in: int, depth: int, field: int) -> str:
     sees = (
         "the whole image: features as large as the garment"
         if field >= config.IMAGE_SIZE
-        else f"a {field}×{field} patch of the input"
+        else f"{field}×{field} pixels of the input"
     )
     if index == 1:
         return (

@@ -171,11 +171,11 @@ def verdicts(
             else judge_confidence(p)
             for p, is_sparse, is_far in zip(probabilities, sparse, far, strict=True)
         ]
-    viewed = np.zeros(len(probabilities), bool) if viewed is None else viewed
+    viewed = np.broadcast_to(np.asarray(False if viewed is None else viewed, bool), len(far))
     return [
         gated(p, is_sparse, is_far, score, gate, in_views)
         for p, is_sparse, is_far, score, in_views in zip(
-            probabilities, sparse, far, scores, np.broadcast_to(viewed, len(far)), strict=True
+            probabilities, sparse, far, scores, viewed, strict=True
         )
     ]
 

@@ -67,9 +67,7 @@ def settings_form() -> None:
     """The settings a visitor changes most, the others folded under them, and Start; then
     the settings as a link. Start submits a run from its callback. Not an st.form: each
     change reruns the page, so that the link and the time estimate follow it, and Enter in a
-    box starts nothing."""
-    for f in form_fields():
-        st.session_state.setdefault(form_key(f.name), getattr(FORM_DEFAULTS, f.name))
+    box starts nothing. Each field's value is kept across pages (session.KEPT_WIDGETS)."""
     cfg, problem = form_config_or_problem()
     main = [f for f in form_fields() if f.name in MAIN_SETTINGS]
     more = [f for f in form_fields() if f.name not in MAIN_SETTINGS]
