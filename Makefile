@@ -35,6 +35,7 @@ bench:  # every figure of docs/benchmarks.md, with its command there (the GPU sw
 	.venv/bin/python -m benchmarks.runtime_choice
 	.venv/bin/python -m benchmarks.reading_graph
 	.venv/bin/python -m benchmarks.verdict_rates --seed 1
+	.venv/bin/python -m benchmarks.scribbles
 	.venv/bin/python -m benchmarks.api_load
 	.venv/bin/python -m benchmarks.dev_set build
 	.venv/bin/python -m benchmarks.real_pictures
