@@ -22,7 +22,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from benchmarks.classify_latency import TSHIRT  # the outline it times
 from fashion_cnn.common.config import MODEL_DIR
-from fashion_cnn.ui.wording import views_note
+from fashion_cnn.ui.wording import STOP_LABEL, views_note
 from tests.colours import VISIONS, distance
 from tests.conftest import PHONE, screenshot
 from tests.live_app import ROOT, running_app
@@ -968,13 +968,13 @@ def test_train_streams_charts_reattaches_by_link_and_stops(page, app_url, browse
     )
     screenshot(page, "train-live")
     # Stop comes before the charts (below them, on a phone, it was off the first screen).
-    stop_at = page.get_by_role("button", name="⏹ Stop", exact=True).bounding_box()["y"]
+    stop_at = page.get_by_role("button", name=STOP_LABEL, exact=True).bounding_box()["y"]
     assert stop_at < page.locator("[data-testid='stPlotlyChart']").first.bounding_box()["y"]
     # The Stop button is redrawn every second; a click that lands on a redraw is retried.
     stopped = page.get_by_text("Stopped; kept the weights of epoch")
     for _ in range(5):
         try:
-            page.get_by_role("button", name="⏹ Stop", exact=True).click(timeout=5_000)
+            page.get_by_role("button", name=STOP_LABEL, exact=True).click(timeout=5_000)
             stopped.wait_for(timeout=15_000)
             break
         except PlaywrightTimeout:

@@ -162,7 +162,7 @@ def test_an_unusual_styles_record_adds_up_the_cards_held_out_sets():
         return {"garment_gate": {"real_pictures": sets}}
 
     assert unusual_style_record(card((43, 43), (84, 82))) == (
-        "On pictures in styles it never saw, it named 125 of 127 such garments right."
+        "On held-out pictures it named 125 of 127 such garments right."
     )
     assert unusual_style_record(card()) is None and unusual_style_record({}) is None
     old = {"garment_gate": {"real_pictures": {"dev_set": {"garments": 117}}}}

@@ -99,6 +99,9 @@ def eta_text(seconds: float | None) -> str:
     return "ETA measuring…" if seconds is None else f"ETA {format_seconds(seconds)}"
 
 
+STOP_LABEL = "⏹ Stop (keeps the finished epochs)"  # a live run's button on Train
+
+
 def run_position(epoch: int, epochs: int, batch: int, batches: int) -> str:
     """Where a live run is, from its last message (`epoch` epochs and `batch` batches of the
     next done). Between epochs no batch comes for seconds: the finished epoch is measured
@@ -231,7 +234,7 @@ def unusual_style_record(card: dict) -> str | None:
     right = sum(r.get("garments_unusual_style_right", 0) for r in measured)
     if not styled:
         return None
-    return f"On pictures in styles it never saw, it named {right} of {styled} such garments right."
+    return f"On held-out pictures it named {right} of {styled} such garments right."
 
 
 def duration_words(seconds: float) -> str:

@@ -23,6 +23,11 @@ SHOWN_MAPS = 6  # per layer, the most active first; all on request
 TOP_CHANNELS = 8
 LAYER_WIDTH = 96  # px: seven layers and two poolings fit the 820 px of a 1280 px window
 POOL_WIDTH = 40  # px: a pooling between layers, as an arrow and the size it hands on
+# Every heading in the row as tall as the tallest ("2nd convolution (block 1)" wraps to a
+# line more than the 1st at this width), so that the maps start level.
+ROW_CSS = """<style>
+[class*="_inside_layers"] [data-testid="stCaptionContainer"] { min-height: 6lh; }
+</style>"""
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -59,6 +64,7 @@ def inside_the_cnn(model: Predictor, image: np.ndarray, class_index: int, key: s
         "→ pool marks where max pooling halves them. "
         "On a narrow screen, the row scrolls sideways to the last layers."
     )
+    st.html(ROW_CSS)
     # One row on a phone too (it scrolls sideways): stacked, each tall column of maps
     # would stretch to the full width and the section would grow metres tall. Columns of
     # a fixed width: st.columns' are at least 128 px, and seven of them overflowed a

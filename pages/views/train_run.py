@@ -14,6 +14,7 @@ from fashion_cnn.ui.charts import compare_chart, compare_table, training_curves
 from fashion_cnn.ui.exports import compare_csv
 from fashion_cnn.ui.glossary import next_experiment
 from fashion_cnn.ui.wording import (
+    STOP_LABEL,
     eta_text,
     format_seconds,
     last_run_line,
@@ -112,11 +113,11 @@ def live_view(run_id: str) -> None:
             of = f" of {p.epochs}" if p.epoch < p.epochs else ""  # a stopped run kept fewer
             text = f"{plural(p.epoch, 'epoch')}{of} in {format_seconds(p.elapsed)}"
         st.progress(p.fraction_done, text=text)
-    # Stop before the charts: on a phone, below them, it was off the first screen.
-    label = "✖ Cancel" if view.state == "queued" else "⏹ Stop"
-    if view.state in ("queued", "starting", "running") and st.button(
-        label, key="train_stop", help="A run ends after the current batch, keeping finished epochs"
-    ):
+    # Stop before the charts: on a phone, below them, it was off the first screen. What
+    # it keeps is in its label, not a tooltip: Stop appears where Start was clicked, under
+    # the pointer, and a tooltip there covered the progress line for the whole run.
+    label = "✖ Cancel" if view.state == "queued" else STOP_LABEL
+    if view.state in ("queued", "starting", "running") and st.button(label, key="train_stop"):
         try:
             runs.engine().stop(run_id)
         except ENGINE_ERRORS as exc:
