@@ -42,10 +42,9 @@ from fashion_cnn.serving.predictor import (
     load_bundled,
 )
 from fashion_cnn.serving.preprocess import ImageInputError, open_image, preprocess
-from fashion_cnn.serving.verdict import KINDS, UNSURE, UNUSUAL_STYLE
+from fashion_cnn.serving.verdict import FLAGGED, KINDS, UNUSUAL_STYLE
 
 REFUSED = "refused"  # the app's "nothing to classify": no reading at all
-FLAGGED = (UNSURE, NOT_A_GARMENT, REFUSED)  # not given as a garment: not confident, not styled
 # For the card: held-out sources named on their own, and the rest of a set by its name.
 SOURCE_NAMES = {
     own_set.CRAFT_SOURCE: "hand-drawn technical flats, crayon drawings, neon signs and linocuts",
@@ -115,7 +114,7 @@ def summary(readings: Sequence[Reading]) -> str:
     others = [r for r in readings if r.label == NOT_A_GARMENT]
     named = share([r.predicted == r.label for r in garments])
     rejected = share([r.verdict in (NOT_A_GARMENT, REFUSED) for r in garments])
-    flagged = share([r.verdict in FLAGGED for r in others])
+    flagged = share([r.verdict in (*FLAGGED, REFUSED) for r in others])
     scores = []
     for measure in (lambda r: -r.score, lambda r: r.distance):  # higher: less a garment
         inside = np.array([measure(r) for r in garments if r.verdict != REFUSED])
@@ -218,7 +217,7 @@ def held_out_rates(held: Sequence[Reading]) -> dict[str, float]:
         "garments_not_a_garment": np.mean(
             [r.verdict in (NOT_A_GARMENT, REFUSED) for r in garments]
         ),
-        "non_garments_flagged": np.mean([r.verdict in FLAGGED for r in others]),
+        "non_garments_flagged": np.mean([r.verdict in (*FLAGGED, REFUSED) for r in others]),
         "auroc": auroc(inside, outside),
         # Classify says how often a reading of an unusual style is right (a count each)
         "garments_unusual_style": len(styled),

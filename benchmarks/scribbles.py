@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 
 from fashion_cnn.serving.predictor import load_bundled
 from fashion_cnn.serving.preprocess import preprocess
-from fashion_cnn.serving.verdict import NOT_A_GARMENT, UNSURE
+from fashion_cnn.serving.verdict import FLAGGED, NOT_A_GARMENT
 
 Strokes = list[list[tuple[float, float]]]
 
@@ -129,7 +129,7 @@ def main() -> None:
                         right += result.label == label
                         rejected += result.verdict.kind == NOT_A_GARMENT
                     else:
-                        flagged += result.verdict.kind in (UNSURE, NOT_A_GARMENT)
+                        flagged += result.verdict.kind in FLAGGED
         garments, others = len(GARMENTS) * args.each, len(OTHERS) * args.each
         print(
             f"{gap:3d}   {right / garments:14.1%}   {rejected / garments:20.1%}   "

@@ -1,7 +1,13 @@
 """The grammar helpers behind the pages' sentences."""
 
 from fashion_cnn.common import config, settings
-from fashion_cnn.serving.verdict import CONFIDENT, MAYBE_HINT, NOT_A_GARMENT, UNSURE, Verdict
+from fashion_cnn.serving.verdict import (
+    CONFIDENT,
+    MAYBE_HINT,
+    NOT_A_GARMENT,
+    PERHAPS_NOT,
+    Verdict,
+)
 from fashion_cnn.ui.wording import (
     last_run_line,
     plural,
@@ -255,7 +261,7 @@ def test_an_upload_tile_leads_with_not_a_garment_and_otherwise_with_its_class():
     # A weak garment score: "Bag 69% · unsure" read as a bag; it leads with the doubt.
     bag = np.array([0.02] * 8 + [0.69, 0.15])
     weak = gated(bag, False, False, 2.0, GarmentGate(not_a_garment_below=1.0, unsure_below=3.0))
-    assert weak.hint == MAYBE_HINT.format(reading="Bag (69%)")
+    assert weak.kind == PERHAPS_NOT and weak.hint == MAYBE_HINT.format(reading="Bag (69%)")
     assert upload_tile_answer("Bag", 0.69, weak) == "❔ perhaps not a garment  \n(Bag · 69%)"
 
 
@@ -311,7 +317,7 @@ def test_the_headline_says_not_a_garment_first_except_for_a_test_image():
     score reads 'if it is a garment'; a test image, a garment whatever the verdict, keeps
     its class."""
     nag = Verdict(NOT_A_GARMENT, "Not a garment, it seems")
-    maybe = Verdict(UNSURE, MAYBE_HINT.format(reading="Bag (69%)"))
+    maybe = Verdict(PERHAPS_NOT, MAYBE_HINT.format(reading="Bag (69%)"))
     assert prediction_headline("Ankle boot", 0.187, nag) == (
         "Not a garment",
         "most like Ankle boot (18.7%)",

@@ -1,4 +1,5 @@
-"""Is a classification confident, in an unusual style, unsure, or not of a garment at all?
+"""Is a classification confident, in an unusual style, unsure, perhaps not of a garment,
+or not of a garment at all?
 
 Two questions, two measures, each calibrated on training and development data only:
 - Does the picture look like the product photos the bundled CNN learned from? The
@@ -12,10 +13,11 @@ Two questions, two measures, each calibrated on training and development data on
 A drawing or upload unlike the product photos is read by the CNN for drawings and icons,
 whose clear answers on such pictures are mostly right (on the held-out sets, 125 of 127
 garments): its verdict says "unusual style", not "unsure", with a hint that says why. A
-dataset image as far is unsure (the bundled CNN reads it, and less often right). "Not a
-garment" needs the energy to say so. The fitted thresholds live in the model cards, beside
-the rates they gave; the fixed ones are the constants below, which a card records only as
-the values it was calibrated with (editing them there changes nothing).
+dataset image as far is unsure (the bundled CNN reads it, and less often right). A weak
+energy says "perhaps not a garment"; "not a garment" needs it weaker still. The fitted
+thresholds live in the model cards, beside the rates they gave; the fixed ones are the
+constants below, which a card records only as the values it was calibrated with (editing
+them there changes nothing).
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from fashion_cnn.common.config import CLASS_NAMES
 
 CONFIDENT, UNSURE, NOT_A_GARMENT = "confident", "unsure", "not_a_garment"
 UNUSUAL_STYLE = "unusual_style"  # read clearly, in a style unlike the product photos
-KINDS = (CONFIDENT, UNUSUAL_STYLE, UNSURE, NOT_A_GARMENT)  # from the most sure
+PERHAPS_NOT = "perhaps_not_a_garment"  # a weak garment score: read, with that doubt
+KINDS = (CONFIDENT, UNUSUAL_STYLE, UNSURE, PERHAPS_NOT, NOT_A_GARMENT)  # from the most sure
+FLAGGED = (UNSURE, PERHAPS_NOT, NOT_A_GARMENT)  # not given as a garment with confidence
 UNSURE_BELOW = 0.5  # top probability under this: two or more classes are close
 SPARSE_INK = 0.04  # under 4% of the 28x28 lit: too little shape to be a garment
 INK_LEVEL = 40
@@ -48,9 +52,11 @@ STYLE_NOTE = (
     "CNN for drawings and icons read it."
 )
 LOW_ENERGY_HINT = "Not a garment, it seems: the CNN sees no garment it knows in it."
-MAYBE = "Perhaps not a garment"  # how a hint of a weak garment score starts
 # The reading's share is of the garment classes only: high beside a weak score ("Bag (69%)")
-MAYBE_HINT = MAYBE + ": the CNN sees little of any garment it knows in it; if it is one, {reading}."
+MAYBE_HINT = (
+    "Perhaps not a garment: the CNN sees little of any garment it knows in it; if it is one, "
+    "{reading}."
+)
 GATE_KEEPS = 0.99  # of styled, drawn and plain training garments above the threshold
 
 
@@ -193,18 +199,12 @@ def gated(
     if score < gate.not_a_garment_below:
         return Verdict(NOT_A_GARMENT, LOW_ENERGY_HINT)
     if score < gate.unsure_below:
-        return Verdict(UNSURE, MAYBE_HINT.format(reading=reading))
+        return Verdict(PERHAPS_NOT, MAYBE_HINT.format(reading=reading))
     if far and viewed and probabilities.max() >= UNSURE_BELOW:
         return Verdict(UNUSUAL_STYLE, STYLE_NOTE)
     if far and not viewed:
         return Verdict(UNSURE, STYLE_HINT.format(reading=reading))
     return judge_confidence(probabilities)
-
-
-def perhaps_not_a_garment(verdict: Verdict) -> bool:
-    """Unsure because the CNN sees little of a garment, not because two classes are close
-    or the style is unusual."""
-    return verdict.kind == UNSURE and (verdict.hint or "").startswith(MAYBE)
 
 
 def judge_confidence(probabilities: np.ndarray) -> Verdict:

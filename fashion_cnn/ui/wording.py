@@ -12,11 +12,11 @@ from fashion_cnn.common import config, settings
 from fashion_cnn.serving.verdict import (
     CONFIDENT,
     NOT_A_GARMENT,
+    PERHAPS_NOT,
     STYLE_GUESS,
     UNSURE,
     UNUSUAL_STYLE,
     Verdict,
-    perhaps_not_a_garment,
 )
 
 
@@ -49,21 +49,21 @@ def prediction_headline(
     """Classify's headline and the line under it. "81% confident" beside "not a garment"
     read as a contradiction: the share is of the garment classes only, so it is worded by
     the verdict, and a picture that is not a garment says so first. A test image is a
-    garment whatever the verdict: its class leads. On the canvas (`drawn`), an unusual
-    style is known: a drawing's."""
+    garment whatever the verdict, doubted at most: its class leads. On the canvas
+    (`drawn`), an unusual style is known: a drawing's."""
     share = {
         CONFIDENT: f"{confidence:.1%} confident",
         UNUSUAL_STYLE: f"{confidence:.1%}, {'as a drawing' if drawn else 'unusual style'}",
         UNSURE: f"{confidence:.1%}, unsure",
+        PERHAPS_NOT: f"{confidence:.1%}, if it is a garment",
         NOT_A_GARMENT: f"{confidence:.1%}, if it were a garment",
-    }[verdict.kind]
+    }
     if test_image:
-        return label, share
-    if perhaps_not_a_garment(verdict):
-        return label, f"{confidence:.1%}, if it is a garment"
+        kind = UNSURE if verdict.kind == PERHAPS_NOT else verdict.kind
+        return label, share[kind]
     if verdict.kind == NOT_A_GARMENT:
         return "Not a garment", f"most like {label} ({confidence:.1%})"
-    return label, share
+    return label, share[verdict.kind]
 
 
 def tile_name(filename: str, width: int = 15) -> list[str]:
@@ -361,9 +361,9 @@ def tile_caption(true_idx: int, pred_idx: int, confidence: float) -> str:
 VERDICT_BADGES = {
     UNUSUAL_STYLE: "🎨 unusual style",
     UNSURE: "⚠️ unsure",
+    PERHAPS_NOT: "❔ perhaps not a garment",
     NOT_A_GARMENT: "🚫 not a garment",
 }
-MAYBE_BADGE = "❔ perhaps not a garment"
 
 
 def upload_labels(names: list[str]) -> list[str]:
@@ -383,9 +383,8 @@ def upload_tile_answer(label: str, confidence: float, verdict: Verdict) -> str:
     """An upload tile's answer in Markdown: the class first, with a badge when not
     confident; for what is, or perhaps is, not a garment, the verdict first and the class
     in brackets (a bold "Pullover" over a red circle misled)."""
-    if verdict.kind == NOT_A_GARMENT or perhaps_not_a_garment(verdict):
-        badge = VERDICT_BADGES[NOT_A_GARMENT] if verdict.kind == NOT_A_GARMENT else MAYBE_BADGE
-        return f"{badge}  \n({label} · {confidence:.0%})"
+    if verdict.kind in (NOT_A_GARMENT, PERHAPS_NOT):
+        return f"{VERDICT_BADGES[verdict.kind]}  \n({label} · {confidence:.0%})"
     badge = VERDICT_BADGES.get(verdict.kind)
     return f"**{label}** · {confidence:.0%}" + (f"  \n{badge}" if badge else "")
 
@@ -398,7 +397,7 @@ def test_image_hint(label: str, confidence: float, verdict: str) -> str | None:
             f"The CNN sees no garment it knows in this test image, an unusual product photo; "
             f"{label} ({confidence:.0%}) is its best guess."
         )
-    if verdict == UNSURE:
+    if verdict in (UNSURE, PERHAPS_NOT):
         return f"The CNN is unsure of this test image: take {label} ({confidence:.0%}) with care."
     return None
 

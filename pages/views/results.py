@@ -9,7 +9,7 @@ import streamlit as st
 from fashion_cnn.common import config
 from fashion_cnn.serving.predictor import Classification, Predictor
 from fashion_cnn.serving.preprocess import Preprocessed
-from fashion_cnn.serving.verdict import NOT_A_GARMENT, UNUSUAL_STYLE, perhaps_not_a_garment
+from fashion_cnn.serving.verdict import NOT_A_GARMENT, PERHAPS_NOT, UNUSUAL_STYLE
 from fashion_cnn.ui.charts import (
     enlarge,
     framed_thumbnail,
@@ -49,7 +49,7 @@ def show_prediction(result: Classification, truth: int | None = None, drawn: boo
         note = canvas_hint(result.hint) if drawn else result.hint
         st.info(" ".join(filter(None, [note, style_record()])), icon="🎨")
     elif result.hint:  # the upload grid's badge for it: the same icon
-        icon = "❔" if perhaps_not_a_garment(result.verdict) else "⚠️"
+        icon = "❔" if result.verdict.kind == PERHAPS_NOT else "⚠️"
         st.warning(canvas_hint(result.hint) if drawn else result.hint, icon=icon)
 
 
