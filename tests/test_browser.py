@@ -517,15 +517,21 @@ def test_click_on_matrix_cell_filters_gallery(page, app_url):
     assert not page.get_by_text("Widen the confidence range").count()
 
 
-def test_each_single_click_on_the_matrix_applies_on_a_laptop(browser, app_url):
-    """A click on a matrix cell sets the filters and the address at once, the first after
-    the page opens and each after that, on the same cell again too."""
+def explore_on_a_laptop(browser, app_url: str):
+    """A laptop's window on Explore once its gallery shows: (its context, its page)."""
     context = browser.new_context(viewport=LAPTOP)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
     pg.goto(f"{app_url}/explore")
     pg.get_by_text("mistakes match").wait_for(timeout=120_000)
     wait_for_app(pg)
+    return context, pg
+
+
+def test_each_single_click_on_the_matrix_applies_on_a_laptop(browser, app_url):
+    """A click on a matrix cell sets the filters and the address at once, the first after
+    the page opens and each after that, on the same cell again too."""
+    context, pg = explore_on_a_laptop(browser, app_url)
     matrix = pg.locator(MATRIX)
     pg.mouse.click(*cell_centre(matrix, 6, 4))  # true Shirt, predicted Coat
     pg.wait_for_url(cell_address("Shirt", "Coat"), timeout=30_000)
@@ -563,12 +569,7 @@ def inside_the_cnn_fits(pg, where) -> None:
 def test_explore_on_a_laptop_shows_its_charts_whole_in_colours_any_eye_tells_apart(
     browser, app_url
 ):
-    context = browser.new_context(viewport=LAPTOP)
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
-    pg.goto(f"{app_url}/explore")
-    pg.get_by_text("mistakes match").wait_for(timeout=120_000)
-    wait_for_app(pg)
+    context, pg = explore_on_a_laptop(browser, app_url)
     hist, feature_map = (pg.locator(f".st-key-{k} .js-plotly-plot") for k in HIST_AND_MAP)
     feature_map.scroll_into_view_if_needed()  # the map, after the matrix and the histogram
     pg.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .barlayer').length")
@@ -808,6 +809,15 @@ def lit_canvas_pixels(pg) -> int:
         pg.wait_for_timeout(100)
 
 
+def via_home(pg, back_to: str) -> None:
+    """To Home through the sidebar, then on to the page `back_to` the same way."""
+    nav = pg.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name="Home").click()
+    pg.get_by_text("The bundled CNN", exact=True).wait_for()
+    wait_for_app(pg)
+    nav.get_by_role("link", name=back_to).click()
+
+
 def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_data):
     prediction = draw_a_tshirt(page, app_url)
     filled = prediction.inner_text()
@@ -840,11 +850,7 @@ def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_
     grid.get_by_text("trouser.png").wait_for()
     wait_for_app(page)
 
-    nav = page.get_by_test_id("stSidebarNav")
-    nav.get_by_role("link", name="Home").click()
-    page.get_by_text("The bundled CNN", exact=True).wait_for()
-    wait_for_app(page)
-    nav.get_by_role("link", name="Classify").click()
+    via_home(page, "Classify")
     page.wait_for_selector("canvas.upper-canvas")
     wait_for_app(page)
 
@@ -882,10 +888,7 @@ def test_drawing_settings_and_uploads_survive_a_page_change(page, app_url, real_
     page.get_by_role("button", name="🗑️ Clear").click()
     page.get_by_text("Draw one garment, large").wait_for()
     wait_for_app(page)
-    nav.get_by_role("link", name="Home").click()
-    page.get_by_text("The bundled CNN", exact=True).wait_for()
-    wait_for_app(page)
-    nav.get_by_role("link", name="Classify").click()
+    via_home(page, "Classify")
     page.get_by_text("Draw one garment, large").wait_for()
     wait_for_app(page)
     assert lit_canvas_pixels(page) == 0
@@ -1027,11 +1030,7 @@ def test_train_links_back_to_the_last_run_after_the_sidebar(page, app_url):
     page.get_by_role("spinbutton", name="Epochs").fill("3")  # a tweak for the next run
     page.get_by_role("spinbutton", name="Epochs").press("Enter")
     wait_for_app(page)
-    nav = page.get_by_test_id("stSidebarNav")
-    nav.get_by_role("link", name="Home").click()
-    page.get_by_text("The bundled CNN", exact=True).wait_for()
-    wait_for_app(page)
-    nav.get_by_role("link", name="Train").click()
+    via_home(page, "Train")
     back = page.get_by_role("button", name=f"Your last run: finished, {score} test accuracy")
     back.wait_for(timeout=60_000)
     wait_for_app(page)

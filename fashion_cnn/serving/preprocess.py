@@ -35,8 +35,8 @@ STEP_VIEW = 280
 BLANK_LEVEL = 40  # a foreground that never rises this far above the background is blank
 # Drawings are filled at this resolution: outlines read worse at less, no better at more.
 WORK_SIZE = 112
-# A quick hand's gap of up to twice this many pixels (of WORK_SIZE) is bridged, the
-# narrowest bridge that closes an outline first (`bridged`).
+# A quick hand's gap of up to twice these many pixels (of WORK_SIZE) is bridged: of the
+# bridges whose fill is an outline's, the narrowest that fills nearly all (`fill_bridged`).
 GAP_STEPS = (2, 4, 6, 8, 10, 12)
 NEARLY_ALL = 0.8  # of the largest bridged fill: a narrower bridge's fill as good
 # Strokes cover less than this share of what they enclose when they are an outline; a

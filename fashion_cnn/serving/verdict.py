@@ -160,7 +160,7 @@ def verdicts(
 ) -> list[Verdict]:
     """One verdict per classified image. Not a garment when the 28x28 input holds too
     little shape. With a gate and its `scores` (energies; NaN where not measured): not a
-    garment under its threshold; unsure when the energy is weak; where the picture lies
+    garment under its threshold; perhaps not one when the energy is weak; where it lies
     `far` from the product photos (the detector's distance, per image), an unusual style
     if it was `viewed` (a drawing or upload, read in views) and one class is clear, else
     unsure; otherwise confident or unsure by the probabilities. Without a gate, far from
