@@ -147,12 +147,18 @@ def start_run() -> None:
         state["train_problem"] = runs.one_line(exc)
         return
     earlier = visitor_runs()
-    st.query_params.clear()  # the run's link replaces any settings link
-    st.query_params[RUN_PARAM] = run_id
-    if earlier:
-        st.query_params[COMPARE_PARAM] = ",".join(earlier[: KEPT_RUNS - 1])
+    link_run(run_id, earlier)
     state["train_runs"] = [run_id, *earlier][:KEPT_RUNS]
     fill_form(cfg, run_id, done=False)
+
+
+def link_run(run_id: str, others: list[str]) -> None:
+    """The address becomes the run's link (replacing any settings link), with the
+    visitor's `others` runs to compare."""
+    st.query_params.clear()
+    st.query_params[RUN_PARAM] = run_id
+    if others:
+        st.query_params[COMPARE_PARAM] = ",".join(others[: KEPT_RUNS - 1])
 
 
 def visitor_runs() -> list[str]:

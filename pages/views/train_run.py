@@ -24,9 +24,9 @@ from fashion_cnn.ui.wording import (
 )
 from pages.views.run_model import in_use, use_run_model
 from pages.views.train_form import (
-    COMPARE_PARAM,
     ENGINE_ERRORS,
     RUN_PARAM,
+    link_run,
     unreadable_compare_names,
     visitor_runs,
 )
@@ -61,19 +61,8 @@ def last_run_link(engine: runs.Engine | None) -> None:
         last_run_line(view.state, view.progress.epoch, view.cfg.epochs, accuracy),
         key="train_last_run",
         icon=":material/history:",
-        on_click=open_run,
-        args=(view.run_id,),
+        on_click=lambda: link_run(view.run_id, [r for r in earlier if r != view.run_id]),
     )
-
-
-def open_run(run_id: str) -> None:
-    """The way back's callback: the address becomes the run's link, with the others to
-    compare (as Start leaves it)."""
-    others = [r for r in visitor_runs() if r != run_id]
-    st.query_params.clear()
-    st.query_params[RUN_PARAM] = run_id
-    if others:
-        st.query_params[COMPARE_PARAM] = ",".join(others)
 
 
 def live_view(run_id: str) -> None:
